@@ -1,0 +1,293 @@
+"""Settings: one object built from ``.env``, the environment and command-line flags.
+
+Precedence is flags > environment > ``.env`` > defaults, as the design notes require. The
+``.env`` file is read with python-dotenv *without* touching ``os.environ`` so that a library
+user's process environment is never modified behind their back.
+
+Secrets (``SMTP_PASSWORD``, ``UNSUBSCRIBE_SECRET``, ``LLM_API_KEY``) are held in
+:class:`Secret`, whose ``repr``/``str`` never show the value: a setting that leaks into a log
+line, an error or a ``--debug`` traceback prints as ``'***'``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from composer.errors import ConfigError
+
+
+class Secret:
+    """A string that refuses to show itself in logs, errors and tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Brand and look of the newsletter; every field has a default that looks finished."""
+
+    name: str = "The Composer"
+    logo_url: str | None = None
+    accent: str = "#0b5cad"
+    accent_text: str = "#ffffff"
+    text_color: str = "#1f2328"
+    background: str = "#f3f4f6"
+    font: str = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+    heading_font: str = "Georgia, 'Times New Roman', serif"
+    address: str | None = None
+    footer: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    mail_from: str = "Composer <newsletter@example.com>"
+    reply_to: str | None = None
+    site_url: str | None = None
+    unsubscribe_secret: Secret = field(default_factory=lambda: Secret(""))
+    unsubscribe_mailto: str | None = None
+    list_id: str | None = None
+    outbox_dir: Path = Path("outbox")
+    templates_dir: Path | None = None
+    delivery: str = "outbox"
+    smtp_host: str = "localhost"
+    smtp_port: int | None = None
+    smtp_username: str | None = None
+    smtp_password: Secret = field(default_factory=lambda: Secret(""))
+    smtp_security: str = "starttls"
+    smtp_timeout: float = 30.0
+    send_rate: float = 0.0  # messages per second; 0 = unlimited
+    send_concurrency: int = 1
+    send_retry_delay: float = 60.0
+    send_max_attempts: int = 5
+    test_address: str | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: Secret = field(default_factory=lambda: Secret(""))
+    llm_timeout: float = 30.0
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+    post_link_position: str = "last"
+    mastodon_limit: int = 500
+    theme: Theme = field(default_factory=Theme)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+# Environment key -> (field name, kind). Kind drives parsing and validation.
+_KEYS: dict[str, tuple[str, str]] = {
+    "MAIL_FROM": ("mail_from", "address"),
+    "MAIL_REPLY_TO": ("reply_to", "address"),
+    "SITE_URL": ("site_url", "url"),
+    "UNSUBSCRIBE_SECRET": ("unsubscribe_secret", "secret"),
+    "UNSUBSCRIBE_MAILTO": ("unsubscribe_mailto", "email"),
+    "LIST_ID": ("list_id", "str"),
+    "OUTBOX_DIR": ("outbox_dir", "path"),
+    "TEMPLATES_DIR": ("templates_dir", "path"),
+    "DELIVERY": ("delivery", "delivery"),
+    "SMTP_HOST": ("smtp_host", "str"),
+    "SMTP_PORT": ("smtp_port", "port"),
+    "SMTP_USERNAME": ("smtp_username", "str"),
+    "SMTP_PASSWORD": ("smtp_password", "secret"),
+    "SMTP_SECURITY": ("smtp_security", "security"),
+    "SMTP_TIMEOUT": ("smtp_timeout", "positive_float"),
+    "SEND_RATE": ("send_rate", "float"),
+    "SEND_CONCURRENCY": ("send_concurrency", "positive_int"),
+    "SEND_RETRY_DELAY": ("send_retry_delay", "float"),
+    "SEND_MAX_ATTEMPTS": ("send_max_attempts", "positive_int"),
+    "TEST_ADDRESS": ("test_address", "email"),
+    "LLM_BASE_URL": ("llm_base_url", "url"),
+    "LLM_MODEL": ("llm_model", "str"),
+    "LLM_API_KEY": ("llm_api_key", "secret"),
+    "LLM_TIMEOUT": ("llm_timeout", "positive_float"),
+    "UTM_SOURCE": ("utm_source", "str"),
+    "UTM_MEDIUM": ("utm_medium", "str"),
+    "UTM_CAMPAIGN": ("utm_campaign", "str"),
+    "POST_LINK_POSITION": ("post_link_position", "link_position"),
+    "MASTODON_LIMIT": ("mastodon_limit", "positive_int"),
+}
+
+_THEME_KEYS: dict[str, tuple[str, str]] = {
+    "BRAND_NAME": ("name", "str"),
+    "BRAND_LOGO_URL": ("logo_url", "url"),
+    "BRAND_ACCENT": ("accent", "color"),
+    "BRAND_ACCENT_TEXT": ("accent_text", "color"),
+    "BRAND_TEXT_COLOR": ("text_color", "color"),
+    "BRAND_BACKGROUND": ("background", "color"),
+    "BRAND_FONT": ("font", "font"),
+    "BRAND_HEADING_FONT": ("heading_font", "font"),
+    "BRAND_ADDRESS": ("address", "str"),
+    "BRAND_FOOTER": ("footer", "str"),
+}
+
+SECRET_KEYS = tuple(k for k, (_f, kind) in _KEYS.items() if kind == "secret")
+
+
+def _convert(key: str, kind: str, raw: str) -> Any:
+    value = raw.strip()
+    if "\r" in value or "\n" in value:
+        raise ConfigError(f"{key} must be a single line")
+    if kind in ("str", "font"):
+        if kind == "font" and re.search(r"[;{}<>]", value):
+            raise ConfigError(f"{key} may only list font names (no ';', braces or angle brackets)")
+        if kind == "str":
+            return value or None
+        return value
+    if kind == "secret":
+        return Secret(value)
+    if kind == "path":
+        return Path(value).expanduser() if value else None
+    if kind == "address":
+        if not value:
+            return None
+        from email.utils import parseaddr
+
+        _name, addr = parseaddr(value)
+        if not _EMAIL.match(addr):
+            raise ConfigError(f"{key}={value!r} is not an email address (e.g. 'News <news@example.org>')")
+        return value
+    if kind == "email":
+        if value and not _EMAIL.match(value):
+            raise ConfigError(f"{key}={value!r} is not an email address")
+        return value or None
+    if kind == "url":
+        if not value:
+            return None
+        if not re.match(r"^https?://[^\s/]+", value, re.I):
+            raise ConfigError(f"{key}={value!r} must be an http(s) URL, e.g. https://news.example.org")
+        return value.rstrip("/")
+    if kind == "color":
+        if not _COLOR.match(value):
+            raise ConfigError(f"{key}={value!r} must be a hex colour like #0b5cad")
+        return value
+    if kind in ("int", "positive_int", "port"):
+        try:
+            number = int(value)
+        except ValueError:
+            raise ConfigError(f"{key}={value!r} must be a whole number") from None
+        if kind == "port" and not 0 < number < 65536:
+            raise ConfigError(f"{key}={number} is not a TCP port (1–65535)")
+        if kind == "positive_int" and number < 1:
+            raise ConfigError(f"{key} must be at least 1")
+        return number
+    if kind in ("float", "positive_float"):
+        try:
+            number = float(value)
+        except ValueError:
+            raise ConfigError(f"{key}={value!r} must be a number") from None
+        if number < 0 or (kind == "positive_float" and number == 0):
+            raise ConfigError(f"{key} must be {'greater than' if kind == 'positive_float' else 'at least'} 0")
+        return number
+    if kind == "delivery":
+        if value not in ("outbox", "smtp", "console"):
+            raise ConfigError(f"{key}={value!r}: choose outbox, smtp or console")
+        return value
+    if kind == "security":
+        if value not in ("starttls", "ssl", "none"):
+            raise ConfigError(f"{key}={value!r}: choose starttls, ssl or none")
+        return value
+    if kind == "link_position":
+        if value not in ("first", "last"):
+            raise ConfigError(f"{key}={value!r}: choose first or last")
+        return value
+    raise AssertionError(kind)
+
+
+def read_env_file(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """Values from a ``.env`` file (default: ``./.env``), without changing ``os.environ``."""
+    from dotenv import dotenv_values
+
+    env_path = Path(path) if path else Path.cwd() / ".env"
+    if not env_path.is_file():
+        if path:
+            raise ConfigError(f"{env_path}: no such settings file")
+        return {}
+    try:
+        values = dotenv_values(env_path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{env_path}: cannot read settings ({exc})") from None
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    env_file: str | os.PathLike[str] | None = None,
+) -> Settings:
+    """Build :class:`Settings` from defaults, ``.env``, the environment and flags (in that order).
+
+    ``flags`` uses field names (``outbox_dir``, ``templates_dir``, ``delivery``…); a value of
+    ``None`` means "not given on the command line".
+    """
+    merged: dict[str, str] = dict(read_env_file(env_file))
+    merged.update(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    for key, (name, kind) in _KEYS.items():
+        if key in merged and merged[key].strip() != "":
+            values[name] = _convert(key, kind, merged[key])
+    theme_values: dict[str, Any] = {}
+    for key, (name, kind) in _THEME_KEYS.items():
+        if key in merged and merged[key].strip() != "":
+            theme_values[name] = _convert(key, kind, merged[key])
+    settings = Settings(**values, theme=Theme(**theme_values))
+    if flags:
+        overrides = {k: v for k, v in flags.items() if v is not None}
+        settings = dataclasses.replace(settings, **overrides)
+    if settings.smtp_security == "none" and settings.delivery == "smtp" and not is_loopback(settings.smtp_host):
+        # Checked here as well as in the adapter so that `send` refuses before doing anything.
+        raise ConfigError(
+            f"SMTP_SECURITY=none sends passwords and mail in clear text; it is only allowed to a loopback "
+            f"host, not {settings.smtp_host!r}. Use starttls or ssl."
+        )
+    return settings
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def mask_secrets(text: str, settings: Settings) -> str:
+    """Replace every secret value that appears in ``text`` with ``***``."""
+    for secret in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key):
+        value = secret.reveal()
+        if value and len(value) >= 3:
+            text = text.replace(value, "***")
+    return text

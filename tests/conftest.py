@@ -1,0 +1,36 @@
+"""Shared fixtures: paths to the repo, the examples and the team corpus (skipped when absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the team corpus is not at {CORPUS} (it is in CI and in a developer checkout)")
+    return CORPUS
+
+
+@pytest.fixture
+def seed_path(corpus: Path) -> Path:
+    path = corpus / "seed" / "euronews-rutte-nato.txt"
+    if not path.is_file():
+        pytest.skip(f"seed article missing: {path}")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _no_user_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read a developer's ./.env or settings from their shell."""
+    monkeypatch.chdir(tmp_path)
+    for key in list(__import__("os").environ):
+        if key.startswith(("MAIL_", "SMTP_", "SITE_URL", "UNSUBSCRIBE_", "OUTBOX_DIR", "DELIVERY", "BRAND_",
+                           "LLM_", "SEND_", "UTM_", "TEMPLATES_DIR", "LIST_ID", "TEST_ADDRESS")):
+            monkeypatch.delenv(key, raising=False)
