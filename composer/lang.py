@@ -1,14 +1,45 @@
 """Language detection restricted to the languages composer supports well.
 
-py3langid is small, offline and fast (~0.1 ms per call); restricting it to the supported set
-stops short or mixed texts from being labelled as some rarely-used language.
+Two stages, because the common case should cost microseconds: first a count of each
+language's most frequent function words, which settles any article-length text in one pass
+(~0.1 ms, nothing to load); only when that count is small or close between two languages does
+py3langid decide (restricted to the supported set, so short or mixed texts are never labelled
+as some rarely-used language). Loading py3langid's model costs about a second, so most runs
+never pay it.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 SUPPORTED = ("en", "de", "fr", "es", "it", "nl", "pt")
+
+# The most frequent function words of each language (facts of the language, chosen here).
+_PROFILES = {
+    "en": "the of and to in is that for it was on with as be by at this are from his have has but not they he an "
+          "which or had were their been its will would who said also there more one after about",
+    "de": "der die und das den ist nicht ein eine zu mit von im sich auf für dem des auch es als wie bei hat sie "
+          "nach wird aus werden noch einen sind um am war nur oder vor durch einer über",
+    "fr": "le la les de des et est un une du en que qui pour dans pas sur au par plus ne se ce il sont avec aux "
+          "ont elle été cette mais nous ou leur comme être fait aussi",
+    "es": "el la los las de del que y en un una es por con para se no al lo como más su sus pero fue ha este esta "
+          "son sobre también entre cuando muy sin hasta desde",
+    "it": "il la di che e è un una per del della non in con si le dei delle gli da al sono anche più ha come alla "
+          "nel nella questo ma sua suo degli stato essere",
+    "nl": "de het een van en is dat in op te niet zijn voor met die ook aan er als bij om maar dan wordt door nog "
+          "naar heeft uit werd worden deze was hij zij",
+    "pt": "o a os as de do da dos das que e em um uma é para com não por no na se mais ao como mas foi pelo pela "
+          "ele ela são também seu sua já entre sobre nos",
+}
+_WORD_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _PROFILES.items():
+    for _w in _words.split():
+        _WORD_LANGS[_w] = (*_WORD_LANGS.get(_w, ()), _lang)
+_TOKEN = re.compile(r"[^\W\d_]+")
+# A verdict from function words needs this many hits and twice the runner-up's count.
+_MIN_HITS = 8.0
+_MIN_RATIO = 2.0
 
 
 @lru_cache(maxsize=1)
@@ -20,12 +51,28 @@ def _identifier():  # type: ignore[no-untyped-def]
     return ident
 
 
+def _function_word_counts(text: str) -> dict[str, float]:
+    counts = dict.fromkeys(SUPPORTED, 0.0)
+    for token in _TOKEN.findall(text.lower()):
+        langs = _WORD_LANGS.get(token)
+        if langs:
+            share = 1.0 / len(langs)  # "de" is Dutch, French, Spanish and Portuguese: split its vote
+            for lang in langs:
+                counts[lang] += share
+    return counts
+
+
 def detect_language(text: str, default: str = "en") -> str:
     """The most likely supported language of ``text``; ``default`` when there is too little text."""
-    sample = text[:5000]
-    if sum(ch.isalpha() for ch in sample) < 20:
+    sample = text[:20000]
+    if sum(ch.isalpha() for ch in sample[:5000]) < 20:
         return default
-    lang, _prob = _identifier().classify(sample)
+    counts = _function_word_counts(sample)
+    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+    best, second = counts[ranked[0]], counts[ranked[1]]
+    if best >= _MIN_HITS and best >= _MIN_RATIO * second:
+        return ranked[0]
+    lang, _prob = _identifier().classify(sample[:5000])
     return str(lang)
 
 

@@ -1,0 +1,220 @@
+"""Find the article body among the lines of a paste.
+
+The body is the densest run of prose: long lines rich in function words, interrupted at most by
+short subheadings, captions and the odd widget. Every line gets a weight (positive for prose,
+negative for menus and widgets) and the body is the run with the largest total, the classic
+maximum-subarray answer; then the furniture inside that run is dropped.
+
+Page-level facts sharpen the weights:
+
+* function words are counted per page as well as from fixed lists, so a language without a list
+  (Indonesian, Russian) still shows its prose;
+* text repeated on the page is template (menus, teaser lists, share bars);
+* article paragraphs come in runs, while teaser summaries stand alone between a headline, an
+  author and a date, so isolated prose counts for less and long gaps cost more per line;
+* readers' comments follow the article: once a thread opens, later prose counts for little, so a
+  long discussion cannot outweigh a short article.
+
+The numbers in :class:`BodySettings` were tuned by hand on the AEB pasted-text pages (see
+``tests/ingest/test_text_corpus.py``); they are kept in one settings object, in the manner of
+trafilatura's ``settings.py``, rather than scattered through the code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from composer.ingest.paste.lexicon import RELATED_HEADINGS
+from composer.ingest.paste.lines import Line
+
+_TOKEN = re.compile(r"\w+")
+_COMMENT_COUNT = re.compile(r"^\d+\s+\w+$")  # "12 Comments": a counter, often in the header
+# A headline glued to its teaser text: "…Student-AthleteA 24-year-old woman…"
+_GLUED_TEASER = re.compile(r"[a-z?!’'\")][A-Z][a-z]")
+_DIGITS = re.compile(r"\d")
+_BARRIER = -1000.0
+
+
+@dataclass(frozen=True)
+class BodySettings:
+    """Line weights for the body search (tuned on AEB pasted text; see the module docstring)."""
+
+    min_words: int = 8  # shorter lines are never prose
+    min_stop_ratio: float = 0.12  # share of function words a prose line needs
+    max_line_weight: int = 80  # one huge line must not outweigh a whole article
+    unclosed_factor: float = 0.3  # prose that does not end like a sentence (headline-ish)
+    short: float = -3.0  # menu items, labels, headings
+    data_row: float = -0.5  # short lines with numbers: table rows, results, list items
+    furniture: float = -15.0  # widgets and boilerplate ("Share", "© 2025 …")
+    related_heading: float = -40.0  # "You might also like": the article is over
+    repeated: float = -6.0  # text that occurs twice on the page
+    teaser: float = -5.0  # "HeadlineSummary…" glued together
+    isolated_factor: float = 0.5  # prose with no prose on either side
+    gap_growth: float = 2.0  # each further line of a gap costs this much more …
+    gap_cap: float = 3.0  # … up to this multiple
+    after_comments_factor: float = 0.2  # prose after the comment thread opens
+    comments_after_prose: float = 60.0  # prose weight that must precede a marker to count
+    flat_widgets: bool = True
+    extend_tables: bool = True
+    min_body_weight: float = 20.0  # below this the page is searched again, repeats allowed
+
+
+DEFAULT_SETTINGS = BodySettings()
+
+
+def page_stopwords(lines: Sequence[Line], size: int = 25) -> frozenset[str]:
+    """The page's own most frequent short words in its longer lines (its function words)."""
+    counts: Counter[str] = Counter()
+    for line in lines:
+        if line.words >= 10:
+            counts.update({t for t in _TOKEN.findall(line.text.lower()) if len(t) <= 4 and not t.isdigit()})
+    return frozenset(w for w, n in counts.most_common(size) if n >= 3)
+
+
+def is_widget(line: Line) -> bool:
+    """Furniture that never belongs in a body, wherever it sits."""
+    return line.furniture or line.end_marker or (line.boiler and line.words < 30)
+
+
+class Weigher:
+    """Turns the lines of one page into weights for the maximum-subarray search."""
+
+    def __init__(self, lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS) -> None:
+        self.settings = settings
+        self.extra = page_stopwords(lines)
+        seen: Counter[str] = Counter(line.text for line in lines if line.words >= 3)
+        self.repeated = {text for text, n in seen.items() if n > 1}
+
+    def stop_ratio(self, line: Line) -> float:
+        """Function-word share by the fixed lists or by the page's own frequent words."""
+        if not self.extra or line.stop >= 0.3:
+            return line.stop
+        tokens = _TOKEN.findall(line.text.lower())
+        own = sum(t in self.extra for t in tokens) / len(tokens) if tokens else 0.0
+        return max(line.stop, own)
+
+    def is_prose(self, line: Line) -> bool:
+        return (
+            line.words >= self.settings.min_words
+            and not is_widget(line)
+            and self.stop_ratio(line) >= self.settings.min_stop_ratio
+        )
+
+    def weight(self, line: Line) -> float:
+        """The weight of one line on its own."""
+        s = self.settings
+        if line.end_marker:
+            return _BARRIER
+        if RELATED_HEADINGS.match(line.key):
+            return s.related_heading
+        if is_widget(line):
+            return s.furniture
+        if line.text in self.repeated:
+            return s.repeated
+        if self.is_prose(line):
+            if self._glued_teaser(line.text):
+                return s.teaser
+            w = float(min(line.words, s.max_line_weight))
+            w *= min(1.0, 0.4 + self.stop_ratio(line) * 2.5)
+            return w if line.closed or line.words >= 40 else w * s.unclosed_factor - 3
+        if line.words >= 4 and _DIGITS.search(line.text):
+            return s.data_row
+        return s.short
+
+    @staticmethod
+    def _glued_teaser(text: str) -> bool:
+        m = _GLUED_TEASER.search(text[:160])
+        if not m or text[:1].islower():
+            return False
+        head = text[: m.start() + 1].split()
+        return len(head) >= 3 and sum(w[:1].isupper() for w in head) >= 0.6 * len(head)
+
+    def weights(self, lines: Sequence[Line]) -> list[float]:
+        """Line weights adjusted by their neighbours (isolation, gaps, comment threads)."""
+        s = self.settings
+        out = [self.weight(line) for line in lines]
+        # Isolated prose: widgets between paragraphs ("Advertisement") do not separate them.
+        text_at = [i for i, line in enumerate(lines) if not is_widget(line) or line.end_marker]
+        for n, i in enumerate(text_at):
+            before = out[text_at[n - 1]] if n > 0 else 0.0
+            after = out[text_at[n + 1]] if n + 1 < len(text_at) else 0.0
+            if out[i] > 0 and before <= 0 and after <= 0:
+                out[i] *= s.isolated_factor
+        # Growing gaps: a subheading between paragraphs is normal; headline + author + date is a list.
+        k = 0
+        for i, w in enumerate(out):
+            if w > 0:
+                k = 0
+            elif s.flat_widgets and is_widget(lines[i]):
+                continue
+            elif w > _BARRIER:
+                k += 1
+                out[i] = w * min(1 + s.gap_growth * (k - 1), s.gap_cap)
+        # Comment threads: prose after the first marker that follows the article counts little.
+        seen, discount = 0.0, False
+        for i, w in enumerate(out):
+            if discount and w > 0:
+                out[i] = w * s.after_comments_factor
+            elif w > 0:
+                seen += w
+            elif w <= _BARRIER and seen >= s.comments_after_prose and not _COMMENT_COUNT.match(lines[i].text):
+                discount = True
+        return out
+
+
+def best_run(weights: Sequence[float]) -> tuple[int, int]:
+    """[start, end) of the run of lines with the largest total weight (Kadane's algorithm)."""
+    best, best_span = float("-inf"), (0, 0)
+    total, start = 0.0, 0
+    for i, w in enumerate(weights):
+        if total <= 0:
+            total, start = 0.0, i
+        total += w
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
+
+
+def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS) -> tuple[int, int]:
+    """[start, end) of the body run among ``lines``; (0, 0) when there is no prose at all."""
+    if not lines:
+        return (0, 0)
+    weigher = Weigher(lines, settings)
+    weights = weigher.weights(lines)
+    start, end = best_run(weights)
+    if sum(weights[start:end]) < settings.min_body_weight and weigher.repeated:
+        # Hardly any unique prose: a page that prints its article twice still has an article.
+        weigher.repeated = set()
+        weights = weigher.weights(lines)
+        start, end = best_run(weights)
+    if end <= start or weights[start] <= 0:
+        return (0, 0)
+    if settings.extend_tables:
+        end = _extend_rows(lines, weigher, end)
+    return start, end
+
+
+def _extend_rows(lines: Sequence[Line], weigher: Weigher, end: int) -> int:
+    """Take in a table or list of data rows (dates, scores, venues) that ends the article.
+
+    Rows like "June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL" weigh a little below zero
+    each, so a long list right after the last paragraph is never worth adding by weight alone.
+    """
+    s = weigher.settings
+    i = end
+    if i < len(lines) and weigher.weight(lines[i]) == s.short and lines[i].words <= 8:
+        i += 1  # a heading over the table ("Tour dates")
+    rows = 0
+    while i < len(lines) and weigher.weight(lines[i]) == s.data_row:
+        rows += 1
+        i += 1
+    return i if rows >= 3 else end
+
+
+def select_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS) -> list[Line]:
+    """The lines of the article body, in order (the bare extractor, without metadata)."""
+    start, end = find_body(lines, settings)
+    return [line for line in lines[start:end] if not is_widget(line)]

@@ -1,0 +1,218 @@
+"""Word lists the pasted-text reader judges lines by, in the supported languages.
+
+Kept apart from the logic so that adding a language is adding words, not code. All entries are
+lower case; patterns are matched against lower-cased lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str, sep: str | None = None) -> frozenset[str]:
+    """A word list written as a block of text (easier to read and extend than a literal)."""
+    return frozenset(item.strip() for item in text.split(sep) if item.strip())
+
+
+# Function words: prose is full of them, menus and headlines have few. One pooled set serves
+# every language because a line is rarely ambiguous between them.
+STOPWORDS = _words(
+    """
+    a an the and or but if of to in on at by for from with as is are was were be been being have has
+    had do does did not no it its this that these those he she they we you i his her their our your
+    my me him them us who whom which what when where why how than then there here so such also can
+    could would should will may might must into over about after before up out just more most very
+    all any some one said says
+    der die das den dem des ein eine einer eines einem einen und oder aber nicht ist sind war waren
+    wird werden wurde hat haben hatte zu im in am an auf aus bei mit nach von vor für über unter
+    auch es er sie wir ihr sich dass daß wie als noch nur schon so wenn doch mehr um
+    le la les un une des du de et ou mais est sont était été a ont au aux en dans sur pour par avec
+    ne pas que qui il elle ils elles nous vous se ce cette ces son sa ses leur leurs plus comme
+    el los las una unos unas y o pero es son fue ser ha han del al en con por para que se lo su sus
+    como más no le les este esta estos estas
+    il lo gli i uno una e ed o ma è sono era stato ha hanno di da del della dei delle nel nella
+    con su per tra fra che non si come anche più questo questa
+    het een en of maar is zijn was waren wordt werd heeft hebben van in op aan met voor door
+    bij uit naar dat die dit deze niet ook als er zich om te
+    o os as um uma e ou mas é são foi ser tem têm do da dos das no na nos nas em com por para
+    que não se como mais ao à seu sua seus suas
+    и в во не на что с со по как это из к за о об от для он она они мы вы но а же бы то его её их
+    """
+)
+
+# Whole lines that are page furniture in any of the languages (after trimming punctuation).
+FURNITURE_LINES = _words(
+    """
+    advertisement, advertising, ad, ads, sponsored, sponsored content, anzeige, werbung, publicité, publicidad,
+    pubblicità, advertentie, publicidade, share, share this, share this article, share this story,
+    share on facebook, share on twitter, share via email, tweet, email, e-mail, print, comments, comment, reply,
+    like, follow, subscribe, sign in, sign up, log in, login, logout, register, menu, search, close, save,
+    skip to content, skip to main content, skip to navigation, home, back to top, read more, more, read next,
+    next, previous, prev, continue reading, continue reading the main story, related, related articles,
+    related stories, related content, you might also like, you may also like, more from, recommended, trending,
+    most popular, most read, most viewed, popular, see more, see all, view all, show more, load more,
+    teilen, kommentare, kommentar, anmelden, abonnieren, suche, startseite, mehr, mehr lesen, weiterlesen,
+    zum inhalt springen, partager, commentaires, commentaire, connexion, se connecter, s'abonner, rechercher,
+    accueil, lire la suite, lire aussi, aller au contenu, aller au contenu principal, compartir, comentarios,
+    comentario, suscríbete, suscribirse, iniciar sesión, buscar, inicio, leer más, ir al contenido,
+    condividi, commenti, commento, accedi, abbonati, cerca, leggi anche, leggi di più, vai al contenuto,
+    delen, reacties, reactie, inloggen, abonneren, zoeken, lees meer, lees ook, naar de inhoud,
+    partilhar, compartilhar, comentários, comentário, entrar, assinar, pesquisar, leia mais, leia também,
+    print this article, email this article, share this article, join our newsletter, key points,
+    copy link, link copied, copied, copy to clipboard, listen, listen to this article, bookmark, gift article,
+    image caption, image source, media caption, photo, video, audio, gallery, expand, collapse, open, toggle,
+    reuse this content, contribute, contribuer, réutiliser ce contenu, facebook, twitter, linkedin, whatsapp,
+    instagram, youtube, pinterest, reddit, telegram, rss, x, flipboard, print this page, email this
+    """,
+    ",",
+)
+
+# Widget labels with a variable part: "Share on WhatsApp", "Compartir en Facebook", "Copiar enlace".
+FURNITURE_PATTERN = re.compile(
+    r"^(?:share|compartir|partager|teilen|condividi|delen|partilhar|compartilhar|tweet|email|e-mail|send|enviar)"
+    r"(?: (?:this|on|en|sur|auf|su|op|no|via|per|por|by|the))* [\w.+-]+$|"
+    r"^(?:copy|copiar|copier|kopieren|copia|kopieer|copie)(?: the| le| el| o| den| il)? (?:link|enlace|lien|link kopieren|url)$|"
+    r"^(?:link|lien|enlace) (?:kopieren|copier|copiar)$"
+)
+
+# Phrases that make a line boilerplate wherever they appear in it.
+BOILERPLATE = re.compile(
+    r"|".join(
+        [
+            r"\ball rights reserved\b",
+            r"©",
+            r"\bcopyright\s*(?:©|\(c\)|\d{4})",
+            r"\bcookies?\b.*\b(?:use|accept|consent|policy)\b",
+            r"\bprivacy (?:policy|notice|settings)\b",
+            r"\bterms (?:of|and) (?:use|service|conditions)\b",
+            r"\bsign up (?:for|to)\b.*\bnewsletter",
+            r"\bnewsletter\b.*\b(?:sign up|subscribe|inbox)\b",
+            r"\bsubscribe (?:now|today|to)\b",
+            r"\bshare this (?:article|story|page)\b",
+            r"\bcopy/paste\b",
+            r"\bcopy to clipboard\b",
+            r"\bembed (?:link|code)\b",
+            r"\bclick here\b",
+            r"\bunsubscribe\b",
+            r"\bjoin (?:our|the)\b.*\bnewsletter\b",
+            r"\bno spam\b",
+            r"^i agree\b",
+            r"^(?:clique|cliquez|klicken sie|haga clic|haz clic|clicca|klik)\b",
+            r"\bfollow us\b",
+            r"\bdownload (?:our|the) app\b",
+            r"\bjavascript\b.*\b(?:enable|disabled|browser)\b",
+            r"\byour browser\b",
+            r"\bthis (?:video|content) is (?:not )?(?:available|supported)\b",
+            r"\bmedia playback\b",
+            r"\bdatenschutz",
+            r"\balle rechte vorbehalten\b",
+            r"\btous droits réservés\b",
+            r"\btodos los derechos reservados\b",
+            r"\btutti i diritti riservati\b",
+            r"\balle rechten voorbehouden\b",
+            r"\btodos os direitos reservados\b",
+            r"\bpolitique de confidentialité\b",
+            r"\bpolítica de privacidad\b",
+            r"\bnewsletter abonnieren\b",
+            r"\bjetzt abonnieren\b",
+            r"\bplus d'articles\b",
+            r"\bopt[- ]in\b",
+            r"\binbox\b",
+            r"\bwe'd like to hear\b",
+            r"\bletters? to the editor\b",
+            r"\breport an error\b",
+            r"\bclick to (?:share|email|print|tweet)\b",
+            r"\bopens in (?:a )?new window\b",
+            r"\bsend us a tip\b",
+            r"\bcommenting\b",
+            r"\bcomments? (?:are|have been) (?:closed|disabled)\b",
+        ]
+    ),
+    # applied to lower-cased lines; re.I would make this alternation many times slower
+)
+
+# "Jane Doe is a reporter for …": the author's note under an article, not part of it.
+AUTHOR_BIO = re.compile(
+    r"^[A-ZÀ-Ý][\w.'’ -]{2,60}(?:\s\([^)]*\))? (?:is|was|writes|covers) (?:a |an |the )?[\w ,'’&-]{0,60}?"
+    r"\b(?:reporter|writer|editor|correspondent|contributor|columnist|journalist|author|curator|producer|host|fellow)\b",
+)
+
+# Cheap substring test run before BOILERPLATE: each pattern there contains one of these, and most
+# lines contain none, so the costly regex runs on few lines. Everything here is lower case.
+BOILERPLATE_HINTS = (
+    "reserved",
+    "©",
+    "copyright",
+    "cookie",
+    "privacy",
+    "terms",
+    "newsletter",
+    "subscribe",
+    "share this",
+    "copy",
+    "embed",
+    "click",
+    "cliq",
+    "klick",
+    "clic",
+    "klik",
+    "unsubscribe",
+    "no spam",
+    "i agree",
+    "follow us",
+    "download",
+    "javascript",
+    "browser",
+    "this video",
+    "this content",
+    "playback",
+    "datenschutz",
+    "vorbehalten",
+    "réservés",
+    "reservados",
+    "riservati",
+    "voorbehouden",
+    "confidentialité",
+    "privacidad",
+    "abonnieren",
+    "plus d'articles",
+    "opt",
+    "inbox",
+    "like to hear",
+    "editor",
+    "report an error",
+    "tip",
+    "comment",
+    "window",
+)
+
+# Lines that open a comment thread or mark the end of the article proper. Prose after these is
+# readers' talk, not the article, so the body never runs across one.
+END_MARKERS = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions|kommentare?|commentaires?|comentarios?|commenti|"
+    r"reacties|comentários?)(?:\s*\(\d+\))?\s*:?$|"
+    r"^\d+\s+(?:comments?|responses?|replies|thoughts?) (?:to|on)\b|"
+    r"^(?:[\w'’]+ ){0,2}comments?(?: \(\d+\))?$|^(?:read|view|show|see|load) (?:all|more) comments|"
+    r"^(?:leave|post|add|write) a (?:reply|comment)|^(?:show|view|load|read|see) (?:all )?(?:\d+ )?comments|"
+    r"^join the (?:conversation|discussion)|^comments are closed|^(?:schreibe|hinterlasse) einen kommentar|"
+    r"^laisser un commentaire|^deja (?:un|tu) comentario|^lascia un commento|^deixe (?:um|seu) comentário",
+    # applied to a line's key (lower case, surrounding punctuation removed)
+)
+# A comment's header: "thelastchargersfan says:", "Gary M on September 17, 2018 at 8:50 pm said:".
+COMMENT_HEADER = re.compile(r"\b(?:says|said|wrote|commented|schreibt|a écrit|escribió|dice|disse|schreef)\s*:$")
+
+# Headings that introduce a list of other stories ("You might also like").
+RELATED_HEADINGS = re.compile(
+    r"^(?:you (?:might|may) (?:also )?like|related(?: (?:articles|stories|content|news|coverage|topics))?|"
+    r"more (?:on this story|from [\w .'-]+|stories|news|on this topic)|read more|read next|up next|recommended(?: for you)?|"
+    r"(?:most )?(?:read|popular|viewed)|top stories|see also|further reading|"
+    r"auch interessant|mehr zum thema|das könnte (?:sie|dich) auch interessieren|lesen sie auch|weitere artikel|"
+    r"à lire aussi|lire aussi|sur le même sujet|dans la même rubrique|vous aimerez aussi|"
+    r"te puede interesar|también te puede interesar|noticias relacionadas|lee también|más noticias|"
+    r"potrebbe interessarti|leggi anche|articoli correlati|ti potrebbe interessare|"
+    r"lees ook|meer over dit onderwerp|gerelateerde artikelen|"
+    r"leia também|veja também|notícias relacionadas|relacionadas|mais lidas|"
+    r"(?:more|next up|trending|latest|popular|top|recent)\b.{0,40}\b(?:stories|news|articles|posts|videos|reads)|"
+    r"next up(?: in .{1,30})?|trending(?: now| news| stories)?|editor'?s? picks?)\s*:?$",
+    re.I,
+)

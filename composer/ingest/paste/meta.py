@@ -1,0 +1,226 @@
+"""Recognise the metadata lines around an article in a paste: bylines, dates, photo credits.
+
+These lines have fixed shapes that differ by outlet and language but not by much ("By …",
+"Von …", "Par …"; "Copyright …", "Photograph: …", "Image source, …"; "Published …",
+"Last modified on …", "Aktualisiert am …"). Each recogniser is a small function so that the
+reader can ask one question per line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from composer.dates import find_date
+
+# "By Jane Doe", "Von Max Muster", "Par Marie Dupont", "Por …", "Di …", "Door …", "Written by …"
+_BY = re.compile(
+    r"^(?:(?:written|reported|words|text|story|posted|report) )?(?:by|von|par|por|di|door|de|texto de|auteur|author|autor|autore|"
+    r"redactie|text)\s*:?\s+(?P<names>.+)$",
+    re.I,
+)
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
+_NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}$")
+_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|&)\s*")
+_BYLINE_TAIL = re.compile(r"\s*(?:[|•·–—]|\s-\s|,\s*(?=(?:published|updated|posted)\b)).*$", re.I)
+_ROLE = re.compile(
+    r"\b(?:correspondent|editor|reporter|journalist|writer|columnist|contributor|producer|analyst|"
+    r"staff|news|bbc|reuters|associated press|korrespondent(?:in)?|redakteur(?:in)?|autor(?:in)?|"
+    r"journaliste|rédact(?:eur|rice)|correspondant(?:e)?|periodista|corresponsal|redactor(?:a)?|giornalista|"
+    r"corrispondente|redacteur|verslaggever|correspondent(?:e)?|jornalista|repórter)\b",
+    re.I,
+)
+
+_UPDATED = re.compile(
+    r"\b(?:updated|last (?:modified|updated)|modified|aktualisiert|geändert|mis à jour|modifié|actualizado|"
+    r"actualización|aggiornato|modifica|modificato|bijgewerkt|gewijzigd|aangepast|atualizado|atualização)\b",
+    re.I,
+)
+_DATE_LABEL = re.compile(
+    r"^(?:published|posted|updated|last (?:modified|updated)|modified|first published|date|"
+    r"veröffentlicht|aktualisiert|stand|erschienen|publié|mis à jour|modifié|publicado|actualizado|pubblicato|"
+    r"aggiornato|gepubliceerd|bijgewerkt|atualizado)\b",
+    re.I,
+)
+_RELATIVE = re.compile(
+    r"^(?:(?:updated|published|posted|aktualisiert|mis à jour|actualizado)\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hour|hr|day|week|month)s?\s+ago$|^(?:vor \d+ (?:minuten|stunden|tagen))$",
+    re.I,
+)
+# A weekday or "today" with a time and no date: "Monday 6:30PM", "Heute, 14:05 Uhr", "Hoy 09:10".
+_DAY_TIME = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|heute|gestern|aujourd'hui|hier|hoy|ayer|"
+    r"oggi|ieri|vandaag|gisteren|hoje|ontem)\b,?\s*(?:at |um |à |a las |alle |om |às )?\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?"
+    r"(?:\s+[a-z]{2,4})?$",
+    re.I,
+)
+_READ_TIME = re.compile(
+    r"^(?:(?:lecture|reading time|read time|lesezeit|lesedauer|lectura|tiempo de lectura|lettura|leestijd|leitura)\s*:?\s*)?\d+\s*(?:min(?:ute)?s?|minuten|minutes?|minutos|minuti)\.?\s*(?:read|lesezeit|de lecture|de lectura|di lettura|leestijd|de leitura)?$",
+    re.I,
+)
+_PLACEHOLDER_DATE = re.compile(
+    r"^(?:published|updated|posted)(?:\s+on)?(?:\s+(?:published|updated|posted)(?:\s+on)?)*\s*:?$", re.I
+)
+
+# Photo credits: "Copyright AP Photo/…", "© Reuters", "Photograph: Name/Agency", "Image source, Getty".
+_CREDIT_START = re.compile(
+    r"^(?:copyright|©|\(c\)|photo(?:graph)?s?|image(?: source)?|picture|foto(?:s)?|bild(?:quelle)?|crédit(?:s)?(?: photo)?|"
+    r"credit(?:s)?|quelle|source|imagen|immagine|fotografia|afbeelding)\s*[:,.…]*\s*(?P<credit>.+)$",
+    re.I,
+)
+_CREDIT_GLUED = re.compile(
+    r"\s*(?:(?:copyright|©)\s*(?P<a>.+)|(?:photograph|photo|foto|bild|image|credit|crédit|imagen)\s*:\s*(?P<b>.+))$",
+    re.I,
+)
+_CREDIT_WORDS = re.compile(
+    r"\b(?:getty images|afp|ap photo|reuters|epa|dpa|shutterstock|alamy|pa (?:media|wire)|imago|picture[- ]alliance|"
+    r"keystone|anadolu|sipa|xinhua|efe|ansa|anp|lusa|bloomberg)\b",
+    re.I,
+)
+_CAPTION_LABEL = re.compile(
+    r"^(?:image caption|media caption|caption|bildunterschrift|légende)\s*[,:]\s*(?P<caption>.+)$", re.I
+)
+
+# Wire datelines: "LONDON, March 12 (Reuters) -", "BERLIN, 12. März (dpa) –", "PARIS (AFP) -".
+_AGENCIES = r"Reuters|AP|AFP|dpa|DPA|Bloomberg|ANSA|EFE|ANP|Lusa|UPI|PA|Xinhua|KNA|APA|SDA|Belga"
+WIRE_DATELINE = re.compile(
+    rf"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý .'’/-]{{1,40}}(?:,\s*[A-Z][\w .]{{1,20}})?),?\s+"
+    rf"(?P<date>[^()]{{0,30}}?)\s*\((?P<agency>{_AGENCIES})(?:/\w+)?\)\s*[-–—]",
+)
+
+
+_POSTED_BY = re.compile(
+    r"^(?:posted|published|written|updated|veröffentlicht|publié|publicado|pubblicato)\b.{0,60}?\b(?:by|von|par|por|di|door)\s+(?P<names>.+)$",
+    re.I,
+)
+_NAME_THEN_DATE = re.compile(r"^(?P<names>[^|•·–—-]{3,60}?)\s+[|•·–—-]\s+(?P<rest>.*\d.*)$")
+
+
+def byline_names(line: str) -> list[str] | None:
+    """The author names of a byline ("By Jane Doe and John Roe | Updated …"), else None."""
+    line = line.strip()
+    m = _BY.match(line) or _POSTED_BY.match(line)
+    if not m:
+        m = _NAME_THEN_DATE.match(line)
+        if not m or not find_date(m.group("rest")) or not is_person_name(m.group("names")):
+            return None
+    names = _BYLINE_TAIL.sub("", m.group("names")).strip(" ,;:")
+    names = re.sub(r"\s+(?:in|aus|en|em|a|à)\s+[A-Z][\w-]+$", "", names)  # "By Jane Doe in Berlin"
+    parts = [p.strip(" .") for p in _NAME_SPLIT.split(names) if p.strip(" .")]
+    good = []
+    for part in parts:
+        if not (_NAME.match(part) or part.isupper()) or (good and _ROLE.search(part)):
+            break  # "Ana Souza, g1 SP", "Jane Doe, BBC News": the outlet follows the names
+        good.append(part)
+    if not good or (len(good) < len(parts) and "," not in names):
+        return None
+    return good
+
+
+_NOT_NAMES = {
+    "news", "breaking", "live", "latest", "update", "updates", "opinion", "analysis", "video", "videos",
+    "photos", "exclusive", "review", "reviews", "world", "business", "sport", "sports", "politics", "home",
+    "top", "stories", "more", "menu", "the",
+}  # fmt: skip
+
+
+def is_person_name(line: str) -> bool:
+    """A line that is only a person's name (2–4 capitalised words)."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 4
+        and bool(_NAME.match(line))
+        and not any(ch.isdigit() for ch in line)
+        and not any(w.lower() in _NOT_NAMES for w in words)
+    )
+
+
+def is_role(line: str) -> bool:
+    """A byline role under a name ("Political correspondent", "BBC News")."""
+    return len(line.split()) <= 8 and bool(_ROLE.search(line))
+
+
+def dates_of(line: str, year: int | None = None) -> tuple[str | None, str | None]:
+    """(published, updated) from a date line; the update is the date after an update label.
+
+    Handles "Updated 10:02 AM GMT+1, January 29, 2025", "Publié le 12 mars 2025 à 14h05, modifié
+    le 12 mars 2025 à 16h30" and "12/03/2025 14h05 Atualizado 12/03/2025 16h20".
+    """
+    if len(line) > 140:
+        return None, None
+    label = _UPDATED.search(line)
+    if not label:
+        return find_date(line, year=year), None
+    return find_date(line[: label.start()], year=year), find_date(line[label.start() :], year=year)
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is a date or timestamp and nothing much else."""
+    if _RELATIVE.match(line) or _PLACEHOLDER_DATE.match(line) or _READ_TIME.match(line) or _DAY_TIME.match(line):
+        return True
+    if len(line) > 100 or line[:1] in "—–-" or not find_date(line):
+        return False
+    rest = re.sub(r"\d+|[^\w\s]", " ", line)
+    words = [w for w in rest.split() if len(w) > 2]
+    return bool(_DATE_LABEL.match(line)) or len(words) <= 6
+
+
+# Words that start a credit only when followed by ":" or "," ("Photo: …", "Image source, …"), since
+# "Photo of the day" or "Source of the leak" start ordinary lines.
+_LABEL_ONLY = frozenset(
+    {"image", "source", "picture", "photo", "foto", "bild", "quelle", "imagen", "immagine", "afbeelding", "fotografia"}
+)
+_LABELLED = re.compile(r"^\w+(?: source)?\s*[:,]")
+
+
+def credit_of(line: str) -> str | None:
+    """The credit in a credit line ("Copyright AP Photo/…", "Photograph: …"), else None."""
+    m = _CREDIT_START.match(line)
+    if m and len(line.split()) <= 14:
+        first = line.split()[0].lower().strip(":,")
+        if first in _LABEL_ONLY and not _LABELLED.match(line):
+            return None
+        return m.group("credit").strip()
+    if len(re.findall(r"\w+", line)) <= 6 and _CREDIT_WORDS.search(line) and not line.endswith("."):
+        return line.strip()
+    return None
+
+
+def split_glued_credit(line: str) -> tuple[str, str] | None:
+    """("caption", "credit") for a caption with its credit glued on, else None."""
+    for m in _CREDIT_GLUED.finditer(line):
+        caption = line[: m.start()].strip()
+        credit = (m.group("a") or m.group("b") or "").strip()
+        if caption and credit and len(credit.split()) <= 10:
+            return caption.rstrip(" .") if caption.endswith(" .") else caption, credit
+    return None
+
+
+_PAREN_CREDIT = re.compile(
+    r"^(?P<caption>.{10,}?)\s*\((?P<credit>[^()]{0,60}?(?:photo|foto|getty|reuters|afp|\bap\b|efe|dpa|epa|anp|ansa|lusa|"
+    r"shutterstock|imago|picture|/)[^()]{0,60})\)$",
+    re.I,
+)
+_CAPS_CREDIT = re.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,40}\s*\([^()]{2,30}\))$")
+
+
+def trailing_credit(line: str) -> tuple[str, str] | None:
+    """("caption", "credit") for "Caption text. (AP Photo/Name)" or "Caption. NAME SURNAME (EFE)"."""
+    m = _CAPS_CREDIT.match(line) or _PAREN_CREDIT.match(line)
+    if not m:
+        return None
+    return m.group("caption").strip(), m.group("credit").strip()
+
+
+def caption_label(line: str) -> str | None:
+    m = _CAPTION_LABEL.match(line)
+    return m.group("caption").strip() if m else None
+
+
+TAG_HEADING = re.compile(
+    r"^(?:tags?|topics?|archivado en|etiquetas|temas|themen|schlagwörter|schlagworte|sujets|mots-clés|argomenti|"
+    r"onderwerpen|trefwoorden|tópicos|assuntos|explore more on these topics|filed under|more about)\s*:?\s*(?P<inline>.*)$",
+    re.I,
+)
+
+
+def wire_dateline(paragraph: str) -> re.Match[str] | None:
+    return WIRE_DATELINE.match(paragraph)

@@ -1,0 +1,102 @@
+"""Clean-up of untrusted values shared by the HTML, Markdown and JSON readers.
+
+Everything a reader takes from a page or a document ends up in emails, posts and embeds, where
+a ``javascript:`` link or a stray ``<script>`` is an attack rather than a typo. The readers
+therefore pass every URL through :func:`safe_url` (only http and https survive) and every
+metadata string through :func:`clean_value` (no tags, no line breaks, no invisible characters)
+before it reaches an :class:`~composer.article.Article`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from composer.textutil import clean_line
+
+_ALLOWED_SCHEMES = ("http", "https")
+# Browsers ignore ASCII whitespace and controls inside a scheme ("java\tscript:"), so they are
+# removed before the scheme is judged, otherwise such a link would slip through the allow-list.
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+_TAG = re.compile(r"<!--.*?-->|<\s*(script|style)\b.*?</\s*\1\s*>|</?[A-Za-z][^<>]*>", re.S | re.I)
+_MAX_URL = 2048
+
+
+def safe_url(value: object, base: str | None = None) -> str | None:
+    """``value`` as an absolute http(s) URL, resolved against ``base``; ``None`` otherwise.
+
+    Relative URLs need a base that is itself http(s); ``//host/path`` inherits the base's scheme
+    (https when there is no base, because a scheme-relative link on a saved page was served
+    from the web). Anything else — ``javascript:``, ``data:``, ``file:``, ``mailto:`` — is
+    dropped rather than repaired.
+    """
+    if not isinstance(value, str):
+        return None
+    url = _URL_JUNK.sub("", value.strip())
+    if not url or len(url) > _MAX_URL:
+        return None
+    try:
+        if url.startswith("//"):
+            base_ok = safe_url(base) if base else None
+            url = f"{urlsplit(base_ok).scheme if base_ok else 'https'}:{url}"
+        parts = urlsplit(url)
+        if not parts.scheme:
+            base_url = safe_url(base) if base else None
+            if not base_url:
+                return None
+            url = urljoin(base_url, url)
+            parts = urlsplit(url)
+        if parts.scheme.lower() not in _ALLOWED_SCHEMES or not parts.netloc:
+            return None
+        return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path, parts.query, parts.fragment))
+    except ValueError:  # e.g. "http://[::1" — an unparseable address is no address
+        return None
+
+
+def strip_tags(text: str) -> str:
+    """Remove anything that looks like markup; ``a < b`` survives because it is not a tag."""
+    previous = None
+    # Repeat: removing one tag can make another appear ("<scr<b>ipt>").
+    while previous != text:
+        previous = text
+        text = _TAG.sub(" ", text)
+    return text.replace("<", "‹").replace(">", "›") if _looks_like_tag_fragment(text) else text
+
+
+def _looks_like_tag_fragment(text: str) -> bool:
+    """A lone ``<script`` with no closing bracket is still markup to a careless renderer."""
+    return bool(re.search(r"<\s*/?\s*[A-Za-z!?]", text))
+
+
+def clean_value(value: object, *, unescape: bool = False, max_len: int = 1000) -> str | None:
+    """A metadata string fit for a single line of output, or ``None`` when nothing is left.
+
+    ``unescape`` decodes HTML entities once; it is for values that the HTML parser did not
+    decode already (JSON-LD inside ``<script>``, front matter copied from a CMS).
+    """
+    if not isinstance(value, str):
+        return None
+    text = html.unescape(value) if unescape else value
+    text = clean_line(strip_tags(text))
+    if len(text) > max_len:
+        text = text[:max_len].rsplit(" ", 1)[0] + "…"
+    return text or None
+
+
+def clean_list(values: object, *, unescape: bool = False, limit: int = 30) -> tuple[str, ...]:
+    """Distinct cleaned strings (case-insensitively), in order, at most ``limit`` of them."""
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list | tuple):
+        return ()
+    out: list[str] = []
+    seen: set[str] = set()
+    for v in values:
+        c = clean_value(v, unescape=unescape, max_len=200)
+        if c and c.casefold() not in seen:
+            seen.add(c.casefold())
+            out.append(c)
+        if len(out) >= limit:
+            break
+    return tuple(out)

@@ -1,0 +1,200 @@
+"""The pasted-text reader (composer.ingest.text): the seed page, fixtures in several outlets'
+paste styles, and edge cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from composer.article import Article, Source
+from composer.errors import InputError
+from composer.ingest.text import parse
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "paste"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+SEED = CORPUS / "seed" / "euronews-rutte-nato.txt"
+STYLES = sorted(p.name.removesuffix(".expected.json") for p in FIXTURES.glob("*.expected.json"))
+
+
+def _parse(text: str, name: str = "paste.txt") -> Article:
+    return parse(text, Source(path=name, format="text"))
+
+
+@pytest.fixture(scope="module")
+def seed() -> Article:
+    if not SEED.exists():
+        pytest.skip(f"corpus not found at {CORPUS} (the seed article is read from ../shared/corpus)")
+    return _parse(SEED.read_text(encoding="utf-8"), SEED.name)
+
+
+def test_seed_title_author_language(seed: Article) -> None:
+    assert seed.title == "Who is NATO's new secretary general Mark Rutte?"
+    assert seed.authors == ("Paula Soler",)
+    assert seed.language == "en"
+    assert seed.standfirst is None
+
+
+def test_seed_image(seed: Article) -> None:
+    assert seed.image is not None
+    assert seed.image.caption == (
+        "NATO Secretary General Jens Stoltenberg greets Dutch PM Mark Rutte during arrivals for a NATO "
+        "summit in Vilnius, 11 July 2023"
+    )
+    assert seed.image.credit == "AP Photo/Pavel Golovkin, File"
+    assert seed.image.url is None
+
+
+def test_seed_body(seed: Article) -> None:
+    assert seed.body[0].text.startswith("On Wednesday, ambassadors of the 32 NATO members")
+    assert seed.body[-1].text == "Once in office, Rutte will serve a minimum term of four years."
+    assert len(seed.body) == 25
+    assert all(b.type == "paragraph" for b in seed.body)
+    text = seed.text
+    assert "“Obviously, if we can buy full European, fantastic" in text  # quotes kept
+    for junk in (
+        "Find Us",
+        "Share this article",
+        "Copy/paste",
+        "Published on",
+        "Copyright",
+        "Close Button",
+        "You might also like",
+        "Comments",
+        "Paula Soler",
+    ):
+        assert junk not in text, junk
+        assert junk not in (seed.title or "")
+
+
+def test_seed_related(seed: Article) -> None:
+    assert [r.title for r in seed.related] == [
+        "Sweden joins NATO’s exercises as full member for the first time",
+        "'It's an honour', Rutte says as he secures NATO chief post",
+        "Mark Rutte set to be next NATO chief after securing Romania's backing",
+    ]
+    assert all(r.url is None for r in seed.related)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_paste_style_fixture(style: str) -> None:
+    """Each fixture (invented text in one outlet's paste style) parses to exactly its expected Article."""
+    text = (FIXTURES / f"{style}.txt").read_text(encoding="utf-8")
+    expected = json.loads((FIXTURES / f"{style}.expected.json").read_text(encoding="utf-8"))
+    got = _parse(text, f"{style}.txt").to_dict()
+    assert got == expected
+
+
+def test_there_are_enough_styles() -> None:
+    assert len(STYLES) >= 5
+
+
+def test_wire_dateline_gives_the_date_and_stays_in_the_text() -> None:
+    a = _parse((FIXTURES / "wire-dockworkers.txt").read_text(encoding="utf-8"))
+    assert a.published == "2025-03-12"
+    assert a.body[0].text.startswith("ROTTERDAM, March 12 (Reuters) - Dockworkers")
+    assert not any("Reporting by" in b.text for b in a.body)
+
+
+def test_boilerplate_only_page_is_an_input_error() -> None:
+    text = (FIXTURES / "boilerplate-only.txt").read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="no article text found in boilerplate-only.txt"):
+        _parse(text, "boilerplate-only.txt")
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n\t\n", "\u200b\ufeff"])
+def test_empty_input_is_an_input_error(text: str) -> None:
+    with pytest.raises(InputError, match="empty"):
+        _parse(text)
+
+
+def test_bare_article_without_any_page_around_it() -> None:
+    text = (
+        "The council voted on Tuesday to close the old library and move its books to the school.\n\n"
+        "Residents said they had not been consulted and would ask for the decision to be reviewed.\n"
+    )
+    a = _parse(text)
+    assert [b.text for b in a.body] == [line for line in text.split("\n") if line]
+    assert a.title is None
+    assert a.authors == ()
+
+
+def test_windows_line_ends_nbsp_and_zero_width_characters() -> None:
+    text = (FIXTURES / "newspaper-bees.txt").read_text(encoding="utf-8")
+    noisy = text.replace("\n", "\r\n").replace("Britain's", "Britain\u200b's").replace(" honey ", "\u00a0honey\u00a0")
+    clean = _parse(text).to_dict()
+    assert _parse(noisy).to_dict() == clean
+
+
+def test_comment_thread_is_not_body() -> None:
+    a = _parse((FIXTURES / "blog-sourdough.txt").read_text(encoding="utf-8"))
+    assert not any("Tom B" in b.text or "same problem" in b.text for b in a.body)
+    assert a.body[-1].text.startswith("After a week of this routine")
+
+
+def test_title_with_control_characters_is_one_clean_line() -> None:
+    text = "Storm\u0007 closes\x0b ferry routes\n\nBy Ann Lee\n\n" + (
+        "Ferries between the islands were cancelled on Monday as winds reached ninety miles an hour.\n\n" * 2
+    )
+    a = _parse(text)
+    assert a.title == "Storm closes ferry routes"
+    assert a.authors == ("Ann Lee",)
+
+
+def test_markup_is_not_interpreted() -> None:
+    text = (
+        "A <script>alert(1)</script> headline about the harbour\n\n"
+        "The harbour master said on Monday that <b>all</b> berths would reopen after the repairs are done.\n"
+    )
+    a = _parse(text)
+    assert "<script>" in (a.title or "")  # kept as plain text; renderers escape it
+    assert a.body[0].text.startswith("The harbour master said")
+
+
+def test_headline_is_found_by_its_words_among_kickers_and_teasers() -> None:
+    text = (
+        "Markets\nAIRSHOW\nTop stories\nShares slip as oil climbs for a third day\n"
+        "Harbour authority orders twelve electric tugboats for the port\n\n"
+        "Jane Moss\n@janemoss\nMonday 6:30PM\n\n"
+        "The harbour authority has ordered twelve electric tugboats, the first of their kind in the port, "
+        "to replace its diesel fleet by 2028.\n\n"
+        "The tugboats will be charged from the quay overnight and can work a full shift on one charge, "
+        "the authority said in a statement on Monday.\n"
+    )
+    a = _parse(text)
+    assert a.title == "Harbour authority orders twelve electric tugboats for the port"
+    assert a.authors == ("Jane Moss",)
+    assert a.body[0].text.startswith("The harbour authority has ordered")
+    assert len(a.body) == 2
+
+
+def test_tags_after_the_body_skip_separators() -> None:
+    text = (
+        "Ferry fares to rise in spring\n\nBy Ann Lee\n\n"
+        "Ferry fares between the islands will rise by six per cent in April, the operator said on Monday.\n\n"
+        "The operator blamed higher fuel costs and said discounts for residents would stay.\n\n"
+        "Topics\nTransport\n,\nIslands\n"
+    )
+    assert _parse(text).tags == ("Transport", "Islands")
+
+
+def test_teaser_list_after_the_article_is_not_body() -> None:
+    article = [
+        "The city council approved a plan on Tuesday to plant ten thousand trees along its busiest roads by 2030.",
+        "Officials said the trees would cut summer temperatures on the pavements and soak up rain during storms.",
+        "Residents can ask for a tree outside their home through a form on the council's website from next month.",
+    ]
+    teasers = []
+    for n in range(4):
+        teasers += [
+            f"Other headline number {n} about something else",
+            "Sam Writer",
+            f"Tuesday November {n + 10}, 2025",
+            f"This is the summary of another story number {n}, long enough to look like a paragraph of prose text.",
+        ]
+    # No "More stories" heading: the list is told apart by its shape (headline, author, date, summary).
+    text = "Trees for every street\n\n" + "\n\n".join(article) + "\n\n" + "\n".join(teasers) + "\n"
+    a = _parse(text)
+    assert [b.text for b in a.body] == article
+    assert a.title == "Trees for every street"

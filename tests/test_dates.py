@@ -1,0 +1,88 @@
+"""Dates as news sites write them → ISO 8601 (composer.dates)."""
+
+from __future__ import annotations
+
+import pytest
+
+from composer.dates import find_date, parse_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12 March 2025", "2025-03-12"),
+        ("Wed 12 Mar 2025 14.05 GMT", "2025-03-12T14:05:00+00:00"),
+        ("January 29, 2025 9:15 AM GMT+1", "2025-01-29T09:15:00+01:00"),
+        ("12.03.2025 14:05 Uhr", "2025-03-12T14:05:00"),
+        ("12/03/2025 - 14:05", "2025-03-12T14:05:00"),
+        ("12/06/2024 - 10:12 GMT+2", "2024-06-12T10:12:00+02:00"),
+        ("2025-03-12", "2025-03-12"),
+        ("2025-03-12T14:05:00Z", "2025-03-12T14:05:00+00:00"),
+        ("2025-03-12T14:05:00+01:00", "2025-03-12T14:05:00+01:00"),
+        ("2025-03-12 14:05", "2025-03-12T14:05:00"),
+        ("Wed, 12 Mar 2025 14:05:00 +0000", "2025-03-12T14:05:00+00:00"),
+        ("Wed, 12 Mar 2025 09:05:00 -0500", "2025-03-12T09:05:00-05:00"),
+        ("March 12, 2025", "2025-03-12"),
+        ("Sept. 3, 2024", "2024-09-03"),
+        ("Mar. 12, 2025 at 2:05 p.m. EDT", "2025-03-12T14:05:00-04:00"),
+        ("12 Sep 2024 9am", "2024-09-12T09:00:00"),
+        ("14:05 GMT, 12 March 2025", "2025-03-12T14:05:00+00:00"),
+        ("Wednesday 12 March 2025 14:05 CET", "2025-03-12T14:05:00+01:00"),
+        ("2025/03/12", "2025-03-12"),
+        # other languages
+        ("12. März 2025", "2025-03-12"),
+        ("Mittwoch, 12. März 2025, 14:05 Uhr", "2025-03-12T14:05:00"),
+        ("1er mars 2025 à 14h05", "2025-03-01T14:05:00"),
+        ("le mercredi 12 mars 2025 à 14h05", "2025-03-12T14:05:00"),
+        ("12 de marzo de 2025", "2025-03-12"),
+        ("12 marzo 2025, 14:05", "2025-03-12T14:05:00"),
+        ("12 maart 2025", "2025-03-12"),
+        ("12 de março de 2025 às 14h05", "2025-03-12T14:05:00"),
+        ("3 dicembre 2024", "2024-12-03"),
+        ("5 août 2024", "2024-08-05"),
+    ],
+)
+def test_parse_date(text: str, expected: str) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "hello", "2 hours ago", "31 February 2025", "12/13/14", "Published on Updated", "9:15am", "2025", "May"],
+)
+def test_parse_date_rejects_non_dates(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_parse_date_rejects_dates_with_other_words() -> None:
+    # parse_date is for a value that *is* a date; find_date is for a line that contains one.
+    assert parse_date("Published 12 March 2025") is None
+    assert find_date("Published 12 March 2025") == "2025-03-12"
+
+
+def test_numeric_order() -> None:
+    assert parse_date("03/12/2025") == "2025-12-03"  # day first by default
+    assert parse_date("03/12/2025", "en-US") == "2025-03-12"
+    assert parse_date("03/25/2025") == "2025-03-25"  # only one reading is possible
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Published 12 March 2025", "2025-03-12"),
+        ("Last modified on Wed 12 Mar 2025 14.05 GMT", "2025-03-12T14:05:00+00:00"),
+        ("Publié le 12/03/2025 à 14h05", "2025-03-12T14:05:00"),
+        ("Gepubliceerd op 12 maart 2025 om 14:05", "2025-03-12T14:05:00"),
+        ("Pubblicato il 12 marzo 2025 alle 14:05", "2025-03-12T14:05:00"),
+        ("By Jane Doe | Updated 9:15 AM GMT+1, January 29, 2025", "2025-01-29T09:15:00+01:00"),
+        ("no date here, 24 hours and 12 March", None),
+    ],
+)
+def test_find_date(line: str, expected: str | None) -> None:
+    assert find_date(line) == expected
+
+
+def test_find_date_without_year_needs_a_reference_year() -> None:
+    line = "LONDON, March 12 (Reuters) - Shares fell"
+    assert find_date(line) is None
+    assert find_date(line, year=2025) == "2025-03-12"
