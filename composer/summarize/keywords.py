@@ -1,0 +1,193 @@
+"""Keywords and hashtags from the article's own words.
+
+Why not a keyword library: YAKE-style scoring is slow in pure Python and its licence needs
+checking; news keywords are mostly names (people, places, organisations) and a few frequent
+content words, which a frequency count weighted by position and title presence finds well.
+Names are recognised by capitalisation away from the start of a sentence, which works for all
+supported languages except that German capitalises every noun — there, a name must also recur.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import regex
+
+from composer.summarize.stopwords import stopwords
+
+# A run of capitalised words (a name candidate) and a lower-case content word. ``regex`` gives
+# Unicode letter classes, so "Émile Zola" and "Åsa Ström" are names too. Scanning with two
+# patterns per sentence instead of a Python loop per token keeps keywords well under a millisecond.
+_NAME_RUN = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}\p{N}'’.\-]*(?:[ \t]+\p{Lu}[\p{L}\p{M}\p{N}'’.\-]*)*")
+_LOWER_WORD = regex.compile(r"(?<![\p{L}\p{N}'’-])\p{Ll}[\p{L}\p{M}]+(?:-[\p{L}\p{M}]+)*(?![\p{L}\p{N}])")
+_HASHTAG_PART = re.compile(r"[^\W_]+")
+_OPENING = re.compile(r"^[\W_]*")
+_MAX_SENTENCES = 12
+
+
+def _name_parts(run: str, at_start: bool, stop: frozenset[str]) -> list[list[str]]:
+    """Split a capitalised run into names.
+
+    A possessive ends a name ("Dortmund's Champions League"); stop words are trimmed from the
+    edges ("The Lives Of Others" → "Lives Of Others") but kept inside; a run whose last word was a
+    stop word ("County Down") leaves no trustworthy single name behind.
+    """
+    groups: list[list[str]] = [[]]
+    for raw in run.split():
+        tok = raw.rstrip(".-'’") if not (raw.count(".") > 1 and raw.endswith(".")) else raw
+        possessive = tok.endswith(("'s", "’s"))
+        if possessive:
+            tok = tok[:-2]
+        if tok:
+            groups[-1].append(tok)
+        if possessive:
+            groups.append([])
+    out: list[list[str]] = []
+    for i, group in enumerate(groups):
+        lo, hi = 0, len(group)
+        while lo < hi and group[lo].lower().replace("’", "'") in stop:
+            lo += 1
+        while hi > lo and group[hi - 1].lower().replace("’", "'") in stop:
+            hi -= 1
+        name = group[lo:hi]
+        if not name or hi < len(group) and len(name) == 1 or len(name) == 1 and len(name[0]) < 2:
+            continue
+        if i == 0 and at_start and lo == 0 and len(name) == 1 and not (len(name[0]) > 1 and name[0].isupper()):
+            # A lone capitalised first word is usually just the start of the sentence ("Police
+            # said…"); the caller decides later whether it is a name after all.
+            out.append(["^", name[0]])
+            continue
+        # Titles come before names ("Dutch Prime Minister Mark Rutte"): keep the last three words.
+        out.append(name[-3:])
+    return out
+
+
+def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str, ...] = (), limit: int = 8) -> list[str]:
+    """The article's key names and terms, most important first.
+
+    ``sentences`` are the article's prose sentences in order; earlier sentences and the title
+    weigh more because news puts the subject first.
+    """
+    stop = stopwords(lang)
+    names: Counter[str] = Counter()
+    name_form: dict[str, str] = {}
+    words: Counter[str] = Counter()
+    word_count: Counter[str] = Counter()
+    openers: Counter[str] = Counter()  # capitalised words seen only at the start of a sentence
+    # The subject of a news story is named early: the first sentences are enough, and bounding
+    # them keeps the cost flat for long articles.
+    texts = ([(title, 3.0)] if title else []) + [(s, 1.0 + 1.0 / (1 + i)) for i, s in enumerate(sentences[:_MAX_SENTENCES])]
+    for text, weight in texts:
+        start = _OPENING.match(text).end()  # type: ignore[union-attr]
+        for m in _NAME_RUN.finditer(text):
+            for parts in _name_parts(m.group(), m.start() <= start, stop):
+                if parts[0] == "^":
+                    openers[parts[1]] += weight
+                    continue
+                phrase = " ".join(parts)
+                key = phrase.lower()
+                names[key] += weight
+                if key not in name_form:
+                    name_form[key] = phrase
+        for w, n in Counter(_LOWER_WORD.findall(text)).items():
+            if len(w) > 2 and w not in stop:
+                words[w] += weight * n
+                word_count[w] += n
+    # A word that opens sentences but never appears in lower case is a name ("Riverside's library
+    # reopened…"); "Police said…" is not, because "police" appears too.
+    for word, score in openers.items():
+        key = word.lower()
+        if key not in word_count and (key in names or score >= 2 * (2.0 if lang == "de" else 1.5)):
+            names[key] += score
+            name_form.setdefault(key, word)
+    # A longer form ("Kanzler Olaf Scholz") is also a mention of its tail ("Olaf Scholz").
+    for key, score in list(names.items()):
+        words_of = key.split()
+        for cut in range(1, len(words_of) - 1):
+            tail = " ".join(words_of[cut:])
+            if tail in names:
+                names[tail] += score
+    # A surname mentioned alone ("Rutte") strengthens the full name ("Mark Rutte"), and a single
+    # word that is part of a full name that is itself a keyword is not listed twice.
+    best_full: dict[str, float] = {}
+    for key, score in list(names.items()):
+        if " " in key:
+            for part in key.split():
+                names[key] += names.get(part, 0.0) * 0.5
+                best_full[part] = max(best_full.get(part, 0.0), score)
+    scored: list[tuple[float, str]] = []
+    min_name = 2.0 if lang == "de" else 1.5
+    for key, score in names.items():
+        if score < min_name:
+            continue
+        if " " not in key and best_full.get(key, 0.0) >= min_name:
+            continue  # the single word is part of a full name that is itself a keyword
+        scored.append((score * 1.5, name_form[key]))
+    stems: set[str] = set()
+    for word, score in sorted(words.items(), key=lambda p: (-p[1], p[0])):
+        if word_count[word] >= 2 and word[:6] not in stems:  # "divorce"/"divorced": one is enough
+            stems.add(word[:6])
+            scored.append((score, word))
+    scored.sort(key=lambda p: (-p[0], p[1]))
+    out: list[str] = []
+    seen: set[str] = set()
+    for tag in tags:
+        if tag.strip() and tag.lower() not in seen:
+            out.append(tag.strip())
+            seen.add(tag.lower())
+    name_words: list[set[str]] = [set(t.lower().split()) for t in out]
+    for _score, term in scored:
+        low = term.lower()
+        if low in seen:
+            continue
+        words_of = set(low.split())
+        if any(words_of > other for other in name_words):
+            continue  # "Actress Julia Louis-Dreyfus" after "Julia Louis-Dreyfus": no news
+        shorter = next((i for i, other in enumerate(name_words) if words_of < other), None)
+        if shorter is not None:
+            # the cleaner, shorter name replaces the longer one in its place
+            seen.discard(out[shorter].lower())
+            out[shorter], name_words[shorter] = term, words_of
+            seen.add(low)
+            continue
+        out.append(term)
+        name_words.append(words_of)
+        seen.add(low)
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def to_hashtag(term: str, lang: str = "en") -> str | None:
+    """``"mark rutte"`` → ``"#MarkRutte"``; None when the term makes no useful hashtag."""
+    stop = stopwords(lang)
+    parts = _HASHTAG_PART.findall(term)
+    if not parts or any(p.lower() in stop for p in parts):
+        return None  # "#The", or "#LivesOfOthers" with a stop word inside
+    camel = "".join(p if p.isupper() and len(p) > 1 else p[:1].upper() + p[1:] for p in parts)
+    if len(camel) < 3 or len(camel) > 30 or camel.isdigit() or not camel[:1].isalpha():
+        return None
+    return "#" + camel
+
+
+def hashtags(terms: list[str], lang: str, limit: int = 3) -> list[str]:
+    """Hashtags from keywords: CamelCase, ``#\\w+``, unique ignoring case, never a stop word.
+
+    Names (capitalised keywords) come first: "#MarkRutte" says more than "#Alliance".
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for term in sorted(terms, key=lambda t: not t[:1].isupper()):
+        tag = to_hashtag(term, lang)
+        if not tag:
+            continue
+        low = tag.lower()
+        # "#Tablets" after "#Tablet" (or the reverse) adds nothing: one is a short extension of the other
+        if any(a.startswith(b) and len(a) - len(b) <= 3 for other in seen for a, b in ((low, other), (other, low))):
+            continue
+        out.append(tag)
+        seen.add(low)
+        if len(out) >= limit:
+            break
+    return out

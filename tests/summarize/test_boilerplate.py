@@ -1,0 +1,77 @@
+"""Furniture detection: catch page furniture, but never drop real prose that merely looks similar."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from composer.summarize import shorten
+from composer.summarize.boilerplate import is_furniture, looks_like_caption, strip_glued_furniture, strip_leading_tag
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share this article", "Share this articleComments", "Share on Facebook", "Follow us on X",
+        "Sign up for our newsletter", "Subscribe", "Read more: flood defences explained", "Related articles",
+        "You might also like", "Advertisement", "Image caption The river in 2021", "Image copyright Getty Images",
+        "Photo: Jane Doe/AP", "Picture credit: Reuters", "Getty Images", "© 2024 Example Media",
+        "Copyright AP Photo/Pavel Golovkin, File", "By Paula Soler", "By Jane Doe and John Roe",
+        "Published on 03/05/2024", "Updated: 10:15 CET", "Published on Updated", "LONDON (Reuters) -",
+        "11 July 2023", "Media playback is not supported on this device", "Comments (12)",
+        "Mehr zum Thema", "Lesen Sie auch: Die Flut", "Lire aussi", "Suivez-nous sur Instagram", "Leer más",
+        "Síguenos en X", "Leggi anche", "Lees ook", "Leia também", "Visit https://example.com for more",
+        "Write to news@example.com", "Click here to find out more.",
+        "You can keep up to date with all the scores, fixtures and results with BBC Sport.",
+    ],
+)
+def test_furniture(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Shares in Apple rose 3% on Monday.",
+        "By the end of the year, prices had doubled.",
+        "Published in 1990, the novel sold a million copies.",
+        "Subscribers will pay more from January.",
+        "Comments by the minister angered the opposition.",
+        "Related research found the same effect in mice.",
+        "The photographer, who works for Reuters, was injured.",
+        "Following the vote, the mayor thanked residents.",
+        "Readers of the newspaper were surprised.",
+        "Der Bundestag hat das Gesetz am Freitag beschlossen.",
+        "Sponsored by the council, the festival drew 10,000 people.",
+        "Recommended doses were exceeded in three cases.",
+        "More from the minister's speech is expected tomorrow, aides said.",
+    ],
+)
+def test_prose_is_not_furniture(line: str) -> None:
+    assert not is_furniture(line)
+
+
+def test_caption_shape() -> None:
+    assert looks_like_caption("Mayor Anna Berg at the council meeting in Riverton, 3 May 2024")
+    assert not looks_like_caption("The council voted on Tuesday.")
+    assert not looks_like_caption('"We will build it," she said.”'.rstrip("”"))
+
+
+def test_strippers() -> None:
+    assert strip_glued_furniture("Share this withEmailCopy this linkResearchers found a cure.") == "Researchers found a cure."
+    assert strip_glued_furniture("Researchers found a cure.") == "Researchers found a cure."
+    assert strip_leading_tag("(CNN) — The flood barrier was approved on Tuesday.") == "The flood barrier was approved on Tuesday."
+    assert strip_leading_tag("LONDON (Reuters) - The flood barrier was approved.") == "The flood barrier was approved."
+    assert strip_leading_tag("The BBC reported it first.") == "The BBC reported it first."
+
+
+@given(st.lists(st.text(alphabet="abcdefghij ,;-", min_size=1, max_size=12), min_size=1, max_size=40),
+       st.integers(min_value=20, max_value=200))
+def test_shorten_never_cuts_a_word(parts: list[str], limit: int) -> None:
+    sentence = " ".join(parts)
+    out = shorten(sentence, limit)
+    assert len(out) <= limit
+    words = set(sentence.replace(",", " ").replace(";", " ").replace("-", " ").split())
+    for w in out.rstrip(".…").replace(",", " ").replace(";", " ").replace("-", " ").split():
+        assert w in words
