@@ -67,6 +67,12 @@ class Theme:
     heading_font: str = "Georgia, 'Times New Roman', serif"
     address: str | None = None
     footer: str | None = None
+    # Newsletter extras: a "Hello <name>," line filled per recipient (off by default, because a
+    # list without names would greet everyone with the fallback), and the dark-mode palette.
+    greeting: bool = False
+    dark_background: str = "#16181d"
+    dark_text: str = "#e6e8eb"
+    dark_link: str = "#8cc4ff"
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class Settings:
     smtp_password: Secret = field(default_factory=lambda: Secret(""))
     smtp_security: str = "starttls"
     smtp_timeout: float = 30.0
+    smtp_ca_file: Path | None = None  # extra CA bundle to trust (private CA, tests); still verified
     send_rate: float = 0.0  # messages per second; 0 = unlimited
     send_concurrency: int = 1
     send_retry_delay: float = 60.0
@@ -123,6 +130,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "SMTP_PASSWORD": ("smtp_password", "secret"),
     "SMTP_SECURITY": ("smtp_security", "security"),
     "SMTP_TIMEOUT": ("smtp_timeout", "positive_float"),
+    "SMTP_CA_FILE": ("smtp_ca_file", "path"),
     "SEND_RATE": ("send_rate", "float"),
     "SEND_CONCURRENCY": ("send_concurrency", "positive_int"),
     "SEND_RETRY_DELAY": ("send_retry_delay", "float"),
@@ -150,6 +158,10 @@ _THEME_KEYS: dict[str, tuple[str, str]] = {
     "BRAND_HEADING_FONT": ("heading_font", "font"),
     "BRAND_ADDRESS": ("address", "str"),
     "BRAND_FOOTER": ("footer", "str"),
+    "BRAND_GREETING": ("greeting", "bool"),
+    "BRAND_DARK_BACKGROUND": ("dark_background", "color"),
+    "BRAND_DARK_TEXT": ("dark_text", "color"),
+    "BRAND_DARK_LINK": ("dark_link", "color"),
 }
 
 SECRET_KEYS = tuple(k for k, (_f, kind) in _KEYS.items() if kind == "secret")
@@ -188,6 +200,12 @@ def _convert(key: str, kind: str, raw: str) -> Any:
         if not re.match(r"^https?://[^\s/]+", value, re.I):
             raise ConfigError(f"{key}={value!r} must be an http(s) URL, e.g. https://news.example.org")
         return value.rstrip("/")
+    if kind == "bool":
+        if value.lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"{key}={value!r} must be true or false")
     if kind == "color":
         if not _COLOR.match(value):
             raise ConfigError(f"{key}={value!r} must be a hex colour like #0b5cad")

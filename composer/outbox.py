@@ -176,7 +176,7 @@ class Outbox:
         for fname in files:
             if "/" in fname or "\\" in fname or fname.startswith(".") or fname == MANIFEST:
                 raise OutboxError(f"refusing file name {fname!r} in an outbox item")
-        created = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+        created = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
         manifest = {
             "version": MANIFEST_VERSION,
             "name": name,
