@@ -1,0 +1,1 @@
+"""CLI verbs beyond compose/parse/summarize, one module per area (see ``composer.cli``)."""
