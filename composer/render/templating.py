@@ -18,9 +18,15 @@ from composer.errors import TemplateError
 
 
 def builtin_templates_dir() -> Path:
-    """The ``templates/`` folder that ships with composer (a checkout or an installed wheel)."""
+    """The ``templates/`` folder that ships with composer.
+
+    In a checkout (and an editable install) it sits beside the package; a wheel installs it as
+    data files under ``<prefix>/share/composer/templates`` (see pyproject.toml).
+    """
+    import sys
+
     here = Path(__file__).resolve().parent.parent  # composer/
-    for candidate in (here.parent / "templates", here / "templates"):
+    for candidate in (here.parent / "templates", Path(sys.prefix) / "share" / "composer" / "templates"):
         if (candidate / "newsletter.mjml.j2").is_file():
             return candidate
     raise TemplateError(f"composer's built-in templates are missing (looked in {here.parent / 'templates'})")
