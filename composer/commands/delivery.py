@@ -1,0 +1,375 @@
+"""CLI verbs for delivery: ``send``, ``schedule``, ``cancel``, ``worker`` and ``status``.
+
+Output contract: progress (only on a terminal) and the summary go to stderr, so ``--via
+console`` can pipe the messages themselves from stdout; ``status --json`` prints JSON on
+stdout. Exit codes: 0 when every reader got the message, 1 when any was deferred or failed
+(the summary names them), 2 for bad input or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from composer.config import Settings, mask_secrets
+from composer.errors import InputError
+
+_LIST_LIMIT = 20  # readers listed by name in a summary before "… and N more"
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _when(epoch: float | None) -> str:
+    if epoch is None:
+        return "-"
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).astimezone().isoformat(timespec="seconds")
+
+
+class Progress:
+    """A one-line bar on stderr, redrawn at most 10 times a second, only on a terminal."""
+
+    def __init__(self, total: int, enabled: bool | None = None) -> None:
+        self.total = max(total, 1)
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._last = 0.0
+
+    def __call__(self, counts: dict[str, int], force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 0.1:
+            return
+        self._last = now
+        done = counts.get("sent", 0) + counts.get("failed", 0)
+        width = 30
+        filled = int(width * min(done, self.total) / self.total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}  "
+                         f"sent {counts.get('sent', 0)}  deferred {counts.get('deferred', 0)}  "
+                         f"failed {counts.get('failed', 0)} ")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def _print_summary(summary: Any, via: str, settings: Settings) -> None:
+    c = summary.counts
+    left = c.get("pending", 0) + c.get("sending", 0)
+    _err(f"campaign #{summary.campaign} via {via}: {c.get('sent', 0)} sent, {c.get('deferred', 0)} deferred, "
+         f"{c.get('failed', 0)} failed" + (f", {left} not attempted" if left else ""))
+    for row in summary.failed[:_LIST_LIMIT]:
+        _err(f"  failed   {row['email']}: {mask_secrets(row['reason'] or '', settings)}")
+    if len(summary.failed) > _LIST_LIMIT:
+        _err(f"  … and {len(summary.failed) - _LIST_LIMIT} more failed (see `compose status`)")
+    for row in summary.deferred[:_LIST_LIMIT]:
+        _err(f"  deferred {row['email']} until {_when(row['next_attempt'])}: "
+             f"{mask_secrets(row['reason'] or '', settings)}")
+    if len(summary.deferred) > _LIST_LIMIT:
+        _err(f"  … and {len(summary.deferred) - _LIST_LIMIT} more deferred")
+    if summary.error:
+        _err(f"  stopped: {mask_secrets(summary.error, settings)}")
+    if summary.cancelled:
+        _err("  the campaign was cancelled")
+    elif summary.deferred or left:
+        _err("  run the same `compose send` again, or `compose worker`, to retry what is left")
+
+
+def _report_problems(problems: list[Any]) -> None:
+    shown = 0
+    for p in problems:
+        if shown < _LIST_LIMIT:
+            _err(f"compose: warning: {p}")
+        shown += 1
+    if shown > _LIST_LIMIT:
+        _err(f"compose: warning: … and {shown - _LIST_LIMIT} more problems in the list")
+
+
+def _via(args: argparse.Namespace, settings: Settings) -> str:
+    via = args.via or settings.delivery
+    if via == "smtp":
+        from composer.deliver.smtp import SMTPBackend
+
+        SMTPBackend(settings)  # validates security/host before anything is queued
+    return via
+
+
+def _audience(args: argparse.Namespace) -> Any:
+    from composer.deliver.campaign import Audience
+
+    return Audience(to=args.to or (), list_path=Path(args.list) if args.list else None)
+
+
+@contextlib.contextmanager
+def _term_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops like Ctrl-C while a command runs: the current message finishes, claims are given back."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (a library caller running main() in a thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# -- send -------------------------------------------------------------------------------------
+
+
+def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
+    from composer.deliver.campaign import open_campaign
+    from composer.deliver.runner import run_campaign
+    from composer.deliver.state import DeliveryState
+    from composer.outbox import Outbox
+    from composer.render.personalize import MessageTemplate
+
+    item = Outbox(settings.outbox_dir).get(args.item)
+    audience = _audience(args)
+    via = _via(args, settings)
+    template = MessageTemplate.from_item(item, settings)
+    if args.dry_run:
+        return _dry_run(item, template, audience, via, settings)
+    state = DeliveryState.in_outbox(settings.outbox_dir)
+    try:
+        campaign, added = open_campaign(state, item, settings, via, audience)
+        state.retry_now(campaign.id)
+        counts = state.counts(campaign.id)
+    finally:
+        state.close()
+    _report_problems(audience.problems)
+    todo = counts["pending"] + counts["deferred"] + counts["sending"]
+    total = sum(counts.values())
+    if counts["sent"] and todo:
+        _err(f"resuming campaign #{campaign.id}: {counts['sent']} already sent, {todo} to go")
+    progress = Progress(total)
+    with _term_as_interrupt():
+        summary = run_campaign(state.path, campaign.id, settings, template=template, max_wait=args.max_wait,
+                               progress=progress)
+    progress(summary.counts, force=True)
+    progress.finish()
+    _print_summary(summary, via, settings)
+    return summary.exit_code
+
+
+def _dry_run(item: Any, template: Any, audience: Any, via: str, settings: Settings) -> int:
+    from composer.render.personalize import RecipientError
+
+    ok, bad = 0, 0
+    now = dt.datetime.now(dt.UTC)
+    seen: dict[str, int] = {}  # a dry run has no database to find duplicates with
+    for email, fields, message_id, reason, line in audience.rows(item.name, settings.mail_from):
+        if reason:
+            bad += 1
+            continue
+        if email.lower() in seen:
+            audience.duplicate(email, line, seen[email.lower()])
+            continue
+        seen[email.lower()] = line
+        try:
+            template.render(fields, message_id=message_id, date=now)
+            ok += 1
+        except RecipientError as exc:
+            bad += 1
+            _err(f"compose: warning: {email}: {exc}")
+    _report_problems(audience.problems)
+    dupes = sum(1 for p in audience.problems if p.duplicate)
+    _err(f"dry run: {ok} messages would be sent via {via}" + (f"; {bad} readers cannot be sent to" if bad else "")
+         + (f"; {dupes} duplicates skipped" if dupes else "") + "; nothing was sent or recorded")
+    return 1 if bad else 0
+
+
+# -- schedule / cancel ------------------------------------------------------------------------
+
+
+def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    if args.cancel is not None:
+        return _cancel(args.cancel, settings)
+    if not args.item or not args.at:
+        raise InputError("schedule needs ITEM and --at WHEN (or --cancel ID)")
+    from composer.deliver.campaign import open_campaign
+    from composer.deliver.state import DeliveryState
+    from composer.outbox import Outbox
+    from composer.render.personalize import MessageTemplate
+    from composer.schedule import parse_when
+
+    when = parse_when(args.at, args.tz)
+    item = Outbox(settings.outbox_dir).get(args.item)
+    audience = _audience(args)
+    via = _via(args, settings)
+    MessageTemplate.from_item(item, settings)  # fail now, not at 09:00, if the item cannot be sent
+    state = DeliveryState.in_outbox(settings.outbox_dir)
+    try:
+        campaign, added = open_campaign(state, item, settings, via, audience,
+                                        scheduled_for=(when.timestamp(), when.isoformat(timespec="minutes")))
+    finally:
+        state.close()
+    _report_problems(audience.problems)
+    _err(f"scheduled campaign #{campaign.id}: {item.name} to {added} readers via {via} at "
+         f"{when.isoformat(timespec='minutes')}; a running `compose worker` (or cron with "
+         f"`compose worker --once`) sends it. Cancel with `compose cancel {campaign.id}`.")
+    print(campaign.id)
+    return 0
+
+
+def _cancel(campaign_id: int, settings: Settings) -> int:
+    from composer.deliver.state import DeliveryState
+
+    state = DeliveryState.in_outbox(settings.outbox_dir)
+    try:
+        campaign = state.campaign(campaign_id)
+        if not state.set_campaign_state(campaign_id, "cancelled", only_from=("scheduled", "active")):
+            raise InputError(f"campaign #{campaign_id} is {campaign.state}; only scheduled or running campaigns "
+                             "can be cancelled")
+        counts = state.counts(campaign_id)
+    finally:
+        state.close()
+    _err(f"cancelled campaign #{campaign_id} ({campaign.item}); {counts['sent']} had already been sent")
+    return 0
+
+
+def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    return _cancel(args.id, settings)
+
+
+# -- worker -----------------------------------------------------------------------------------
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from composer.schedule import worker_loop
+
+    def log(text: str) -> None:
+        stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        _err(f"{stamp} {mask_secrets(text, settings)}")
+
+    try:
+        with _term_as_interrupt():
+            return worker_loop(settings, poll=args.poll, once=args.once, log=log)
+    except KeyboardInterrupt:
+        if args.once:
+            raise
+        log("worker stopped")
+        return 0
+
+
+# -- status -----------------------------------------------------------------------------------
+
+
+def _campaign_dict(state: Any, campaign: Any, with_recipients: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": campaign.id, "item": campaign.item, "item_path": campaign.item_path, "via": campaign.via,
+        "audience": campaign.audience, "state": campaign.state, "due": campaign.due_text,
+        "list": campaign.list_path, "counts": state.counts(campaign.id),
+        "next_attempt": _when(state.next_attempt(campaign.id)) if state.next_attempt(campaign.id) else None,
+    }
+    if with_recipients:
+        rows = state.recipients(campaign.id)
+        for r in rows:
+            r["next_attempt"] = _when(r["next_attempt"]) if r["next_attempt"] else None
+        data["recipients"] = rows
+    return data
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from composer.deliver.state import DB_NAME, DeliveryState
+    from composer.outbox import Outbox
+
+    outbox = Outbox(settings.outbox_dir)
+    item = outbox.get(args.item) if args.item else None
+    db_path = Path(settings.outbox_dir) / DB_NAME
+    campaigns: list[dict[str, Any]] = []
+    if db_path.exists():
+        state = DeliveryState(db_path)
+        try:
+            campaigns = [_campaign_dict(state, c, with_recipients=item is not None)
+                         for c in state.campaigns(str(item.path) if item else None)]
+        finally:
+            state.close()
+    if args.json:
+        out: dict[str, Any] = {"campaigns": campaigns}
+        if item is None:
+            out["items"] = [{"name": i.name, "state": i.manifest.get("state"), "subject": i.manifest.get("subject")}
+                            for i in outbox.items()]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    if item is None:
+        items = list(outbox.items())
+        print(f"{len(items)} items in {settings.outbox_dir}" + (":" if items else ""))
+        for i in items:
+            print(f"  {i.name}  {i.manifest.get('subject', '')}")
+    if not campaigns:
+        print("no campaigns" + (f" for {item.name}" if item else ""))
+        return 0
+    print("campaigns:")
+    for c in campaigns:
+        n = c["counts"]
+        when = f" at {c['due']}" if c["state"] == "scheduled" else ""
+        audience = "list" if c["audience"] == "list" else c["audience"].removeprefix("to:")
+        print(f"  #{c['id']}  {c['item']}  via {c['via']}  to {audience}  {c['state']}{when}  "
+              f"sent {n['sent']}, pending {n['pending'] + n['sending']}, deferred {n['deferred']}, failed {n['failed']}"
+              + (f"; next retry {c['next_attempt']}" if c["next_attempt"] else ""))
+        rows = c.get("recipients", [])
+        if any(r["state"] == "sent" for r in rows):
+            print(f"      {n['sent']} readers sent to (`--json` lists every reader)")
+        for r in rows:
+            if r["state"] == "sent":
+                continue
+            line = f"      {r['state']:<8} {r['email']}"
+            if r["attempts"]:
+                line += f"  attempts {r['attempts']}"
+            if r["state"] == "deferred":
+                line += f"  next {r['next_attempt']}"
+            if r["reason"] and r["state"] != "sent":
+                line += f"  — {mask_secrets(r['reason'], settings)}"
+            print(line)
+    return 0
+
+
+# -- registration -----------------------------------------------------------------------------
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    def audience(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--to", action="append", metavar="ADDRESS", help="send to this address (repeatable)")
+        p.add_argument("--list", metavar="CSV", help="subscribers CSV with a header row: email,name,…")
+        p.add_argument("--via", choices=["outbox", "smtp", "console"],
+                       help="delivery adapter (default: $DELIVERY or outbox)")
+
+    p = add("send", cmd_send, "send an item now to --to addresses or a --list; re-running resumes it")
+    p.add_argument("item", metavar="ITEM", help="outbox item name or folder")
+    audience(p)
+    p.add_argument("--dry-run", action="store_true", help="check the list and build every message; send nothing")
+    p.add_argument("--max-wait", type=float, default=30.0, metavar="SECONDS",
+                   help="wait for retries due within this many seconds before exiting (default 30)")
+
+    p = add("schedule", cmd_schedule, "schedule an item for later; `compose worker` sends it when due")
+    p.add_argument("item", metavar="ITEM", nargs="?", help="outbox item name or folder")
+    p.add_argument("--at", metavar="WHEN", help="ISO 8601 time, or 'YYYY-MM-DD HH:MM' with --tz")
+    p.add_argument("--tz", metavar="ZONE", help="time zone for --at, e.g. Europe/Berlin")
+    p.add_argument("--cancel", type=int, metavar="ID", help="cancel scheduled campaign ID instead")
+    audience(p)
+
+    p = add("cancel", cmd_cancel, "cancel a scheduled or running campaign")
+    p.add_argument("id", type=int, metavar="ID", help="campaign number (see `compose status`)")
+
+    p = add("worker", cmd_worker, "send scheduled campaigns and retries when due (--once for cron)")
+    p.add_argument("--once", action="store_true", help="one pass over what is due, then exit")
+    p.add_argument("--poll", type=float, default=30.0, metavar="SECONDS", help="seconds between passes (default 30)")
+
+    p = add("status", cmd_status, "items, campaigns and per-reader delivery state")
+    p.add_argument("item", metavar="ITEM", nargs="?", help="show every reader of this item's campaigns")
+    p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -1,0 +1,79 @@
+"""The contract every delivery adapter follows, in the manner of Django's mail backends.
+
+An adapter is opened once, given many messages and closed, so a connection (SMTP session, open
+folder) is reused across messages. ``send_messages`` never raises for a problem with one
+message: it returns one :class:`Result` per message — sent, temporary (try again later) or
+permanent (give up) — because the delivery state has to record each reader's fate
+separately. It raises only when the adapter as a whole cannot work (bad configuration, a TLS
+certificate that does not verify, a refused login): retrying those would not help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Literal
+
+from composer.config import Settings
+
+Status = Literal["sent", "temporary", "permanent"]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One personalised message: envelope, bytes, and a stable key for results and file names."""
+
+    key: str
+    sender: str
+    recipient: str
+    data: bytes
+    message_id: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    key: str
+    recipient: str
+    status: Status
+    reason: str = ""
+    # True when the server could not be reached at all: the runner stops instead of walking
+    # the whole list into "deferred", and the untried readers stay pending.
+    unreachable: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "sent"
+
+
+class Backend:
+    """Base class: subclasses implement :meth:`send_one` (and ``open``/``close`` if stateful)."""
+
+    name = "base"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def open(self) -> None:
+        """Acquire what sending needs (a connection); calling it twice is harmless."""
+
+    def close(self) -> None:
+        """Release it; calling it twice, or without ``open``, is harmless."""
+
+    def send_one(self, message: Outgoing) -> Result:
+        raise NotImplementedError
+
+    def send_messages(self, messages: Sequence[Outgoing]) -> list[Result]:
+        """Send each message; a result per message, in order."""
+        if not messages:
+            return []
+        self.open()
+        return [self.send_one(m) for m in messages]
+
+    def __enter__(self) -> Backend:
+        self.open()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Delivery tests (a package so helpers import relatively)."""
