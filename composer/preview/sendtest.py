@@ -1,0 +1,82 @@
+""""Send test": the item, addressed to the configured test address, through the configured adapter.
+
+The message is the one a reader would get — built by the delivery code's
+:class:`~composer.render.personalize.MessageTemplate` from the item's already-rendered HTML and
+text (merge fields and unsubscribe link filled for the test address, ``List-Unsubscribe``
+headers included) — with ``[Test]`` in front of the subject so that nobody mistakes it for the
+real send, and a fresh ``Message-ID`` each time (mailboxes silently drop a repeated one). It
+goes out through the adapter ``settings.delivery`` names (``composer.deliver.get_backend``);
+the ``outbox`` adapter writes it under ``<outbox>/.test-sends/<item>/``, outside the item
+folder, because live reload replaces that folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from composer.config import Settings
+from composer.errors import ComposerError
+from composer.outbox import Item
+from composer.render.message import make_message_id
+from composer.render.newsletter import Rendered
+
+TEST_DIR = ".test-sends"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    ok: bool
+    message: str
+
+
+def build_test_message(item: Item, settings: Settings, to: str, *, now: dt.datetime | None = None) -> tuple[str, bytes]:
+    """``(message_id, bytes)`` of the test message for ``to``."""
+    from composer.render.personalize import MessageTemplate
+
+    now = now or dt.datetime.now(dt.UTC)
+    subject = str(item.manifest.get("subject") or item.manifest.get("title") or item.name)
+    rendered = Rendered(
+        mjml="",
+        html=item.read_text("email.html"),
+        text=item.read_text("email.txt"),
+        subject=f"[Test] {subject}",
+        preheader="",
+        language=str(item.manifest.get("language") or ""),
+    )
+    template = MessageTemplate(rendered, settings, item_name=item.name)
+    message_id = make_message_id(f"{item.name}\0test\0{now.isoformat()}", settings.mail_from)
+    return message_id, template.render({"email": to}, message_id=message_id, date=now)
+
+
+def send_test(item: Item, settings: Settings, *, now: dt.datetime | None = None) -> SendResult:
+    """Send ``item`` to ``settings.test_address``; the result says what happened, in words."""
+    from email.utils import parseaddr
+
+    from composer.deliver import Outgoing, get_backend
+
+    to = settings.test_address
+    if not to:
+        return SendResult(False, "no test address: set TEST_ADDRESS in .env (or the environment) and restart the preview")
+    now = now or dt.datetime.now(dt.UTC)
+    directory = item.path.parent / TEST_DIR / item.name
+    try:
+        message_id, data = build_test_message(item, settings, to, now=now)
+        key = f"{item.name}-test-{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+        outgoing = Outgoing(key=key, sender=parseaddr(settings.mail_from)[1], recipient=to, data=data,
+                            message_id=message_id)
+        with get_backend(settings.delivery, settings, directory=directory) as backend:
+            [result] = backend.send_messages([outgoing])
+    except ComposerError as exc:
+        return SendResult(False, str(exc))
+    except OSError as exc:
+        return SendResult(False, f"could not send: {exc}")
+    if not result.ok:
+        kind = "temporary failure, try again" if result.status == "temporary" else "refused"
+        return SendResult(False, f"{to}: {kind}: {result.reason}")
+    where = {
+        "outbox": f"written to {directory / (key + '.eml')}",
+        "console": "printed on the preview server's console",
+        "smtp": f"handed to {settings.smtp_host}",
+    }.get(settings.delivery, f"sent via {settings.delivery}")
+    return SendResult(True, f"sent to {to} ({where})")
