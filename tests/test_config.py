@@ -63,3 +63,13 @@ def test_secrets_never_show_in_repr_or_messages() -> None:
     assert "s3cr3t" not in repr(s) and "sk-abc" not in repr(s) and "s3cr3t" not in str(s.smtp_password)
     assert mask_secrets("login failed for s3cr3t-pw with sk-abcdef", s) == "login failed for *** with ***"
     assert Secret("x") == Secret("x") and not Secret("")
+
+
+def test_env_example_documents_every_key_and_loads() -> None:
+    from composer import config
+    from tests.conftest import REPO
+
+    example = (REPO / ".env.example").read_text()
+    documented = {line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")}
+    assert documented == set(config._KEYS) | set(config._THEME_KEYS)
+    assert load_settings(environ={}, env_file=REPO / ".env.example").delivery == "outbox"

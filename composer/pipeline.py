@@ -1,0 +1,238 @@
+"""The compose pipeline: Articles → summaries → every rendered file of one outbox item.
+
+``compose_files`` is pure (given a clock): it returns the bytes of each file, so it is easy to
+test and reuse; ``compose_to_outbox`` is the thin I/O step that writes them atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from composer.article import Article, Block, Source, Summary
+from composer.config import Settings
+from composer.errors import InputError
+from composer.outbox import Item, Outbox, item_name
+from composer.render import templating
+from composer.render.merge import fill
+from composer.render.message import make_message_id
+from composer.render.newsletter import CLIP_BYTES, Entry, Issue, Rendered, clean_subject, render_newsletter
+from composer.textutil import single_line
+
+# Item files: ``newsletter.html`` is the public web copy ("view in browser": nothing personal in
+# it); ``email.html``/``email.txt`` are the per-reader templates with merge-field markers that
+# ``send`` personalises; ``newsletter.txt``/``newsletter.eml`` are what one (preview) reader gets.
+PREVIEW_READER = "reader@example.com"
+
+
+@dataclass(frozen=True)
+class Composition:
+    name: str
+    files: dict[str, bytes]
+    meta: dict[str, Any]
+    rendered: Rendered
+    warnings: tuple[str, ...]
+
+
+def summarise_article(article: Article, settings: Settings) -> tuple[Summary, list[str]]:
+    """The extractive summary, or the LLM's when one is configured (falling back with a warning)."""
+    from composer.summarize import summarise
+
+    summary = summarise(article)
+    warnings: list[str] = []
+    if settings.llm_base_url and settings.llm_model:
+        from composer.summarize.llm import LLMSettings, summarise_llm
+
+        llm = LLMSettings(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key.reveal() or None,
+            timeout=settings.llm_timeout,
+        )
+        summary, warning = summarise_llm(article, llm, summary)
+        if warning:
+            warnings.append(warning)
+    return summary, warnings
+
+
+def default_subject(articles: Sequence[Article], summaries: Sequence[Summary], settings: Settings, digest: bool) -> str:
+    first = single_line(articles[0].title or summaries[0].tldr or "News")
+    if not digest:
+        return first
+    others = len(articles) - 1
+    return f"{settings.theme.name}: {first}" + (f" (+{others} more)" if others else "")
+
+
+def _digest_article(issue_subject: str, articles: Sequence[Article], summaries: Sequence[Summary], archive_url: str | None) -> tuple[Article, Summary]:
+    """A synthetic article standing for a whole digest, so posts and embeds describe the issue."""
+    titles = [single_line(a.title or s.tldr) for a, s in zip(articles, summaries, strict=True)]
+    language = summaries[0].language
+    article = Article(
+        title=issue_subject,
+        body=tuple(Block(type="list_item", text=t) for t in titles),
+        url=archive_url,
+        language=language,
+        image=next((a.image for a in articles if a.image and a.image.url), None),
+        published=articles[0].published,
+        source=Source(path="digest", format="json"),
+    )
+    tags: list[str] = []
+    for s in summaries:
+        tags += [h for h in s.hashtags if h.lower() not in {t.lower() for t in tags}]
+    summary = Summary(
+        title=issue_subject,
+        tldr=" · ".join(titles)[:200],
+        summary=" ".join(s.tldr for s in summaries),
+        key_points=tuple(titles),
+        keywords=tuple(k for s in summaries for k in s.keywords[:2]),
+        hashtags=tuple(tags[:3]),
+        language=language,
+        reading_time_min=sum(s.reading_time_min for s in summaries),
+    )
+    return article, summary
+
+
+def post_options(settings: Settings) -> Any:
+    """Post-writer options from settings (UTM parameters, link position, Mastodon limit)."""
+    from composer.render.posts import PostOptions
+
+    utm = {k: v for k, v in (("utm_source", settings.utm_source), ("utm_medium", settings.utm_medium),
+                              ("utm_campaign", settings.utm_campaign)) if v} or None
+    return PostOptions(link_position=settings.post_link_position, utm=utm, mastodon_limit=settings.mastodon_limit)
+
+
+def archive_url_for(settings: Settings, name: str) -> str | None:
+    return f"{settings.site_url}/{name}/newsletter.html" if settings.site_url else None
+
+
+def compose_files(
+    articles: Sequence[Article],
+    settings: Settings,
+    *,
+    name: str,
+    digest: bool = False,
+    subject: str | None = None,
+    summaries: Sequence[Summary] | None = None,
+    now: dt.datetime | None = None,
+    env: jinja2.Environment | None = None,
+) -> Composition:
+    """Render every file of an item named ``name``. Pure apart from reading templates."""
+    if not articles:
+        raise InputError("nothing to compose: give at least one article")
+    if len(articles) > 1 and not digest:
+        raise InputError("several articles make one newsletter only with --digest")
+    now = now or dt.datetime.now(dt.UTC)
+    warnings: list[str] = []
+    if summaries is None:
+        pairs = [summarise_article(a, settings) for a in articles]
+        summaries = [p[0] for p in pairs]
+        warnings += [w for p in pairs for w in p[1]]
+    env = env or templating.make_env(settings.templates_dir)
+    # The author's spacing survives (clean_subject only drops breaks and controls): subjects
+    # must round-trip exactly through MIME encoding.
+    subject = clean_subject(subject) if subject else default_subject(articles, summaries, settings, digest)
+    if not subject:
+        raise InputError("the subject is empty")
+    archive_url = archive_url_for(settings, name)
+    issue = Issue(
+        entries=tuple(Entry(a, s) for a, s in zip(articles, summaries, strict=True)),
+        subject=subject,
+        kind="digest" if digest else "single",
+        archive_url=archive_url,
+        date=now.date(),
+    )
+    rendered = render_newsletter(issue, settings, env)
+    warnings += rendered.warnings
+    # The reference copy in the item is the message one reader would get: the test address if
+    # one is configured, else a placeholder. It is built by the same personaliser as real sends,
+    # so what the preview shows is what goes out (merge fields, unsubscribe link and headers).
+    from composer.render.personalize import MessageTemplate
+
+    template = MessageTemplate(rendered, settings, item_name=name)
+    reader = {"email": settings.test_address or PREVIEW_READER}
+    eml = template.render(reader, message_id=make_message_id(f"{name}\0preview", settings.mail_from), date=now)
+    preview_text = fill(rendered.text, template.values_for(reader), escape_html=False)
+
+    if digest:
+        post_article, post_summary = _digest_article(subject, articles, summaries, archive_url)
+    else:
+        post_article, post_summary = articles[0], summaries[0]
+        if not post_article.url and archive_url:
+            post_article = dataclasses.replace(post_article, url=archive_url)
+    from composer.render.embed import render_embed
+    from composer.render.posts import write_posts
+
+    posts = write_posts(post_article, post_summary, post_options(settings))
+    embed = render_embed(post_article, post_summary, provider_name=settings.theme.name, provider_url=settings.site_url)
+
+    def js(obj: Any) -> bytes:
+        return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    files = {
+        "article.json": js([a.to_dict() for a in articles] if digest else articles[0].to_dict()),
+        "summary.json": js([s.to_dict() for s in summaries] if digest else summaries[0].to_dict()),
+        "newsletter.mjml": rendered.mjml.encode("utf-8"),
+        "newsletter.html": rendered.archive_html.encode("utf-8"),
+        "newsletter.txt": preview_text.encode("utf-8"),
+        "newsletter.eml": eml,
+        "email.html": rendered.html.encode("utf-8"),
+        "email.txt": rendered.text.encode("utf-8"),
+        "posts.json": js(posts),
+        "embed.html": _text(embed["embed.html"]),
+        "oembed.json": _as_json_bytes(embed["oembed.json"]),
+        "meta.html": _text(embed["meta.html"]),
+    }
+    meta = {
+        "kind": issue.kind,
+        "title": subject,
+        "subject": subject,
+        "language": rendered.language,
+        "sources": [a.source.path for a in articles],
+        "published": articles[0].published,
+        "archive_url": archive_url,
+        "warnings": warnings,
+    }
+    return Composition(name=name, files=files, meta=meta, rendered=rendered, warnings=tuple(warnings))
+
+
+def _text(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("utf-8")
+
+
+def _as_json_bytes(value: Any) -> bytes:
+    if isinstance(value, bytes | str):
+        return _text(value)
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def compose_to_outbox(
+    articles: Sequence[Article],
+    settings: Settings,
+    *,
+    digest: bool = False,
+    subject: str | None = None,
+    now: dt.datetime | None = None,
+    replace_name: str | None = None,
+    strict: bool = False,
+) -> tuple[Item, Composition]:
+    """Compose and write one item; returns it and what was rendered (for warnings)."""
+    now = now or dt.datetime.now(dt.UTC)
+    outbox = Outbox(settings.outbox_dir)
+    if replace_name:
+        name = replace_name
+    else:
+        base = item_name(subject if digest and subject else (articles[0].title if articles else None),
+                         None if digest else (articles[0].published if articles else None), today=now.date())
+        name = outbox.free_name(base)
+    composition = compose_files(articles, settings, name=name, digest=digest, subject=subject, now=now)
+    if strict and composition.rendered.html_bytes > CLIP_BYTES:
+        raise InputError(f"the newsletter HTML is {composition.rendered.html_bytes / 1000:.0f} KB, over the "
+                         f"{CLIP_BYTES // 1000} KB at which Gmail clips it; shorten it or drop --strict")
+    item = outbox.write_item(name, composition.files, composition.meta, replace=bool(replace_name), now=now)
+    return item, composition
