@@ -26,7 +26,7 @@ from lxml.html import HtmlElement
 
 from composer.article import Article, Block, Image, Related, Source, Span
 from composer.errors import InputError
-from composer.ingest.sanitize import clean_list, clean_value, safe_url
+from composer.ingest.sanitize import clean_list, clean_value, safe_url, trimmed_block
 from composer.lang import detect_language, normalize_language
 from composer.textutil import normalize_text
 
@@ -450,23 +450,7 @@ class _BlockBuilder:
             self.add(child.tail)
 
     def block(self, kind: str) -> Block | None:
-        raw = "".join(self.parts)
-        lead = len(raw) - len(raw.lstrip())
-        text = raw.strip()
-        if not text:
-            return None
-        spans = []
-        for s in self.spans:
-            start = max(0, min(len(text), s.start - lead))
-            end = max(start, min(len(text), s.end - lead))
-            # Trim whitespace inside the span so that renderers do not underline spaces.
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append(Span(start, end, s.kind, s.url))
-        return Block(kind, text, tuple(spans))
+        return trimmed_block(kind, "".join(self.parts), self.spans)
 
 
 def _inline_block(el: etree._Element, kind: str, base_url: str | None) -> Block | None:

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 
 from composer.article import Article, Block, Image, Source, Span
 from composer.errors import InputError
-from composer.ingest.sanitize import clean_list, clean_value, safe_url, strip_tags
+from composer.ingest.sanitize import clean_list, clean_value, safe_url, strip_tags, trimmed_block
 from composer.lang import detect_language, normalize_language
 from composer.textutil import normalize_text
 
@@ -156,21 +156,7 @@ class _Inline:
                 continue  # a tag on its own carries no words; the text between tags is kept
 
     def block(self, kind: str) -> Block | None:
-        raw = "".join(self.parts)
-        lead = len(raw) - len(raw.lstrip())
-        text = raw.strip()
-        if not text:
-            return None
-        spans = []
-        for s in self.spans:
-            start, end = max(0, s.start - lead), min(len(text), s.end - lead)
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append(Span(start, end, s.kind, s.url))
-        return Block(kind, text, tuple(sorted(spans, key=lambda s: (s.start, -s.end))))
+        return trimmed_block(kind, "".join(self.parts), self.spans)
 
 
 def _html_to_text(fragment: str) -> list[str]:

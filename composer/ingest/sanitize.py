@@ -5,14 +5,21 @@ a ``javascript:`` link or a stray ``<script>`` is an attack rather than a typo. 
 therefore pass every URL through :func:`safe_url` (only http and https survive) and every
 metadata string through :func:`clean_value` (no tags, no line breaks, no invisible characters)
 before it reaches an :class:`~composer.article.Article`.
+
+This is the *input* side: it resolves relative links against the page and strips the junk that
+browsers ignore. The renderers check every URL once more on the *output* side with the stricter
+:func:`composer.render.urls.safe_url`, which rejects rather than repairs, because an Article may
+also come from hand-written JSON that never passed through here.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from composer.article import Block, Span
 from composer.textutil import clean_line
 
 _ALLOWED_SCHEMES = ("http", "https")
@@ -100,3 +107,28 @@ def clean_list(values: object, *, unescape: bool = False, limit: int = 30) -> tu
         if len(out) >= limit:
             break
     return tuple(out)
+
+
+def trimmed_block(kind: str, raw: str, spans: Iterable[Span]) -> Block | None:
+    """A :class:`Block` from text gathered with inline spans, trimmed, or None when empty.
+
+    The HTML and Markdown readers both collect a block's text piece by piece while recording
+    where links and emphasis start and end; trimming the text shifts those offsets, and a span
+    must neither reach past the text nor start or end on whitespace (renderers would underline
+    the spaces).
+    """
+    lead = len(raw) - len(raw.lstrip())
+    text = raw.strip()
+    if not text:
+        return None
+    kept = []
+    for s in spans:
+        start = max(0, min(len(text), s.start - lead))
+        end = max(start, min(len(text), s.end - lead))
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            kept.append(Span(start, end, s.kind, s.url))
+    return Block(kind, text, tuple(sorted(kept, key=lambda s: (s.start, -s.end))))

@@ -25,10 +25,10 @@ import jinja2
 
 from composer.config import Settings
 from composer.errors import ComposerError
-from composer.ingest.sanitize import safe_url
 from composer.outbox import Item
 from composer.preview.reload import RECOMPOSABLE_STATES
 from composer.render.newsletter import CLIP_BYTES, WARN_BYTES
+from composer.render.urls import safe_url
 
 NETWORKS: dict[str, str] = {
     "x": "X",

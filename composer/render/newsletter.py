@@ -25,9 +25,9 @@ from markupsafe import Markup, escape
 from composer.article import Article, Summary
 from composer.config import Settings, Theme
 from composer.errors import RenderError, TemplateError
-from composer.ingest.sanitize import safe_url
 from composer.lang import normalize_language
 from composer.render import merge, templating
+from composer.render.urls import safe_url
 from composer.textutil import single_line
 
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
