@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 __all__ = ["find_date", "parse_date"]
 
@@ -357,6 +358,24 @@ def _month_first(language: str | None) -> bool:
     return (language or "").lower().replace("_", "-") in ("en-us", "us")
 
 
+
+def _earliest(text: str, shapes: Any, best: Any, **build: Any) -> Any:
+    """The earliest (then longest) date any of ``shapes`` finds, if it beats ``best``.
+
+    Each shape contributes its first match that is a real date; ties on position go to the
+    longer match, so "12 March 2025 14:05" wins over "12 March 2025".
+    """
+    for shape in shapes:
+        for m in shape.finditer(text):
+            value = _build(m, **build)
+            if value is None:
+                continue
+            cand = (m.start(), -(m.end() - m.start()), value)
+            if best is None or cand[:2] < best[:2]:
+                best = cand
+            break
+    return best
+
 def _scan(text: str, language: str | None, year: int | None = None) -> tuple[str, int, int] | None:
     """The earliest date in ``text`` as (iso, start, end), preferring the longest at a position."""
     text = _fold(text)
@@ -367,25 +386,9 @@ def _scan(text: str, language: str | None, year: int | None = None) -> tuple[str
         value = _build(iso, month_first=False)
         if value:
             best = (iso.start(), -(iso.end() - iso.start()), value)
-    for shape in _SHAPES:
-        for m in shape.finditer(text):
-            value = _build(m, month_first=month_first)
-            if value is None:
-                continue
-            cand = (m.start(), -(m.end() - m.start()), value)
-            if best is None or cand[:2] < best[:2]:
-                best = cand
-            break
+    best = _earliest(text, _SHAPES, best, month_first=month_first)
     if best is None and year is not None:
-        for shape in _NO_YEAR:
-            for m in shape.finditer(text):
-                value = _build(m, month_first=month_first, year=year)
-                if value is None:
-                    continue
-                cand = (m.start(), -(m.end() - m.start()), value)
-                if best is None or cand[:2] < best[:2]:
-                    best = cand
-                break
+        best = _earliest(text, _NO_YEAR, best, month_first=month_first, year=year)
     if best is None:
         return None
     return best[2], best[0], best[0] - best[1]
