@@ -5,16 +5,22 @@ checking; news keywords are mostly names (people, places, organisations) and a f
 content words, which a frequency count weighted by position and title presence finds well.
 Names are recognised by capitalisation away from the start of a sentence, which works for all
 supported languages except that German capitalises every noun — there, a name must also recur.
+
+Hashtags are chosen for a social editor, not for search: names first (a title's "Name noun" is
+joined, "#RiversideLibrary"), then title phrases and topic words; generic nouns in any supported
+language ("#City", "#Jahr"), nationality adjectives and participles are skipped, and a tag that
+repeats another (plural, part of a longer name, acronym) is dropped.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 
 import regex
 
-from composer.summarize.stopwords import stopwords
+from composer.summarize.stopwords import generic_nouns, stopwords
 
 # A run of capitalised words (a name candidate) and a lower-case content word. ``regex`` gives
 # Unicode letter classes, so "Émile Zola" and "Åsa Ström" are names too. Scanning with two
@@ -24,13 +30,19 @@ _LOWER_WORD = regex.compile(r"(?<![\p{L}\p{N}'’-])\p{Ll}[\p{L}\p{M}]+(?:-[\p{L
 _HASHTAG_PART = re.compile(r"[^\W_]+")
 _OPENING = re.compile(r"^[\W_]*")
 _MAX_SENTENCES = 12
+_ROLE = re.compile(r"(?:er|or|ian|ist|ent|ant|ess|minister|secretary|chancellor|coach|star|chief|captain|boss|judge|mayor)$")
+_NEXT_WORD = regex.compile(r"[ \t]+(\p{Ll}[\p{L}\p{M}]+)(?![\p{L}\p{N}'’-])")
+# English adjectives of nationality or period ("Chinese", "Scottish", "Victorian") describe the
+# story rather than name its subject.
+_DEMONYM = re.compile(r"[A-Z][a-z]{3,}(?:ese|ish|ian|ean)|French|German|Dutch|Greek|Swiss|Thai|Welsh|Irish|Scots|Czech|Arab")
 
 
 def _name_parts(run: str, at_start: bool, stop: frozenset[str]) -> list[list[str]]:
     """Split a capitalised run into names.
 
     A possessive ends a name ("Dortmund's Champions League"); stop words are trimmed from the
-    edges ("The Lives Of Others" → "Lives Of Others") but kept inside; a run whose last word was a
+    edges ("The Lives Of Others" → "Lives Of Others") but kept inside, except "New" before another
+    word, which starts place names ("New York"); a run whose last word was a
     stop word ("County Down") leaves no trustworthy single name behind.
     """
     groups: list[list[str]] = [[]]
@@ -46,7 +58,7 @@ def _name_parts(run: str, at_start: bool, stop: frozenset[str]) -> list[list[str
     out: list[list[str]] = []
     for i, group in enumerate(groups):
         lo, hi = 0, len(group)
-        while lo < hi and group[lo].lower().replace("’", "'") in stop:
+        while lo < hi and group[lo].lower().replace("’", "'") in stop and not (group[lo] == "New" and lo + 1 < hi):
             lo += 1
         while hi > lo and group[hi - 1].lower().replace("’", "'") in stop:
             hi -= 1
@@ -61,6 +73,60 @@ def _name_parts(run: str, at_start: bool, stop: frozenset[str]) -> list[list[str
         # Titles come before names ("Dutch Prime Minister Mark Rutte"): keep the last three words.
         out.append(name[-3:])
     return out
+
+
+def _title_compounds(
+    title: str, stop: frozenset[str], names: Counter[str], name_form: dict[str, str],
+    words: Counter[str], word_count: Counter[str],
+) -> None:
+    """Join a title's name with the recurring noun right after it: "Riverside library" → "Riverside Library".
+
+    Why: the title's "Name noun" is how the story is tagged by people ("#RiversideLibrary"), while
+    either word alone is vague. Only the title, only a noun the body repeats (so "Riverside
+    reopens" is not glued), and never a generic noun ("Riverside city") or a past participle.
+    """
+    generic = generic_nouns()
+    for m in _NAME_RUN.finditer(title):
+        run = m.group().rstrip(".-'’")
+        if run.endswith(("'s", "’s")) or run.lower() in stop or _DEMONYM.fullmatch(run):
+            continue
+        nxt = _NEXT_WORD.match(title, m.end())
+        if not nxt:
+            continue
+        word = nxt.group(1)
+        if (word_count[word] < 2 or word in stop or word in generic or len(word) < 4
+                or word.endswith(("ed", "ing", "ly"))):
+            continue
+        head = run.split()[-2:]  # "Dutch Prime Minister" + noun would be too long: keep the tail
+        phrase = " ".join([*head, word[:1].upper() + word[1:]])
+        key = phrase.lower()
+        names[key] += 3.0 + words[word]
+        name_form.setdefault(key, phrase)
+        del words[word]  # the noun now lives in the compound; listed alone it would replace it
+
+
+def _title_phrases(
+    title: str, body: str, stop: frozenset[str], names: Counter[str], name_form: dict[str, str], words: Counter[str],
+) -> None:
+    """Two lower-case title words that the body repeats side by side are one topic: "study hall".
+
+    Why: "#StudyHall" or "#SolarPanels" is what an editor tags, while "#Study" and "#Hall" are
+    vague. Requiring the exact pair in the body keeps headline word salad ("rebuild with") out.
+    """
+    generic = generic_nouns()
+    found = list(_LOWER_WORD.finditer(title))
+    for first, second in zip(found, found[1:], strict=False):
+        a, b = first.group(), second.group()
+        if (title[first.end():second.start()].strip() or a in stop or b in stop or len(a) < 3 or len(b) < 3
+                or "-" in a + b or b in generic or b.endswith(("ed", "ly")) or a.endswith("ly")):
+            continue
+        phrase = f"{a} {b}"
+        if phrase not in body:
+            continue
+        names[phrase] += 1.0 + (words[a] + words[b]) / 2  # about one word's weight: names stay first
+        name_form.setdefault(phrase, phrase)
+        words.pop(a, None)  # the words now live in the phrase; alone they would replace it
+        words.pop(b, None)
 
 
 def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str, ...] = (), limit: int = 8) -> list[str]:
@@ -94,6 +160,17 @@ def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str
             if len(w) > 2 and w not in stop:
                 words[w] += weight * n
                 word_count[w] += n
+    # "Librarian Carla Benson": a first word that the text also uses in lower case and that looks
+    # like a role is a job title, not part of the name; its score goes to the name itself. The
+    # role shape matters: "International Monetary Fund" keeps its first word.
+    for key in [k for k in names if k.count(" ") >= 2 and k.split(" ", 1)[0] in word_count
+                and _ROLE.search(k.split(" ", 1)[0]) and k.split(" ", 2)[1] not in stop]:
+        tail = key.split(" ", 1)[1]
+        names[tail] += names.pop(key)
+        name_form.setdefault(tail, name_form[key].split(" ", 1)[1])
+    if title:
+        _title_compounds(title, stop, names, name_form, words, word_count)
+        _title_phrases(title, " ".join(sentences[:_MAX_SENTENCES]).lower(), stop, names, name_form, words)
     # A word that opens sentences but never appears in lower case is a name ("Riverside's library
     # reopened…"); "Police said…" is not, because "police" appears too.
     for word, score in openers.items():
@@ -163,7 +240,8 @@ def to_hashtag(term: str, lang: str = "en") -> str | None:
     """``"mark rutte"`` → ``"#MarkRutte"``; None when the term makes no useful hashtag."""
     stop = stopwords(lang)
     parts = _HASHTAG_PART.findall(term)
-    if not parts or any(p.lower() in stop for p in parts):
+    # "New" is a stop word but also starts place names: "New York" is "#NewYork", "New" alone is not.
+    if not parts or any(p.lower() in stop and not (i == 0 and p == "New" and len(parts) > 1) for i, p in enumerate(parts)):
         return None  # "#The", or "#LivesOfOthers" with a stop word inside
     camel = "".join(p if p.isupper() and len(p) > 1 else p[:1].upper() + p[1:] for p in parts)
     if len(camel) < 3 or len(camel) > 30 or camel.isdigit() or not camel[:1].isalpha():
@@ -171,23 +249,66 @@ def to_hashtag(term: str, lang: str = "en") -> str | None:
     return "#" + camel
 
 
+def _weak_tag(term: str, lang: str) -> bool:
+    """A term that is a real word but a poor hashtag: generic nouns, adjectives, verb forms.
+
+    Why: keywords serve overlap and search, where "city" or "divorced" are fine, but an editor
+    never tags a post "#City"; nationality adjectives ("#Chinese") and participles ("#Divorced")
+    describe the story instead of naming it.
+    """
+    generic = generic_nouns()
+    parts = term.lower().replace("-", " ").split()
+    if all(p in generic for p in parts):
+        return True
+    if term[:1].islower() and "-" in term:
+        return True  # "two-year", "week-long": modifiers, not topics
+    if lang == "en":
+        if " " not in term and _DEMONYM.fullmatch(term):
+            return True
+        if term.islower() and " " not in term and term.endswith("ed"):
+            return True
+    return False
+
+
+def _same_subject(tag: str, other: str) -> bool:
+    """True when two hashtags (lower case aside) say the same thing.
+
+    Plural or inflected forms ("#Tablet"/"#Tablets"), a tag that is the start or end of a longer
+    one ("#Library" in "#RiversideLibrary", "#Rutte" in "#MarkRutte") and an acronym of a longer
+    tag ("#IMF" and "#InternationalMonetaryFund").
+    """
+    a, b = tag.lower().lstrip("#"), other.lower().lstrip("#")
+    if a.startswith(b) and len(a) - len(b) <= 3 or b.startswith(a) and len(b) - len(a) <= 3:
+        return True
+    # "#Library"/"#Libraries", "#Treno"/"#Treni": same stem, different ending
+    common = len(os.path.commonprefix([a, b]))
+    if common >= 4 and min(len(a), len(b)) - common <= 1 and abs(len(a) - len(b)) <= 3:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 5 and (long_.startswith(short) or long_.endswith(short)):
+        return True
+    for x, y in ((tag, other), (other, tag)):
+        caps = "".join(c for c in y[1:] if c.isupper())
+        if x[1:].isupper() and len(x) > 3 and len(caps) > 2 and x[1:] == caps:
+            return True
+    return False
+
+
 def hashtags(terms: list[str], lang: str, limit: int = 3) -> list[str]:
     """Hashtags from keywords: CamelCase, ``#\\w+``, unique ignoring case, never a stop word.
 
-    Names (capitalised keywords) come first: "#MarkRutte" says more than "#Alliance".
+    Names (capitalised keywords) come first: "#MarkRutte" says more than "#Alliance"; generic
+    nouns and adjectives are skipped; and a tag that repeats an earlier one in another form
+    (plural, part of a name, acronym) is dropped.
     """
     out: list[str] = []
-    seen: set[str] = set()
     for term in sorted(terms, key=lambda t: not t[:1].isupper()):
-        tag = to_hashtag(term, lang)
-        if not tag:
+        if _weak_tag(term, lang):
             continue
-        low = tag.lower()
-        # "#Tablets" after "#Tablet" (or the reverse) adds nothing: one is a short extension of the other
-        if any(a.startswith(b) and len(a) - len(b) <= 3 for other in seen for a, b in ((low, other), (other, low))):
+        tag = to_hashtag(term, lang)
+        if not tag or any(_same_subject(tag, other) for other in out):
             continue
         out.append(tag)
-        seen.add(low)
         if len(out) >= limit:
             break
     return out

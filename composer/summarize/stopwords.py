@@ -149,3 +149,40 @@ def sentence_openers(lang: str) -> frozenset[str]:
     Day and month names are stop words for keywords but not openers: "at 5 p.m. Monday" goes on.
     """
     return stopwords(lang) - frozenset(_CALENDAR.split())
+
+
+# Nouns that are real content words but make useless hashtags: nobody follows "#City" or "#Study".
+# They stay keywords (they help overlap and the keyword list) and are only kept out of hashtags.
+# One list for all languages: the words rarely collide across languages, and a French article
+# quoting "people" gains nothing from "#People" either.
+_GENERIC = """
+city town roof study people person year time report plan day week month part place way thing things
+man woman men women world area number group family home house building case point end lot lots
+news story issue problem government official officials spokesman spokeswoman statement council
+country state region member members level use work life health money cost price rate figure figures
+side team club season game match result results data system service services idea information
+process question second first last old late high higher great good best better big small large
+stadt jahr jahre zeit bericht plan tag woche monat teil ort weg mensch menschen leute frau mann
+welt gebiet zahl gruppe familie haus gebäude fall ende geld regierung land mehrheit schüler kinder
+ville année an ans temps rapport projet jour semaine mois partie lieu chose gens personne personnes
+homme femme monde zone nombre groupe famille maison bâtiment cas fin argent gouvernement pays centre
+ciudad año años tiempo informe plan día semana mes parte lugar cosa gente persona personas hombre
+mujer mundo zona número grupo familia casa edificio caso fin dinero gobierno país centro
+città anno anni tempo rapporto piano giorno settimana mese parte luogo cosa gente persona persone
+uomo donna mondo zona numero gruppo famiglia casa edificio caso fine soldi governo paese centro
+stad jaar jaren tijd rapport plan dag week maand deel plaats manier ding mensen persoon man vrouw
+wereld gebied aantal groep familie huis gebouw geval einde geld regering land centrum water winter
+cidade ano anos tempo relatório plano dia semana mês parte lugar coisa gente pessoa pessoas homem
+mulher mundo área número grupo família casa edifício caso fim dinheiro governo país centro
+water winter summer spring autumn weather
+one two three four five six seven eight nine ten hundred thousand million ein eins zwei drei vier fünf
+zehn hundert tausend un une deux trois quatre cinq dix cent mille uno dos tres cuatro cinco diez cien
+mil due tre quattro cinque dieci cento mille een twee drie vier vijf tien honderd duizend um uma dois
+duas três quatro cinco dez cem
+"""
+
+
+@lru_cache(maxsize=1)
+def generic_nouns() -> frozenset[str]:
+    """Lower-case nouns too vague to be a hashtag, in every supported language."""
+    return frozenset(_GENERIC.split())

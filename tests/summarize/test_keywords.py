@@ -66,3 +66,70 @@ def test_german_nouns_are_not_all_names() -> None:
     kw = keywords(sents, None, "de")
     assert "Olaf Scholz" in kw
     assert "Januar" not in kw and "Freitag" not in kw
+
+
+LIBRARY = [
+    "Riverside's central library reopened on Friday after a rebuild that cost the city 18 million euros.",
+    "The study hall on the ground floor now stays open until midnight, said the head librarian.",
+    "The library has a new roof with solar panels, and the city expects them to cover most of its power.",
+    "Students queued for an hour before the library opened, and the study hall was full by noon.",
+]
+
+
+def test_title_name_and_noun_become_one_camelcase_tag() -> None:
+    kw = keywords(LIBRARY, "Riverside library reopens with solar roof and late-night study hall", "en")
+    tags = hashtags(kw, "en")
+    assert tags[0] == "#RiversideLibrary"  # the name and the noun after it in the title, joined
+    assert "#StudyHall" in tags  # a title phrase the body repeats word for word
+    assert not {"#Library", "#Riverside", "#Study", "#Hall"} & set(tags)  # no part of a tag already there
+
+
+def test_generic_nouns_and_adjectives_are_not_hashtags() -> None:
+    assert hashtags(["city", "roof", "study", "people", "year", "report", "plan", "kite"], "en") == ["#Kite"]
+    assert hashtags(["Chinese", "Victorian", "French", "Chongqing"], "en") == ["#Chongqing"]
+    assert hashtags(["divorced", "two-year", "retirement"], "en") == ["#Retirement"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "terms", "expected"),
+    [
+        ("de", ["Stadt", "Jahr", "Menschen", "Leipzig", "Schulticket"], ["#Leipzig", "#Schulticket"]),
+        ("fr", ["ville", "année", "gens", "Montpellier", "vélos"], ["#Montpellier", "#Vélos"]),
+        ("es", ["ciudad", "año", "gente", "Madrid", "factura"], ["#Madrid", "#Factura"]),
+        ("it", ["città", "anno", "gente", "Roma", "biglietto"], ["#Roma", "#Biglietto"]),
+        ("nl", ["stad", "jaar", "mensen", "Utrecht", "fietspaden"], ["#Utrecht", "#Fietspaden"]),
+        ("pt", ["cidade", "ano", "pessoas", "Lisboa", "chuva"], ["#Lisboa", "#Chuva"]),
+    ],
+)
+def test_generic_nouns_are_skipped_in_every_language(lang: str, terms: list[str], expected: list[str]) -> None:
+    assert hashtags(terms, lang) == expected
+
+
+def test_near_duplicates_are_dropped() -> None:
+    assert hashtags(["library", "libraries", "Riverside"], "en") == ["#Riverside", "#Library"]
+    assert hashtags(["treno", "treni", "biglietto"], "it") == ["#Treno", "#Biglietto"]
+    assert hashtags(["IMF", "International Monetary Fund", "Greece"], "en") == ["#IMF", "#Greece"]
+    assert hashtags(["Mark Rutte", "Rutte", "NATO"], "en") == ["#MarkRutte", "#NATO"]
+    assert hashtags(["Austria", "Australia"], "en") == ["#Austria", "#Australia"]  # a shared start is not enough
+
+
+def test_new_starts_a_place_name() -> None:
+    sents = ["The New York Yankees beat the Red Sox on Sunday.", "New York fans cheered all night."]
+    kw = keywords(sents, None, "en")
+    assert "New York" in kw and "York" not in kw
+    assert to_hashtag("New York Yankees") == "#NewYorkYankees"
+    assert to_hashtag("New") is None
+
+
+def test_job_title_before_a_name_is_dropped() -> None:
+    sents = ["Librarian Carla Benson said the idea came from a boy.",
+             "The librarian said Carla Benson had asked the council for money.",
+             "Benson said the rods were popular."]
+    kw = keywords(sents, None, "en")
+    assert "Carla Benson" in kw and "Librarian Carla Benson" not in kw
+
+
+def test_seed_style_names_keep_their_place() -> None:
+    tags = hashtags(keywords(SENTENCES, "Who is NATO's new secretary general Mark Rutte?", "en"), "en")
+    assert tags[:2] in (["#MarkRutte", "#NATO"], ["#NATO", "#MarkRutte"])
+    assert all(re.fullmatch(r"#\w+", t) for t in tags) and len(tags) <= 3
