@@ -150,7 +150,9 @@ class Outbox:
         Chosen before rendering because the name appears inside the item (web archive link,
         Message-ID); ``write_item`` still refuses to overwrite if another process wins a race.
         """
-        root = self._ensure_root()
+        return self._free_name(self._ensure_root(), name)
+
+    def _free_name(self, root: Path, name: str) -> str:
         candidate, n = name, 1
         while self._inside(root, candidate).exists():
             n += 1
@@ -169,8 +171,8 @@ class Outbox:
         """Write ``files`` as a new item called ``name`` (``name-2``… if taken) and return it.
 
         With ``replace=True`` an existing item of that name is swapped for the new one (used by
-        the preview's live reload); the swap goes through a rename so readers never see a gap
-        with half the files.
+        the preview's live reload); the swap goes through renames, so readers never see an item
+        with half its files.
         """
         root = self._ensure_root()
         for fname in files:
@@ -192,26 +194,20 @@ class Outbox:
         try:
             for fname, data in files.items():
                 _write_file(tmp / fname, data)
-            final_name = name
+            final_name = name if replace else self._free_name(root, name)
             target = self._inside(root, final_name)
+            manifest["name"] = final_name
+            _write_file(tmp / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
+            _fsync_dir(tmp)
+            old = None
             if replace and target.exists():
+                # Swap by renames only: a reader sees the old item, the new one or (for an instant)
+                # none, never half of one.
                 old = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}old-", dir=root))
                 os.replace(target, old / "item")
-                manifest["name"] = final_name
-                _write_file(tmp / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
-                _fsync_dir(tmp)
-                os.rename(tmp, target)
+            os.rename(tmp, target)
+            if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
-            else:
-                n = 1
-                while target.exists():
-                    n += 1
-                    final_name = f"{name}-{n}"
-                    target = self._inside(root, final_name)
-                manifest["name"] = final_name
-                _write_file(tmp / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
-                _fsync_dir(tmp)
-                os.rename(tmp, target)
             _fsync_dir(root)
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
