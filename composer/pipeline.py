@@ -23,7 +23,7 @@ from composer.render import templating
 from composer.render.merge import fill
 from composer.render.message import make_message_id
 from composer.render.newsletter import CLIP_BYTES, Entry, Issue, Rendered, clean_subject, render_newsletter
-from composer.textutil import single_line
+from composer.textutil import clean_line
 
 # Item files: ``newsletter.html`` is the public web copy ("view in browser": nothing personal in
 # it); ``email.html``/``email.txt`` are the per-reader templates with merge-field markers that
@@ -62,7 +62,7 @@ def summarise_article(article: Article, settings: Settings) -> tuple[Summary, li
 
 
 def default_subject(articles: Sequence[Article], summaries: Sequence[Summary], settings: Settings, digest: bool) -> str:
-    first = single_line(articles[0].title or summaries[0].tldr or "News")
+    first = clean_line(articles[0].title or summaries[0].tldr or "News")
     if not digest:
         return first
     others = len(articles) - 1
@@ -71,7 +71,7 @@ def default_subject(articles: Sequence[Article], summaries: Sequence[Summary], s
 
 def _digest_article(issue_subject: str, articles: Sequence[Article], summaries: Sequence[Summary], archive_url: str | None) -> tuple[Article, Summary]:
     """A synthetic article standing for a whole digest, so posts and embeds describe the issue."""
-    titles = [single_line(a.title or s.tldr) for a, s in zip(articles, summaries, strict=True)]
+    titles = [clean_line(a.title or s.tldr) for a, s in zip(articles, summaries, strict=True)]
     language = summaries[0].language
     article = Article(
         title=issue_subject,

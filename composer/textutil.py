@@ -32,9 +32,22 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", normalize_text(text).replace("\n", " ")).strip()
 
 
-def single_line(text: str) -> str:
-    """A value safe for one line of output (headers, titles): every kind of line break is a space."""
-    return clean_line(text)
+# Everything a mail header or a terminal may treat as a line break (Python's str.splitlines
+# agrees), and what has no business inside one line: C0/C1 controls, direction and zero-width marks.
+_LINE_BREAKS = re.compile("\r\n|[\r\n\t\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_NOT_IN_A_LINE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line with the author's own spacing (subjects, header values).
+
+    Unlike :func:`clean_line` runs of spaces are kept — a subject must survive MIME encoding
+    exactly — but every line break or tab becomes a space and controls and invisible marks go,
+    so the value can never start a new header line.
+    """
+    return _NOT_IN_A_LINE.sub("", _LINE_BREAKS.sub(" ", text)).strip()
 
 
 def word_count(text: str) -> int:

@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit
 
 from composer.errors import InputError
 from composer.render.newsletter import Rendered
+from composer.textutil import one_line
 
 if TYPE_CHECKING:
     from composer.config import Settings
@@ -33,7 +34,6 @@ _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
 _UTF8_QP.header_encoding = QP
 _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _LONG_WORD = re.compile(r"\S{60,}")
 _ADDR = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[A-Za-z0-9-]+$")
 
@@ -42,9 +42,7 @@ def header_safe(value: str, what: str = "header") -> str:
     """``value`` for a header: one line. CR/LF in addresses is an error; elsewhere it is a space."""
     if _BREAKS.search(value) and what in ("From", "To", "Reply-To"):
         raise InputError(f"{what} address contains a line break; refusing to build a header from it")
-    # Only breaks and controls go (a tab becomes a space): inner runs of spaces are the author's
-    # and must survive.
-    return _CONTROLS.sub("", _BREAKS.sub(" ", value).replace("\t", " ")).strip()
+    return one_line(value)
 
 
 def encode_subject(subject: str) -> str | Header:

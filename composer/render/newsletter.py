@@ -28,7 +28,7 @@ from composer.errors import RenderError, TemplateError
 from composer.lang import normalize_language
 from composer.render import merge, templating
 from composer.render.urls import safe_url
-from composer.textutil import single_line
+from composer.textutil import clean_line, one_line
 
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 
@@ -99,11 +99,9 @@ def clean(value: str | None) -> str:
     """
     if not value:
         return ""
-    return single_line(_MARKER_CHARS.sub("", value))
+    return clean_line(_MARKER_CHARS.sub("", value))
 
 
-_SUBJECT_BREAKS = re.compile("\r\n|[\r\n\t\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_SUBJECT_DROP = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def clean_subject(value: str | None) -> str:
@@ -115,8 +113,7 @@ def clean_subject(value: str | None) -> str:
     """
     if not value:
         return ""
-    value = _MARKER_CHARS.sub("", value)
-    return _SUBJECT_DROP.sub("", _SUBJECT_BREAKS.sub(" ", value)).strip()
+    return one_line(_MARKER_CHARS.sub("", value))
 
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
