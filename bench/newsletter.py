@@ -34,12 +34,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
+from composer import templating  # noqa: E402
 from composer.config import Settings, Theme  # noqa: E402
 from composer.ingest import load_article  # noqa: E402
-from composer.pipeline import compose_files  # noqa: E402
-from composer.render import merge, templating  # noqa: E402
-from composer.render.message import build_message, list_headers, make_message_id  # noqa: E402
-from composer.render.newsletter import (  # noqa: E402
+from composer.newsletter import merge  # noqa: E402
+from composer.newsletter.message import build_message, list_headers, make_message_id  # noqa: E402
+from composer.newsletter.render import (  # noqa: E402
     Entry,
     Issue,
     inline_css,
@@ -48,6 +48,7 @@ from composer.render.newsletter import (  # noqa: E402
     protect_attributes,
     render_newsletter,
 )
+from composer.pipeline import compose_files  # noqa: E402
 from composer.summarize import summarise  # noqa: E402
 
 NOW = dt.datetime(2025, 3, 14, 9, 0, tzinfo=dt.UTC)
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     text_context = dict(context, greeting=context["greeting_text"], ref=lambda url: "[1]", refs=[])
 
     try:
-        from composer.render.personalize import MessageTemplate
+        from composer.newsletter.personalize import MessageTemplate
         skeleton = MessageTemplate(rendered, settings, item_name="bench")
     except Exception as exc:  # the module belongs to another part of the project; report, do not fail
         skeleton = None

@@ -76,8 +76,8 @@ def _free_port() -> int:
 def make_item(outbox: Path) -> str:
     """A real composed newsletter (synthetic article) with merge markers; returns the item name."""
     from composer.config import Secret, Settings
+    from composer.newsletter.merge import MARKER, marker
     from composer.outbox import Outbox
-    from composer.render.merge import MARKER, marker
 
     settings = Settings(outbox_dir=outbox, site_url="https://news.example.org", unsubscribe_secret=Secret("bench"),
                         mail_from="Bench <news@example.org>")
@@ -134,8 +134,8 @@ def peak_rss_kib() -> int:
 
 def worker_raw(outbox: Path, item_name: str, n: int, port: int) -> None:
     from composer.config import load_settings
+    from composer.newsletter.personalize import MessageTemplate, message_id_for
     from composer.outbox import Outbox
-    from composer.render.personalize import MessageTemplate, message_id_for
 
     settings = load_settings()
     template = MessageTemplate.from_item(Outbox(outbox).get(item_name), settings)
@@ -154,11 +154,11 @@ def worker_raw(outbox: Path, item_name: str, n: int, port: int) -> None:
 
 def worker_path(outbox: Path, item_name: str, n: int, csv: Path, concurrency: int) -> None:
     from composer.config import load_settings
-    from composer.deliver.campaign import Audience, open_campaign
-    from composer.deliver.runner import run_campaign
-    from composer.deliver.state import DeliveryState
+    from composer.delivery.campaign import Audience, open_campaign
+    from composer.delivery.runner import run_campaign
+    from composer.delivery.state import DeliveryState
+    from composer.newsletter.personalize import MessageTemplate
     from composer.outbox import Outbox
-    from composer.render.personalize import MessageTemplate
 
     settings = load_settings()
     item = Outbox(outbox).get(item_name)
@@ -264,8 +264,8 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
 
 def personalise_ms(outbox: Path) -> float:
     from composer.config import Secret, Settings
+    from composer.newsletter.personalize import MessageTemplate, message_id_for
     from composer.outbox import Outbox
-    from composer.render.personalize import MessageTemplate, message_id_for
 
     settings = Settings(outbox_dir=outbox, site_url="https://news.example.org", unsubscribe_secret=Secret("bench"),
                         mail_from="Bench <news@example.org>")

@@ -15,14 +15,14 @@ from typing import Any
 
 import jinja2
 
+from composer import templating
 from composer.article import Article, Block, Source, Summary
 from composer.config import Settings
 from composer.errors import InputError
+from composer.newsletter.merge import fill
+from composer.newsletter.message import make_message_id
+from composer.newsletter.render import CLIP_BYTES, Entry, Issue, Rendered, clean_subject, render_newsletter
 from composer.outbox import Item, Outbox, item_name
-from composer.render import templating
-from composer.render.merge import fill
-from composer.render.message import make_message_id
-from composer.render.newsletter import CLIP_BYTES, Entry, Issue, Rendered, clean_subject, render_newsletter
 from composer.textutil import clean_line
 
 # Item files: ``newsletter.html`` is the public web copy ("view in browser": nothing personal in
@@ -100,7 +100,7 @@ def _digest_article(issue_subject: str, articles: Sequence[Article], summaries: 
 
 def post_options(settings: Settings) -> Any:
     """Post-writer options from settings (UTM parameters, link position, Mastodon limit)."""
-    from composer.render.posts import PostOptions
+    from composer.social.posts import PostOptions
 
     utm = {k: v for k, v in (("utm_source", settings.utm_source), ("utm_medium", settings.utm_medium),
                               ("utm_campaign", settings.utm_campaign)) if v} or None
@@ -152,7 +152,7 @@ def compose_files(
     # The reference copy in the item is the message one reader would get: the test address if
     # one is configured, else a placeholder. It is built by the same personaliser as real sends,
     # so what the preview shows is what goes out (merge fields, unsubscribe link and headers).
-    from composer.render.personalize import MessageTemplate
+    from composer.newsletter.personalize import MessageTemplate
 
     template = MessageTemplate(rendered, settings, item_name=name)
     reader = {"email": settings.test_address or PREVIEW_READER}
@@ -165,8 +165,8 @@ def compose_files(
         post_article, post_summary = articles[0], summaries[0]
         if not post_article.url and archive_url:
             post_article = dataclasses.replace(post_article, url=archive_url)
-    from composer.render.embed import render_embed
-    from composer.render.posts import write_posts
+    from composer.embed import render_embed
+    from composer.social.posts import write_posts
 
     posts = write_posts(post_article, post_summary, post_options(settings))
     embed = render_embed(post_article, post_summary, provider_name=settings.theme.name, provider_url=settings.site_url)

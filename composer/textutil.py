@@ -12,7 +12,7 @@ import unicodedata
 
 # Zero-width and bidi-control characters that carry no meaning in article text. ZWJ (U+200D) is
 # kept because it joins emoji sequences; the BOM is dropped everywhere.
-# U+E000/U+E001 are composer's merge-field markers (render/merge.py): no article may carry them.
+# U+E000/U+E001 are composer's merge-field markers (newsletter/merge.py): no article may carry them.
 _INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\ue000\ue001]")
 # C0/C1 controls except tab and newline.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -98,14 +98,14 @@ def _report_problems(problems: list[Any]) -> None:
 def _via(args: argparse.Namespace, settings: Settings) -> str:
     via = args.via or settings.delivery
     if via == "smtp":
-        from composer.deliver.smtp import SMTPBackend
+        from composer.delivery.smtp import SMTPBackend
 
         SMTPBackend(settings)  # validates security/host before anything is queued
     return via
 
 
 def _audience(args: argparse.Namespace) -> Any:
-    from composer.deliver.campaign import Audience
+    from composer.delivery.campaign import Audience
 
     return Audience(to=args.to or (), list_path=Path(args.list) if args.list else None)
 
@@ -132,11 +132,11 @@ def _term_as_interrupt() -> Iterator[None]:
 
 
 def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
-    from composer.deliver.campaign import open_campaign
-    from composer.deliver.runner import run_campaign
-    from composer.deliver.state import DeliveryState
+    from composer.delivery.campaign import open_campaign
+    from composer.delivery.runner import run_campaign
+    from composer.delivery.state import DeliveryState
+    from composer.newsletter.personalize import MessageTemplate
     from composer.outbox import Outbox
-    from composer.render.personalize import MessageTemplate
 
     item = Outbox(settings.outbox_dir).get(args.item)
     audience = _audience(args)
@@ -167,7 +167,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _dry_run(item: Any, template: Any, audience: Any, via: str, settings: Settings) -> int:
-    from composer.render.personalize import RecipientError
+    from composer.newsletter.personalize import RecipientError
 
     ok, bad = 0, 0
     now = dt.datetime.now(dt.UTC)
@@ -201,11 +201,11 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
         return _cancel(args.cancel, settings)
     if not args.item or not args.at:
         raise InputError("schedule needs ITEM and --at WHEN (or --cancel ID)")
-    from composer.deliver.campaign import open_campaign
-    from composer.deliver.state import DeliveryState
+    from composer.delivery.campaign import open_campaign
+    from composer.delivery.schedule import parse_when
+    from composer.delivery.state import DeliveryState
+    from composer.newsletter.personalize import MessageTemplate
     from composer.outbox import Outbox
-    from composer.render.personalize import MessageTemplate
-    from composer.schedule import parse_when
 
     when = parse_when(args.at, args.tz)
     item = Outbox(settings.outbox_dir).get(args.item)
@@ -227,7 +227,7 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cancel(campaign_id: int, settings: Settings) -> int:
-    from composer.deliver.state import DeliveryState
+    from composer.delivery.state import DeliveryState
 
     state = DeliveryState.in_outbox(settings.outbox_dir)
     try:
@@ -250,7 +250,7 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from composer.schedule import worker_loop
+    from composer.delivery.schedule import worker_loop
 
     def log(text: str) -> None:
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -285,7 +285,7 @@ def _campaign_dict(state: Any, campaign: Any, with_recipients: bool) -> dict[str
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    from composer.deliver.state import DB_NAME, DeliveryState
+    from composer.delivery.state import DB_NAME, DeliveryState
     from composer.outbox import Outbox
 
     outbox = Outbox(settings.outbox_dir)

@@ -16,7 +16,7 @@ NETWORKS = ("x", "bluesky", "mastodon", "threads", "linkedin")
 def cmd_posts(args: argparse.Namespace, settings: Settings) -> int:
     from composer.cli import _each_source
     from composer.pipeline import post_options, summarise_article
-    from composer.render.posts import write_posts
+    from composer.social.posts import write_posts
 
     def emit(article: Any) -> None:
         summary, warnings = summarise_article(article, settings)
@@ -31,7 +31,7 @@ def cmd_posts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_count(args: argparse.Namespace, settings: Settings) -> int:
-    from composer.render.counting import count, decode_stdin_line
+    from composer.social.networks import count, decode_stdin_line
 
     texts = args.texts if args.texts else (decode_stdin_line(line) for line in sys.stdin)
     for text in texts:

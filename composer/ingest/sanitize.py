@@ -8,7 +8,7 @@ before it reaches an :class:`~composer.article.Article`.
 
 This is the *input* side: it resolves relative links against the page and strips the junk that
 browsers ignore. The renderers check every URL once more on the *output* side with the stricter
-:func:`composer.render.urls.safe_url`, which rejects rather than repairs, because an Article may
+:func:`composer.links.safe_url`, which rejects rather than repairs, because an Article may
 also come from hand-written JSON that never passed through here.
 """
 

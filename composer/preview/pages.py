@@ -25,10 +25,10 @@ import jinja2
 
 from composer.config import Settings
 from composer.errors import ComposerError
+from composer.links import safe_url
+from composer.newsletter.render import CLIP_BYTES, WARN_BYTES
 from composer.outbox import Item
 from composer.preview.reload import RECOMPOSABLE_STATES
-from composer.render.newsletter import CLIP_BYTES, WARN_BYTES
-from composer.render.urls import safe_url
 
 NETWORKS: dict[str, str] = {
     "x": "X",
@@ -55,7 +55,7 @@ class Count:
 
 def count_post(text: str, network: str, mastodon_limit: int = 500) -> Count | None:
     """Count ``text`` the way ``network`` does (the shared counter); None for unknown networks."""
-    from composer.render.counting import NETWORKS, count
+    from composer.social.networks import NETWORKS, count
 
     if network not in NETWORKS:
         return None
@@ -65,7 +65,7 @@ def count_post(text: str, network: str, mastodon_limit: int = 500) -> Count | No
 
 def lint_findings(html: str) -> list[dict[str, str]]:
     """The shared linter's findings (alt text, https links, unsubscribe, size) as plain dicts."""
-    from composer.render.lint import lint_html
+    from composer.newsletter.lint import lint_html
 
     return [{"level": f.severity, "code": f.code, "message": f.message, "detail": f.detail} for f in lint_html(html)]
 
@@ -188,7 +188,7 @@ def campaigns_by_item(root: Path) -> dict[str, list[dict[str, Any]]]:
     The database is only opened when the file is already there: previewing must not create
     delivery state. Any problem reading it leaves the index without campaign details.
     """
-    from composer.deliver.state import DB_NAME, DeliveryState
+    from composer.delivery.state import DB_NAME, DeliveryState
 
     db = root / DB_NAME
     if not db.is_file():
@@ -315,7 +315,7 @@ def _env(folder: str) -> jinja2.Environment:
 
 
 def templates_folder() -> Path:
-    from composer.render.templating import builtin_templates_dir
+    from composer.templating import builtin_templates_dir
 
     return builtin_templates_dir() / "preview"
 

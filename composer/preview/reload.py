@@ -106,7 +106,7 @@ def _forget_compiled_templates(settings: Settings) -> None:
     Jinja re-checks a cached template's own file, but not whether a new file now shadows it
     (a user adding ``newsletter.txt.j2`` to ``--templates``), so a reload must start clean.
     """
-    from composer.render.templating import make_env
+    from composer.templating import make_env
 
     cache = getattr(make_env(settings.templates_dir), "cache", None)
     if cache is not None:

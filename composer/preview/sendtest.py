@@ -1,11 +1,11 @@
 """"Send test": the item, addressed to the configured test address, through the configured adapter.
 
 The message is the one a reader would get — built by the delivery code's
-:class:`~composer.render.personalize.MessageTemplate` from the item's already-rendered HTML and
+:class:`~composer.newsletter.personalize.MessageTemplate` from the item's already-rendered HTML and
 text (merge fields and unsubscribe link filled for the test address, ``List-Unsubscribe``
 headers included) — with ``[Test]`` in front of the subject so that nobody mistakes it for the
 real send, and a fresh ``Message-ID`` each time (mailboxes silently drop a repeated one). It
-goes out through the adapter ``settings.delivery`` names (``composer.deliver.get_backend``);
+goes out through the adapter ``settings.delivery`` names (``composer.delivery.get_backend``);
 the ``outbox`` adapter writes it under ``<outbox>/.test-sends/<item>/``, outside the item
 folder, because live reload replaces that folder.
 """
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from composer.config import Settings
 from composer.errors import ComposerError
+from composer.newsletter.message import make_message_id
+from composer.newsletter.render import Rendered
 from composer.outbox import Item
-from composer.render.message import make_message_id
-from composer.render.newsletter import Rendered
 
 TEST_DIR = ".test-sends"
 
@@ -32,7 +32,7 @@ class SendResult:
 
 def build_test_message(item: Item, settings: Settings, to: str, *, now: dt.datetime | None = None) -> tuple[str, bytes]:
     """``(message_id, bytes)`` of the test message for ``to``."""
-    from composer.render.personalize import MessageTemplate
+    from composer.newsletter.personalize import MessageTemplate
 
     now = now or dt.datetime.now(dt.UTC)
     subject = str(item.manifest.get("subject") or item.manifest.get("title") or item.name)
@@ -53,7 +53,7 @@ def send_test(item: Item, settings: Settings, *, now: dt.datetime | None = None)
     """Send ``item`` to ``settings.test_address``; the result says what happened, in words."""
     from email.utils import parseaddr
 
-    from composer.deliver import Outgoing, get_backend
+    from composer.delivery import Outgoing, get_backend
 
     to = settings.test_address
     if not to:

@@ -159,7 +159,7 @@ class PreviewApp:
     def start(self) -> None:
         if not self.watch:
             return
-        from composer.render.templating import builtin_templates_dir
+        from composer.templating import builtin_templates_dir
 
         dirs = [builtin_templates_dir()]
         if self.settings.templates_dir is not None:

@@ -88,7 +88,7 @@ def outbox_app(tmp_path: Path, serve: Any) -> tuple[Any, Any, Path, Any]:
 
 def add_scheduled_digest(settings: Any, tmp_path: Path) -> Any:
     """A digest of two articles with a scheduled campaign, so the index has more to show."""
-    from composer.deliver.state import DeliveryState
+    from composer.delivery.state import DeliveryState
     from composer.ingest import load_article
     from composer.pipeline import compose_to_outbox
 
@@ -162,7 +162,7 @@ def test_index_item_and_every_view(driver: Any, outbox_app: Any) -> None:
     shot(driver, "06-headers")
 
     tab(driver, "posts")
-    from composer.render.counting import count
+    from composer.social.networks import count
 
     posts = driver.find_elements(By.CSS_SELECTOR, "article.post")
     networks = [p.get_attribute("data-network") for p in posts]
@@ -212,7 +212,7 @@ def test_send_test_shows_result(driver: Any, outbox_app: Any) -> None:
 
 
 def test_live_reload_after_template_edit(driver: Any, outbox_app: Any) -> None:
-    from composer.render.templating import builtin_templates_dir
+    from composer.templating import builtin_templates_dir
 
     server, item, source, templates = outbox_app
     driver.get_log("browser")

@@ -58,7 +58,7 @@ def test_index_lists_every_item_with_its_facts(item_server: Any, tmp_path: Path)
 
 
 def test_index_shows_delivery_campaigns_and_schedule(item_server: Any) -> None:
-    from composer.deliver.state import DeliveryState
+    from composer.delivery.state import DeliveryState
 
     server, item, _settings = item_server
     state = DeliveryState.in_outbox(server.app.root)
@@ -72,7 +72,7 @@ def test_index_shows_delivery_campaigns_and_schedule(item_server: Any) -> None:
 
 
 def test_item_page_shows_every_output(item_server: Any) -> None:
-    from composer.render.counting import count
+    from composer.social.networks import count
 
     server, item, _settings = item_server
     text = page(server, f"/item/{item.name}")
@@ -216,7 +216,7 @@ def _post_send(server: Any, item: Any, token: str, origin: str | None = "same") 
 
 
 def test_send_test_needs_the_csrf_token_and_our_origin(item_server: Any) -> None:
-    from composer.deliver import memory
+    from composer.delivery import memory
 
     server, item, _settings = item_server
     memory.outbox.clear()
@@ -305,7 +305,7 @@ def live(tmp_path: Path, serve: Any) -> tuple[Any, Any, Path, Path]:
 
 
 def _override_text_template(templates: Path, marker: str) -> None:
-    from composer.render.templating import builtin_templates_dir
+    from composer.templating import builtin_templates_dir
 
     base = (builtin_templates_dir() / "newsletter.txt.j2").read_text(encoding="utf-8")
     (templates / "newsletter.txt.j2").write_text(base + f"\n{marker}\n", encoding="utf-8")
@@ -374,7 +374,7 @@ def test_recompose_keeps_a_chosen_subject_and_leaves_sent_items_alone(tmp_path: 
 
 
 def test_items_with_a_delivery_campaign_are_not_recomposed(tmp_path: Path) -> None:
-    from composer.deliver.state import DeliveryState
+    from composer.delivery.state import DeliveryState
     from composer.preview.reload import recompose
 
     settings = make_settings(tmp_path / "outbox")

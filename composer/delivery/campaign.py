@@ -1,0 +1,101 @@
+"""Creating and resuming campaigns: who gets an item, through which adapter.
+
+A campaign is identified by (item, adapter, audience). The audience of a ``--list`` send is
+simply ``list`` — whichever CSV file is given — so that re-running ``send`` with a corrected
+or grown list resumes the same campaign: readers already sent to are skipped, new rows are
+added. ``--to`` sends (tests to yourself) form their own audience per address set, so a test
+send never uses up a subscriber's message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+
+from composer.config import Settings
+from composer.delivery.recipients import Problem, Subscriber, iter_subscribers, valid_email
+from composer.delivery.state import Campaign, DeliveryState
+from composer.errors import InputError
+from composer.newsletter.personalize import message_id_for
+from composer.outbox import Item
+
+
+@dataclass
+class Audience:
+    """The readers of one send: from ``--to`` addresses or a subscribers CSV."""
+
+    to: Sequence[str] = ()
+    list_path: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if bool(self.to) == bool(self.list_path):
+            raise InputError("say who gets it: --to ADDRESS (repeatable) or --list subscribers.csv, not both")
+        parsed = []
+        for value in self.to:
+            name, addr = parseaddr(value)
+            if "\n" in value or "\r" in value or not valid_email(addr):
+                raise InputError(f"--to {value!r} is not an email address")
+            parsed.append((name, addr))
+        self._to = parsed
+
+    @property
+    def key(self) -> str:
+        if self.list_path:
+            return "list"
+        return "to:" + ",".join(sorted({a.lower() for _n, a in self._to}))
+
+    def subscribers(self) -> Iterator[Subscriber | Problem]:
+        if self.list_path:
+            yield from iter_subscribers(self.list_path, dedupe=False)
+            return
+        for n, (name, addr) in enumerate(self._to, 1):
+            yield Subscriber(email=addr, line=n, fields={"email": addr, **({"name": name} if name else {})})
+
+    def rows(self, item_name: str, mail_from: str) -> Iterator[tuple[str, dict[str, str], str, str | None, int]]:
+        """Rows for :meth:`DeliveryState.add_recipients`; problems are collected in ``self.problems``."""
+        for entry in self.subscribers():
+            if isinstance(entry, Problem):
+                self.problems.append(entry)
+                if not entry.duplicate:
+                    yield (entry.email or f"(line {entry.line})", {}, "", str(entry), entry.line)
+                continue
+            yield (entry.email, entry.fields, message_id_for(item_name, entry.email, mail_from), None, entry.line)
+
+    def duplicate(self, email: str, line: int, first_line: int) -> None:
+        """Called by the state when ``email`` on ``line`` repeats ``first_line`` of the same import."""
+        self.problems.append(Problem(line, email, f"{email} is a duplicate of line {first_line}; it is sent once",
+                                     duplicate=True))
+
+
+def open_campaign(state: DeliveryState, item: Item, settings: Settings, via: str, audience: Audience, *,
+                  scheduled_for: tuple[float, str] | None = None) -> tuple[Campaign, int]:
+    """Find or create the campaign and add the audience's readers that are not in it yet.
+
+    Returns the campaign and how many readers were added. A campaign scheduled for later is not
+    started by ``send``; a cancelled one is replaced by a fresh campaign.
+    """
+    item_path = str(item.path)
+    campaign = state.find_campaign(item_path, via, audience.key)
+    if scheduled_for is not None:
+        if campaign is not None:
+            raise InputError(f"{item.name} already has campaign #{campaign.id} ({campaign.state}) for this audience "
+                             f"via {via}; cancel it first with `compose cancel {campaign.id}`")
+        due, due_text = scheduled_for
+        campaign = state.create_campaign(item=item.name, item_path=item_path, via=via, audience=audience.key,
+                                         state="scheduled", due=due, due_text=due_text,
+                                         list_path=str(audience.list_path) if audience.list_path else None)
+    elif campaign is None:
+        campaign = state.create_campaign(item=item.name, item_path=item_path, via=via, audience=audience.key,
+                                         list_path=str(audience.list_path) if audience.list_path else None)
+    elif campaign.state == "scheduled" and campaign.due is not None and campaign.due > time.time():
+        raise InputError(f"campaign #{campaign.id} sends {item.name} to this audience at {campaign.due_text}; "
+                         f"cancel it (`compose cancel {campaign.id}`) to send now")
+    added = state.add_recipients(campaign.id, audience.rows(item.name, settings.mail_from),
+                                 on_duplicate=audience.duplicate)
+    if campaign.state == "done" and added:
+        state.set_campaign_state(campaign.id, "active", only_from=("done",))
+    return state.campaign(campaign.id), added

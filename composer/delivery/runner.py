@@ -1,0 +1,219 @@
+"""The send loop: claim due readers, personalise, send, record — one reader at a time.
+
+Each worker thread has its own SQLite connection and its own adapter (its own SMTP connection),
+so ``SEND_CONCURRENCY`` is simply the number of threads; the claim transaction is what keeps them
+from sending the same message. Every outcome is committed right after the adapter returns,
+before the next message is touched, which is what makes a killed run resumable with at most
+the one in-flight message in doubt.
+
+Messages are rendered just before they are sent and dropped right after, so memory does not
+grow with the size of the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from composer.config import Settings
+from composer.delivery import get_backend
+from composer.delivery.base import Backend, Outgoing
+from composer.delivery.state import Campaign, DeliveryState, RetryPolicy, Row
+from composer.newsletter.personalize import MessageTemplate, RecipientError
+
+ProgressFn = Callable[[dict[str, int]], None]
+
+
+class RateLimiter:
+    """At most ``rate`` messages per second across all threads (0 = unlimited)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+@dataclass
+class RunSummary:
+    campaign: int
+    counts: dict[str, int]
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    deferred: list[dict[str, Any]] = field(default_factory=list)
+    cancelled: bool = False
+    error: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return not (self.counts.get("pending") or self.counts.get("deferred") or self.counts.get("sending"))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every reader got the message, 1 when any is deferred, failed or still pending."""
+        return 0 if self.complete and not self.counts.get("failed") and not self.error else 1
+
+
+def backend_factory_for(campaign: Campaign, settings: Settings) -> Callable[[], Backend]:
+    directory = Path(campaign.item_path) / "sent" / str(campaign.id)
+    return lambda: get_backend(campaign.via, settings, directory=directory)
+
+
+class _Shared:
+    def __init__(self, counts: dict[str, int], progress: ProgressFn | None) -> None:
+        self.counts = counts
+        self.progress = progress
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.errors: list[BaseException] = []
+        self.unreachable: str | None = None
+
+    def moved(self, old: str, new: str) -> None:
+        with self.lock:
+            self.counts[old] -= 1
+            self.counts[new] += 1
+            snapshot = dict(self.counts)
+        if self.progress:
+            self.progress(snapshot)
+
+
+def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_backend: Callable[[], Backend],
+            policy: RetryPolicy, limiter: RateLimiter, shared: _Shared, deadline: float, batch: int) -> None:
+    state = DeliveryState(state_path)
+    backend: Backend | None = None
+    unattempted: list[Row] = []  # claimed by us, not yet recorded: given back if we stop
+    try:
+        backend = make_backend()
+        while not shared.stop.is_set():
+            if state.campaign(campaign_id).state == "cancelled":
+                break
+            rows = unattempted = state.claim(campaign_id, batch)
+            if not rows:
+                upcoming = state.next_attempt(campaign_id)
+                now = time.time()
+                if upcoming is not None and upcoming <= deadline:
+                    shared.stop.wait(min(max(upcoming - now, 0.01), 0.5))
+                    continue
+                break
+            for i, row in enumerate(rows):
+                if shared.stop.is_set():
+                    break
+                try:
+                    data = template.render(row.fields, message_id=row.message_id,
+                                           date=dt.datetime.now(dt.UTC))
+                except RecipientError as exc:
+                    state.mark_failed(row, str(exc))
+                    unattempted = rows[i + 1:]
+                    shared.moved(row.previous, "failed")
+                    continue
+                limiter.wait()
+                result = backend.send_one(Outgoing(key=f"{row.seq:06d}", sender=template.sender, recipient=row.email,
+                                                   data=data, message_id=row.message_id))
+                if result.status == "sent":
+                    state.mark_sent(row)
+                    new = "sent"
+                elif result.status == "permanent":
+                    state.mark_failed(row, result.reason)
+                    new = "failed"
+                else:
+                    new = state.mark_temporary(row, result.reason, policy)
+                unattempted = rows[i + 1:]
+                shared.moved(row.previous, new)
+                if result.unreachable:
+                    shared.unreachable = result.reason
+                    shared.stop.set()
+    except BaseException as exc:
+        shared.errors.append(exc)
+        shared.stop.set()
+    finally:
+        try:
+            state.release(unattempted)
+        finally:
+            if backend is not None:
+                backend.close()
+            state.close()
+
+
+def run_campaign(
+    state_path: Path,
+    campaign_id: int,
+    settings: Settings,
+    *,
+    template: MessageTemplate,
+    make_backend: Callable[[], Backend] | None = None,
+    concurrency: int | None = None,
+    max_wait: float = 0.0,
+    progress: ProgressFn | None = None,
+    batch: int = 25,
+) -> RunSummary:
+    """Send whatever of the campaign is due, until nothing is; returns the resulting counts.
+
+    Deferred readers whose next attempt falls within ``max_wait`` seconds are waited for (so a
+    short ``SEND_RETRY_DELAY`` retries within one ``send``); later ones are left for the next
+    ``send`` or ``worker``. Errors that make the whole adapter unusable (bad TLS, refused login)
+    stop the run and are re-raised after every claimed-but-unsent reader has been released.
+    """
+    state = DeliveryState(state_path)
+    try:
+        campaign = state.campaign(campaign_id)
+        if campaign.state == "scheduled":
+            state.set_campaign_state(campaign_id, "active", only_from=("scheduled",))
+        shared = _Shared(state.counts(campaign_id), progress)
+        # Rows "sending" at the start belong to a stopped run; they count as pending here.
+        shared.counts["pending"] += shared.counts.pop("sending", 0)
+        shared.counts["sending"] = 0
+        for key in ("deferred", "failed"):
+            shared.counts.setdefault(key, 0)
+        make_backend = make_backend or backend_factory_for(campaign, settings)
+        policy = RetryPolicy(base=settings.send_retry_delay, max_attempts=settings.send_max_attempts)
+        limiter = RateLimiter(settings.send_rate)
+        deadline = time.time() + max_wait
+        workers = max(1, concurrency if concurrency is not None else settings.send_concurrency)
+        args = (state_path, campaign_id, template, make_backend, policy, limiter, shared, deadline, batch)
+        if workers == 1:
+            try:
+                _worker(*args)
+            except KeyboardInterrupt:
+                shared.stop.set()
+                raise
+        else:
+            threads = [threading.Thread(target=_worker, args=args, name=f"send-{i}", daemon=True)
+                       for i in range(workers)]
+            for t in threads:
+                t.start()
+            try:
+                for t in threads:
+                    while t.is_alive():
+                        t.join(0.2)
+            except KeyboardInterrupt:
+                shared.stop.set()
+                for t in threads:
+                    t.join()
+                raise
+        if shared.errors:
+            raise shared.errors[0]
+        counts = state.counts(campaign_id)
+        summary = RunSummary(campaign_id, counts,
+                             failed=state.recipients(campaign_id, ["failed"]),
+                             deferred=state.recipients(campaign_id, ["deferred"]))
+        current = state.campaign(campaign_id)
+        summary.cancelled = current.state == "cancelled"
+        summary.error = shared.unreachable
+        if summary.complete and current.state == "active":
+            state.set_campaign_state(campaign_id, "done", only_from=("active",))
+        return summary
+    finally:
+        state.close()

@@ -1,0 +1,159 @@
+"""SMTP with verified TLS, one connection reused across messages, and honest error classes.
+
+Security: ``starttls`` (default) upgrades the session and *refuses* a server that does not
+offer STARTTLS; ``ssl`` speaks TLS from the first byte (port 465); ``none`` is only accepted
+towards a loopback host (a local relay). Certificates are always verified with
+``ssl.create_default_context()``; ``SMTP_CA_FILE`` adds a private CA to trust, it does not turn
+verification off.
+
+Outcomes: a 4xx reply, a dropped connection or a timeout is *temporary* — the message is
+retried later (that includes SES-style ``454 Throttling``); a 5xx reply is *permanent*. After a
+connection-level failure the session is dropped and the next message opens a new one.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+
+from composer.config import Settings, is_loopback
+from composer.delivery.base import Backend, Outgoing, Result
+from composer.errors import ConfigError, DeliveryError
+
+_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+def _text(value: bytes | str) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return " ".join(value.split())[:300]
+
+
+def classify(code: int) -> str:
+    """``temporary`` for 4xx, ``permanent`` for 5xx (and anything unexpected)."""
+    return "temporary" if 400 <= code < 500 else "permanent"
+
+
+class SMTPBackend(Backend):
+    name = "smtp"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.host = settings.smtp_host
+        self.security = settings.smtp_security
+        self.port = settings.smtp_port or _DEFAULT_PORTS[self.security]
+        self.timeout = settings.smtp_timeout
+        if self.security == "none" and not is_loopback(self.host):
+            raise ConfigError(f"SMTP_SECURITY=none is only allowed to a loopback host, not {self.host!r}; "
+                              "use starttls or ssl")
+        self.connection: smtplib.SMTP | None = None
+
+    # -- connection --------------------------------------------------------------------------
+
+    def _context(self) -> ssl.SSLContext:
+        try:
+            ca = self.settings.smtp_ca_file
+            return ssl.create_default_context(cafile=str(ca) if ca else None)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"SMTP_CA_FILE={self.settings.smtp_ca_file}: cannot load it ({exc})") from None
+
+    def open(self) -> None:
+        """Connect, secure and log in; connection problems raise ``OSError`` (a temporary state)."""
+        if self.connection is not None:
+            return
+        where = f"{self.host}:{self.port}"
+        try:
+            if self.security == "ssl":
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                                      context=self._context())
+            else:
+                conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            try:
+                conn.ehlo()
+                if self.security == "starttls":
+                    if conn.has_extn("starttls"):
+                        conn.starttls(context=self._context())
+                        conn.ehlo()
+                    elif not is_loopback(self.host):
+                        raise ConfigError(f"the SMTP server {where} does not offer STARTTLS; refusing to send in "
+                                          "clear text (use SMTP_SECURITY=ssl if it speaks TLS on connect)")
+                if self.settings.smtp_username:
+                    conn.login(self.settings.smtp_username, self.settings.smtp_password.reveal())
+            except BaseException:
+                conn.close()
+                raise
+        except ssl.SSLCertVerificationError as exc:
+            raise ConfigError(f"the TLS certificate of {where} does not verify ({exc.verify_message}); "
+                              "if your server uses a private CA, point SMTP_CA_FILE at it") from None
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(f"the SMTP server {where} refused the login for {self.settings.smtp_username!r} "
+                                f"({exc.smtp_code} {_text(exc.smtp_error)}); check SMTP_USERNAME and SMTP_PASSWORD") from None
+        except smtplib.SMTPNotSupportedError:
+            raise ConfigError(f"the SMTP server {where} does not offer AUTH on this connection; "
+                              "unset SMTP_USERNAME or use TLS") from None
+        except smtplib.SMTPResponseException as exc:
+            if classify(exc.smtp_code) == "permanent":
+                raise DeliveryError(f"the SMTP server {where} refused the session "
+                                    f"({exc.smtp_code} {_text(exc.smtp_error)})") from None
+            raise ConnectionError(f"{where}: {exc.smtp_code} {_text(exc.smtp_error)}") from None
+        except smtplib.SMTPException as exc:
+            raise ConnectionError(f"{where}: {_text(str(exc))}") from None
+        self.connection = conn
+
+    def close(self) -> None:
+        conn, self.connection = self.connection, None
+        if conn is None:
+            return
+        try:
+            conn.quit()
+        except (smtplib.SMTPException, OSError):
+            conn.close()
+
+    def _drop(self) -> None:
+        conn, self.connection = self.connection, None
+        if conn is not None:
+            conn.close()
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def send_one(self, message: Outgoing) -> Result:
+        def result(status: str, reason: str = "") -> Result:
+            return Result(message.key, message.recipient, status, reason)  # type: ignore[arg-type]
+
+        try:
+            self.open()
+        except OSError as exc:  # refused, unreachable, timed out (TimeoutError is an OSError)
+            reason = f"cannot connect to {self.host}:{self.port} ({_text(str(exc)) or type(exc).__name__})"
+            return Result(message.key, message.recipient, "temporary", reason, unreachable=True)
+        assert self.connection is not None
+        try:
+            refused = self.connection.sendmail(message.sender, [message.recipient], message.data)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()), (550, b"recipient refused"))
+            return result(classify(code), f"{code} {_text(reply)}")
+        except smtplib.SMTPResponseException as exc:  # sender refused, data error, …
+            if exc.smtp_code == -1 or isinstance(exc, smtplib.SMTPServerDisconnected):
+                self._drop()
+                return result("temporary", f"connection lost ({_text(exc.smtp_error)})")
+            self._reset()
+            return result(classify(exc.smtp_code), f"{exc.smtp_code} {_text(exc.smtp_error)}")
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            what = "timed out" if isinstance(exc, TimeoutError) else "connection lost"
+            return result("temporary", f"{what} ({_text(str(exc)) or type(exc).__name__})")
+        except smtplib.SMTPException as exc:
+            self._drop()
+            return result("temporary", _text(str(exc)) or type(exc).__name__)
+        if refused:
+            code, reply = refused.get(message.recipient, next(iter(refused.values())))
+            return result(classify(code), f"{code} {_text(reply)}")
+        return result("sent")
+
+    def _reset(self) -> None:
+        """Leave the session ready for the next message after a refused one."""
+        if self.connection is None:
+            return
+        try:
+            self.connection.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()

@@ -1,0 +1,251 @@
+"""The SMTP adapter and the send loop against a real aiosmtpd server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import email
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from composer.config import Secret, Settings
+from composer.delivery import smtp as smtp_module
+from composer.delivery.campaign import Audience, open_campaign
+from composer.delivery.runner import RunSummary, run_campaign
+from composer.delivery.smtp import SMTPBackend
+from composer.delivery.state import DeliveryState
+from composer.errors import ConfigError, DeliveryError
+from composer.newsletter.personalize import MessageTemplate
+from composer.outbox import Item
+
+from .conftest import write_csv
+from .smtpserver import PASSWORD, USER, Sink, make_certificates, server_context, start, wait_for
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    return make_certificates(tmp_path_factory.mktemp("certs"))
+
+
+@pytest.fixture
+def sink() -> Sink:
+    return Sink()
+
+
+@pytest.fixture
+def plain_server(sink: Sink) -> Iterator[int]:
+    controller = start(sink)
+    yield controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def tls_server(sink: Sink, certs: tuple[Path, Path, Path]) -> Iterator[int]:
+    _ca, cert, key = certs
+    controller = start(sink, tls=server_context(cert, key), auth=True)
+    yield controller.port
+    controller.stop()
+
+
+def smtp_settings(settings: Settings, port: int, **changes: object) -> Settings:
+    base = {"delivery": "smtp", "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none",
+            "smtp_timeout": 5.0}
+    return settings.replace(**{**base, **changes})
+
+
+def send(item: Item, settings: Settings, csv: Path, *, max_wait: float = 10.0, concurrency: int = 1) -> RunSummary:
+    state = DeliveryState.in_outbox(settings.outbox_dir)
+    campaign, _ = open_campaign(state, item, settings, "smtp", Audience(list_path=csv))
+    state.close()
+    template = MessageTemplate.from_item(item, settings)
+    return run_campaign(state.path, campaign.id, settings, template=template, max_wait=max_wait,
+                        concurrency=concurrency)
+
+
+def emails(n: int, domain: str = "example.com") -> list[str]:
+    return [f"reader{i}@{domain}" for i in range(n)]
+
+
+def test_starttls_auth_and_personalised_content(tmp_path: Path, item: Item, settings: Settings, sink: Sink,
+                                                tls_server: int, certs: tuple[Path, Path, Path]) -> None:
+    ca, _cert, _key = certs
+    s = smtp_settings(settings, tls_server, smtp_security="starttls", smtp_ca_file=ca, smtp_username=USER,
+                      smtp_password=Secret(PASSWORD))
+    csv = write_csv(tmp_path / "s.csv", ["ann@example.com,Ann,Köln", "bob@example.com,Bob,"])
+    summary = send(item, s, csv)
+    assert summary.exit_code == 0 and summary.counts["sent"] == 2
+    assert sorted(sink.counts().items()) == [("ann@example.com", 1), ("bob@example.com", 1)]
+    assert all(sess == {"tls": True, "auth": True} for sess in sink.sessions)
+    messages = {r: email.message_from_bytes(d, policy=policy.default) for r, d in sink.received}
+    ann = messages["ann@example.com"]
+    assert ann["To"] == "Ann <ann@example.com>"
+    text = ann.get_body(("plain",)).get_content()
+    assert "Hello Ann," in text and "Stories for Köln" in text
+    assert "Stories for your town" in messages["bob@example.com"].get_body(("plain",)).get_content()
+    assert ann["Message-ID"] != messages["bob@example.com"]["Message-ID"]
+
+
+def test_implicit_tls(tmp_path: Path, item: Item, settings: Settings, sink: Sink,
+                      certs: tuple[Path, Path, Path]) -> None:
+    ca, cert, key = certs
+    controller = start(sink, implicit_tls=server_context(cert, key))
+    try:
+        s = smtp_settings(settings, controller.port, smtp_security="ssl", smtp_ca_file=ca)
+        assert send(item, s, write_csv(tmp_path / "s.csv", ["ann@example.com,Ann,"])).exit_code == 0
+    finally:
+        controller.stop()
+    assert sink.counts() == {"ann@example.com": 1} and sink.sessions[0]["tls"] is True
+
+
+def test_wrong_password_stops_without_leaking_it(tmp_path: Path, item: Item, settings: Settings, sink: Sink,
+                                                 tls_server: int, certs: tuple[Path, Path, Path]) -> None:
+    secret = "wrong-pass-1234"
+    s = smtp_settings(settings, tls_server, smtp_security="starttls", smtp_ca_file=certs[0], smtp_username=USER,
+                      smtp_password=Secret(secret))
+    csv = write_csv(tmp_path / "s.csv", ["ann@example.com,Ann,"])
+    with pytest.raises(DeliveryError) as info:
+        send(item, s, csv)
+    assert secret not in str(info.value) and "refused the login" in str(info.value)
+    state = DeliveryState.in_outbox(settings.outbox_dir)
+    assert state.counts(1)["pending"] == 1  # released, not stuck in "sending", not counted as an attempt
+    assert state.recipients(1)[0]["attempts"] == 0
+    assert sink.received == []
+
+
+def test_untrusted_certificate_is_refused(tmp_path: Path, item: Item, settings: Settings, sink: Sink,
+                                          tls_server: int) -> None:
+    s = smtp_settings(settings, tls_server, smtp_security="starttls")  # no SMTP_CA_FILE: test CA not trusted
+    with pytest.raises(ConfigError, match="SMTP_CA_FILE"):
+        send(item, s, write_csv(tmp_path / "s.csv", ["ann@example.com,Ann,"]))
+    assert sink.received == []
+
+
+def test_missing_starttls_refused_unless_loopback(item: Item, settings: Settings, sink: Sink, plain_server: int,
+                                                  monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    s = smtp_settings(settings, plain_server, smtp_security="starttls")
+    # To loopback a relay without STARTTLS is accepted…
+    assert send(item, s, write_csv(tmp_path / "a.csv", ["ann@example.com,Ann,"])).exit_code == 0
+    assert sink.sessions == [{"tls": False, "auth": False}]
+    # …anywhere else it is refused before any mail is sent.
+    monkeypatch.setattr(smtp_module, "is_loopback", lambda host: False)
+    backend = SMTPBackend(s)
+    with pytest.raises(ConfigError, match="does not offer STARTTLS"):
+        backend.open()
+    with pytest.raises(ConfigError, match="loopback"):
+        SMTPBackend(s.replace(smtp_security="none", smtp_host="mail.example.org"))
+
+
+def test_temporary_and_permanent_failures(tmp_path: Path, item: Item, settings: Settings, sink: Sink,
+                                          plain_server: int) -> None:
+    sink.rules = {
+        "retry@example.com": ["451"],
+        "twice@example.com": ["451", "451"],
+        "gone@example.com": ["550"],
+        "throttled@example.com": ["454"],
+        "dropped@example.com": ["drop"],
+        "never@example.com": ["451", "451", "451", "451"],
+    }
+    sink.slow_seconds = 1.0
+    rows = [f"{a},,"for a in [*sink.rules, "fine@example.com"]]
+    summary = send(item, smtp_settings(settings, plain_server), write_csv(tmp_path / "s.csv", rows))
+    counts = sink.counts()
+    assert all(sink.attempts[a] == len(steps) for a, steps in sink.rules.items() if a != "never@example.com")
+    for address in ("retry@example.com", "twice@example.com", "throttled@example.com", "dropped@example.com",
+                    "fine@example.com"):
+        assert counts[address] == 1, address
+    assert counts["gone@example.com"] == 0 and counts["never@example.com"] == 0
+    assert summary.exit_code == 1
+    assert summary.counts == {"pending": 0, "sending": 0, "sent": 5, "deferred": 0, "failed": 2}
+    reasons = {r["email"]: r["reason"] for r in summary.failed}
+    assert reasons["gone@example.com"].startswith("550")
+    assert reasons["never@example.com"].startswith("gave up after 3 attempts: 451")
+    assert sink.attempts["never@example.com"] == 3  # SEND_MAX_ATTEMPTS=3
+
+
+def test_slow_server_times_out_then_retries(tmp_path: Path, item: Item, settings: Settings, sink: Sink,
+                                            plain_server: int) -> None:
+    sink.rules = {"slow@example.com": ["slow"]}
+    sink.slow_seconds = 2.0
+    s = smtp_settings(settings, plain_server, smtp_timeout=0.5, send_retry_delay=30.0)
+    summary = send(item, s, write_csv(tmp_path / "s.csv", ["slow@example.com,,", "next@example.com,,"]),
+                   max_wait=0)
+    assert summary.counts["deferred"] == 1 and summary.counts["sent"] == 1
+    assert "timed out" in summary.deferred[0]["reason"]
+    assert sink.counts() == {"next@example.com": 1}
+    # Running the same send again retries the deferred reader now.
+    state = DeliveryState.in_outbox(settings.outbox_dir)
+    state.retry_now(summary.campaign)
+    state.close()
+    again = send(item, s, tmp_path / "s.csv", max_wait=0)
+    assert again.exit_code == 0
+    assert sink.counts() == {"next@example.com": 1, "slow@example.com": 1}
+
+
+def test_concurrent_connections_send_each_message_once(tmp_path: Path, item: Item, settings: Settings,
+                                                       sink: Sink, plain_server: int) -> None:
+    sink.rules = {"reader3@example.com": ["451"], "reader7@example.com": ["drop"]}
+    rows = [f"{a},R,"for a in emails(60)]
+    summary = send(item, smtp_settings(settings, plain_server, send_concurrency=3),
+                   write_csv(tmp_path / "s.csv", rows), concurrency=3)
+    assert summary.exit_code == 0
+    assert sink.counts() == {a: 1 for a in emails(60)}
+    for rcpt, data in sink.received:  # each reader got their own message, not a neighbour's
+        assert email.message_from_bytes(data, policy=policy.default)["To"] == f"R <{rcpt}>"
+
+
+def test_killed_mid_send_resumes_without_losing_or_doubling(tmp_path: Path, item: Item, settings: Settings,
+                                                            sink: Sink, plain_server: int) -> None:
+    """SIGKILL the real CLI mid-campaign, run it again: everyone gets it; at most one message twice."""
+    n = 120
+    csv = write_csv(tmp_path / "s.csv", [f"{a},Reader,"for a in emails(n)])
+    sink.data_delay = 0.01
+    env = {**os.environ, "OUTBOX_DIR": str(settings.outbox_dir), "SMTP_HOST": "127.0.0.1",
+           "SMTP_PORT": str(plain_server), "SMTP_SECURITY": "none", "SITE_URL": "https://news.example.org",
+           "UNSUBSCRIBE_SECRET": "kill-test-secret", "MAIL_FROM": "news@example.org", "SEND_RETRY_DELAY": "0.01"}
+    cmd = [sys.executable, "-m", "composer", "send", item.name, "--list", str(csv), "--via", "smtp"]
+    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert wait_for(lambda: len(sink.received) >= 30, timeout=30), proc.stderr.read() if proc.poll() else ""
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    before = sink.counts()
+    assert 30 <= sum(before.values()) < n, "the kill should land mid-campaign"
+    state = DeliveryState.in_outbox(settings.outbox_dir)
+    counts = state.counts(1)
+    state.close()
+    assert counts["sent"] >= sum(before.values()) - 1  # every accepted message but the in-flight one was recorded
+    done = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "already sent" in done.stderr
+    after = sink.counts()
+    assert set(after) == set(emails(n))
+    ids: dict[str, set[str]] = {}
+    for rcpt, data in sink.received:
+        ids.setdefault(rcpt, set()).add(email.message_from_bytes(data, policy=policy.default)["Message-ID"])
+    # One Message-ID per reader, also across the kill: receivers can drop the duplicate.
+    assert all(len(v) == 1 for v in ids.values()) and len(set().union(*ids.values())) == n
+    doubled = [a for a, c in after.items() if c > 1]
+    assert len(doubled) <= 1 and all(after[a] == 2 for a in doubled)
+    # A third run sends nothing at all.
+    again = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and sink.counts() == after
+
+
+def test_unreachable_server_stops_the_run_and_keeps_the_rest_pending(tmp_path: Path, item: Item,
+                                                                     settings: Settings) -> None:
+    from .smtpserver import free_port
+
+    s = smtp_settings(settings, free_port())  # nothing listens there
+    summary = send(item, s, write_csv(tmp_path / "s.csv", [f"{a},,"for a in emails(20)]), max_wait=0)
+    assert summary.error and "cannot connect" in summary.error
+    assert summary.counts["deferred"] == 1 and summary.counts["pending"] == 19 and summary.exit_code == 1
