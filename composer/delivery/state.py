@@ -160,6 +160,12 @@ class DeliveryState:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> DeliveryState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE``: takes the write lock up front so check-then-update is atomic."""
