@@ -84,6 +84,25 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def read_manifest(folder: Path, *, strict: bool = False) -> dict[str, Any] | None:
+    """The manifest of the item in ``folder``, or None when it is missing, unreadable or not an object.
+
+    Listing the outbox skips such folders (a foreign folder, a half-deleted item); ``strict``
+    is for a folder the user named, where an unreadable manifest is their problem to fix.
+    """
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        if strict:
+            raise InputError(f"{folder}: the item's manifest is unreadable ({exc})") from exc
+        return None
+    if not isinstance(manifest, dict):
+        if strict:
+            raise InputError(f"{folder}: the item's manifest is not a JSON object")
+        return None
+    return manifest
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -224,11 +243,9 @@ class Outbox:
         for child in sorted(self.root.iterdir(), key=lambda p: p.name, reverse=True):
             if child.name.startswith(".") or not child.is_dir():
                 continue
-            try:
-                manifest = json.loads((child / MANIFEST).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            yield Item(path=child, manifest=manifest)
+            manifest = read_manifest(child)
+            if manifest is not None:
+                yield Item(path=child, manifest=manifest)
 
     def get(self, ref: str) -> Item:
         """An item by folder name or by path (inside this outbox or anywhere else)."""
@@ -236,12 +253,9 @@ class Outbox:
         candidates = [path] if (path.is_absolute() or os.sep in ref or path.exists()) else []
         candidates.append(self.root / ref)
         for cand in candidates:
-            manifest_path = cand / MANIFEST
-            if manifest_path.is_file():
-                try:
-                    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-                except (OSError, ValueError) as exc:
-                    raise InputError(f"{cand}: the item's manifest is unreadable ({exc})") from None
+            if (cand / MANIFEST).is_file():
+                manifest = read_manifest(cand, strict=True)
+                assert manifest is not None  # strict: unreadable raises
                 return Item(path=cand.resolve(), manifest=manifest)
         raise InputError(f"{ref}: no such outbox item (see `compose status` for the list)")
 

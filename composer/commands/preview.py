@@ -14,13 +14,14 @@ from composer.config import Settings
 
 
 def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
-    from composer.preview.server import _is_loopback, make_server
+    from composer.checks import is_loopback
+    from composer.preview.server import make_server
 
     server, pinned = make_server(
         settings, host=args.host, port=args.port, item=args.item, watch=not args.no_reload, verbose=args.verbose
     )
     url = server.item_url(pinned) if pinned else server.url
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         print(f"compose: warning: the preview listens on {args.host}: anyone who can reach it can read "
               "the outbox and send test messages", file=sys.stderr)
     print(f"Preview of {server.app.root} at {url}", flush=True)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import smtplib
 import ssl
 
-from composer.config import Settings, is_loopback
+from composer.checks import is_loopback
+from composer.config import Settings
 from composer.delivery.base import Backend, Outgoing, Result
 from composer.errors import ConfigError, DeliveryError
 
