@@ -39,8 +39,6 @@ __all__ = ["PostOptions", "write_posts", "write_post", "write_thread", "bluesky_
 
 NETWORKS = counting.NETWORKS
 ELLIPSIS = "…"
-# Threads shows one topic per post: more hashtags only clutter it.
-_MAX_TAGS = {"threads": 1}
 
 
 @dataclass(frozen=True)
@@ -321,23 +319,24 @@ def _assemble(blocks: list[str]) -> str:
 def write_post(article: Article, summary: Summary, network: str, options: PostOptions | None = None) -> dict[str, Any]:
     """The single post for ``network``: ``{"post": str}`` plus ``facets`` for Bluesky."""
     options = options or PostOptions()
+    net = counting.network(network)
     lang = summary.language or article.language or "en"
     fits = _fitter(network, options)
     url = _link(article, options, network)
-    shown = display_url(url) if (url and network == "bluesky") else url
+    shown = display_url(url) if (url and net.short_links) else url
     title = clean_line(summary.title or article.title or "")
     tldr = clean_line(summary.tldr or "")
     hook = tldr or title or (clean_line(summary.key_points[0]) if summary.key_points else "")
     lead: list[str] = []
     body: list[str] = []
-    if network in ("mastodon", "threads", "linkedin") and title and tldr and not _same_start(title, tldr):
+    if net.title_line and title and tldr and not _same_start(title, tldr):
         lead = [title]
-    if network == "linkedin":
+    if net.key_point_list:
         # The key points as a short list, minus any that only repeat the hook.
         bullets = [clean_line(p) for p in summary.key_points[:5] if clean_line(p)]
         bullets = [b for b in bullets if not _same_start(b, hook) and not _same_start(hook, b)]
         body = ["\n".join(f"• {b}" for b in bullets)] if bullets else []
-    limit = _MAX_TAGS.get(network, options.max_hashtags)
+    limit = options.max_hashtags if net.max_hashtags is None else net.max_hashtags
     tags = _hashtags(summary, max(0, min(limit, options.max_hashtags)), hook)
 
     def build(h: str, tag_list: list[str], with_lead: bool = True, with_body: bool = True) -> str:
@@ -359,7 +358,7 @@ def write_post(article: Article, summary: Summary, network: str, options: PostOp
     final_hook = _shorten(hook, lambda h: build(h, tag_list, with_lead), fits, lang)
     post = build(final_hook, tag_list, with_lead)
     out: dict[str, Any] = {"post": post}
-    if network == "bluesky":
+    if net.facets:
         out["facets"] = bluesky_facets(post, {shown: url} if shown and url else {})
     return out
 
@@ -386,10 +385,11 @@ def _numbered(text: str, i: int, n: int) -> str:
 def write_thread(article: Article, summary: Summary, network: str, options: PostOptions | None = None) -> dict[str, Any]:
     """The thread for ``network``: ``{"thread": [str, …]}`` plus ``thread_facets`` for Bluesky."""
     options = options or PostOptions()
+    net = counting.network(network)
     lang = summary.language or article.language or "en"
     base_fits = _fitter(network, options)
     url = _link(article, options, network)
-    shown = display_url(url) if (url and network == "bluesky") else url
+    shown = display_url(url) if (url and net.short_links) else url
     opener = clean_line(summary.title or article.title or "") or clean_line(summary.tldr or "")
     points = [clean_line(p) for p in summary.key_points if clean_line(p)]
     if not points and summary.tldr and clean_line(summary.tldr) != opener:
@@ -410,11 +410,11 @@ def write_thread(article: Article, summary: Summary, network: str, options: Post
         else:
             toks.append(link_tok)
     if not toks:
-        return {"thread": []} | ({"thread_facets": []} if network == "bluesky" else {})
+        return {"thread": []} | ({"thread_facets": []} if net.facets else {})
 
     # A thread gives each key point its own post, as an editor would; LinkedIn has no threads, so
     # there the "thread" is the points gathered into as few posts as fit.
-    hard = 4 if network == "linkedin" else 3
+    hard = 3 if net.replies else 4
     parts = _pack(list(toks), base_fits, hard)
     if len(parts) > 1 and options.numbering:
         # Reserve the width of the widest number ("99/99" once there are ten parts or more);
@@ -429,7 +429,7 @@ def write_thread(article: Article, summary: Summary, network: str, options: Post
     n = len(parts)
     texts = [_numbered(body, k + 1, n) if (options.numbering and n > 1) else body for k, body in enumerate(parts)]
     out: dict[str, Any] = {"thread": texts}
-    if network == "bluesky":
+    if net.facets:
         out["thread_facets"] = [bluesky_facets(t, {shown: url} if shown and url else {}) for t in texts]
     return out
 
@@ -444,7 +444,7 @@ def write_posts(article: Article, summary: Summary, options: PostOptions | None 
         thread = write_thread(article, summary, network, options)
         entry["post"] = post["post"]
         entry["thread"] = thread["thread"]
-        if network == "bluesky":
+        if counting.network(network).facets:
             entry["facets"] = post["facets"]
             entry["thread_facets"] = thread["thread_facets"]
         out[network] = entry
