@@ -1,4 +1,4 @@
-"""CLI verbs for delivery: ``send``, ``schedule``, ``cancel``, ``worker`` and ``status``.
+"""CLI verbs for delivery: ``send``, ``schedule``, ``cancel`` and ``worker`` (``status`` is beside it).
 
 Output contract: progress (only on a terminal) and the summary go to stderr, so ``--via
 console`` can pipe the messages themselves from stdout; ``status --json`` prints JSON on
@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from composer.commands.common import Add, local_time
 from composer.config import Settings, mask_secrets
 from composer.errors import InputError
 
@@ -27,12 +27,6 @@ _LIST_LIMIT = 20  # readers listed by name in a summary before "… and N more"
 
 def _err(text: str) -> None:
     print(text, file=sys.stderr)
-
-
-def _when(epoch: float | None) -> str:
-    if epoch is None:
-        return "-"
-    return dt.datetime.fromtimestamp(epoch, dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
 class Progress:
@@ -73,7 +67,7 @@ def _print_summary(summary: Any, via: str, settings: Settings) -> None:
     if len(summary.failed) > _LIST_LIMIT:
         _err(f"  … and {len(summary.failed) - _LIST_LIMIT} more failed (see `compose status`)")
     for row in summary.deferred[:_LIST_LIMIT]:
-        _err(f"  deferred {row['email']} until {_when(row['next_attempt'])}: "
+        _err(f"  deferred {row['email']} until {local_time(row['next_attempt'])}: "
              f"{mask_secrets(row['reason'] or '', settings)}")
     if len(summary.deferred) > _LIST_LIMIT:
         _err(f"  … and {len(summary.deferred) - _LIST_LIMIT} more deferred")
@@ -144,13 +138,10 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
     template = MessageTemplate.from_item(item, settings)
     if args.dry_run:
         return _dry_run(item, template, audience, via, settings)
-    state = DeliveryState.in_outbox(settings.outbox_dir)
-    try:
+    with DeliveryState.in_outbox(settings.outbox_dir) as state:
         campaign, added = open_campaign(state, item, settings, via, audience)
         state.retry_now(campaign.id)
         counts = state.counts(campaign.id)
-    finally:
-        state.close()
     _report_problems(audience.problems)
     todo = counts["pending"] + counts["deferred"] + counts["sending"]
     total = sum(counts.values())
@@ -197,10 +188,6 @@ def _dry_run(item: Any, template: Any, audience: Any, via: str, settings: Settin
 
 
 def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
-    if args.cancel is not None:
-        return _cancel(args.cancel, settings)
-    if not args.item or not args.at:
-        raise InputError("schedule needs ITEM and --at WHEN (or --cancel ID)")
     from composer.delivery.campaign import open_campaign
     from composer.delivery.schedule import parse_when
     from composer.delivery.state import DeliveryState
@@ -212,12 +199,9 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     audience = _audience(args)
     via = _via(args, settings)
     MessageTemplate.from_item(item, settings)  # fail now, not at 09:00, if the item cannot be sent
-    state = DeliveryState.in_outbox(settings.outbox_dir)
-    try:
+    with DeliveryState.in_outbox(settings.outbox_dir) as state:
         campaign, added = open_campaign(state, item, settings, via, audience,
                                         scheduled_for=(when.timestamp(), when.isoformat(timespec="minutes")))
-    finally:
-        state.close()
     _report_problems(audience.problems)
     _err(f"scheduled campaign #{campaign.id}: {item.name} to {added} readers via {via} at "
          f"{when.isoformat(timespec='minutes')}; a running `compose worker` (or cron with "
@@ -226,24 +210,18 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cancel(campaign_id: int, settings: Settings) -> int:
+def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
     from composer.delivery.state import DeliveryState
 
-    state = DeliveryState.in_outbox(settings.outbox_dir)
-    try:
+    campaign_id = args.id
+    with DeliveryState.in_outbox(settings.outbox_dir) as state:
         campaign = state.campaign(campaign_id)
         if not state.set_campaign_state(campaign_id, "cancelled", only_from=("scheduled", "active")):
             raise InputError(f"campaign #{campaign_id} is {campaign.state}; only scheduled or running campaigns "
                              "can be cancelled")
         counts = state.counts(campaign_id)
-    finally:
-        state.close()
     _err(f"cancelled campaign #{campaign_id} ({campaign.item}); {counts['sent']} had already been sent")
     return 0
-
-
-def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
-    return _cancel(args.id, settings)
 
 
 # -- worker -----------------------------------------------------------------------------------
@@ -266,83 +244,10 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
 
-# -- status -----------------------------------------------------------------------------------
-
-
-def _campaign_dict(state: Any, campaign: Any, with_recipients: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": campaign.id, "item": campaign.item, "item_path": campaign.item_path, "via": campaign.via,
-        "audience": campaign.audience, "state": campaign.state, "due": campaign.due_text,
-        "list": campaign.list_path, "counts": state.counts(campaign.id),
-        "next_attempt": _when(state.next_attempt(campaign.id)) if state.next_attempt(campaign.id) else None,
-    }
-    if with_recipients:
-        rows = state.recipients(campaign.id)
-        for r in rows:
-            r["next_attempt"] = _when(r["next_attempt"]) if r["next_attempt"] else None
-        data["recipients"] = rows
-    return data
-
-
-def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    from composer.delivery.state import DB_NAME, DeliveryState
-    from composer.outbox import Outbox
-
-    outbox = Outbox(settings.outbox_dir)
-    item = outbox.get(args.item) if args.item else None
-    db_path = Path(settings.outbox_dir) / DB_NAME
-    campaigns: list[dict[str, Any]] = []
-    if db_path.exists():
-        state = DeliveryState(db_path)
-        try:
-            campaigns = [_campaign_dict(state, c, with_recipients=item is not None)
-                         for c in state.campaigns(str(item.path) if item else None)]
-        finally:
-            state.close()
-    if args.json:
-        out: dict[str, Any] = {"campaigns": campaigns}
-        if item is None:
-            out["items"] = [{"name": i.name, "state": i.manifest.get("state"), "subject": i.manifest.get("subject")}
-                            for i in outbox.items()]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-        return 0
-    if item is None:
-        items = list(outbox.items())
-        print(f"{len(items)} items in {settings.outbox_dir}" + (":" if items else ""))
-        for i in items:
-            print(f"  {i.name}  {i.manifest.get('subject', '')}")
-    if not campaigns:
-        print("no campaigns" + (f" for {item.name}" if item else ""))
-        return 0
-    print("campaigns:")
-    for c in campaigns:
-        n = c["counts"]
-        when = f" at {c['due']}" if c["state"] == "scheduled" else ""
-        audience = "list" if c["audience"] == "list" else c["audience"].removeprefix("to:")
-        print(f"  #{c['id']}  {c['item']}  via {c['via']}  to {audience}  {c['state']}{when}  "
-              f"sent {n['sent']}, pending {n['pending'] + n['sending']}, deferred {n['deferred']}, failed {n['failed']}"
-              + (f"; next retry {c['next_attempt']}" if c["next_attempt"] else ""))
-        rows = c.get("recipients", [])
-        if any(r["state"] == "sent" for r in rows):
-            print(f"      {n['sent']} readers sent to (`--json` lists every reader)")
-        for r in rows:
-            if r["state"] == "sent":
-                continue
-            line = f"      {r['state']:<8} {r['email']}"
-            if r["attempts"]:
-                line += f"  attempts {r['attempts']}"
-            if r["state"] == "deferred":
-                line += f"  next {r['next_attempt']}"
-            if r["reason"] and r["state"] != "sent":
-                line += f"  — {mask_secrets(r['reason'], settings)}"
-            print(line)
-    return 0
-
-
 # -- registration -----------------------------------------------------------------------------
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: Add) -> None:
     def audience(p: argparse.ArgumentParser) -> None:
         p.add_argument("--to", action="append", metavar="ADDRESS", help="send to this address (repeatable)")
         p.add_argument("--list", metavar="CSV", help="subscribers CSV with a header row: email,name,…")
@@ -357,10 +262,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
                    help="wait for retries due within this many seconds before exiting (default 30)")
 
     p = add("schedule", cmd_schedule, "schedule an item for later; `compose worker` sends it when due")
-    p.add_argument("item", metavar="ITEM", nargs="?", help="outbox item name or folder")
-    p.add_argument("--at", metavar="WHEN", help="ISO 8601 time, or 'YYYY-MM-DD HH:MM' with --tz")
+    p.add_argument("item", metavar="ITEM", help="outbox item name or folder")
+    p.add_argument("--at", metavar="WHEN", required=True, help="ISO 8601 time, or 'YYYY-MM-DD HH:MM' with --tz")
     p.add_argument("--tz", metavar="ZONE", help="time zone for --at, e.g. Europe/Berlin")
-    p.add_argument("--cancel", type=int, metavar="ID", help="cancel scheduled campaign ID instead")
     audience(p)
 
     p = add("cancel", cmd_cancel, "cancel a scheduled or running campaign")
@@ -370,6 +274,3 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--once", action="store_true", help="one pass over what is due, then exit")
     p.add_argument("--poll", type=float, default=30.0, metavar="SECONDS", help="seconds between passes (default 30)")
 
-    p = add("status", cmd_status, "items, campaigns and per-reader delivery state")
-    p.add_argument("item", metavar="ITEM", nargs="?", help="show every reader of this item's campaigns")
-    p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 
+from composer.commands.common import Add
 from composer.config import Settings
 
 
@@ -46,7 +46,7 @@ def _port(value: str) -> int:
     return port
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: Add) -> None:
     """Add the ``preview`` command to the CLI (called by ``composer.cli``)."""
     p = add("preview", cmd_preview, "preview outbox items in a local web app (newsletter, text, posts, embed)")
     p.add_argument("item", nargs="?", metavar="ITEM", help="item name or folder to open (default: the outbox index)")

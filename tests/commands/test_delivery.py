@@ -101,7 +101,7 @@ def test_schedule_status_cancel_and_worker(env: Path, tmp_path: Path, capsys: py
     assert main(["worker", "--once"]) == 0  # nothing due
     assert main(["send", ITEM, "--list", subs]) == 2  # a scheduled campaign is not sent early
     assert "cancel it" in capsys.readouterr().err
-    assert main(["schedule", "--cancel", "1"]) == 0
+    assert main(["cancel", "1"]) == 0
     assert main(["cancel", "1"]) == 2  # already cancelled
     assert main(["status", ITEM, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -151,3 +151,11 @@ def test_progress_bar_draws_only_when_enabled(capsys: pytest.CaptureFixture[str]
     bar.finish()
     err = capsys.readouterr().err
     assert err.startswith("\r[###############...............] 5/10") and "deferred 2" in err and err.endswith("\n")
+
+
+def test_schedule_has_one_way_to_cancel(capsys: pytest.CaptureFixture[str]) -> None:
+    """`cancel ID` is the only spelling: `schedule --cancel` was a duplicate and is refused as usage."""
+    with pytest.raises(SystemExit) as exc:
+        main(["schedule", "item", "--at", "2099-01-01T09:00Z", "--cancel", "1"])
+    assert exc.value.code == 2
+    assert "unrecognized arguments: --cancel 1" in capsys.readouterr().err

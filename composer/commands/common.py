@@ -1,0 +1,64 @@
+"""Pieces several verbs share: the SOURCE arguments, per-source error reporting, JSON Lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from composer.config import Settings, mask_secrets
+from composer.errors import ComposerError
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+Add = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+FORMATS = ("text", "html", "markdown", "json")
+
+
+def add_sources(p: argparse.ArgumentParser) -> None:
+    """SOURCE... and ``--format``, declared once for every verb that reads articles."""
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file path, - for stdin, or an http(s) URL")
+    p.add_argument("--format", choices=FORMATS, help="skip format sniffing and read SOURCE as this format")
+
+
+def print_json_line(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def warn(message: str) -> None:
+    print(f"compose: warning: {message}", file=sys.stderr)
+
+
+def load_articles(sources: Sequence[str], fmt: str | None) -> list[Any]:
+    """Every source parsed, or the first error: for verbs that are all-or-nothing."""
+    from composer.ingest import load_article
+
+    return [load_article(src, fmt=fmt) for src in sources]
+
+
+def each_source(args: argparse.Namespace, settings: Settings, emit: Callable[[Any], None]) -> int:
+    """Run ``emit`` on each source's Article; a bad source is reported and the rest still run."""
+    from composer.ingest import load_article
+
+    status = 0
+    for src in args.sources:
+        try:
+            emit(load_article(src, fmt=args.format))
+        except ComposerError as exc:
+            if args.debug:
+                print(mask_secrets(traceback.format_exc(), settings), file=sys.stderr, end="")
+            print(f"compose: {mask_secrets(str(exc), settings)}", file=sys.stderr)
+            status = max(status, exc.exit_code)
+    return status
+
+
+def local_time(epoch: float | None) -> str:
+    """A stored UTC timestamp as the reader's local ISO time (``-`` when there is none)."""
+    import datetime as dt
+
+    if epoch is None:
+        return "-"
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).astimezone().isoformat(timespec="seconds")
