@@ -12,14 +12,14 @@ line, an error or a ``--debug`` traceback prints as ``'***'``.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from composer.checks import is_address, is_hex_colour, is_loopback
 from composer.errors import ConfigError
 
 
@@ -47,10 +47,6 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash(self._value)
-
-
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
-_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 @dataclass(frozen=True)
@@ -167,80 +163,167 @@ _THEME_KEYS: dict[str, tuple[str, str]] = {
 SECRET_KEYS = tuple(k for k, (_f, kind) in _KEYS.items() if kind == "secret")
 
 
+# Converters: one per kind in the tables above. Each takes the key (for the message) and the
+# value already stripped and checked to be a single line, and returns the setting or raises
+# ConfigError naming the key.
+_FONT_UNSAFE = re.compile(r"[;{}<>]")
+_HTTP_URL = re.compile(r"^https?://[^\s/]+", re.I)
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def _str(key: str, value: str) -> str | None:
+    return value or None
+
+
+def _font(key: str, value: str) -> str:
+    if _FONT_UNSAFE.search(value):
+        raise ConfigError(f"{key} may only list font names (no ';', braces or angle brackets)")
+    return value
+
+
+def _secret(key: str, value: str) -> Secret:
+    return Secret(value)
+
+
+def _path(key: str, value: str) -> Path | None:
+    return Path(value).expanduser() if value else None
+
+
+def _address(key: str, value: str) -> str | None:
+    """A From/Reply-To value: a bare address or ``Name <address>``, kept as written."""
+    if not value:
+        return None
+    from email.utils import parseaddr
+
+    _name, addr = parseaddr(value)
+    if not is_address(addr):
+        raise ConfigError(f"{key}={value!r} is not an email address (e.g. 'News <news@example.org>')")
+    return value
+
+
+def _email(key: str, value: str) -> str | None:
+    """A bare address, no display name."""
+    if value and not is_address(value):
+        raise ConfigError(f"{key}={value!r} is not an email address")
+    return value or None
+
+
+def _url(key: str, value: str) -> str | None:
+    if not value:
+        return None
+    if not _HTTP_URL.match(value):
+        raise ConfigError(f"{key}={value!r} must be an http(s) URL, e.g. https://news.example.org")
+    return value.rstrip("/")
+
+
+def _bool(key: str, value: str) -> bool:
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ConfigError(f"{key}={value!r} must be true or false")
+
+
+def _color(key: str, value: str) -> str:
+    if not is_hex_colour(value):
+        raise ConfigError(f"{key}={value!r} must be a hex colour like #0b5cad")
+    return value
+
+
+def _int(key: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{key}={value!r} must be a whole number") from exc
+
+
+def _positive_int(key: str, value: str) -> int:
+    number = _int(key, value)
+    if number < 1:
+        raise ConfigError(f"{key} must be at least 1")
+    return number
+
+
+def _port(key: str, value: str) -> int:
+    number = _int(key, value)
+    if not 0 < number < 65536:
+        raise ConfigError(f"{key}={number} is not a TCP port (1–65535)")
+    return number
+
+
+def _number(key: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{key}={value!r} must be a number") from exc
+
+
+def _float(key: str, value: str) -> float:
+    """A number that may be 0 (a rate or delay where 0 means "none")."""
+    number = _number(key, value)
+    if number < 0:
+        raise ConfigError(f"{key} must be at least 0")
+    return number
+
+
+def _positive_float(key: str, value: str) -> float:
+    """A number that must be above 0 (a timeout)."""
+    number = _number(key, value)
+    if number <= 0:
+        raise ConfigError(f"{key} must be greater than 0")
+    return number
+
+
+def _choose(key: str, value: str, *choices: str) -> str:
+    if value not in choices:
+        listed = f"{', '.join(choices[:-1])} or {choices[-1]}"
+        raise ConfigError(f"{key}={value!r}: choose {listed}")
+    return value
+
+
+def _delivery(key: str, value: str) -> str:
+    return _choose(key, value, "outbox", "smtp", "console")
+
+
+def _security(key: str, value: str) -> str:
+    return _choose(key, value, "starttls", "ssl", "none")
+
+
+def _link_position(key: str, value: str) -> str:
+    return _choose(key, value, "first", "last")
+
+
+_CONVERTERS: dict[str, Callable[[str, str], Any]] = {
+    "str": _str,
+    "font": _font,
+    "secret": _secret,
+    "path": _path,
+    "address": _address,
+    "email": _email,
+    "url": _url,
+    "bool": _bool,
+    "color": _color,
+    "int": _int,
+    "positive_int": _positive_int,
+    "port": _port,
+    "float": _float,
+    "positive_float": _positive_float,
+    "delivery": _delivery,
+    "security": _security,
+    "link_position": _link_position,
+}
+
+
 def _convert(key: str, kind: str, raw: str) -> Any:
+    """``raw`` (from the environment or ``.env``) as the setting ``key`` of ``kind``."""
     value = raw.strip()
     if "\r" in value or "\n" in value:
         raise ConfigError(f"{key} must be a single line")
-    if kind in ("str", "font"):
-        if kind == "font" and re.search(r"[;{}<>]", value):
-            raise ConfigError(f"{key} may only list font names (no ';', braces or angle brackets)")
-        if kind == "str":
-            return value or None
-        return value
-    if kind == "secret":
-        return Secret(value)
-    if kind == "path":
-        return Path(value).expanduser() if value else None
-    if kind == "address":
-        if not value:
-            return None
-        from email.utils import parseaddr
-
-        _name, addr = parseaddr(value)
-        if not _EMAIL.match(addr):
-            raise ConfigError(f"{key}={value!r} is not an email address (e.g. 'News <news@example.org>')")
-        return value
-    if kind == "email":
-        if value and not _EMAIL.match(value):
-            raise ConfigError(f"{key}={value!r} is not an email address")
-        return value or None
-    if kind == "url":
-        if not value:
-            return None
-        if not re.match(r"^https?://[^\s/]+", value, re.I):
-            raise ConfigError(f"{key}={value!r} must be an http(s) URL, e.g. https://news.example.org")
-        return value.rstrip("/")
-    if kind == "bool":
-        if value.lower() in ("1", "true", "yes", "on"):
-            return True
-        if value.lower() in ("0", "false", "no", "off", ""):
-            return False
-        raise ConfigError(f"{key}={value!r} must be true or false")
-    if kind == "color":
-        if not _COLOR.match(value):
-            raise ConfigError(f"{key}={value!r} must be a hex colour like #0b5cad")
-        return value
-    if kind in ("int", "positive_int", "port"):
-        try:
-            number = int(value)
-        except ValueError:
-            raise ConfigError(f"{key}={value!r} must be a whole number") from None
-        if kind == "port" and not 0 < number < 65536:
-            raise ConfigError(f"{key}={number} is not a TCP port (1–65535)")
-        if kind == "positive_int" and number < 1:
-            raise ConfigError(f"{key} must be at least 1")
-        return number
-    if kind in ("float", "positive_float"):
-        try:
-            number = float(value)
-        except ValueError:
-            raise ConfigError(f"{key}={value!r} must be a number") from None
-        if number < 0 or (kind == "positive_float" and number == 0):
-            raise ConfigError(f"{key} must be {'greater than' if kind == 'positive_float' else 'at least'} 0")
-        return number
-    if kind == "delivery":
-        if value not in ("outbox", "smtp", "console"):
-            raise ConfigError(f"{key}={value!r}: choose outbox, smtp or console")
-        return value
-    if kind == "security":
-        if value not in ("starttls", "ssl", "none"):
-            raise ConfigError(f"{key}={value!r}: choose starttls, ssl or none")
-        return value
-    if kind == "link_position":
-        if value not in ("first", "last"):
-            raise ConfigError(f"{key}={value!r}: choose first or last")
-        return value
-    raise AssertionError(kind)
+    converter = _CONVERTERS.get(kind)
+    if converter is None:
+        raise AssertionError(kind)
+    return converter(key, value)
 
 
 def read_env_file(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
@@ -255,7 +338,7 @@ def read_env_file(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
     try:
         values = dotenv_values(env_path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{env_path}: cannot read settings ({exc})") from None
+        raise ConfigError(f"{env_path}: cannot read settings ({exc})") from exc
     return {k: v for k, v in values.items() if v is not None}
 
 
@@ -291,15 +374,6 @@ def load_settings(
             f"host, not {settings.smtp_host!r}. Use starttls or ssl."
         )
     return settings
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def mask_secrets(text: str, settings: Settings) -> str:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from composer.config import Secret, is_loopback, load_settings, mask_secrets
+from composer.checks import is_loopback
+from composer.config import Secret, load_settings, mask_secrets
 from composer.errors import ConfigError
 
 
@@ -73,3 +74,58 @@ def test_env_example_documents_every_key_and_loads() -> None:
     documented = {line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")}
     assert documented == set(config._KEYS) | set(config._THEME_KEYS)
     assert load_settings(environ={}, env_file=REPO / ".env.example").delivery == "outbox"
+
+
+def test_every_kind_in_the_tables_has_a_converter() -> None:
+    from composer import config
+
+    kinds = {kind for _name, kind in (*config._KEYS.values(), *config._THEME_KEYS.values())}
+    assert kinds <= set(config._CONVERTERS)
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("BRAND_GREETING", "Yes", True),
+        ("BRAND_GREETING", "OFF", False),
+        ("BRAND_ACCENT", "#AbC", "#AbC"),
+        ("SMTP_PORT", " 2525 ", 2525),
+        ("SEND_RATE", "0", 0.0),
+        ("SITE_URL", "https://news.example.org/", "https://news.example.org"),
+        ("MAIL_FROM", "News <news@example.org>", "News <news@example.org>"),
+        ("TEST_ADDRESS", "me@example.org", "me@example.org"),
+        ("LIST_ID", "   ", None),
+    ],
+)
+def test_valid_settings_are_converted(key: str, value: str, expected: object) -> None:
+    from composer import config
+
+    name, _kind = {**config._KEYS, **config._THEME_KEYS}[key]
+    s = load_settings(environ={key: value})
+    assert getattr(s.theme if key in config._THEME_KEYS else s, name) == expected
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("SMTP_TIMEOUT", "0", "SMTP_TIMEOUT must be greater than 0"),
+        ("SEND_RATE", "-1", "SEND_RATE must be at least 0"),
+        ("SEND_RATE", "fast", "SEND_RATE='fast' must be a number"),
+        ("SMTP_PORT", "25.0", "SMTP_PORT='25.0' must be a whole number"),
+        ("BRAND_GREETING", "maybe", "BRAND_GREETING='maybe' must be true or false"),
+        ("POST_LINK_POSITION", "middle", "POST_LINK_POSITION='middle': choose first or last"),
+        ("TEST_ADDRESS", "a,b@example.org", "TEST_ADDRESS='a,b@example.org' is not an email address"),
+        ("UNSUBSCRIBE_MAILTO", "list@example..org", "is not an email address"),
+        ("BRAND_FONT", "x;y", "BRAND_FONT may only list font names"),
+    ],
+)
+def test_invalid_values_name_the_key_and_the_rule(key: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(environ={key: value})
+    assert message in str(info.value)
+
+
+def test_a_number_error_keeps_its_cause() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(environ={"SMTP_PORT": "twenty-five"})
+    assert isinstance(info.value.__cause__, ValueError)
