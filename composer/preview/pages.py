@@ -9,7 +9,6 @@ iframes served by their own routes with a strict CSP (see ``server.py``).
 
 from __future__ import annotations
 
-import datetime as dt
 import email.policy
 import json
 import re
@@ -24,19 +23,10 @@ from typing import Any
 import jinja2
 
 from composer.config import Settings
-from composer.errors import ComposerError
 from composer.links import safe_url
 from composer.newsletter.render import CLIP_BYTES, WARN_BYTES
 from composer.outbox import Item
-from composer.preview.reload import RECOMPOSABLE_STATES
-
-NETWORKS: dict[str, str] = {
-    "x": "X",
-    "bluesky": "Bluesky",
-    "mastodon": "Mastodon",
-    "threads": "Threads",
-    "linkedin": "LinkedIn",
-}
+from composer.preview.campaigns import RECOMPOSABLE_STATES, campaigns_by_item, item_campaigns
 
 
 @dataclass(frozen=True)
@@ -182,37 +172,6 @@ def delivery_state(item: Item) -> str:
     return str(item.manifest.get("state") or "composed")
 
 
-def campaigns_by_item(root: Path) -> dict[str, list[dict[str, Any]]]:
-    """Delivery campaigns per item folder, from the outbox's delivery state if it exists.
-
-    The database is only opened when the file is already there: previewing must not create
-    delivery state. Any problem reading it leaves the index without campaign details.
-    """
-    from composer.delivery.state import DB_NAME, DeliveryState
-
-    db = root / DB_NAME
-    if not db.is_file():
-        return {}
-    try:
-        state = DeliveryState(db)
-    except (ComposerError, OSError):
-        return {}
-    out: dict[str, list[dict[str, Any]]] = {}
-    try:
-        for c in state.campaigns():
-            counts = {k: v for k, v in state.counts(c.id).items() if v}
-            due = c.due_text or (dt.datetime.fromtimestamp(c.due, dt.UTC).isoformat(timespec="minutes") if c.due else None)
-            tally = ", ".join(f"{n} {k}" for k, n in counts.items())
-            label = f"#{c.id} {c.state} via {c.via}" + (f": {tally}" if tally else "")
-            entry = {"id": c.id, "state": c.state, "via": c.via, "due": due, "counts": counts, "label": label}
-            out.setdefault(str(Path(c.item_path).resolve()), []).append(entry)
-    except Exception:  # a schema from another version: show the outbox without it
-        return {}
-    finally:
-        state.close()
-    return out
-
-
 def item_summary(item: Item, campaigns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One row of the index: manifest fields plus the item's delivery campaigns."""
     m = item.manifest
@@ -236,6 +195,8 @@ def item_summary(item: Item, campaigns: list[dict[str, Any]] | None = None) -> d
 def _posts(posts: Any, mastodon_limit: int) -> list[dict[str, Any]]:
     if not isinstance(posts, Mapping):
         return []
+    from composer.social.networks import NETWORKS, TABLE
+
     order = [k for k in NETWORKS if k in posts] + [k for k in posts if k not in NETWORKS]
     out = []
     for key in order:
@@ -250,7 +211,7 @@ def _posts(posts: Any, mastodon_limit: int) -> list[dict[str, Any]]:
         parts = [{"text": t, "count": count_post(t, network, mastodon_limit)} for t in thread]
         out.append({
             "key": network,
-            "name": NETWORKS.get(network, network),
+            "name": TABLE[network].label if network in TABLE else network,
             "text": text,
             "count": count_post(text, network, mastodon_limit),
             "thread": parts,
@@ -261,7 +222,7 @@ def _posts(posts: Any, mastodon_limit: int) -> list[dict[str, Any]]:
 
 def item_context(item: Item, settings: Settings) -> dict[str, Any]:
     """Everything the item page shows, read from the item's files (missing files tolerated)."""
-    campaigns = campaigns_by_item(item.path.parent).get(str(item.path.resolve()), [])
+    campaigns = item_campaigns(item)
     html = email_html(item) or ""
     size = len(html.encode("utf-8"))
     try:

@@ -22,9 +22,8 @@ from pathlib import Path
 from composer.config import Settings
 from composer.errors import ComposerError, InputError
 from composer.outbox import Item
+from composer.preview.campaigns import RECOMPOSABLE_STATES, item_campaigns
 
-# Items in these states may be rebuilt; anything scheduled or sent is left exactly as it is.
-RECOMPOSABLE_STATES = frozenset({"composed", ""})
 # Outbox entries that are items (not temp folders, the delivery database or its WAL files).
 _ITEM_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
 
@@ -121,12 +120,11 @@ def recompose(item: Item, settings: Settings) -> Item:
     """
     from composer.ingest import load_article
     from composer.pipeline import compose_to_outbox
-    from composer.preview.pages import campaigns_by_item  # pages imports this module
 
     state = str(item.manifest.get("state") or "")
     if state not in RECOMPOSABLE_STATES:
         raise InputError(f"{item.name} is {state}; it is not recomposed (compose a new item instead)")
-    live = [c for c in campaigns_by_item(item.path.parent).get(str(item.path.resolve()), []) if c["state"] != "cancelled"]
+    live = [c for c in item_campaigns(item) if c["state"] != "cancelled"]
     if live:
         raise InputError(f"{item.name} has delivery campaign {live[0]['label']}; it is not recomposed "
                          "(compose a new item instead)")

@@ -21,23 +21,23 @@ from __future__ import annotations
 
 import contextlib
 import hmac
-import ipaddress
-import json
 import queue
 import re
 import secrets
 import socket
 import sys
 import threading
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from composer.checks import is_loopback
 from composer.config import Settings
 from composer.errors import ComposerError, InputError
-from composer.outbox import MANIFEST, Item, Outbox
+from composer.outbox import MANIFEST, Item, Outbox, read_manifest
 from composer.preview import pages
 from composer.preview.reload import EventHub, Watcher, recompose
 from composer.preview.sendtest import SendResult, send_test
@@ -69,13 +69,63 @@ MAX_FORM_BYTES = 10_000
 SSE_PING_SECONDS = 15
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+@dataclass(frozen=True)
+class Reply:
+    """A file response before it is sent: body, type and the policy headers that go with it."""
+
+    body: bytes
+    ctype: str
+    csp: str
+    frame: str = "DENY"
+    extra: dict[str, str] | None = None
+
+
+def _framed(html: str) -> Reply:
+    """Article-made HTML, only ever shown inside the item page's sandboxed iframes.
+
+    FRAME_CSP blocks scripts and every load but images and inline styles; SAMEORIGIN lets our
+    own page frame it and nobody else's.
+    """
+    return Reply(html.encode("utf-8"), "text/html; charset=utf-8", csp=FRAME_CSP, frame="SAMEORIGIN")
+
+
+def _newsletter_reply(item: Item, *, dark: bool) -> Reply | None:
+    """The newsletter as a reader's mail client shows it, optionally as a dark-mode client would."""
+    html = pages.email_html(item)
+    if html is None:
+        return None
+    return _framed(pages.dark_variant(html) if dark else html)
+
+
+def _embed_reply(item: Item) -> Reply | None:
+    """The embed snippet; a bare fragment is wrapped in a minimal page (doctype, UTF-8, a readable
+    margin and font) so the frame shows it the way a host page would, not in quirks mode."""
+    code = pages.read_text(item, "embed.html")
+    if code is None:
+        return None
+    if "<html" not in code[:2000].lower():
+        code = ('<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" '
+                'content="width=device-width"><style>body{margin:12px;font-family:system-ui,sans-serif}</style>'
+                f"</head><body>{code}</body></html>")
+    return _framed(code)
+
+
+def _eml_reply(item: Item) -> Reply | None:
+    """The reference message as a download: a browser must never render a mail message as a page."""
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+        data = (item.path / "newsletter.eml").read_bytes()
+    except OSError:
+        return None
+    return Reply(data, "message/rfc822", csp=RAW_CSP,
+                 extra={"Content-Disposition": f'attachment; filename="{item.name}.eml"'})
+
+
+def _raw_reply(item: Item, filename: str) -> Reply | None:
+    """An allow-listed item file as plain text, sandboxed, so markup in it is shown and never run."""
+    text = pages.read_text(item, filename)
+    if text is None:
+        return None
+    return Reply(text.encode("utf-8"), "text/plain; charset=utf-8", csp=RAW_CSP)
 
 
 class PreviewApp:
@@ -110,14 +160,22 @@ class PreviewApp:
             return None
         if resolved.parent != self.root or not (resolved / MANIFEST).is_file():
             return None
-        try:
-            manifest = json.loads((resolved / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return Item(path=resolved, manifest=manifest) if isinstance(manifest, dict) else None
+        manifest = read_manifest(resolved)
+        return Item(path=resolved, manifest=manifest) if manifest is not None else None
 
     def items(self) -> list[Item]:
         return list(self.outbox.items())
+
+    def refresh_if_stale(self, name: str, item: Item) -> Item:
+        """``item`` as it should be reviewed now.
+
+        The watcher only marks items whose page is closed as stale (a template edit must not
+        re-render a whole outbox), so the rebuild it skipped happens when the page is opened.
+        """
+        if name not in self.stale:
+            return item
+        self.recompose_now(name, "files changed while the page was closed")
+        return self.item(name) or item
 
     def _lock(self, name: str) -> threading.Lock:
         with self._locks_guard:
@@ -289,61 +347,52 @@ class Handler(BaseHTTPRequestHandler):
         self._error(404, "No such page.")
 
     def _item_route(self, name: str, rest: list[str], query: dict[str, list[str]]) -> None:
-        app = self.app
-        item = app.item(name)
+        """``/item/<name>/…``: the item is looked up first, so a bad name is one 404 for every sub-page."""
+        item = self.app.item(name)
         if item is None:
             self._error(404, "No such item in this outbox.")
-            return
-        if not rest:
-            if name in app.stale:
-                app.recompose_now(name, "files changed while the page was closed")
-                item = app.item(name) or item
-            ctx = pages.item_context(item, app.settings)
-            self._page(
-                "item.html.j2", **ctx, csrf_token=app.csrf_token, flash=app.flash.pop(name, None),
-                error=app.errors.get(name), quoted_name=quote(item.name),
-            )
-            return
-        if rest == ["newsletter.html"]:
-            html = pages.email_html(item)
-            if html is None:
-                self._error(404, "This item has no newsletter.html.")
-                return
-            if query.get("dark") == ["1"]:
-                html = pages.dark_variant(html)
-            self._send(200, html.encode("utf-8"), "text/html; charset=utf-8", csp=FRAME_CSP, frame="SAMEORIGIN")
-            return
-        if rest == ["embed.html"]:
-            code = pages.read_text(item, "embed.html")
-            if code is None:
-                self._error(404, "This item has no embed.html.")
-                return
-            if "<html" not in code[:2000].lower():
-                code = ('<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" '
-                        'content="width=device-width"><style>body{margin:12px;font-family:system-ui,sans-serif}</style>'
-                        f"</head><body>{code}</body></html>")
-            self._send(200, code.encode("utf-8"), "text/html; charset=utf-8", csp=FRAME_CSP, frame="SAMEORIGIN")
-            return
-        if rest == ["newsletter.eml"]:
-            try:
-                data = (item.path / "newsletter.eml").read_bytes()
-            except OSError:
-                self._error(404, "This item has no newsletter.eml.")
-                return
-            self._send(200, data, "message/rfc822", csp=RAW_CSP,
-                       extra={"Content-Disposition": f'attachment; filename="{item.name}.eml"'})
-            return
-        if len(rest) == 2 and rest[0] == "raw" and rest[1] in RAW_FILES:
-            text = pages.read_text(item, rest[1])
-            if text is None:
-                self._error(404, f"This item has no {rest[1]}.")
-                return
-            self._send(200, text.encode("utf-8"), "text/plain; charset=utf-8", csp=RAW_CSP)
-            return
-        if rest == ["events"]:
+        elif not rest:
+            self._item_page(name, item)
+        elif rest == ["events"]:
             self._events(name)
+        else:
+            self._item_file(item, rest, query)
+
+    def _item_page(self, name: str, item: Item) -> None:
+        """The review page, built from the item as it is now (rebuilt first if it went stale).
+
+        A Send test result is popped, not read: it is shown once, and reloading the page does
+        not repeat it. A recompose error stays until a rebuild succeeds.
+        """
+        app = self.app
+        item = app.refresh_if_stale(name, item)
+        self._page(
+            "item.html.j2", **pages.item_context(item, app.settings), csrf_token=app.csrf_token,
+            flash=app.flash.pop(name, None), error=app.errors.get(name), quoted_name=quote(item.name),
+        )
+
+    def _item_file(self, item: Item, rest: list[str], query: dict[str, list[str]]) -> None:
+        """One output of the item, each with the headers that make it safe to show.
+
+        Only the paths listed here reach the disk, so a request cannot name any other file. A
+        known path whose file the item lacks (an older item) is a 404 that says which file.
+        """
+        match rest:
+            case ["newsletter.html"]:
+                reply = _newsletter_reply(item, dark=query.get("dark") == ["1"])
+            case ["embed.html"]:
+                reply = _embed_reply(item)
+            case ["newsletter.eml"]:
+                reply = _eml_reply(item)
+            case ["raw", filename] if filename in RAW_FILES:
+                reply = _raw_reply(item, filename)
+            case _:
+                self._error(404, "No such page.")
+                return
+        if reply is None:
+            self._error(404, f"This item has no {rest[-1]}.")
             return
-        self._error(404, "No such page.")
+        self._send(200, reply.body, reply.ctype, csp=reply.csp, frame=reply.frame, extra=reply.extra)
 
     def _events(self, name: str) -> None:
         """Server-sent events for one item page: ``reload``, ``status`` and ``failed``."""
@@ -438,7 +487,7 @@ class PreviewServer(ThreadingHTTPServer):
         bound_port = int(self.server_address[1])
         url_host = f"[{host}]" if ":" in host else host
         self.url = f"http://{url_host}:{bound_port}/"
-        if _is_loopback(host):
+        if is_loopback(host):
             names = {url_host.lower(), "127.0.0.1", "localhost", "[::1]"}
             app.allowed_hosts = {f"{n}:{bound_port}" for n in names}
             app.allowed_origins = {f"http://{h}" for h in app.allowed_hosts}
@@ -494,7 +543,7 @@ def make_server(
     try:
         server = PreviewServer(app, host, port, verbose=verbose)
     except OSError as exc:
-        raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port (0 picks a free one)") from None
+        raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port (0 picks a free one)") from exc
     app.start()
     return server, pinned
 
