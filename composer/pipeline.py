@@ -111,6 +111,49 @@ def archive_url_for(settings: Settings, name: str) -> str | None:
     return f"{settings.site_url}/{name}/newsletter.html" if settings.site_url else None
 
 
+def _summaries(articles: Sequence[Article], settings: Settings,
+               given: Sequence[Summary] | None) -> tuple[list[Summary], list[str]]:
+    """The summaries to render: the caller's (the preview recomposes with them), else fresh ones."""
+    if given is not None:
+        return list(given), []
+    pairs = [summarise_article(a, settings) for a in articles]
+    return [p[0] for p in pairs], [w for p in pairs for w in p[1]]
+
+
+def _reader_copy(rendered: Rendered, settings: Settings, name: str, now: dt.datetime) -> tuple[bytes, str]:
+    """``newsletter.eml`` and ``newsletter.txt`` as one reader gets them.
+
+    The reader is the test address if one is configured, else a placeholder. The copy is built
+    by the same personaliser as real sends, so what the preview shows is what goes out (merge
+    fields, unsubscribe link and headers).
+    """
+    from composer.newsletter.personalize import MessageTemplate
+
+    template = MessageTemplate(rendered, settings, item_name=name)
+    reader = {"email": settings.test_address or PREVIEW_READER}
+    eml = template.render(reader, message_id=make_message_id(f"{name}\0preview", settings.mail_from), date=now)
+    return eml, fill(rendered.text, template.values_for(reader), escape_html=False)
+
+
+def _shared_story(articles: Sequence[Article], summaries: Sequence[Summary], subject: str,
+                  archive_url: str | None, digest: bool) -> tuple[Article, Summary]:
+    """What posts and embeds describe: the article itself, or for a digest the issue as a whole.
+
+    A single article without a URL of its own links to the web copy, so posts still lead somewhere.
+    """
+    if digest:
+        return _digest_article(subject, articles, summaries, archive_url)
+    article = articles[0]
+    if not article.url and archive_url:
+        article = dataclasses.replace(article, url=archive_url)
+    return article, summaries[0]
+
+
+def _json_bytes(obj: Any) -> bytes:
+    """The one JSON encoding of every item file: UTF-8, indented, a final newline."""
+    return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def compose_files(
     articles: Sequence[Article],
     settings: Settings,
@@ -122,18 +165,17 @@ def compose_files(
     now: dt.datetime | None = None,
     env: jinja2.Environment | None = None,
 ) -> Composition:
-    """Render every file of an item named ``name``. Pure apart from reading templates."""
+    """Render every file of an item named ``name``. Pure apart from reading templates.
+
+    The stages: summaries → the newsletter (once per issue) → one reader's copy → posts and
+    embeds of the story → the files and the manifest's fields.
+    """
     if not articles:
         raise InputError("nothing to compose: give at least one article")
     if len(articles) > 1 and not digest:
         raise InputError("several articles make one newsletter only with --digest")
     now = now or dt.datetime.now(dt.UTC)
-    warnings: list[str] = []
-    if summaries is None:
-        pairs = [summarise_article(a, settings) for a in articles]
-        summaries = [p[0] for p in pairs]
-        warnings += [w for p in pairs for w in p[1]]
-    env = env or templating.make_env(settings.templates_dir)
+    summaries, warnings = _summaries(articles, settings, summaries)
     # The author's spacing survives (clean_subject only drops breaks and controls): subjects
     # must round-trip exactly through MIME encoding.
     subject = clean_subject(subject) if subject else default_subject(articles, summaries, settings, digest)
@@ -147,46 +189,30 @@ def compose_files(
         archive_url=archive_url,
         date=now.date(),
     )
-    rendered = render_newsletter(issue, settings, env)
+    rendered = render_newsletter(issue, settings, env or templating.make_env(settings.templates_dir))
     warnings += rendered.warnings
-    # The reference copy in the item is the message one reader would get: the test address if
-    # one is configured, else a placeholder. It is built by the same personaliser as real sends,
-    # so what the preview shows is what goes out (merge fields, unsubscribe link and headers).
-    from composer.newsletter.personalize import MessageTemplate
+    eml, reader_text = _reader_copy(rendered, settings, name, now)
 
-    template = MessageTemplate(rendered, settings, item_name=name)
-    reader = {"email": settings.test_address or PREVIEW_READER}
-    eml = template.render(reader, message_id=make_message_id(f"{name}\0preview", settings.mail_from), date=now)
-    preview_text = fill(rendered.text, template.values_for(reader), escape_html=False)
-
-    if digest:
-        post_article, post_summary = _digest_article(subject, articles, summaries, archive_url)
-    else:
-        post_article, post_summary = articles[0], summaries[0]
-        if not post_article.url and archive_url:
-            post_article = dataclasses.replace(post_article, url=archive_url)
     from composer.embed import render_embed
     from composer.social.posts import write_posts
 
-    posts = write_posts(post_article, post_summary, post_options(settings))
-    embed = render_embed(post_article, post_summary, provider_name=settings.theme.name, provider_url=settings.site_url)
-
-    def js(obj: Any) -> bytes:
-        return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    story, story_summary = _shared_story(articles, summaries, subject, archive_url, digest)
+    posts = write_posts(story, story_summary, post_options(settings))
+    embed = render_embed(story, story_summary, provider_name=settings.theme.name, provider_url=settings.site_url)
 
     files = {
-        "article.json": js([a.to_dict() for a in articles] if digest else articles[0].to_dict()),
-        "summary.json": js([s.to_dict() for s in summaries] if digest else summaries[0].to_dict()),
+        "article.json": _json_bytes([a.to_dict() for a in articles] if digest else articles[0].to_dict()),
+        "summary.json": _json_bytes([s.to_dict() for s in summaries] if digest else summaries[0].to_dict()),
         "newsletter.mjml": rendered.mjml.encode("utf-8"),
         "newsletter.html": rendered.archive_html.encode("utf-8"),
-        "newsletter.txt": preview_text.encode("utf-8"),
+        "newsletter.txt": reader_text.encode("utf-8"),
         "newsletter.eml": eml,
         "email.html": rendered.html.encode("utf-8"),
         "email.txt": rendered.text.encode("utf-8"),
-        "posts.json": js(posts),
-        "embed.html": _text(embed["embed.html"]),
-        "oembed.json": _as_json_bytes(embed["oembed.json"]),
-        "meta.html": _text(embed["meta.html"]),
+        "posts.json": _json_bytes(posts),
+        "embed.html": embed["embed.html"].encode("utf-8"),
+        "oembed.json": embed["oembed.json"].encode("utf-8"),  # escaped for pasting into a page
+        "meta.html": embed["meta.html"].encode("utf-8"),
     }
     meta = {
         "kind": issue.kind,
@@ -199,16 +225,6 @@ def compose_files(
         "warnings": warnings,
     }
     return Composition(name=name, files=files, meta=meta, rendered=rendered, warnings=tuple(warnings))
-
-
-def _text(value: str | bytes) -> bytes:
-    return value if isinstance(value, bytes) else value.encode("utf-8")
-
-
-def _as_json_bytes(value: Any) -> bytes:
-    if isinstance(value, bytes | str):
-        return _text(value)
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def compose_to_outbox(
