@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
+from composer.checks import is_address
 from composer.config import Settings
-from composer.delivery.recipients import Problem, Subscriber, iter_subscribers, valid_email
+from composer.delivery.recipients import Problem, Subscriber, iter_subscribers
 from composer.delivery.state import Campaign, DeliveryState
 from composer.errors import InputError
 from composer.newsletter.personalize import message_id_for
@@ -37,7 +38,7 @@ class Audience:
         parsed = []
         for value in self.to:
             name, addr = parseaddr(value)
-            if "\n" in value or "\r" in value or not valid_email(addr):
+            if "\n" in value or "\r" in value or not is_address(addr):
                 raise InputError(f"--to {value!r} is not an email address")
             parsed.append((name, addr))
         self._to = parsed

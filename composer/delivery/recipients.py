@@ -16,20 +16,12 @@ import codecs
 import csv
 import io
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from composer.checks import is_address
 from composer.errors import InputError
-
-# Stricter than "contains an @": no spaces, quotes, brackets or separators that would change
-# the meaning of an address header, and a dot in the domain.
-EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\.]+(?:\.[^@\s<>()\[\],;:\"\\.]+)+$")
-
-
-def valid_email(value: str) -> bool:
-    return len(value) <= 254 and EMAIL.match(value) is not None and value.isprintable()
 
 
 @dataclass(frozen=True)
@@ -115,7 +107,7 @@ def iter_subscribers(path: str | os.PathLike[str], *, dedupe: bool = True) -> It
         header = next(csv.reader([header_line], delimiter=delimiter))
         columns = [h.strip().lower().replace(" ", "_") for h in header]
         if "email" not in columns:
-            if header and valid_email(header[0].strip()):
+            if header and is_address(header[0].strip()):
                 raise InputError(f"{path}: line {counter[0]} looks like data, not a header; add a first line such as "
                                  f"'email,name'")
             raise InputError(f"{path}: the header row (line {counter[0]}) has no 'email' column; "
@@ -143,7 +135,7 @@ def iter_subscribers(path: str | os.PathLike[str], *, dedupe: bool = True) -> It
             if not email:
                 yield Problem(line, "", "no email address")
                 continue
-            if not valid_email(email):
+            if not is_address(email):
                 yield Problem(line, email, f"{email!r} is not a valid email address")
                 continue
             if not dedupe:

@@ -20,6 +20,7 @@ from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
+from composer.checks import is_address
 from composer.errors import InputError
 from composer.newsletter.render import Rendered
 from composer.textutil import one_line
@@ -35,7 +36,6 @@ _UTF8_QP.body_encoding = QP
 _UTF8_QP.header_encoding = QP
 _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 _LONG_WORD = re.compile(r"\S{60,}")
-_ADDR = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[A-Za-z0-9-]+$")
 
 
 def header_safe(value: str, what: str = "header") -> str:
@@ -65,7 +65,7 @@ def format_address(value: str, what: str) -> str:
     """Validate and normalise ``Name <addr>``; non-ASCII display names are encoded."""
     value = header_safe(value, what)
     name, addr = parseaddr(value)
-    if not addr or not _ADDR.match(addr):
+    if not addr or not is_address(addr):
         raise InputError(f"{what} {value!r} is not a valid email address")
     return formataddr((name, addr)) if name else addr
 
@@ -134,7 +134,7 @@ def list_headers(settings: Settings, unsubscribe_url: str | None, mailto: str | 
         address = header_safe(mailto, "List-Unsubscribe")
         address = address[7:] if address.lower().startswith("mailto:") else address
         addr, _, query = address.partition("?")
-        if not _ADDR.match(addr):
+        if not is_address(addr):
             raise InputError(f"unsubscribe address {addr!r} is not a valid email address")
         query = query or "subject=unsubscribe"
         targets.append(f"<mailto:{addr}?{quote(query, safe='=&')}>")

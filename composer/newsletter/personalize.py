@@ -30,6 +30,7 @@ from email import quoprimime
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
+from composer.checks import is_address
 from composer.config import Settings
 from composer.errors import InputError
 from composer.newsletter.merge import MARKER
@@ -44,7 +45,6 @@ _MID_SENTINEL = "<composer-message-id@placeholder.invalid>"
 _LU_SENTINEL = "<https://composer-list-unsubscribe.invalid/>"
 _SOFT = b"=\r\n"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-_ADDRESS = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+$")
 
 
 class RecipientError(InputError):
@@ -237,7 +237,7 @@ class MessageTemplate:
         """The complete message for one reader (CRLF line ends, every line ≤ 998 octets)."""
         values = self.values_for(recipient)
         email = values.get("email", "")
-        if not email or not _ADDRESS.match(email) or len(email) > 254:
+        if not is_address(email, ascii_only=True):
             raise RecipientError(f"{email!r} is not a usable address (line breaks, spaces or non-ASCII are refused)")
         name = values.get("name", "")
         if name and _CONTROL.search(name):

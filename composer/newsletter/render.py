@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from composer import templating
 from composer.article import Article, Summary
+from composer.checks import is_hex_colour
 from composer.config import Settings, Theme
 from composer.errors import RenderError, TemplateError
 from composer.lang import normalize_language
@@ -117,7 +118,6 @@ def clean_subject(value: str | None) -> str:
     return one_line(_MARKER_CHARS.sub("", value))
 
 
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 _FONT_BAD = re.compile(r"[;{}<>\"\\\r\n]")
 _COLOUR_FIELDS = ("accent", "accent_text", "text_color", "background", "dark_background", "dark_text", "dark_link")
 _FONT_FIELDS = ("font", "heading_font")
@@ -146,7 +146,7 @@ def theme_context(theme: Theme) -> dict[str, Any]:
     default = Theme()
     out: dict[str, Any] = {f.name: getattr(theme, f.name) for f in fields(Theme)}
     for name in _COLOUR_FIELDS:
-        if not (isinstance(out[name], str) and _HEX.match(out[name])):
+        if not is_hex_colour(out[name]):
             out[name] = getattr(default, name)
     for name in _FONT_FIELDS:
         if not (isinstance(out[name], str) and out[name].strip() and not _FONT_BAD.search(out[name])):
