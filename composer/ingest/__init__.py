@@ -46,7 +46,7 @@ def register_reader(fmt: str, module: str) -> None:
 def get_reader(fmt: str) -> Reader:
     try:
         module = importlib.import_module(_READERS[fmt])
-    except KeyError:
+    except KeyError:  # a missing registry key: the message says all there is
         raise InputError(f"unknown input format {fmt!r} (known: {', '.join(sorted(_READERS))})") from None
     return module.parse  # type: ignore[no-any-return]
 

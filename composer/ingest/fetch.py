@@ -24,7 +24,7 @@ from email.message import Message
 from urllib.parse import urljoin, urlsplit
 
 from composer.errors import InputError
-from composer.ingest.sanitize import safe_url
+from composer.ingest.sanitize import resolve_url
 
 __all__ = ["Fetched", "fetch_url", "MAX_REDIRECTS", "USER_AGENT"]
 
@@ -98,7 +98,7 @@ def _format_for(media: str, url: str) -> str | None:
 
 def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000) -> Fetched:
     """GET ``url`` and return its body, following at most five http(s) redirects."""
-    current = safe_url(url)
+    current = resolve_url(url)
     if current is None:
         raise InputError(f"{url!r} is not an http(s) URL")
     opener = urllib.request.build_opener(_NoRedirect)
@@ -114,20 +114,21 @@ def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000) -> F
             if exc.code in (301, 302, 303, 307, 308):
                 location = exc.headers.get("Location")
                 exc.close()
-                nxt = safe_url(urljoin(current, location)) if location else None
+                nxt = resolve_url(urljoin(current, location)) if location else None
                 if nxt is None:
+                    # The 3xx "error" is only how _NoRedirect hands us the hop; nothing failed below us.
                     raise InputError(f"{url}: the server redirected to {location!r}, which is not an http(s) URL") from None
                 current = nxt
                 continue
             reason = exc.reason if isinstance(exc.reason, str) else ""
             exc.close()
-            raise InputError(f"{current}: the server answered HTTP {exc.code} {reason}".rstrip() + "; check the URL") from None
+            raise InputError(f"{current}: the server answered HTTP {exc.code} {reason}".rstrip() + "; check the URL") from exc
         except urllib.error.URLError as exc:
-            raise InputError(_network_message(current, exc.reason, timeout)) from None
-        except TimeoutError:
-            raise InputError(f"{current}: no answer within {timeout:g} s; try again later or raise the timeout") from None
+            raise InputError(_network_message(current, exc.reason, timeout)) from exc
+        except TimeoutError as exc:
+            raise InputError(f"{current}: no answer within {timeout:g} s; try again later or raise the timeout") from exc
         except (OSError, ValueError) as exc:
-            raise InputError(f"{current}: cannot connect ({exc})") from None
+            raise InputError(f"{current}: cannot connect ({exc})") from exc
         with resp:
             media, charset = _media_type(resp.headers.get("Content-Type"))
             hint = _format_for(media, current)
@@ -135,7 +136,7 @@ def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000) -> F
             if length and length.isdigit() and int(length) > max_bytes:
                 raise InputError(f"{current} is {_size(int(length))}, larger than the {_size(max_bytes)} an article may be")
             body = _read_capped(resp, current, max_bytes, timeout)
-            final = safe_url(resp.geturl()) or current
+            final = resolve_url(resp.geturl()) or current
         return Fetched(body=body, url=final, charset=charset, format_hint=hint, content_type=media or None)
     raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects; open the URL in a browser and use the final address")
 
@@ -152,10 +153,10 @@ def _read_capped(resp, url: str, max_bytes: int, timeout: float) -> bytes:  # ty
             if total > max_bytes:
                 raise InputError(f"{url} sent more than {_size(max_bytes)}; that is not an article page")
             chunks.append(chunk)
-    except TimeoutError:
-        raise InputError(f"{url}: the server stopped answering (no data for {timeout:g} s)") from None
+    except TimeoutError as exc:
+        raise InputError(f"{url}: the server stopped answering (no data for {timeout:g} s)") from exc
     except (OSError, ValueError) as exc:  # includes http.client.IncompleteRead
-        raise InputError(f"{url}: the connection broke while reading ({exc.__class__.__name__})") from None
+        raise InputError(f"{url}: the connection broke while reading ({exc.__class__.__name__})") from exc
     return b"".join(chunks)
 
 

@@ -26,7 +26,7 @@ from lxml.html import HtmlElement
 
 from composer.article import Article, Block, Image, Related, Source, Span
 from composer.errors import InputError
-from composer.ingest.sanitize import clean_list, clean_value, safe_url, trimmed_block
+from composer.ingest.sanitize import clean_list, clean_value, resolve_url, trimmed_block
 from composer.lang import detect_language, normalize_language
 from composer.textutil import normalize_text
 
@@ -109,12 +109,13 @@ class PageMetadata:
 def _load_tree(text: str) -> HtmlElement:
     from trafilatura.utils import load_html
 
+    message = "the HTML page could not be parsed: check that the file is a web page"
     try:
         tree = load_html(text)
-    except (ValueError, etree.ParserError, RecursionError):
-        tree = None
-    if tree is None:
-        raise InputError("the HTML page could not be parsed: check that the file is a web page")
+    except (ValueError, etree.ParserError, RecursionError) as exc:
+        raise InputError(message) from exc
+    if tree is None:  # trafilatura rejected it as not HTML: it logs, it does not raise
+        raise InputError(message)
     return tree
 
 
@@ -247,143 +248,230 @@ def _clean_title(title: str, site_name: str | None) -> str:
     return title
 
 
-def extract_metadata(tree: HtmlElement, base_url: str | None = None) -> PageMetadata:
-    """Read title, authors, dates, site, canonical URL, image, description, language and tags.
+# --------------------------------------------------------------------------------------------
+# Metadata: one function per field, each trying its sources in its own order of trust
 
-    ``base_url`` (the page's own address) resolves relative URLs; a ``<base href>`` in the page
-    takes precedence, as it does in a browser.
-    """
-    meta = _meta_map(tree)
 
-    def m(*keys: str) -> str | None:
+@dataclass(frozen=True)
+class _Sources:
+    """Where one page states its metadata: ``<meta>`` tags, JSON-LD and the markup itself."""
+
+    tree: HtmlElement
+    meta: dict[str, list[str]]
+    ld: dict[str, Any]  # the page's article object; {} when it declares none
+    site_ld: dict[str, Any]  # its WebSite / Organization object; {} when it declares none
+    base_url: str | None  # what relative URLs in the page resolve against
+
+    def first_meta(self, *keys: str) -> str | None:
+        """The first non-blank ``<meta>`` value under any of ``keys``, tried in that order."""
         for k in keys:
-            for v in meta.get(k, []):
+            for v in self.meta.get(k, []):
                 if v.strip():
                     return v
         return None
 
+
+def _read_sources(tree: HtmlElement, base_url: str | None) -> _Sources:
+    """Parse the page's ``<meta>`` tags and JSON-LD once, for all the field functions below."""
+    ld_all = _jsonld_objects(tree)
+    return _Sources(tree, _meta_map(tree), _article_ld(ld_all), _site_ld(ld_all), _resolve_base(tree, base_url))
+
+
+def _resolve_base(tree: HtmlElement, base_url: str | None) -> str | None:
+    """A ``<base href>`` beats the page's own address because that is what a browser resolves against."""
     base_el = tree.find(".//base[@href]")
     if base_el is not None:
-        base_url = safe_url(base_el.get("href"), base_url) or base_url
+        base_url = resolve_url(base_el.get("href"), base_url) or base_url
+    return base_url
 
-    ld_all = _jsonld_objects(tree)
-    articles = [o for o in ld_all if _types(o) & _ARTICLE_TYPES]
-    # A NewsArticle beats a generic WebPage when a page declares both.
+
+def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON-LD article object; a NewsArticle beats a generic WebPage, which says less about it."""
+    articles = [o for o in objects if _types(o) & _ARTICLE_TYPES]
     articles.sort(key=lambda o: "webpage" in _types(o) and len(_types(o)) == 1)
-    ld: dict[str, Any] = articles[0] if articles else {}
-    site_ld = next((o for o in ld_all if _types(o) & {"website", "organization", "newsmediaorganization"}), {})
-    publisher = ld.get("publisher") if isinstance(ld.get("publisher"), dict) else {}
+    return articles[0] if articles else {}
 
-    md = PageMetadata(base_url=base_url)
-    html_lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-    lang = html_lang or m("og:locale", "content-language", "dc.language", "language") or _first_str(ld.get("inLanguage"))
-    md.language = normalize_language(clean_value(lang), default="") or None
 
-    md.site_name = clean_value(m("og:site_name"), max_len=200) or clean_value(
-        _first_str(publisher.get("name"), site_ld.get("name")), unescape=True, max_len=200
-    ) or clean_value(m("application-name", "twitter:site"), max_len=200)
-    if md.site_name and md.site_name.startswith("@"):
-        md.site_name = None
+def _site_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first JSON-LD WebSite/Organization object: it names the site when the article does not."""
+    return next((o for o in objects if _types(o) & {"website", "organization", "newsmediaorganization"}), {})
 
-    title_el = tree.find(".//title")
+
+def _declared_language(src: _Sources) -> str | None:
+    """``<html lang>`` first, as browsers do; then ``<meta>`` and JSON-LD, which are often template defaults."""
+    html_lang = src.tree.get("lang") or src.tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    return (html_lang or src.first_meta("og:locale", "content-language", "dc.language", "language")
+            or _first_str(src.ld.get("inLanguage")))
+
+
+def _site_name(src: _Sources) -> str | None:
+    """``og:site_name`` is the display name, JSON-LD's publisher name often a legal one; an @handle is no name."""
+    publisher = src.ld.get("publisher") if isinstance(src.ld.get("publisher"), dict) else {}
+    site_name = clean_value(src.first_meta("og:site_name"), max_len=200) or clean_value(
+        _first_str(publisher.get("name"), src.site_ld.get("name")), unescape=True, max_len=200
+    ) or clean_value(src.first_meta("application-name", "twitter:site"), max_len=200)
+    return None if site_name and site_name.startswith("@") else site_name
+
+
+def _title(src: _Sources, site_name: str | None) -> str | None:
+    """Structured titles first (the one the ``<title>`` tab also shows wins), then ``<title>``, then the H1."""
+    title_el = src.tree.find(".//title")
     page_title = clean_value(title_el.text_content() if title_el is not None else None)
-    candidates = [clean_value(v, unescape=True) for v in (ld.get("headline"), ld.get("name"))] if articles else []
-    candidates += [clean_value(m(k)) for k in ("dc:title", "dc.title", "dcterms.title", "og:title", "twitter:title",
-                                                "parsely-title", "sailthru.title", "title")]
-    titles = [c for c in candidates if c and (not md.site_name or c.casefold() != md.site_name.casefold())]
+    candidates = [clean_value(v, unescape=True) for v in (src.ld.get("headline"), src.ld.get("name"))]
+    candidates += [clean_value(src.first_meta(k)) for k in ("dc:title", "dc.title", "dcterms.title", "og:title",
+                                                             "twitter:title", "parsely-title", "sailthru.title",
+                                                             "title")]
+    titles = [c for c in candidates if c and (not site_name or c.casefold() != site_name.casefold())]
     # Structured titles disagree (Wikipedia's "headline" is a description); the one the page
     # also shows in its <title> is the one readers see in their tab.
     title = next((c for c in titles if page_title and c.casefold() in page_title.casefold()), None)
     title = title or (titles[0] if titles else None)
     if not title and page_title:
-        title = _clean_title(page_title, md.site_name)
+        title = _clean_title(page_title, site_name)
     if not title:
-        h1 = tree.find(".//h1")
+        h1 = src.tree.find(".//h1")
         title = clean_value(h1.text_content()) if h1 is not None else None
-    md.title = title
+    return title
 
-    authors: tuple[str, ...] = ()
-    if ld.get("author") is not None:
-        a = ld["author"]
-        authors = _authors_from(a if isinstance(a, list) else [a], unescape=True)
-    if not authors:
-        authors = _authors_from(
-            [m("dc:creator", "dc.creator", "dcterms.creator", "author", "parsely-author", "sailthru.author", "byl", "article:author")]
-        )
-    if not authors:
-        # The visible byline: an element marked as the author or classed "byline".
-        xpath = ('//*[@rel="author" or contains(concat(" ", @itemprop, " "), " author ")'
+
+_BYLINE_XPATH = ('//*[@rel="author" or contains(concat(" ", @itemprop, " "), " author ")'
                  ' or contains(@class, "byline")]'
                  "[not(self::link) and not(self::meta) and not(ancestor::footer) and not(ancestor::aside)]")
-        for el in tree.xpath(xpath)[:5]:
-            text = el.text_content()
-            if len(text) < 200:
-                authors = _authors_from([text])
-            if authors:
-                break
-    md.authors = authors
 
-    md.published = _norm_date(_first_str(ld.get("datePublished"), ld.get("dateCreated")), lang) or _norm_date(
-        m("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
-          "dc.date", "dcterms.created", "dc.date.issued", "date", "parsely-pub-date", "sailthru.date"), lang)
-    if not md.published:
-        time_el = tree.find(".//time[@datetime]")
+
+def _authors(src: _Sources) -> tuple[str, ...]:
+    """JSON-LD, then author ``<meta>`` tags, then the visible byline: free-form text is read last."""
+    a = src.ld.get("author")
+    authors = _authors_from(a if isinstance(a, list) else [a], unescape=True) if a is not None else ()
+    if not authors:
+        authors = _authors_from([src.first_meta("dc:creator", "dc.creator", "dcterms.creator", "author",
+                                                "parsely-author", "sailthru.author", "byl", "article:author")])
+    return authors or _byline_authors(src.tree)
+
+
+def _byline_authors(tree: HtmlElement) -> tuple[str, ...]:
+    """The first short element marked as the author or classed "byline": long ones are bios, not bylines."""
+    for el in tree.xpath(_BYLINE_XPATH)[:5]:
+        text = el.text_content()
+        authors = _authors_from([text]) if len(text) < 200 else ()
+        if authors:
+            return authors
+    return ()
+
+
+def _published(src: _Sources, lang: str | None) -> str | None:
+    """JSON-LD, then ``<meta>``, then the first ``<time datetime>``, which may date something else on the page."""
+    published = _norm_date(_first_str(src.ld.get("datePublished"), src.ld.get("dateCreated")), lang) or _norm_date(
+        src.first_meta("article:published_time", "og:article:published_time", "datepublished", "pubdate",
+                       "publishdate", "dc.date", "dcterms.created", "dc.date.issued", "date", "parsely-pub-date",
+                       "sailthru.date"), lang)
+    if not published:
+        time_el = src.tree.find(".//time[@datetime]")
         if time_el is not None:
-            md.published = _norm_date(time_el.get("datetime"), lang)
-    md.updated = _norm_date(_first_str(ld.get("dateModified")), lang) or _norm_date(
-        m("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified"), lang)
+            published = _norm_date(time_el.get("datetime"), lang)
+    return published
 
-    canonical = next((link.get("href") for link in tree.iter("link")
+
+def _updated(src: _Sources, lang: str | None) -> str | None:
+    """JSON-LD, then ``<meta>``; no ``<time>`` fallback, which would most likely be the publication date."""
+    return _norm_date(_first_str(src.ld.get("dateModified")), lang) or _norm_date(
+        src.first_meta("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified"),
+        lang)
+
+
+def _canonical_url(src: _Sources) -> str | None:
+    """``<link rel=canonical>`` is the address the publisher asks search engines to use; og:url, JSON-LD echo it."""
+    canonical = next((link.get("href") for link in src.tree.iter("link")
                       if "canonical" in (link.get("rel") or "").lower().split() and link.get("href")), None)
-    md.url = safe_url(canonical, base_url) or safe_url(m("og:url"), base_url) or safe_url(
-        _first_str(ld.get("url"), (ld.get("mainEntityOfPage") or {}).get("@id") if isinstance(ld.get("mainEntityOfPage"), dict) else ld.get("mainEntityOfPage")),
-        base_url,
-    )
+    main = src.ld.get("mainEntityOfPage")
+    return resolve_url(canonical, src.base_url) or resolve_url(src.first_meta("og:url"), src.base_url) or resolve_url(
+        _first_str(src.ld.get("url"), main.get("@id") if isinstance(main, dict) else main), src.base_url)
 
-    md.description = clean_value(m("og:description", "description", "twitter:description", "dc.description"), max_len=600) or clean_value(
-        _first_str(ld.get("description")), unescape=True, max_len=600)
 
-    ld_img, ld_caption, ld_credit = _image_from_ld(ld.get("image"))
-    md.image_url = safe_url(m("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src"), base_url) or safe_url(ld_img, base_url)
-    md.image_alt = clean_value(m("og:image:alt", "twitter:image:alt"))
-    md.image_caption = clean_value(ld_caption, unescape=True)
-    md.image_credit = clean_value(ld_credit, unescape=True, max_len=200)
-    if md.image_url:
-        _image_from_page(tree, md, base_url)
+def _description(src: _Sources) -> str | None:
+    """``<meta>`` descriptions (Open Graph first) are written to be shown under a link; JSON-LD's is a fallback."""
+    return clean_value(src.first_meta("og:description", "description", "twitter:description", "dc.description"),
+                       max_len=600) or clean_value(_first_str(src.ld.get("description")), unescape=True, max_len=600)
 
-    tags: list[str] = list(meta.get("article:tag", []))
-    kw = ld.get("keywords")
+
+def _lead_image(src: _Sources) -> tuple[str | None, str | None, str | None, str | None]:
+    """(url, alt, caption, credit): the share image first, as chosen for previews; JSON-LD and ``<img>`` fill in."""
+    ld_img, ld_caption, ld_credit = _image_from_ld(src.ld.get("image"))
+    url = resolve_url(src.first_meta("og:image:secure_url", "og:image", "og:image:url", "twitter:image",
+                                     "twitter:image:src"), src.base_url) or resolve_url(ld_img, src.base_url)
+    alt = clean_value(src.first_meta("og:image:alt", "twitter:image:alt"))
+    caption = clean_value(ld_caption, unescape=True)
+    credit = clean_value(ld_credit, unescape=True, max_len=200)
+    if url:
+        alt, caption = _image_from_page(src.tree, url, alt, caption)
+    return url, alt, caption, credit
+
+
+def _image_from_page(
+    tree: HtmlElement, url: str, alt: str | None, caption: str | None
+) -> tuple[str | None, str | None]:
+    """(alt, caption) of the lead image, the missing ones filled from its ``<img>``/``<figure>`` in the page."""
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+    if len(name) < 5:
+        return alt, caption
+    for img in tree.iter("img"):
+        src = img.get("src") or img.get("data-src") or ""
+        if name not in src and name not in (img.get("srcset") or ""):
+            continue
+        if not alt:
+            alt = clean_value(img.get("alt"))
+        if not caption:
+            fig = next((a for a in img.iterancestors("figure")), None)
+            cap = fig.find(".//figcaption") if fig is not None else None
+            if cap is not None:
+                caption = clean_value(cap.text_content())
+        break
+    return alt, caption
+
+
+def _tags(src: _Sources) -> tuple[str, ...]:
+    """The article's own tags and JSON-LD keywords; the keyword ``<meta>`` lists only when neither exists."""
+    tags: list[str] = list(src.meta.get("article:tag", []))
+    kw = src.ld.get("keywords")
     if isinstance(kw, str):
         tags += kw.split(",")
     elif isinstance(kw, list):
         tags += [k for k in kw if isinstance(k, str)]
     if not tags:
         for key in ("news_keywords", "keywords", "parsely-tags", "sailthru.tags"):
-            if key in meta:
-                tags += meta[key][0].split(",")
+            if key in src.meta:
+                tags += src.meta[key][0].split(",")
                 break
-    md.tags = clean_list([t for t in tags if t.strip()], unescape=True, limit=20)
-    return md
+    return clean_list([t for t in tags if t.strip()], unescape=True, limit=20)
 
 
-def _image_from_page(tree: HtmlElement, md: PageMetadata, base_url: str | None) -> None:
-    """Fill the lead image's alt text and caption from its ``<img>``/``<figure>`` in the page."""
-    target = md.image_url or ""
-    name = target.rsplit("/", 1)[-1].split("?", 1)[0]
-    if len(name) < 5:
-        return
-    for img in tree.iter("img"):
-        src = img.get("src") or img.get("data-src") or ""
-        if name not in src and name not in (img.get("srcset") or ""):
-            continue
-        if not md.image_alt:
-            md.image_alt = clean_value(img.get("alt"))
-        if not md.image_caption:
-            fig = next((a for a in img.iterancestors("figure")), None)
-            cap = fig.find(".//figcaption") if fig is not None else None
-            if cap is not None:
-                md.image_caption = clean_value(cap.text_content())
-        return
+def extract_metadata(tree: HtmlElement, base_url: str | None = None) -> PageMetadata:
+    """Read title, authors, dates, site, canonical URL, image, description, language and tags.
+
+    ``base_url`` (the page's own address) resolves relative URLs; a ``<base href>`` in the page
+    takes precedence, as it does in a browser. Each field has its own order of sources (see the
+    ``_title``, ``_authors``, ... functions above).
+    """
+    src = _read_sources(tree, base_url)
+    lang = _declared_language(src)  # as written: dates are read in it before it is normalised
+    site_name = _site_name(src)
+    image_url, image_alt, image_caption, image_credit = _lead_image(src)
+    return PageMetadata(
+        title=_title(src, site_name),
+        authors=_authors(src),
+        published=_published(src, lang),
+        updated=_updated(src, lang),
+        site_name=site_name,
+        url=_canonical_url(src),
+        description=_description(src),
+        language=normalize_language(clean_value(lang), default="") or None,
+        image_url=image_url,
+        image_alt=image_alt,
+        image_caption=image_caption,
+        image_credit=image_credit,
+        tags=_tags(src),
+        base_url=src.base_url,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -437,7 +525,7 @@ class _BlockBuilder:
                 kind: str | None = None
                 url: str | None = None
                 if tag == "ref":
-                    url = safe_url(child.get("target"), self.base_url)
+                    url = resolve_url(child.get("target"), self.base_url)
                     kind = "link" if url else None
                 elif tag == "hi":
                     kind = _INLINE_KIND.get(child.get("rend") or "")
@@ -569,7 +657,7 @@ def _related_links(tree: HtmlElement, base_url: str | None) -> tuple[Related, ..
             continue
         for a in el.iter("a"):
             title = clean_value(a.text_content(), max_len=300)
-            url = safe_url(a.get("href"), base_url)
+            url = resolve_url(a.get("href"), base_url)
             if not title or not url or len(title.split()) < 3 or url in seen:
                 continue
             seen.add(url)
@@ -647,7 +735,7 @@ def _walk_html_inline(b: _BlockBuilder, el: HtmlElement, depth: int = 0) -> None
             start = b.length
             _walk_html_inline(b, child, depth + 1)
             kind = {"a": "link", "em": "em", "i": "em", "strong": "strong", "b": "strong", "code": "code"}.get(child.tag)
-            url = safe_url(child.get("href"), b.base_url) if kind == "link" else None
+            url = resolve_url(child.get("href"), b.base_url) if kind == "link" else None
             if kind == "link" and not url:
                 kind = None
             if kind and b.length > start:
@@ -677,8 +765,8 @@ def _trafilatura_body(tree: HtmlElement, settings: HtmlSettings, favor_precision
             no_fallback=not settings.fallbacks,
             with_metadata=False,  # our own metadata first; trafilatura's only for the gaps
         )
-    except RecursionError:
-        raise InputError("the HTML page is nested too deeply to read; save it again or paste its text") from None
+    except RecursionError as exc:
+        raise InputError("the HTML page is nested too deeply to read; save it again or paste its text") from exc
     return None if doc is None else doc.body
 
 
@@ -716,12 +804,12 @@ def _fill_gaps(tree: HtmlElement, md: PageMetadata, base_url: str | None) -> Non
     md.published = md.published or _norm_date(doc.date)
     md.site_name = md.site_name or clean_value(doc.sitename, max_len=200)
     md.description = md.description or clean_value(doc.description, max_len=600)
-    md.image_url = md.image_url or safe_url(doc.image, base_url)
+    md.image_url = md.image_url or resolve_url(doc.image, base_url)
 
 
 def parse(text: str, source: Source, settings: HtmlSettings = DEFAULT_SETTINGS) -> Article:
     """Parse an HTML page into an Article (``source.path`` is the page URL for fetched pages)."""
-    base_url = safe_url(source.path) if source.path else None
+    base_url = resolve_url(source.path) if source.path else None
     tree = _load_tree(text)
     md = extract_metadata(tree, base_url)
     # A saved page has no address of its own; its canonical URL is the best base it has.

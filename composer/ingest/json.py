@@ -22,7 +22,7 @@ from typing import Any
 
 from composer.article import Article, Block, Image, Related, Source, Span
 from composer.errors import InputError
-from composer.ingest.sanitize import clean_list, clean_value, safe_url, strip_tags
+from composer.ingest.sanitize import clean_list, clean_value, resolve_url, strip_tags
 from composer.lang import detect_language, normalize_language
 from composer.textutil import normalize_text
 
@@ -43,10 +43,10 @@ def _load(text: str) -> Any:
             raise InputError(
                 f"the JSON holds {len(lines)} records (JSON Lines); give one article per source, "
                 "e.g. split the file with one record per file"
-            ) from None
-        raise InputError(f"article JSON is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    except RecursionError:
-        raise InputError("article JSON is nested too deeply to read") from None
+            ) from exc
+        raise InputError(f"article JSON is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise InputError("article JSON is nested too deeply to read") from exc
 
 
 def _paragraphs(text: str) -> tuple[Block, ...]:
@@ -109,7 +109,7 @@ def _clean_block(block: Block) -> Block | None:
     kept = []
     for s in spans:
         if s.kind == "link":
-            url = safe_url(s.url)
+            url = resolve_url(s.url)
             if url is None:
                 continue  # the words stay, the unsafe target goes
             s = dataclasses.replace(s, url=url)
@@ -144,12 +144,12 @@ def article_from_data(data: Any, source: Source) -> Article:
         raise InputError(f"{source.path or 'the JSON article'} has an empty body: it needs at least one paragraph of text")
     image = article.image
     if image is not None:
-        url = safe_url(image.url)
+        url = resolve_url(image.url)
         image = Image(url=url, caption=clean_value(image.caption), credit=clean_value(image.credit), alt=clean_value(image.alt))
         if not any((image.url, image.caption, image.credit, image.alt)):
             image = None
     related = tuple(
-        Related(title=t, url=safe_url(r.url)) for r in article.related if (t := clean_value(r.title)) is not None
+        Related(title=t, url=resolve_url(r.url)) for r in article.related if (t := clean_value(r.title)) is not None
     )
     language = normalize_language(given_language, default="") if isinstance(given_language, str) else ""
     language = language or detect_language("\n".join(b.text for b in body[:30]))
@@ -161,7 +161,7 @@ def article_from_data(data: Any, source: Source) -> Article:
         authors=clean_list(list(article.authors), limit=20),
         published=_date(article.published),
         updated=_date(article.updated),
-        url=safe_url(article.url),
+        url=resolve_url(article.url),
         site_name=clean_value(article.site_name),
         language=language,
         image=image,

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 
 from composer.article import Article, Block, Image, Source, Span
 from composer.errors import InputError
-from composer.ingest.sanitize import clean_list, clean_value, safe_url, strip_tags, trimmed_block
+from composer.ingest.sanitize import clean_list, clean_value, resolve_url, strip_tags, trimmed_block
 from composer.lang import detect_language, normalize_language
 from composer.textutil import normalize_text
 
@@ -47,7 +47,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
-        raise InputError(f"the Markdown front matter is not valid YAML{where}; check its quoting and indentation") from None
+        raise InputError(f"the Markdown front matter is not valid YAML{where}; check its quoting and indentation") from exc
     if data is None:
         data = {}
     if isinstance(data, str | int | float):
@@ -139,7 +139,7 @@ class _Inline:
                 if self.length > start:
                     self.spans.append(Span(start, self.length, "code"))
             elif t in kinds:
-                url = safe_url(tok.attrGet("href"), self.base) if t == "link_open" else None
+                url = resolve_url(tok.attrGet("href"), self.base) if t == "link_open" else None
                 self.open.append((kinds[t], self.length, url))
             elif t in ("em_close", "strong_close", "link_close"):
                 if self.open:
@@ -149,7 +149,7 @@ class _Inline:
             elif t == "image":
                 # Pictures are not words: remember them (the first may be the lead image) and
                 # leave no trace in the text.
-                src = safe_url(tok.attrGet("src"), self.base)
+                src = resolve_url(tok.attrGet("src"), self.base)
                 if src:
                     self.images.append((src, clean_value(tok.content) or ""))
             elif t == "html_inline":
@@ -231,16 +231,16 @@ def _kind(context: list[str]) -> str:
 def parse(text: str, source: Source) -> Article:
     """Parse a Markdown document (front matter optional) into an Article."""
     fm, body_md = split_front_matter(normalize_text(text))
-    page_url = safe_url(source.path) if source.format == "url" else None
-    base = safe_url(_get(fm, "url", "canonical", "canonical_url", "permalink", "link"), page_url) or page_url
+    page_url = resolve_url(source.path) if source.format == "url" else None
+    base = resolve_url(_get(fm, "url", "canonical", "canonical_url", "permalink", "link"), page_url) or page_url
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     # Accept every link target at parse time so that a rejected one still reads as its label;
-    # ``safe_url`` then decides which targets survive (http/https only).
+    # ``resolve_url`` then decides which targets survive (http/https only).
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     try:
         tokens = md.parse(body_md)
-    except RecursionError:
-        raise InputError("the Markdown is nested too deeply to read") from None
+    except RecursionError as exc:
+        raise InputError("the Markdown is nested too deeply to read") from exc
     pairs, images = _blocks(tokens, base)
 
     title = clean_value(_get(fm, "title"))
@@ -261,7 +261,7 @@ def parse(text: str, source: Source) -> Article:
         image_caption = image_caption or clean_value(image_value.get("caption"))
         image_credit = image_credit or clean_value(image_value.get("credit"))
         image_value = image_value.get("url") or image_value.get("src")
-    image_url = safe_url(image_value, base)
+    image_url = resolve_url(image_value, base)
     if image_url is None and images:
         image_url, first_alt = images[0]
         image_alt = image_alt or first_alt or None

@@ -2,13 +2,13 @@
 
 Everything a reader takes from a page or a document ends up in emails, posts and embeds, where
 a ``javascript:`` link or a stray ``<script>`` is an attack rather than a typo. The readers
-therefore pass every URL through :func:`safe_url` (only http and https survive) and every
+therefore pass every URL through :func:`resolve_url` (only http and https survive) and every
 metadata string through :func:`clean_value` (no tags, no line breaks, no invisible characters)
 before it reaches an :class:`~composer.article.Article`.
 
 This is the *input* side: it resolves relative links against the page and strips the junk that
 browsers ignore. The renderers check every URL once more on the *output* side with the stricter
-:func:`composer.links.safe_url`, which rejects rather than repairs, because an Article may
+:func:`composer.links.checked_link`, which rejects rather than repairs, because an Article may
 also come from hand-written JSON that never passed through here.
 """
 
@@ -30,8 +30,12 @@ _TAG = re.compile(r"<!--.*?-->|<\s*(script|style)\b.*?</\s*\1\s*>|</?[A-Za-z][^<
 _MAX_URL = 2048
 
 
-def safe_url(value: object, base: str | None = None) -> str | None:
+def resolve_url(value: object, base: str | None = None) -> str | None:
     """``value`` as an absolute http(s) URL, resolved against ``base``; ``None`` otherwise.
+
+    This is the input side: it repairs and normalises what a source gives (junk characters,
+    relative and scheme-relative links, upper-case schemes). The output-side check, which
+    rejects rather than repairs, is :func:`composer.links.checked_link`.
 
     Relative URLs need a base that is itself http(s); ``//host/path`` inherits the base's scheme
     (https when there is no base, because a scheme-relative link on a saved page was served
@@ -45,11 +49,11 @@ def safe_url(value: object, base: str | None = None) -> str | None:
         return None
     try:
         if url.startswith("//"):
-            base_ok = safe_url(base) if base else None
+            base_ok = resolve_url(base) if base else None
             url = f"{urlsplit(base_ok).scheme if base_ok else 'https'}:{url}"
         parts = urlsplit(url)
         if not parts.scheme:
-            base_url = safe_url(base) if base else None
+            base_url = resolve_url(base) if base else None
             if not base_url:
                 return None
             url = urljoin(base_url, url)

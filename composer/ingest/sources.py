@@ -105,8 +105,8 @@ def read_source(source: str, *, timeout: float = 15.0, max_bytes: int = 10_000_0
             raise InputError(f"{source} is {size // 1_000_000} MB, larger than the {max_bytes // 1_000_000} MB an article may be")
         with open(source, "rb") as fh:
             data = fh.read()
-    except PermissionError:
-        raise InputError(f"{source}: permission denied; check the file's permissions") from None
+    except PermissionError as exc:
+        raise InputError(f"{source}: permission denied; check the file's permissions") from exc
     except OSError as exc:
-        raise InputError(f"{source}: cannot read ({exc.strerror})") from None
+        raise InputError(f"{source}: cannot read ({exc.strerror})") from exc
     return RawSource(text_from_bytes(data, source), path=source)

@@ -268,10 +268,10 @@ def test_zero_width_characters_from_entities_are_removed() -> None:
         ("https://ex.org/" + "a" * 5000, None, None),
     ],
 )
-def test_safe_url_allows_only_http(value: str | None, base: str | None, expected: str | None) -> None:
-    from composer.ingest.sanitize import safe_url
+def test_resolve_url_allows_only_http(value: str | None, base: str | None, expected: str | None) -> None:
+    from composer.ingest.sanitize import resolve_url
 
-    assert safe_url(value, base) == expected
+    assert resolve_url(value, base) == expected
 
 
 @pytest.mark.parametrize(
