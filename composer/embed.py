@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from composer.article import Article, Summary
-from composer.links import safe_url
+from composer.links import checked_link
 from composer.textutil import clean_line
 
 __all__ = ["render_embed", "cut_at_word", "json_for_script", "og_locale", "EMBED_WIDTH"]
@@ -100,9 +100,9 @@ def _env() -> jinja2.Environment:
 def _context(article: Article, summary: Summary, provider_name: str | None, provider_url: str | None) -> dict[str, Any]:
     title = clean_line(article.title or summary.title or summary.tldr or "")
     description = clean_line(summary.tldr or article.standfirst or summary.summary or "")
-    url = safe_url(article.url)
+    url = checked_link(article.url)
     image = article.image
-    image_url = safe_url(image.url) if image else None
+    image_url = checked_link(image.url) if image else None
     image_alt = clean_line(image.alt or image.caption or "") if image and image_url else ""
     site_name = clean_line(article.site_name or provider_name or "") or None
     lang = _lang(article, summary)
@@ -128,7 +128,7 @@ def _context(article: Article, summary: Summary, provider_name: str | None, prov
         "date_text": _date_text(published),
         "link_text": (host.removeprefix("www.") or site_name or "") + " →",
         "provider_name": clean_line(provider_name or "") or None,
-        "provider_url": safe_url(provider_url),
+        "provider_url": checked_link(provider_url),
     }
 
 

@@ -1,8 +1,13 @@
-"""URLs that may reach output: an http/https allow-list and UTM tagging.
+"""URLs on their way out: the check every renderer applies, UTM tagging and a short display form.
+
+This is the output side. :func:`checked_link` never repairs: it returns the URL unchanged or
+None. Its input-side counterpart, :func:`composer.ingest.sanitize.resolve_url`, resolves and
+normalises what a source gives; both run, because an Article may also come from JSON that no
+reader of ours has cleaned.
 
 Article URLs come from pasted text, scraped pages and JSON from other tools, so any of them may
 be ``javascript:``, ``data:`` or some other scheme that runs code when clicked. Every renderer
-passes URLs through :func:`safe_url`; anything that is not plainly http(s) is dropped rather than
+passes URLs through :func:`checked_link`; anything that is not plainly http(s) is dropped rather than
 "fixed", because a repaired URL is still one an attacker chose.
 """
 
@@ -12,14 +17,14 @@ import re
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["safe_url", "add_utm", "display_url"]
+__all__ = ["checked_link", "add_utm", "display_url"]
 
 # Browsers strip these before parsing a URL, which is how "java\tscript:" tricks get through
 # naive checks; we refuse URLs containing them instead of stripping.
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def safe_url(url: str | None) -> str | None:
+def checked_link(url: str | None) -> str | None:
     """``url`` when it is an absolute http(s) URL with a host, else None.
 
     Surrounding whitespace is trimmed; whitespace, control characters, quotes or angle brackets

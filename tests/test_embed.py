@@ -12,7 +12,7 @@ import pytest
 
 from composer.article import Article, Block, Image, Summary
 from composer.embed import cut_at_word, json_for_script, og_locale, render_embed
-from composer.links import add_utm, safe_url
+from composer.links import add_utm, checked_link
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 URL_ATTRS = {"href", "src", "action", "formaction", "poster", "srcset"}
@@ -266,8 +266,8 @@ def test_json_for_script_escapes():
     (None, False),
     ("", False),
 ])
-def test_safe_url(url, ok):
-    assert (safe_url(url) is not None) == ok
+def test_checked_link(url, ok):
+    assert (checked_link(url) is not None) == ok
 
 
 def test_add_utm_keeps_existing_parameters_and_fragment():

@@ -28,7 +28,7 @@ from composer.checks import is_hex_colour
 from composer.config import Settings, Theme
 from composer.errors import RenderError, TemplateError
 from composer.lang import normalize_language
-from composer.links import safe_url
+from composer.links import checked_link
 from composer.newsletter import merge
 from composer.textutil import clean_line, one_line
 
@@ -152,7 +152,7 @@ def theme_context(theme: Theme) -> dict[str, Any]:
         if not (isinstance(out[name], str) and out[name].strip() and not _FONT_BAD.search(out[name])):
             out[name] = getattr(default, name)
     out["name"] = clean(theme.name) or default.name
-    out["logo_url"] = safe_url(theme.logo_url) if theme.logo_url else None
+    out["logo_url"] = checked_link(theme.logo_url) if theme.logo_url else None
     out["address"] = clean(theme.address) or None
     out["footer"] = clean(theme.footer) or None
     out["muted_color"] = _mix(out["text_color"], "#ffffff", 0.35)
@@ -210,10 +210,10 @@ def _entry_context(entry: Entry, index: int, language: str, gettext: Any, ngette
     a, s = entry.article, entry.summary
     title = clean(a.title) or clean(s.title) or clean(s.tldr) or gettext("Untitled")
     image = None
-    if a.image and safe_url(a.image.url):
+    if a.image and checked_link(a.image.url):
         # mjml-python omits an empty alt, so there is always some text: the caption or the title.
         alt = clean(a.image.alt) or clean(a.image.caption) or title
-        image = {"url": safe_url(a.image.url), "alt": alt[:300], "caption": clean(a.image.caption) or None,
+        image = {"url": checked_link(a.image.url), "alt": alt[:300], "caption": clean(a.image.caption) or None,
                  "credit": clean(a.image.credit) or None}
     lead = clean(a.standfirst) or clean(s.tldr) or None
     seen = {(lead or "").casefold()}
@@ -236,11 +236,11 @@ def _entry_context(entry: Entry, index: int, language: str, gettext: Any, ngette
     for r in a.related:
         rt = clean(r.title)
         if rt:
-            related.append({"title": rt, "url": safe_url(r.url)})
+            related.append({"title": rt, "url": checked_link(r.url)})
     return {
         "anchor": f"story-{index + 1}",
         "title": title,
-        "url": safe_url(a.url),
+        "url": checked_link(a.url),
         "authors": authors,
         "date": date,
         "meta": meta,
@@ -301,11 +301,11 @@ def issue_context(issue: Issue, theme: Theme, settings: Settings, *, archive: bo
             "start": start,
             "end": end,
             "date": format_date(issue.date, language) if issue.date else None,
-            "archive_url": safe_url(issue.archive_url),
+            "archive_url": checked_link(issue.archive_url),
         },
         "entries": entries,
         "theme": theme_ctx,
-        "site_url": safe_url(settings.site_url),
+        "site_url": checked_link(settings.site_url),
         "archive": archive,
         "unsubscribe_available": unsubscribe_available(settings) and not archive,
         "recipient": merge.Recipient(),

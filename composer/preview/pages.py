@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 
 from composer.config import Settings
-from composer.links import safe_url
+from composer.links import checked_link
 from composer.newsletter.render import CLIP_BYTES, WARN_BYTES
 from composer.outbox import Item
 from composer.preview.campaigns import RECOMPOSABLE_STATES, campaigns_by_item, item_campaigns
@@ -236,7 +236,7 @@ def item_context(item: Item, settings: Settings) -> dict[str, Any]:
         "item": item_summary(item, campaigns),
         "manifest": item.manifest,
         "subject": str(item.manifest.get("subject") or ""),
-        "archive_url": safe_url(item.manifest.get("archive_url")),
+        "archive_url": checked_link(item.manifest.get("archive_url")),
         "sources": sources,
         "warnings": [str(w) for w in item.manifest.get("warnings") or []],
         "has_html": bool(html),

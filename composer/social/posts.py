@@ -31,7 +31,7 @@ from typing import Any
 import regex
 
 from composer.article import Article, Summary
-from composer.links import add_utm, display_url, safe_url
+from composer.links import add_utm, checked_link, display_url
 from composer.social import networks as counting
 from composer.textutil import clean_line
 
@@ -255,7 +255,7 @@ def _hashtags(summary: Summary, limit: int, already: str) -> list[str]:
 
 
 def _link(article: Article, options: PostOptions, network: str) -> str | None:
-    url = safe_url(article.url)
+    url = checked_link(article.url)
     if url is None:
         return None
     utm = {k: v.replace("{network}", network) for k, v in (options.utm or {}).items()} if options.utm else None
