@@ -226,7 +226,7 @@ class Article:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"article JSON is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+            raise InputError(f"article JSON is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
         return cls.from_dict(data)
 
 
@@ -280,4 +280,4 @@ class Summary:
         try:
             return cls.from_dict(json.loads(text))
         except json.JSONDecodeError as exc:
-            raise InputError(f"summary JSON is not valid JSON: {exc.msg}") from None
+            raise InputError(f"summary JSON is not valid JSON: {exc.msg}") from exc

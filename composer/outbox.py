@@ -148,7 +148,7 @@ class Outbox:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutboxError(f"cannot create the outbox {self.root} ({exc.strerror}); choose another with --outbox") from None
+            raise OutboxError(f"cannot create the outbox {self.root} ({exc.strerror}); choose another with --outbox") from exc
         if not self.root.is_dir():
             raise OutboxError(f"the outbox {self.root} is not a folder; choose another with --outbox")
         if not os.access(self.root, os.W_OK | os.X_OK):
@@ -209,7 +209,7 @@ class Outbox:
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{name[:40]}-", dir=root))
         except OSError as exc:
-            raise OutboxError(f"cannot write in the outbox {root} ({exc.strerror})") from None
+            raise OutboxError(f"cannot write in the outbox {root} ({exc.strerror})") from exc
         try:
             for fname, data in files.items():
                 _write_file(tmp / fname, data)
@@ -230,7 +230,7 @@ class Outbox:
             _fsync_dir(root)
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise OutboxError(f"cannot write the item into {root} ({exc.strerror or exc})") from None
+            raise OutboxError(f"cannot write the item into {root} ({exc.strerror or exc})") from exc
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -67,15 +67,15 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or name
-        raise TemplateError(f"template {where}, line {exc.lineno}: {exc.message}") from None
+        raise TemplateError(f"template {where}, line {exc.lineno}: {exc.message}") from exc
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template {exc.name!r} not found in {', '.join(env.loader.searchpath)}") from None  # type: ignore[union-attr]
+        raise TemplateError(f"template {exc.name!r} not found in {', '.join(env.loader.searchpath)}") from exc  # type: ignore[union-attr]
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"template {_runtime_where(exc, name)}: {exc.message}") from None
+        raise TemplateError(f"template {_runtime_where(exc, name)}: {exc.message}") from exc
     except TemplateError:
         raise
     except Exception as exc:  # a filter or expression failing at render time
-        raise TemplateError(f"template {_runtime_where(exc, name)}: {type(exc).__name__}: {exc}") from None
+        raise TemplateError(f"template {_runtime_where(exc, name)}: {type(exc).__name__}: {exc}") from exc
 
 
 def _runtime_where(exc: BaseException, name: str) -> str:

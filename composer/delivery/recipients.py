@@ -92,7 +92,7 @@ def iter_subscribers(path: str | os.PathLike[str], *, dedupe: bool = True) -> It
     try:
         fh = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed in finally below
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the subscribers file ({exc.strerror})") from None
+        raise InputError(f"{path}: cannot read the subscribers file ({exc.strerror})") from exc
     try:
         counter = [0]
         lines = _physical_lines(fh, counter)
@@ -149,9 +149,9 @@ def iter_subscribers(path: str | os.PathLike[str], *, dedupe: bool = True) -> It
             seen[key] = line
             yield Subscriber(email=email, line=line, fields=values)
     except csv.Error as exc:
-        raise InputError(f"{path}: line {counter[0]}: the CSV is malformed ({exc})") from None
+        raise InputError(f"{path}: line {counter[0]}: the CSV is malformed ({exc})") from exc
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: cannot decode the file as {encoding} ({exc.reason}); save it as UTF-8") from None
+        raise InputError(f"{path}: cannot decode the file as {encoding} ({exc.reason}); save it as UTF-8") from exc
     finally:
         fh.close()
 

@@ -92,59 +92,58 @@ class _Shared:
 
 def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_backend: Callable[[], Backend],
             policy: RetryPolicy, limiter: RateLimiter, shared: _Shared, deadline: float, batch: int) -> None:
-    state = DeliveryState(state_path)
-    backend: Backend | None = None
-    unattempted: list[Row] = []  # claimed by us, not yet recorded: given back if we stop
-    try:
-        backend = make_backend()
-        while not shared.stop.is_set():
-            if state.campaign(campaign_id).state == "cancelled":
-                break
-            rows = unattempted = state.claim(campaign_id, batch)
-            if not rows:
-                upcoming = state.next_attempt(campaign_id)
-                now = time.time()
-                if upcoming is not None and upcoming <= deadline:
-                    shared.stop.wait(min(max(upcoming - now, 0.01), 0.5))
-                    continue
-                break
-            for i, row in enumerate(rows):
-                if shared.stop.is_set():
-                    break
-                try:
-                    data = template.render(row.fields, message_id=row.message_id,
-                                           date=dt.datetime.now(dt.UTC))
-                except RecipientError as exc:
-                    state.mark_failed(row, str(exc))
-                    unattempted = rows[i + 1:]
-                    shared.moved(row.previous, "failed")
-                    continue
-                limiter.wait()
-                result = backend.send_one(Outgoing(key=f"{row.seq:06d}", sender=template.sender, recipient=row.email,
-                                                   data=data, message_id=row.message_id))
-                if result.status == "sent":
-                    state.mark_sent(row)
-                    new = "sent"
-                elif result.status == "permanent":
-                    state.mark_failed(row, result.reason)
-                    new = "failed"
-                else:
-                    new = state.mark_temporary(row, result.reason, policy)
-                unattempted = rows[i + 1:]
-                shared.moved(row.previous, new)
-                if result.unreachable:
-                    shared.unreachable = result.reason
-                    shared.stop.set()
-    except BaseException as exc:
-        shared.errors.append(exc)
-        shared.stop.set()
-    finally:
+    with DeliveryState(state_path) as state:
+        backend: Backend | None = None
+        unattempted: list[Row] = []  # claimed by us, not yet recorded: given back if we stop
         try:
-            state.release(unattempted)
+            backend = make_backend()
+            while not shared.stop.is_set():
+                if state.campaign(campaign_id).state == "cancelled":
+                    break
+                rows = unattempted = state.claim(campaign_id, batch)
+                if not rows:
+                    upcoming = state.next_attempt(campaign_id)
+                    now = time.time()
+                    if upcoming is not None and upcoming <= deadline:
+                        shared.stop.wait(min(max(upcoming - now, 0.01), 0.5))
+                        continue
+                    break
+                for i, row in enumerate(rows):
+                    if shared.stop.is_set():
+                        break
+                    try:
+                        data = template.render(row.fields, message_id=row.message_id,
+                                               date=dt.datetime.now(dt.UTC))
+                    except RecipientError as exc:
+                        state.mark_failed(row, str(exc))
+                        unattempted = rows[i + 1:]
+                        shared.moved(row.previous, "failed")
+                        continue
+                    limiter.wait()
+                    result = backend.send_one(Outgoing(key=f"{row.seq:06d}", sender=template.sender, recipient=row.email,
+                                                       data=data, message_id=row.message_id))
+                    if result.status == "sent":
+                        state.mark_sent(row)
+                        new = "sent"
+                    elif result.status == "permanent":
+                        state.mark_failed(row, result.reason)
+                        new = "failed"
+                    else:
+                        new = state.mark_temporary(row, result.reason, policy)
+                    unattempted = rows[i + 1:]
+                    shared.moved(row.previous, new)
+                    if result.unreachable:
+                        shared.unreachable = result.reason
+                        shared.stop.set()
+        except BaseException as exc:
+            shared.errors.append(exc)
+            shared.stop.set()
         finally:
-            if backend is not None:
-                backend.close()
-            state.close()
+            try:
+                state.release(unattempted)
+            finally:
+                if backend is not None:
+                    backend.close()
 
 
 def run_campaign(
@@ -166,8 +165,7 @@ def run_campaign(
     ``send`` or ``worker``. Errors that make the whole adapter unusable (bad TLS, refused login)
     stop the run and are re-raised after every claimed-but-unsent reader has been released.
     """
-    state = DeliveryState(state_path)
-    try:
+    with DeliveryState(state_path) as state:
         campaign = state.campaign(campaign_id)
         if campaign.state == "scheduled":
             state.set_campaign_state(campaign_id, "active", only_from=("scheduled",))
@@ -215,5 +213,3 @@ def run_campaign(
         if summary.complete and current.state == "active":
             state.set_campaign_state(campaign_id, "done", only_from=("active",))
         return summary
-    finally:
-        state.close()

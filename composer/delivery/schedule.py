@@ -32,8 +32,8 @@ _HINT = "use ISO 8601 like 2025-03-12T09:00+01:00, or '2025-03-12 09:00' with --
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"--tz {name!r} is not a time zone name (e.g. Europe/Berlin, America/New_York, UTC)") from None
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(f"--tz {name!r} is not a time zone name (e.g. Europe/Berlin, America/New_York, UTC)") from exc
 
 
 def parse_when(text: str, tz: str | None = None, *, now: dt.datetime | None = None) -> dt.datetime:
@@ -41,8 +41,8 @@ def parse_when(text: str, tz: str | None = None, *, now: dt.datetime | None = No
     raw = text.strip()
     try:
         when = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise InputError(f"--at {text!r} is not a date and time; {_HINT}") from None
+    except ValueError as exc:
+        raise InputError(f"--at {text!r} is not a date and time; {_HINT}") from exc
     if when.tzinfo is None:
         if not tz:
             raise InputError(f"--at {text!r} has no time zone; add --tz ZONE (e.g. --tz Europe/Berlin) or an offset "
@@ -66,11 +66,8 @@ def parse_when(text: str, tz: str | None = None, *, now: dt.datetime | None = No
 def run_due(settings: Settings, *, max_wait: float = 0.0, log: Callable[[str], None] | None = None,
             now: float | None = None) -> list[RunSummary]:
     """One worker pass: run every campaign with due work; a campaign's failure does not stop the others."""
-    state = DeliveryState.in_outbox(settings.outbox_dir)
-    try:
+    with DeliveryState.in_outbox(settings.outbox_dir) as state:
         due = state.due_campaigns(now)
-    finally:
-        state.close()
     summaries: list[RunSummary] = []
     for campaign in due:
         try:

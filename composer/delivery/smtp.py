@@ -56,7 +56,7 @@ class SMTPBackend(Backend):
             ca = self.settings.smtp_ca_file
             return ssl.create_default_context(cafile=str(ca) if ca else None)
         except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(f"SMTP_CA_FILE={self.settings.smtp_ca_file}: cannot load it ({exc})") from None
+            raise ConfigError(f"SMTP_CA_FILE={self.settings.smtp_ca_file}: cannot load it ({exc})") from exc
 
     def open(self) -> None:
         """Connect, secure and log in; connection problems raise ``OSError`` (a temporary state)."""
@@ -85,20 +85,20 @@ class SMTPBackend(Backend):
                 raise
         except ssl.SSLCertVerificationError as exc:
             raise ConfigError(f"the TLS certificate of {where} does not verify ({exc.verify_message}); "
-                              "if your server uses a private CA, point SMTP_CA_FILE at it") from None
+                              "if your server uses a private CA, point SMTP_CA_FILE at it") from exc
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(f"the SMTP server {where} refused the login for {self.settings.smtp_username!r} "
-                                f"({exc.smtp_code} {_text(exc.smtp_error)}); check SMTP_USERNAME and SMTP_PASSWORD") from None
-        except smtplib.SMTPNotSupportedError:
+                                f"({exc.smtp_code} {_text(exc.smtp_error)}); check SMTP_USERNAME and SMTP_PASSWORD") from exc
+        except smtplib.SMTPNotSupportedError as exc:
             raise ConfigError(f"the SMTP server {where} does not offer AUTH on this connection; "
-                              "unset SMTP_USERNAME or use TLS") from None
+                              "unset SMTP_USERNAME or use TLS") from exc
         except smtplib.SMTPResponseException as exc:
             if classify(exc.smtp_code) == "permanent":
                 raise DeliveryError(f"the SMTP server {where} refused the session "
-                                    f"({exc.smtp_code} {_text(exc.smtp_error)})") from None
-            raise ConnectionError(f"{where}: {exc.smtp_code} {_text(exc.smtp_error)}") from None
+                                    f"({exc.smtp_code} {_text(exc.smtp_error)})") from exc
+            raise ConnectionError(f"{where}: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except smtplib.SMTPException as exc:
-            raise ConnectionError(f"{where}: {_text(str(exc))}") from None
+            raise ConnectionError(f"{where}: {_text(str(exc))}") from exc
         self.connection = conn
 
     def close(self) -> None:

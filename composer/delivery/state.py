@@ -149,7 +149,7 @@ class DeliveryState:
                     if statement.strip():
                         db.execute(statement)
         except sqlite3.Error as exc:
-            raise OutboxError(f"cannot open the delivery state {self.path} ({exc})") from None
+            raise OutboxError(f"cannot open the delivery state {self.path} ({exc})") from exc
         self.host = socket.gethostname()
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
@@ -206,10 +206,10 @@ class DeliveryState:
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (item, item_path, via, audience, state, due, due_text, list_path, now or time.time()))
                 campaign_id = int(cur.lastrowid or 0)
-        except sqlite3.IntegrityError:
+        except sqlite3.IntegrityError as exc:
             existing = self.find_campaign(item_path, via, audience)
             raise InputError(f"{item} already has campaign #{existing.id if existing else '?'} for this audience via "
-                             f"{via}; see `compose status {item}` or cancel it first") from None
+                             f"{via}; see `compose status {item}` or cancel it first") from exc
         return self.campaign(campaign_id)
 
     def campaigns(self, item_path: str | None = None) -> list[Campaign]:

@@ -47,7 +47,7 @@ def _translations(language: str) -> gettext.NullTranslations:
         with open(po, "rb") as fh:
             catalog = read_po(fh, locale=language, abort_invalid=True)
     except (PoFileError, ValueError, OSError) as exc:
-        raise RenderError(f"the {language} message catalog {po} is broken: {exc}") from None
+        raise RenderError(f"the {language} message catalog {po} is broken: {exc}") from exc
     buf = BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)

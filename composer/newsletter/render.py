@@ -329,7 +329,7 @@ def mjml_to_html(mjml_source: str, template: str = "the template") -> str:
         # names Roboto, Lato, Open Sans… — an external fetch that leaks every open.
         return str(mjml2html(mjml_source, disable_comments=True, fonts={}))
     except ValueError as exc:  # mjml-python reports every problem as ValueError
-        raise TemplateError(f"template {template} produced MJML that cannot be rendered: {exc}") from None
+        raise TemplateError(f"template {template} produced MJML that cannot be rendered: {exc}") from exc
 
 
 def _inliner(accent: str) -> Any:

@@ -93,15 +93,15 @@ def _post(settings: LLMSettings, payload: dict) -> dict:
         body = resp.read(2_000_000)
     try:
         return json.loads(body)
-    except ValueError:
-        raise _Rejected("the server's reply is not JSON") from None
+    except ValueError as exc:
+        raise _Rejected("the server's reply is not JSON") from exc
 
 
 def _content(reply: dict) -> str:
     try:
         content = reply["choices"][0]["message"]["content"]
-    except (KeyError, IndexError, TypeError):
-        raise _Rejected("the reply has no choices[0].message.content") from None
+    except (KeyError, IndexError, TypeError) as exc:
+        raise _Rejected("the reply has no choices[0].message.content") from exc
     if not isinstance(content, str):
         raise _Rejected("the message content is not text")
     return content
@@ -117,8 +117,8 @@ def _parse_json_object(content: str) -> dict:
         raise _Rejected("the answer contains no JSON object")
     try:
         obj = json.loads(text[start : end + 1])
-    except ValueError:
-        raise _Rejected("the answer is not valid JSON") from None
+    except ValueError as exc:
+        raise _Rejected("the answer is not valid JSON") from exc
     if not isinstance(obj, dict):
         raise _Rejected("the answer is not a JSON object")
     return obj
