@@ -316,14 +316,36 @@ def _assemble(blocks: list[str]) -> str:
     return "\n\n".join(b for b in blocks if b)
 
 
-def write_post(article: Article, summary: Summary, network: str, options: PostOptions | None = None) -> dict[str, Any]:
-    """The single post for ``network``: ``{"post": str}`` plus ``facets`` for Bluesky."""
+@dataclass(frozen=True)
+class _Target:
+    """What a post and a thread for one network both start from."""
+
+    options: PostOptions
+    net: counting.Network
+    lang: str
+    fits: Callable[[str], bool]
+    url: str | None  # the full link (UTM added), or None
+    shown: str | None  # the link as the post shows it
+
+
+def _target(article: Article, summary: Summary, network: str, options: PostOptions | None) -> _Target:
     options = options or PostOptions()
     net = counting.network(network)
-    lang = summary.language or article.language or "en"
-    fits = _fitter(network, options)
     url = _link(article, options, network)
-    shown = display_url(url) if (url and net.short_links) else url
+    return _Target(
+        options=options,
+        net=net,
+        lang=summary.language or article.language or "en",
+        fits=_fitter(network, options),
+        url=url,
+        shown=display_url(url) if (url and net.short_links) else url,
+    )
+
+
+def write_post(article: Article, summary: Summary, network: str, options: PostOptions | None = None) -> dict[str, Any]:
+    """The single post for ``network``: ``{"post": str}`` plus ``facets`` for Bluesky."""
+    target = _target(article, summary, network, options)
+    options, net, lang, fits, url, shown = target.options, target.net, target.lang, target.fits, target.url, target.shown
     title = clean_line(summary.title or article.title or "")
     tldr = clean_line(summary.tldr or "")
     hook = tldr or title or (clean_line(summary.key_points[0]) if summary.key_points else "")
@@ -384,12 +406,9 @@ def _numbered(text: str, i: int, n: int) -> str:
 
 def write_thread(article: Article, summary: Summary, network: str, options: PostOptions | None = None) -> dict[str, Any]:
     """The thread for ``network``: ``{"thread": [str, …]}`` plus ``thread_facets`` for Bluesky."""
-    options = options or PostOptions()
-    net = counting.network(network)
-    lang = summary.language or article.language or "en"
-    base_fits = _fitter(network, options)
-    url = _link(article, options, network)
-    shown = display_url(url) if (url and net.short_links) else url
+    target = _target(article, summary, network, options)
+    options, net, lang, base_fits, url, shown = (target.options, target.net, target.lang, target.fits, target.url,
+                                                 target.shown)
     opener = clean_line(summary.title or article.title or "") or clean_line(summary.tldr or "")
     points = [clean_line(p) for p in summary.key_points if clean_line(p)]
     if not points and summary.tldr and clean_line(summary.tldr) != opener:
