@@ -34,12 +34,12 @@ def is_address(value: str, *, ascii_only: bool = False) -> bool:
     if not isinstance(value, str) or not value or len(value) > MAX_ADDRESS_LENGTH or not value.isprintable():
         return False
     pattern = _ASCII_ADDRESS if ascii_only else _ADDRESS
-    return pattern.match(value) is not None
+    return pattern.fullmatch(value) is not None
 
 
 def is_hex_colour(value: str) -> bool:
     """True for a CSS hex colour, ``#abc`` or ``#aabbcc`` (the only form email clients all take)."""
-    return isinstance(value, str) and _HEX_COLOUR.match(value) is not None
+    return isinstance(value, str) and _HEX_COLOUR.fullmatch(value) is not None
 
 
 def is_loopback(host: str) -> bool:
