@@ -9,7 +9,6 @@ that names the file and line instead of a Jinja traceback.
 from __future__ import annotations
 
 import contextlib
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
+from composer.cachedir import user_cache_dir
 from composer.errors import TemplateError
 
 
@@ -59,21 +59,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     Compiling the templates costs more than rendering them, and every ``compose`` is a new
     process. Jinja checks each entry against the template's source (and the Python version)
     before using it, so an edited or overridden template is recompiled, never served stale.
-    The folder must be the user's own and closed to others — cached bytecode is code — else no
-    cache is used. ``COMPOSER_TEMPLATE_CACHE=off`` turns it off.
     """
-    if os.environ.get("COMPOSER_TEMPLATE_CACHE", "").lower() in ("off", "0", "no", "false"):
-        return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    directory = base / "composer" / f"jinja-{jinja2.__version__}"
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = directory.stat()
-    except (OSError, RuntimeError):  # RuntimeError: no home directory to expand
-        return None
-    if (hasattr(os, "getuid") and info.st_uid != os.getuid()) or info.st_mode & 0o022:
-        return None
-    return _QuietBytecodeCache(str(directory), "%s.cache")
+    directory = user_cache_dir(f"jinja-{jinja2.__version__}")
+    return _QuietBytecodeCache(str(directory), "%s.cache") if directory else None
 
 
 @lru_cache(maxsize=8)

@@ -27,6 +27,7 @@ from lxml.html import HtmlElement
 from composer.article import Article, Block, Image, Related, Source, Span
 from composer.errors import InputError
 from composer.ingest.sanitize import clean_list, clean_value, resolve_url, trimmed_block
+from composer.ingest.trafilatura_import import import_trafilatura
 from composer.lang import detect_language, normalize_language
 from composer.textutil import normalize_text
 
@@ -107,6 +108,7 @@ class PageMetadata:
 
 
 def _load_tree(text: str) -> HtmlElement:
+    import_trafilatura()
     from trafilatura.utils import load_html
 
     message = "the HTML page could not be parsed: check that the file is a web page"
