@@ -29,10 +29,10 @@ def test_each_supported_language(code: str) -> None:
 
 
 def test_function_words_settle_article_text_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom():  # the fallback model must not be needed for clear cases
-        raise AssertionError("py3langid was loaded")
+    def boom(text: str) -> str:  # the fallback model must not be needed for clear cases
+        raise AssertionError("the language model was consulted")
 
-    monkeypatch.setattr(lang, "_identifier", boom)
+    monkeypatch.setattr(lang, "_classify", boom)
     assert detect_language(SAMPLES["de"] * 2) == "de" and detect_language(SAMPLES["pt"] * 2) == "pt"
 
 
