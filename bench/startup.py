@@ -1,0 +1,156 @@
+"""Whole-process start-up and memory of `compose`, beside its baselines, in one run.
+
+Every row is a new process, timed from spawn to exit (wall) with the CPU it used (user + system,
+from the kernel's accounting), as a person running the command sees it. Baselines measured in
+the same run: ``python -c pass`` (the floor of any Python command) and the JavaScript ``mjml``
+CLI rendering the *same* MJML that composer's own item holds (what a Node toolchain would pay
+for the newsletter alone). Medians of ``--runs`` runs (default 7) after one warm-up.
+
+Two bytecode modes, because users run both:
+- ``.pyc cached``: bytecode kept in a private ``PYTHONPYCACHEPREFIX`` (as after a normal,
+  non-editable install, which compiles at install time);
+- ``PYTHONDONTWRITEBYTECODE=1``: the environment as given with bytecode writing off, so an
+  editable checkout recompiles composer's own modules every run.
+
+Peak memory (max RSS) of digests of 5, 20 and 50 pages of the article-extraction benchmark
+closes the table. The mjml CLI is installed with npm into a temporary prefix (rows say so and
+are skipped when npm is missing or offline); pages come from ``../shared/corpus``.
+
+    python bench/startup.py [--runs 7] [--mjml PATH_TO_MJML_BIN]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+EXAMPLE = REPO / "examples" / "riverside-library.txt"
+SEED = CORPUS / "seed" / "euronews-rutte-nato.txt"
+AEB = CORPUS / "extraction" / "aeb" / "html"
+
+
+def run_once(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
+    """(wall s, cpu s, max RSS KiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def measure(cmd: list[str], env: dict[str, str], cwd: Path, runs: int) -> tuple[float, float, int]:
+    run_once(cmd, env, cwd)  # warm-up: file cache, bytecode and template caches
+    samples = [run_once(cmd, env, cwd) for _ in range(runs)]
+    return (statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples),
+            max(s[2] for s in samples))
+
+
+def install_mjml(work: Path) -> Path | None:
+    if shutil.which("npm") is None:
+        print("note: npm not found: the mjml CLI rows are skipped", file=sys.stderr)
+        return None
+    prefix = work / "npm"
+    prefix.mkdir()
+    proc = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix), "mjml@4"],
+                          capture_output=True, text=True, timeout=600)
+    binary = prefix / "node_modules" / ".bin" / "mjml"
+    if proc.returncode != 0 or not binary.exists():
+        print(f"note: npm could not install mjml ({proc.stderr.strip()[:200]}): its rows are skipped", file=sys.stderr)
+        return None
+    return binary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--mjml", type=Path, help="an installed mjml CLI to use instead of installing one")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="composer-startup-"))
+    try:
+        return _bench(work, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _bench(work: Path, args: argparse.Namespace) -> int:
+    py = sys.executable
+    compose = [py, str(REPO / "compose.py")]
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "SMTP_", "SITE_URL", "LLM_"))}
+    cached_env = {**base_env, "PYTHONPYCACHEPREFIX": str(work / "pyc")}
+    cached_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    nobc_env = {**base_env, "PYTHONDONTWRITEBYTECODE": "1"}
+    nobc_env.pop("PYTHONPYCACHEPREFIX", None)
+    mjml = args.mjml or install_mjml(work)
+
+    sources: list[tuple[str, Path]] = [("example (pasted text)", EXAMPLE)]
+    if SEED.is_file():
+        sources.append(("seed (pasted text)", SEED))
+    pages: list[Path] = []
+    if AEB.is_dir():
+        for i, gz in enumerate(sorted(AEB.glob("*.html.gz"))[:50]):
+            page = work / f"page{i:02d}.html"
+            page.write_bytes(gzip.decompress(gz.read_bytes()))
+            pages.append(page)
+        sources.append(("one HTML page (AEB)", pages[0]))
+    else:
+        print(f"note: {AEB} not found: HTML and digest rows are skipped", file=sys.stderr)
+
+    rows: list[tuple[str, str, float, float, int, str]] = []
+
+    def add(label: str, mode: str, cmd: list[str], env: dict[str, str], ref: float | None, ref_name: str) -> float:
+        wall, cpu, rss = measure(cmd, env, work, args.runs)
+        ratio = f"{wall / ref:.2f}× {ref_name}" if ref else ""
+        rows.append((label, mode, wall, cpu, rss, ratio))
+        return wall
+
+    for mode, env in (("`.pyc` cached", cached_env), ("PYTHONDONTWRITEBYTECODE=1", nobc_env)):
+        floor = add("python -c pass", mode, [py, "-c", "pass"], env, None, "")
+        add("compose --help", mode, [*compose, "--help"], env, floor, "python -c pass")
+        for label, src in sources:
+            outbox = work / f"outbox-{len(rows)}"
+            cmd = [*compose, "compose", str(src), "--outbox", str(outbox)]
+            mjml_wall = None
+            if mjml is not None:
+                run_once(cmd, env, work)
+                item = next(p for p in outbox.iterdir() if p.is_dir() and not p.name.startswith("."))
+                mjml_cmd = [str(mjml), str(item / "newsletter.mjml"), "-s"]
+                mjml_wall = add(f"mjml CLI, same MJML as {label}", mode, mjml_cmd, env, None, "")
+            add(f"compose compose {label}", mode, cmd, env, mjml_wall, "mjml CLI")
+        if pages:
+            add("compose compose --digest of 1 HTML page", mode,
+                [*compose, "compose", str(pages[0]), "--digest", "--outbox", str(work / "outbox-digest1")], env, None, "")
+
+    for n in (5, 20, 50):
+        if len(pages) >= n:
+            cmd = [*compose, "compose", *map(str, pages[:n]), "--digest", "--outbox", str(work / f"outbox-d{n}")]
+            wall, cpu, rss = measure(cmd, cached_env, work, 1)
+            rows.append((f"digest of {n} HTML pages", "`.pyc` cached", wall, cpu, rss, ""))
+
+    print(f"`python bench/startup.py --runs {args.runs}` — {sys.implementation.name} "
+          f"{'.'.join(map(str, sys.version_info[:3]))}, {os.cpu_count()} CPUs; whole processes, median of "
+          f"{args.runs} runs after a warm-up")
+    print()
+    print("| what | bytecode | wall ms (median) | CPU ms (median) | peak RSS MiB | ratio |")
+    print("|---|---|---:|---:|---:|---|")
+    for label, mode, wall, cpu, rss, ratio in rows:
+        print(f"| {label} | {mode} | {wall * 1000:.0f} | {cpu * 1000:.0f} | {rss / 1024:.0f} | {ratio} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
