@@ -643,7 +643,23 @@ _RELATED = re.compile(r"^(?:related[-_]?\w*|read[-_]?more\w*|more[-_]news|see[-_
 _MAX_RELATED = 5
 
 
-def _related_links(tree: HtmlElement, base_url: str | None) -> tuple[Related, ...]:
+def _marked_elements(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """(related boxes, furniture) in document order, from one pass over the elements that carry
+    a class or an id — lxml finds those in C, so the page is not walked twice in Python."""
+    related: list[HtmlElement] = []
+    furniture: list[HtmlElement] = []
+    for el in tree.xpath("//*[@class or @id]"):
+        if el.tag in _KEEP_TAGS:
+            continue
+        tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).split()
+        if any(_RELATED.match(t) for t in tokens):
+            related.append(el)
+        if any(_FURNITURE.match(t) for t in tokens):
+            furniture.append(el)
+    return related, furniture
+
+
+def _related_links(boxes: list[HtmlElement], base_url: str | None) -> tuple[Related, ...]:
     """Headlines linked from "Related" / "Read more" boxes: kept as data, never as body text.
 
     Only links that read like headlines (three words or more) count, so "More", "Next" and
@@ -651,12 +667,7 @@ def _related_links(tree: HtmlElement, base_url: str | None) -> tuple[Related, ..
     """
     found: list[Related] = []
     seen: set[str] = set()
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
-            continue
-        tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).split()
-        if not any(_RELATED.match(t) for t in tokens):
-            continue
+    for el in boxes:
         for a in el.iter("a"):
             title = clean_value(a.text_content(), max_len=300)
             url = resolve_url(a.get("href"), base_url)
@@ -669,21 +680,14 @@ def _related_links(tree: HtmlElement, base_url: str | None) -> tuple[Related, ..
     return tuple(found)
 
 
-def _prune_furniture(tree: HtmlElement) -> None:
-    """Remove elements whose class or id names them as furniture (see ``_FURNITURE``).
+def _prune_furniture(tree: HtmlElement, doomed: list[HtmlElement]) -> None:
+    """Remove the elements whose class or id names them as furniture (see ``_FURNITURE``).
 
     A safety valve keeps any element that holds most of the page's text: a site that
     puts ``class="ad-free"`` on its article wrapper must not lose the article.
     """
     body = tree.find(".//body")
     total = len((body if body is not None else tree).text_content()) or 1
-    doomed = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
-            continue
-        tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).split()
-        if tokens and any(_FURNITURE.match(t) for t in tokens):
-            doomed.append(el)
     for el in doomed:
         if el.getparent() is not None and len(el.text_content()) < 0.4 * total:
             el.drop_tree()
@@ -816,9 +820,10 @@ def parse(text: str, source: Source, settings: HtmlSettings = DEFAULT_SETTINGS) 
     md = extract_metadata(tree, base_url)
     # A saved page has no address of its own; its canonical URL is the best base it has.
     base_for_links = md.base_url or md.url
-    related = _related_links(tree, base_for_links)
+    related_boxes, furniture = _marked_elements(tree)
+    related = _related_links(related_boxes, base_for_links)
     if settings.prune_furniture:
-        _prune_furniture(tree)
+        _prune_furniture(tree, furniture)
     blocks = _extract_body(tree, base_for_links, settings)
     if not blocks:
         blocks = _fallback_blocks(tree, base_for_links)
