@@ -1,7 +1,7 @@
 """Command-line interface: ``compose.py COMMAND ...`` / ``compose COMMAND ...``.
 
 This module is the parser, ``main`` and the error mapping only: the verbs live in
-:mod:`composer.commands` (one module per area, listed in ``COMMAND_MODULES``), settings come
+:mod:`composer.commands` (one module per area; :data:`COMMANDS` is the static list of verbs), settings come
 from :func:`composer.config.load_settings`, and the work is done by the pipeline modules. Errors
 that users can act on (``ComposerError``) become one line on stderr and exit code 2 (bad input
 or usage) or 1 (runtime failure); anything else is a bug, reported in one line too unless
@@ -15,41 +15,89 @@ import sys
 from collections.abc import Sequence
 
 from composer import __version__
-from composer.commands import compose, delivery, posts, preview, status
 from composer.commands.common import Handler
 from composer.errors import ComposerError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 if TYPE_CHECKING:
+    from typing import Any
+
     from composer.config import Settings
 
-# Every verb, in the order ``compose --help`` lists them: each module registers its own.
-COMMAND_MODULES = (compose, posts, delivery, status, preview)
+# The static command list: every verb, in the order ``compose --help`` lists it, with the module
+# of composer.commands that declares its options and runs it, and its one-line help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "compose": ("compose", "compose an outbox item (newsletter, posts, embeds) per SOURCE"),
+    "parse": ("compose", "print one Article per SOURCE as JSON Lines"),
+    "summarize": ("compose", "print one Summary per SOURCE as JSON Lines"),
+    "posts": ("posts", "print social posts and threads per SOURCE as JSON Lines"),
+    "count": ("posts", "count texts as a network does; JSON Lines of {text, network, length, limit, valid}"),
+    "send": ("delivery", "send an item now to --to addresses or a --list; re-running resumes it"),
+    "schedule": ("delivery", "schedule an item for later; `compose worker` sends it when due"),
+    "cancel": ("delivery", "cancel a scheduled or running campaign"),
+    "worker": ("delivery", "send scheduled campaigns and retries when due (--once for cron)"),
+    "status": ("status", "items, campaigns and per-reader delivery state"),
+    "preview": ("preview", "preview outbox items in a local web app (newsletter, text, posts, embed)"),
+}
+
+
+class _Verbs(argparse._SubParsersAction):
+    """Sub-commands whose parsers are built only for the verb that runs.
+
+    Building eleven argparse parsers costs more than the rest of ``compose --help`` together,
+    and a verb needs only its own. The help listing comes from :data:`COMMANDS`; when argparse
+    dispatches to a verb, its module is imported and declares the verb's options on a parser
+    made exactly as ``add_parser`` would make it.
+    """
+
+    def add_verb(self, name: str, help_text: str) -> None:
+        self._choices_actions.append(self._ChoicesPseudoAction(name, (), help_text))
+        self._name_parser_map[name] = None  # type: ignore[assignment]  # built in __call__
+
+    def build(self, name: str) -> argparse.ArgumentParser:
+        import importlib
+
+        module_name, help_text = COMMANDS[name]
+        parser = self._parser_class(prog=f"{self._prog_prefix} {name}", description=help_text)
+        _add_common_options(parser)
+
+        def add(verb: str, handler: Handler) -> argparse.ArgumentParser:
+            # A module declares all its verbs; only the one that runs gets the real parser.
+            target = parser if verb == name else argparse.ArgumentParser(add_help=False)
+            target.set_defaults(handler=handler)
+            return target
+
+        importlib.import_module(f"composer.commands.{module_name}").register(add)
+        self._name_parser_map[name] = parser
+        return parser
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        if self._name_parser_map.get(values[0], False) is None:
+            self.build(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Options every verb takes, before or after the verb's name."""
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    parser.add_argument("--env-file", metavar="PATH", help="settings file to read instead of ./.env")
+    parser.add_argument("--outbox", metavar="DIR", help="outbox folder (default: $OUTBOX_DIR or ./outbox)")
+    parser.add_argument("--templates", metavar="DIR", help="folder of templates that override the built-in ones")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
-    common.add_argument("--env-file", metavar="PATH", help="settings file to read instead of ./.env")
-    common.add_argument("--outbox", metavar="DIR", help="outbox folder (default: $OUTBOX_DIR or ./outbox)")
-    common.add_argument("--templates", metavar="DIR", help="folder of templates that override the built-in ones")
-
     parser = argparse.ArgumentParser(
         prog="compose",
         description="Turn news articles into newsletters, social posts and embeds.",
-        parents=[common],
     )
+    _add_common_options(parser)
     parser.add_argument("--version", action="version", version=f"composer {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.register("action", "verbs", _Verbs)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action="verbs")
     sub.required = True
-
-    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
-        p.set_defaults(handler=handler)
-        return p
-
-    for module in COMMAND_MODULES:
-        module.register(add)
+    for name, (_module, help_text) in COMMANDS.items():
+        sub.add_verb(name, help_text)
     return parser
 
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from composer.config import Settings
 
 Handler = Callable[[argparse.Namespace, "Settings"], int]
-Add = Callable[[str, Handler, str], argparse.ArgumentParser]
+Add = Callable[[str, Handler], argparse.ArgumentParser]
 
 FORMATS = ("text", "html", "markdown", "json")
 

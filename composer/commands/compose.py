@@ -51,12 +51,12 @@ def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(add: Add) -> None:
-    p = add("compose", cmd_compose, "compose an outbox item (newsletter, posts, embeds) per SOURCE")
+    p = add("compose", cmd_compose)
     add_sources(p)
     p.add_argument("--digest", action="store_true", help="one digest item of all SOURCES")
     p.add_argument("--subject", help="email subject (default: the article title)")
     p.add_argument("--json", action="store_true", help="print one JSON line per item instead of its path")
     p.add_argument("--strict", action="store_true", help="fail when the HTML passes Gmail's 102 KB clip")
 
-    add_sources(add("parse", cmd_parse, "print one Article per SOURCE as JSON Lines"))
-    add_sources(add("summarize", cmd_summarize, "print one Summary per SOURCE as JSON Lines"))
+    add_sources(add("parse", cmd_parse))
+    add_sources(add("summarize", cmd_summarize))

@@ -267,23 +267,23 @@ def register(add: Add) -> None:
         p.add_argument("--via", choices=["outbox", "smtp", "console"],
                        help="delivery adapter (default: $DELIVERY or outbox)")
 
-    p = add("send", cmd_send, "send an item now to --to addresses or a --list; re-running resumes it")
+    p = add("send", cmd_send)
     p.add_argument("item", metavar="ITEM", help="outbox item name or folder")
     audience(p)
     p.add_argument("--dry-run", action="store_true", help="check the list and build every message; send nothing")
     p.add_argument("--max-wait", type=float, default=30.0, metavar="SECONDS",
                    help="wait for retries due within this many seconds before exiting (default 30)")
 
-    p = add("schedule", cmd_schedule, "schedule an item for later; `compose worker` sends it when due")
+    p = add("schedule", cmd_schedule)
     p.add_argument("item", metavar="ITEM", help="outbox item name or folder")
     p.add_argument("--at", metavar="WHEN", required=True, help="ISO 8601 time, or 'YYYY-MM-DD HH:MM' with --tz")
     p.add_argument("--tz", metavar="ZONE", help="time zone for --at, e.g. Europe/Berlin")
     audience(p)
 
-    p = add("cancel", cmd_cancel, "cancel a scheduled or running campaign")
+    p = add("cancel", cmd_cancel)
     p.add_argument("id", type=int, metavar="ID", help="campaign number (see `compose status`)")
 
-    p = add("worker", cmd_worker, "send scheduled campaigns and retries when due (--once for cron)")
+    p = add("worker", cmd_worker)
     p.add_argument("--once", action="store_true", help="one pass over what is due, then exit")
     p.add_argument("--poll", type=float, default=30.0, metavar="SECONDS", help="seconds between passes (default 30)")
 

@@ -41,11 +41,11 @@ def cmd_count(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(add: Add) -> None:
-    p = add("posts", cmd_posts, "print social posts and threads per SOURCE as JSON Lines")
+    p = add("posts", cmd_posts)
     add_sources(p)
     p.add_argument("--network", choices=NETWORKS, help="only this network")
 
-    p = add("count", cmd_count, "count texts as a network does; JSON Lines of {text, network, length, limit, valid}")
+    p = add("count", cmd_count)
     p.add_argument("texts", nargs="*", metavar="TEXT",
                    help="texts to count (default: one per stdin line; a line that is a JSON string is decoded)")
     p.add_argument("--network", choices=NETWORKS, default="x", help="network whose rules apply (default: x)")

@@ -51,7 +51,7 @@ def _port(value: str) -> int:
 
 def register(add: Add) -> None:
     """Add the ``preview`` command to the CLI (called by ``composer.cli``)."""
-    p = add("preview", cmd_preview, "preview outbox items in a local web app (newsletter, text, posts, embed)")
+    p = add("preview", cmd_preview)
     p.add_argument("item", nargs="?", metavar="ITEM", help="item name or folder to open (default: the outbox index)")
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=_port, default=8025, help="port (default: 8025; 0 picks a free port)")

@@ -118,6 +118,6 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(add: Add) -> None:
-    p = add("status", cmd_status, "items, campaigns and per-reader delivery state")
+    p = add("status", cmd_status)
     p.add_argument("item", metavar="ITEM", nargs="?", help="show every reader of this item's campaigns")
     p.add_argument("--json", action="store_true", help="machine-readable output")
