@@ -103,6 +103,10 @@ class Settings:
     utm_campaign: str | None = None
     post_link_position: str = "last"
     mastodon_limit: int = 500
+    # Feeds: entry pages fetched at once, at most per host (politeness), and each fetch's timeout.
+    feed_concurrency: int = 16
+    feed_per_host: int = 6
+    feed_timeout: float = 15.0
     theme: Theme = field(default_factory=Theme)
 
     def replace(self, **changes: Any) -> Settings:
@@ -141,6 +145,9 @@ _KEYS: dict[str, tuple[str, str]] = {
     "UTM_CAMPAIGN": ("utm_campaign", "str"),
     "POST_LINK_POSITION": ("post_link_position", "link_position"),
     "MASTODON_LIMIT": ("mastodon_limit", "positive_int"),
+    "FEED_CONCURRENCY": ("feed_concurrency", "positive_int"),
+    "FEED_PER_HOST": ("feed_per_host", "positive_int"),
+    "FEED_TIMEOUT": ("feed_timeout", "positive_float"),
 }
 
 _THEME_KEYS: dict[str, tuple[str, str]] = {
