@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from composer import __version__
-from composer.commands import compose, delivery, posts, preview, status
+from composer.commands import compose, delivery, feeds, posts, preview, status
 from composer.commands.common import Handler
 from composer.config import Settings, load_settings, mask_secrets
 from composer.errors import ComposerError
 
 # Every verb, in the order ``compose --help`` lists them: each module registers its own.
-COMMAND_MODULES = (compose, posts, delivery, status, preview)
+COMMAND_MODULES = (compose, posts, delivery, feeds, status, preview)
 
 
 def build_parser() -> argparse.ArgumentParser:

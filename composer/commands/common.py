@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from composer.config import Settings, mask_secrets
@@ -30,13 +30,6 @@ def print_json_line(obj: Any) -> None:
 
 def warn(message: str) -> None:
     print(f"compose: warning: {message}", file=sys.stderr)
-
-
-def load_articles(sources: Sequence[str], fmt: str | None) -> list[Any]:
-    """Every source parsed, or the first error: for verbs that are all-or-nothing."""
-    from composer.ingest import load_article
-
-    return [load_article(src, fmt=fmt) for src in sources]
 
 
 def each_source(args: argparse.Namespace, settings: Settings, emit: Callable[[Any], None]) -> int:

@@ -229,6 +229,7 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from composer.delivery.schedule import worker_loop
+    from composer.feeds.run import worker_pass
 
     def log(text: str) -> None:
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -236,7 +237,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         with _term_as_interrupt():
-            return worker_loop(settings, poll=args.poll, once=args.once, log=log)
+            return worker_loop(settings, poll=args.poll, once=args.once, log=log, also=(worker_pass,))
     except KeyboardInterrupt:
         if args.once:
             raise
@@ -270,7 +271,7 @@ def register(add: Add) -> None:
     p = add("cancel", cmd_cancel, "cancel a scheduled or running campaign")
     p.add_argument("id", type=int, metavar="ID", help="campaign number (see `compose status`)")
 
-    p = add("worker", cmd_worker, "send scheduled campaigns and retries when due (--once for cron)")
+    p = add("worker", cmd_worker, "send scheduled campaigns and retries, run due feeds (--once for cron)")
     p.add_argument("--once", action="store_true", help="one pass over what is due, then exit")
     p.add_argument("--poll", type=float, default=30.0, metavar="SECONDS", help="seconds between passes (default 30)")
 

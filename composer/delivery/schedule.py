@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -92,10 +92,18 @@ def state_path(settings: Settings) -> Path:
     return Path(settings.outbox_dir) / DB_NAME
 
 
-def worker_loop(settings: Settings, *, poll: float, once: bool, log: Callable[[str], None]) -> int:
-    """Poll for due campaigns until interrupted (or once); exit code 1 if anything is left undelivered."""
+def worker_loop(settings: Settings, *, poll: float, once: bool, log: Callable[[str], None],
+                also: Sequence[Callable[[Settings, Callable[[str], None]], int]] = ()) -> int:
+    """Poll for due campaigns until interrupted (or once); exit code 1 if anything is left undelivered.
+
+    ``also`` are further passes run before the campaigns on each round, each returning an exit
+    status — the command line passes the due-feeds pass here, because feeds compose items and
+    so sit above delivery: delivery must not import them.
+    """
     status = 0
     while True:
+        for extra in also:
+            status = max(status, extra(settings, log))
         for summary in run_due(settings, log=log):
             status = max(status, summary.exit_code)
         if once:
