@@ -14,13 +14,34 @@ import datetime as dt
 import sys
 from typing import Any
 
-from composer.commands.common import Add, print_json_line
+from composer.commands.common import Add, Handler, print_json_line
 from composer.config import Settings, mask_secrets
-from composer.errors import InputError
+from composer.errors import ComposerError, InputError
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr)
+    from composer.feeds.redact import redact
+
+    print(redact(text), file=sys.stderr)
+
+
+def _redacting(handler: Handler) -> Handler:
+    """Errors quote the feed's URL: show it without the secret a private feed's URL carries."""
+
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        from composer.feeds.redact import redact
+
+        try:
+            return handler(args, settings)
+        except ComposerError as exc:
+            message = redact(str(exc))
+            if message == str(exc):
+                raise
+            clean = type(exc)(message)
+            clean.exit_code = exc.exit_code
+            raise clean from exc
+
+    return run
 
 
 def cmd_feed_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -77,6 +98,7 @@ def cmd_feed_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_feed_list(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
+    from composer.feeds.redact import redact_url
     from composer.feeds.run import describe
     from composer.feeds.state import DB_NAME, FeedState
 
@@ -93,7 +115,7 @@ def cmd_feed_list(args: argparse.Namespace, settings: Settings) -> int:
         _err("no feeds yet; follow one with `compose feed add NAME URL`")
     for row in rows:
         c = row["entries"]
-        print(f"{row['name']}\t{row['url']}\t{row['schedule']}\tnext {row['next_due'] or '-'}\t"
+        print(f"{row['name']}\t{redact_url(row['url'])}\t{row['schedule']}\tnext {row['next_due'] or '-'}\t"
               f"last {row['last_run'] or 'never'}\t{c['issued']} issued, {c['backlog']} backlog, {c['held']} held, "
               f"{c['failed']} failed")
     return 0
@@ -116,7 +138,7 @@ def register(add: Add) -> None:
 
     def action(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
         q = sub.add_parser(name, help=help_text, description=help_text)
-        q.set_defaults(feed_handler=handler)
+        q.set_defaults(feed_handler=_redacting(handler))
         # The options every verb takes, accepted after the action too ("feed run x --outbox DIR");
         # SUPPRESS keeps an absent one from overwriting the value given before the action.
         q.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")

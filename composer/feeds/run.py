@@ -21,6 +21,7 @@ from composer.config import Settings
 from composer.errors import ComposerError
 from composer.feeds.cadence import next_run, parse_cadence
 from composer.feeds.digest import Digest, compose_digest, manifest_fields, read_digest
+from composer.feeds.redact import redact, redact_url
 from composer.feeds.select import Selection, needs_full_fetch, select_new
 from composer.feeds.state import EntryUpdate, FeedRow, FeedState
 from composer.ingest.feed import FeedEntry, read_feed
@@ -151,6 +152,11 @@ def run_due_feeds(settings: Settings, *, log: Callable[[str], None] | None = Non
                   now: dt.datetime | None = None) -> list[RunResult]:
     """The worker's pass: run each feed whose time came; one feed's failure does not stop the others."""
     now = now or dt.datetime.now(dt.UTC)
+
+    def say(text: str) -> None:
+        if log:
+            log(redact(text))  # the URL of a private feed carries its secret
+
     with FeedState.in_outbox(settings.outbox_dir) as state:
         due = state.due_feeds(now.timestamp())
     results: list[RunResult] = []
@@ -158,17 +164,15 @@ def run_due_feeds(settings: Settings, *, log: Callable[[str], None] | None = Non
         try:
             result = run_feed(settings, row.name, scheduled=True, now=now)
         except ComposerError as exc:
-            if log:
-                log(f"feed {row.name}: {exc}; trying again in {RETRY_AFTER / 60:.0f} minutes")
+            say(f"feed {row.name}: {exc}; trying again in {RETRY_AFTER / 60:.0f} minutes")
             with FeedState.in_outbox(settings.outbox_dir) as state:
                 state.set_next_due(row.name, time.time() + RETRY_AFTER)
             results.append(RunResult(row.name, error=str(exc)))
             continue
         results.append(result)
-        if log:
-            log(result.message)
-            for entry, reason in result.failed:
-                log(f"  failed {entry.link or entry.title}: {reason}")
+        say(result.message)
+        for entry, reason in result.failed:
+            say(f"  failed {entry.link or entry.title}: {reason}")
     return results
 
 
@@ -183,6 +187,6 @@ def describe(row: FeedRow, counts: dict[str, int]) -> dict[str, Any]:
         return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="minutes") if epoch else None
 
     schedule = parse_cadence(row.every, row.at, row.tz).describe() if row.every else "by hand"
-    return {"name": row.name, "url": row.url, "schedule": schedule, "next_due": when(row.next_due),
+    return {"name": row.name, "url": redact_url(row.url), "schedule": schedule, "next_due": when(row.next_due),
             "last_run": when(row.last_run), "last_result": row.last_result, "last_item": row.last_item,
             "send_list": row.send_list, "entries": counts}

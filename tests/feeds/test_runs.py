@@ -212,3 +212,18 @@ def test_feed_list_shows_schedule_and_counts(settings: Settings, site: Site, cap
     row = json.loads(capsys.readouterr().out)
     assert row["name"] == "news" and row["schedule"] == "weekly at mon 08:00 (UTC)"
     assert row["entries"]["backlog"] == 3 and row["last_run"]
+
+
+def test_a_private_feeds_token_is_never_printed(settings: Settings, site: Site,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    private = "/feed.xml?token=s3cret-value&page=1"
+    site.routes[private] = site.routes["/feed.xml"]
+    outbox = ["--outbox", str(settings.outbox_dir)]
+    assert main(["feed", "add", "members", site.url(private), *outbox]) == 0
+    assert main(["feed", "list", *outbox]) == 0
+    assert main(["feed", "list", "--json", *outbox]) == 0
+    del site.routes[private]  # the site drops the feed: the error quotes the URL
+    assert main(["feed", "run", "members", *outbox]) == 2
+    out, err = capsys.readouterr()
+    assert "s3cret" not in out + err
+    assert "token=***&page=1" in out and "token=***&page=1: the server answered HTTP 404" in err
