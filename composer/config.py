@@ -18,9 +18,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from composer.checks import is_address, is_hex_colour, is_loopback
-from composer.errors import ConfigError
+from composer.errors import ConfigError, InputError
 
 
 class Secret:
@@ -381,6 +382,17 @@ def load_settings(
             f"host, not {settings.smtp_host!r}. Use starttls or ssl."
         )
     return settings
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; one message for every ``--tz`` that names none.
+
+    Here, below both, because the campaign scheduler and the feed cadence each take ``--tz``.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(f"--tz {name!r} is not a time zone name (e.g. Europe/Berlin, America/New_York, UTC)") from exc
 
 
 def mask_secrets(text: str, settings: Settings) -> str:

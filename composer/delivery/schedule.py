@@ -17,9 +17,8 @@ import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from composer.config import Settings
+from composer.config import Settings, zone
 from composer.delivery.runner import RunSummary, run_campaign
 from composer.delivery.state import DB_NAME, DeliveryState
 from composer.errors import ComposerError, InputError
@@ -27,13 +26,6 @@ from composer.newsletter.personalize import MessageTemplate
 from composer.outbox import Outbox
 
 _HINT = "use ISO 8601 like 2025-03-12T09:00+01:00, or '2025-03-12 09:00' with --tz Europe/Berlin"
-
-
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InputError(f"--tz {name!r} is not a time zone name (e.g. Europe/Berlin, America/New_York, UTC)") from exc
 
 
 def parse_when(text: str, tz: str | None = None, *, now: dt.datetime | None = None) -> dt.datetime:

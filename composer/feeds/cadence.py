@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from composer.config import zone
 from composer.errors import InputError
 
 EVERY = ("hourly", "daily", "weekly")
@@ -37,13 +37,6 @@ class Cadence:
         return f"{self.every} at {self.at} ({self.tz})"
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InputError(f"--tz {name!r} is not a time zone name (e.g. Europe/Berlin, America/New_York, UTC)") from exc
-
-
 def _clock(text: str, what: str) -> tuple[int, int]:
     m = _CLOCK.match(text)
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
@@ -56,7 +49,7 @@ def parse_cadence(every: str, at: str | None = None, tz: str | None = None) -> C
     if every not in EVERY:
         raise InputError(f"--every {every!r}: choose hourly, daily or weekly")
     zone_name = tz or "UTC"
-    _zone(zone_name)
+    zone(zone_name)
     raw = (at or DEFAULT_AT[every]).strip().lower()
     weekday = None
     if every == "hourly":
@@ -77,9 +70,9 @@ def parse_cadence(every: str, at: str | None = None, tz: str | None = None) -> C
 
 def next_run(cadence: Cadence, after: dt.datetime) -> dt.datetime:
     """The first time of ``cadence`` strictly after ``after`` (an aware datetime), in UTC."""
-    zone = _zone(cadence.tz)
+    where = zone(cadence.tz)
     after = after.astimezone(dt.UTC)
-    local = after.astimezone(zone)
+    local = after.astimezone(where)
     if cadence.every == "hourly":
         start = local.replace(minute=cadence.minute, second=0, microsecond=0).astimezone(dt.UTC)
         step = dt.timedelta(hours=1)
@@ -91,7 +84,7 @@ def next_run(cadence: Cadence, after: dt.datetime) -> dt.datetime:
         day = local.date() + dt.timedelta(days=days)
         if cadence.weekday is not None and day.weekday() != cadence.weekday:
             continue
-        wall = dt.datetime.combine(day, dt.time(cadence.hour, cadence.minute), tzinfo=zone)
+        wall = dt.datetime.combine(day, dt.time(cadence.hour, cadence.minute), tzinfo=where)
         candidate = wall.astimezone(dt.UTC)
         if candidate > after:
             return candidate
