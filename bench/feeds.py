@@ -41,7 +41,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
 from composer.config import Settings  # noqa: E402
-from composer.feeds.digest import compose_digest, manifest_fields, read_digest  # noqa: E402
+from composer.feeds.digest import manifest_fields, read_digest  # noqa: E402
 from composer.ingest import load_article, load_source  # noqa: E402
 from composer.ingest.feed import Feed  # noqa: E402
 from composer.pipeline import compose_to_outbox  # noqa: E402
@@ -60,7 +60,7 @@ def compose_feed(url: str, settings: Settings) -> int:
     feed = load_source(url)
     assert isinstance(feed, Feed)
     digest = read_digest(feed, feed.entries, settings)
-    compose_digest(digest.articles, settings, extra_meta=manifest_fields([feed], digest))
+    compose_to_outbox(digest.articles, settings, digest=True, extra_meta=manifest_fields([feed], digest))
     if digest.failed:
         raise SystemExit(f"bench pages failed: {[r.failure for r in digest.failed]}")
     return len(digest.articles)

@@ -1,4 +1,4 @@
-"""A digest of feed entries: read them (concurrently), compose one item, say what failed.
+"""A digest of feed entries: read them (concurrently) and say what failed, for the item's manifest.
 
 Shared by the two ways a feed becomes an issue: ``compose compose FEED --digest`` (every
 current entry, no memory) and ``compose feed run NAME`` (only the new ones). Entries whose page
@@ -17,7 +17,6 @@ from composer.article import Article
 from composer.config import Settings
 from composer.ingest.entries import EntryResult, read_entries
 from composer.ingest.feed import Feed, FeedEntry
-from composer.outbox import Item
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,11 @@ def read_digest(feed: Feed, entries: Sequence[FeedEntry], settings: Settings) ->
 
 def current_entries(feed: Feed, now: dt.datetime) -> tuple[list[FeedEntry], list[FeedEntry]]:
     """(entries to compose, future-dated entries held back) for a digest without memory."""
-    ready = [e for e in feed.entries if e.published is None or e.published <= now]
-    return ready, [e for e in feed.entries if e not in ready]
+    ready: list[FeedEntry] = []
+    held: list[FeedEntry] = []
+    for entry in feed.entries:
+        (held if entry.published is not None and entry.published > now else ready).append(entry)
+    return ready, held
 
 
 def manifest_fields(feeds: Sequence[Feed], digest: Digest, *, name: str | None = None) -> dict[str, Any]:
@@ -56,13 +58,3 @@ def manifest_fields(feeds: Sequence[Feed], digest: Digest, *, name: str | None =
         "failed": [{"key": r.entry.key, "title": r.entry.title, "link": r.entry.link, "reason": r.failure}
                    for r in digest.failed],
     }}
-
-
-def compose_digest(articles: Sequence[Article], settings: Settings, *, extra_meta: dict[str, Any],
-                   subject: str | None = None, strict: bool = False,
-                   now: dt.datetime | None = None) -> tuple[Item, Any]:
-    """Write the digest item (atomically, like every item)."""
-    from composer.pipeline import compose_to_outbox
-
-    return compose_to_outbox(list(articles), settings, digest=True, subject=subject, strict=strict, now=now,
-                             extra_meta=extra_meta)

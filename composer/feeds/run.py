@@ -20,7 +20,7 @@ from typing import Any
 from composer.config import Settings
 from composer.errors import ComposerError
 from composer.feeds.cadence import next_run, parse_cadence
-from composer.feeds.digest import Digest, compose_digest, manifest_fields, read_digest
+from composer.feeds.digest import Digest, manifest_fields, read_digest
 from composer.feeds.redact import redact, redact_url
 from composer.feeds.select import Selection, needs_full_fetch, select_new
 from composer.feeds.state import EntryUpdate, FeedRow, FeedState
@@ -77,6 +77,8 @@ def _stamp(entry: FeedEntry) -> float | None:
 
 def _updates(selection: Selection, digest: Digest | None, item: Item | None) -> list[EntryUpdate]:
     updates = [EntryUpdate(e.key, e.link, e.title, _stamp(e), "held") for e in selection.held]
+    updates += [EntryUpdate(key, None, None, None, "backlog", reason="left the feed before it went out")
+                for key in selection.vanished]
     updates += [EntryUpdate(e.key, e.link, e.title, _stamp(e), "backlog") for e in selection.backlog]
     for r in digest.results if digest else ():
         e = r.entry
@@ -120,8 +122,10 @@ def run_feed(settings: Settings, name: str, *, include_backlog: bool = False, se
         digest = read_digest(feed, selection.new, settings) if selection.new else None
         item = None
         if digest and digest.articles:
-            item, _composition = compose_digest(digest.articles, settings, now=now,
-                                                extra_meta=manifest_fields([feed], digest, name=name))
+            from composer.pipeline import compose_to_outbox
+
+            item, _composition = compose_to_outbox(digest.articles, settings, digest=True, now=now,
+                                                   extra_meta=manifest_fields([feed], digest, name=name))
             result.item, result.composed = item, len(digest.articles)
         result.failed = [(r.entry, r.failure or "") for r in digest.failed] if digest else []
         state.record_run(name, _updates(selection, digest, item), etag=response.etag,

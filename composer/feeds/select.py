@@ -10,7 +10,10 @@ The rules, each the answer to a known failure of feed-to-email tools:
 * **the backlog is not news** — on a feed's first run everything already in it is marked seen
   (``backlog``) unless the caller asks for it (``--include-backlog``);
 * **a failed page is retried** — an entry whose page could not be read is new again on the next
-  runs, up to :data:`~composer.feeds.state.MAX_ATTEMPTS`, then given up.
+  runs, up to :data:`~composer.feeds.state.MAX_ATTEMPTS`, then given up;
+* **what left the feed is let go** — a held or failed entry that is no longer in the feed
+  (unpublished, or scrolled off the end) is ``vanished``: the caller stops waiting for it, or
+  every later run would skip the conditional GET on its account.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class Selection:
     held: tuple[FeedEntry, ...]  # dated in the future: wait
     backlog: tuple[FeedEntry, ...]  # first run: mark seen, do not compose
     seen: int  # already issued, in the backlog, or given up
+    vanished: tuple[str, ...] = ()  # keys the state waits on that the feed no longer has
 
 
 def select_new(entries: Sequence[FeedEntry], known: Mapping[str, Known], *, now: dt.datetime,
@@ -48,7 +52,13 @@ def select_new(entries: Sequence[FeedEntry], known: Mapping[str, Known], *, now:
             backlog.append(entry)
         else:
             new.append(entry)
-    return Selection(tuple(new), tuple(held), tuple(backlog), seen)
+    present = {e.key for e in entries}
+    vanished = tuple(key for key, k in known.items() if key not in present and _waiting(k))
+    return Selection(tuple(new), tuple(held), tuple(backlog), seen, vanished)
+
+
+def _waiting(k: Known) -> bool:
+    return k.state == "held" or (k.state == "failed" and k.attempts < MAX_ATTEMPTS)
 
 
 def needs_full_fetch(known: Mapping[str, Known], now: dt.datetime) -> bool:
@@ -58,5 +68,5 @@ def needs_full_fetch(known: Mapping[str, Known], now: dt.datetime) -> bool:
     have passed since, and a failed page deserves another try; both need the feed's entries.
     """
     stamp = now.timestamp()
-    return any((k.state == "held" and (k.published is None or k.published <= stamp))
-               or (k.state == "failed" and k.attempts < MAX_ATTEMPTS) for k in known.values())
+    return any(_waiting(k) and not (k.state == "held" and k.published is not None and k.published > stamp)
+               for k in known.values())

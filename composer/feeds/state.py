@@ -260,7 +260,8 @@ class FeedState:
                 db.execute(
                     "INSERT INTO entries (feed, key, link, title, published, state, item, attempts, reason, first_seen,"
                     " updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(feed, key) DO UPDATE SET "
-                    "link = excluded.link, title = excluded.title, published = excluded.published, "
+                    "link = COALESCE(excluded.link, entries.link), title = COALESCE(excluded.title, entries.title), "
+                    "published = COALESCE(excluded.published, entries.published), "
                     "state = excluded.state, item = COALESCE(excluded.item, entries.item), "
                     "attempts = entries.attempts + excluded.attempts, reason = excluded.reason, "
                     "updated = excluded.updated",

@@ -102,11 +102,13 @@ def load_source(source: str, *, fmt: str | None = None, timeout: float = 15.0,
                 max_bytes: int = 10_000_000) -> Article | Feed:
     """Read ``source`` into an Article, or into a Feed when it is one (for ``compose FEED --digest``)."""
     raw = read_source(source, timeout=timeout, max_bytes=max_bytes)
-    if fmt in (None, "feed") and (raw.format_hint == "feed" or sniff_format(raw.text, raw.path) == "feed"):
+    sniffed = sniff_format(raw.text, raw.path)  # also when the server says text/html: some serve feeds so
+    if fmt in (None, "feed") and "feed" in (raw.format_hint, sniffed):
         from composer.ingest.feed import parse_feed
 
         return parse_feed(raw.text, raw.path)
-    return parse_text(raw.text, path=raw.path, fmt=fmt or raw.format_hint, source_format="url" if raw.is_url else None)
+    return parse_text(raw.text, path=raw.path, fmt=fmt or raw.format_hint or sniffed,
+                      source_format="url" if raw.is_url else None)
 
 
 def load_article(source: str, *, fmt: str | None = None, timeout: float = 15.0, max_bytes: int = 10_000_000) -> Article:

@@ -208,19 +208,11 @@ def parse_feed(data: str | bytes, url: str = "") -> Feed:
 def read_feed(source: str, *, etag: str | None = None, last_modified: str | None = None,
               timeout: float = 15.0, max_bytes: int = 10_000_000) -> FeedResponse:
     """Read the feed at ``source`` (an http(s) URL or a file), with a conditional GET when given validators."""
-    from composer.ingest.sources import is_url
+    from composer.ingest.sources import is_url, read_source
 
-    if not is_url(source):
-        if not os.path.isfile(source):
-            raise InputError(f"{source}: no such file, and not an http(s) URL")
-        try:
-            with open(source, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-        except OSError as exc:
-            raise InputError(f"{source}: cannot read ({exc.strerror})") from exc
-        if len(data) > max_bytes:
-            raise InputError(f"{source} is larger than {max_bytes // 1_000_000} MB; that is not a feed")
-        return FeedResponse(parse_feed(data, os.path.abspath(source)))
+    if not is_url(source):  # a file: the same checks as any file source (missing, empty, binary, size)
+        raw = read_source(source, max_bytes=max_bytes)
+        return FeedResponse(parse_feed(raw.text, os.path.abspath(source)))
     from composer.ingest.fetch import fetch_url
 
     headers = {"Accept": FEED_ACCEPT}

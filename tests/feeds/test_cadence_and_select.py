@@ -80,3 +80,11 @@ def test_a_304_is_not_trusted_while_held_or_failed_entries_wait() -> None:
     assert needs_full_fetch({"h": Known("held", 0, NOW.timestamp())}, NOW)
     assert needs_full_fetch({"f": Known("failed", 1, None)}, NOW)
     assert not needs_full_fetch({"f": Known("failed", MAX_ATTEMPTS, None)}, NOW)
+
+
+def test_entries_the_state_waits_on_that_left_the_feed_are_let_go() -> None:
+    known = {"held-gone": Known("held", 0, NOW.timestamp()), "failed-gone": Known("failed", 1, None),
+             "given-up-gone": Known("failed", MAX_ATTEMPTS, None), "issued-gone": Known("issued", 0, None),
+             "held-here": Known("held", 0, NOW.timestamp())}
+    sel = select_new([entry("held-here", NOW)], known, now=NOW, first_run=False)
+    assert sorted(sel.vanished) == ["failed-gone", "held-gone"] and [e.key for e in sel.new] == ["held-here"]

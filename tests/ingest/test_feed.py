@@ -117,3 +117,19 @@ def test_reading_a_feed_as_one_article_says_what_to_do(tmp_path) -> None:  # typ
     with pytest.raises(InputError, match="is a feed, not one article.*--digest"):
         load_article(str(path))
     assert get_reader("feed")  # registered, so --format and the sniffer agree
+
+
+def test_a_feed_file_composes_offline_from_its_full_entries(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from composer.cli import main
+
+    path = tmp_path / "atom.xml"
+    path.write_text(ATOM.split("<entry><id>urn:2")[0] + "</feed>")  # only the full entry: nothing to fetch
+    outbox = ["--outbox", str(tmp_path / "out")]
+    assert main(["compose", str(path), "--digest", "--json", *outbox]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    assert manifest["files"] and manifest["name"].endswith("full-story")
+    assert main(["feed", "add", "local", str(path), *outbox]) == 0
+    assert main(["feed", "run", "local", "--include-backlog", *outbox]) == 0
+    assert capsys.readouterr().out.strip().endswith("full-story-2")
