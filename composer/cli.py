@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from collections.abc import Sequence
-from pathlib import Path
 
 from composer import __version__
 from composer.commands import compose, delivery, feeds, posts, preview, status
 from composer.commands.common import Handler
-from composer.config import Settings, load_settings, mask_secrets
 from composer.errors import ComposerError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from composer.config import Settings
 
 # Every verb, in the order ``compose --help`` lists them: each module registers its own.
 COMMAND_MODULES = (compose, posts, delivery, feeds, status, preview)
@@ -54,7 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _report(exc: BaseException, message: str, settings: Settings | None, debug: bool) -> None:
     """One line on stderr (the traceback first with --debug), secrets masked in both."""
+    from composer.config import mask_secrets
+
     if debug:
+        import traceback
+
         tb = "".join(traceback.format_exception(exc))
         print(mask_secrets(tb, settings) if settings else tb, file=sys.stderr, end="")
     print(f"compose: {mask_secrets(message, settings) if settings else message}", file=sys.stderr)
@@ -66,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings: Settings | None = None
     try:
         args = build_parser().parse_args(argv)
+        from pathlib import Path
+
+        from composer.config import load_settings
+
         flags = {"outbox_dir": args.outbox, "templates_dir": args.templates}
         settings = load_settings(
             {k: (Path(v) if v is not None else None) for k, v in flags.items()}, env_file=args.env_file

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 __all__ = ["find_date", "parse_date"]
@@ -281,8 +282,13 @@ _ISO = re.compile(
 )
 
 
+@cache
 def _shapes() -> list[re.Pattern[str]]:
-    """The date shapes, each optionally followed by a time and zone."""
+    """The date shapes, each optionally followed by a time and zone.
+
+    Compiled on first use, not at import: these alternations over month and weekday names in
+    seven languages cost more to compile than most runs spend parsing dates.
+    """
     day_month_year = rf"(?<![\w.]){_DAY}{_ORD}\s*(?:de\s+)?{_MONTH}{_OF}{_YEAR}"
     month_day_year = rf"(?<![\w]){_MONTH}\s+{_DAY}{_ORD}{_OF}{_YEAR}"
     numeric_dmy = rf"(?<![\w.:/-]){_DAY}(?P<s>[./-])(?P<month>[0-3]?\d)(?P=s){_YEAR}"
@@ -297,13 +303,14 @@ def _shapes() -> list[re.Pattern[str]]:
     return shapes
 
 
-_SHAPES = _shapes()
-# A date without a year ("March 12", "12 March"), only used with a reference year; needs a full
-# month name or a dateline context so that "may 5" in running text is not taken for a date.
-_NO_YEAR = [
-    re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY}{_ORD}(?![\d\w])", re.I),
-    re.compile(rf"(?<![\w.]){_DAY}{_ORD}\s*(?:de\s+)?{_MONTH}(?![\w])", re.I),
-]
+@cache
+def _no_year() -> list[re.Pattern[str]]:
+    """A date without a year ("March 12", "12 March"), only used with a reference year; needs a
+    full month name or a dateline context so that "may 5" in running text is not taken for a date."""
+    return [
+        re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY}{_ORD}(?![\d\w])", re.I),
+        re.compile(rf"(?<![\w.]){_DAY}{_ORD}\s*(?:de\s+)?{_MONTH}(?![\w])", re.I),
+    ]
 
 
 def _zone_minutes(m: re.Match[str]) -> int | None:
@@ -386,17 +393,20 @@ def _scan(text: str, language: str | None, year: int | None = None) -> tuple[str
         value = _build(iso, month_first=False)
         if value:
             best = (iso.start(), -(iso.end() - iso.start()), value)
-    best = _earliest(text, _SHAPES, best, month_first=month_first)
+    best = _earliest(text, _shapes(), best, month_first=month_first)
     if best is None and year is not None:
-        best = _earliest(text, _NO_YEAR, best, month_first=month_first, year=year)
+        best = _earliest(text, _no_year(), best, month_first=month_first, year=year)
     if best is None:
         return None
     return best[2], best[0], best[0] - best[1]
 
 
-_FILLER = re.compile(
-    r"\b(?:" + "|".join(_WEEKDAYS) + r"|uhr|le|el|il|de|del|den|der|am|on|the|of|at|um|a|à|as|às|om|h)\b\.?",
-)
+@cache
+def _filler() -> re.Pattern[str]:
+    """Words that may stand around a date in a line that is only a date ("Wednesday, le … à")."""
+    return re.compile(
+        r"\b(?:" + "|".join(_WEEKDAYS) + r"|uhr|le|el|il|de|del|den|der|am|on|the|of|at|um|a|à|as|às|om|h)\b\.?",
+    )
 
 
 def parse_date(text: str, language: str | None = None) -> str | None:
@@ -413,7 +423,7 @@ def parse_date(text: str, language: str | None = None) -> str | None:
         return None
     value, start, end = found
     rest = _fold(text[:start] + " " + text[end:])
-    rest = _FILLER.sub(" ", rest)
+    rest = _filler().sub(" ", rest)
     if re.search(r"\w", rest):
         return None
     return value

@@ -106,3 +106,52 @@ def test_digest_override(tmp_path: Path) -> None:
     toc = "DIGEST {{ entries|length }}\n{% include '_footer.txt.j2' %}"
     r = render_newsletter(two, settings_with(tmp_path, {"digest.txt.j2": toc}))
     assert r.text.startswith("DIGEST 2")
+
+
+def _fresh_env(user_dir: Path) -> object:
+    """A new environment for ``user_dir``, as a new process would build it (no in-memory cache)."""
+    templating._env_for.cache_clear()
+    return templating.make_env(user_dir)
+
+
+def test_compiled_templates_are_cached_between_runs_and_never_stale(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    user = tmp_path / "tpl"
+    user.mkdir()
+    (user / "hello.txt.j2").write_text("Hello {{ name }}\n", encoding="utf-8")
+    env = _fresh_env(user)
+    assert env.get_template("hello.txt.j2").render(name="A") == "Hello A\n"
+    cached = list((tmp_path / "cache" / "composer").rglob("*.cache"))
+    assert cached, "the compiled template was not written to the cache"
+    # An edited template is recompiled, not served from the cache.
+    (user / "hello.txt.j2").write_text("Goodbye {{ name }}\n", encoding="utf-8")
+    env = _fresh_env(user)
+    assert env.get_template("hello.txt.j2").render(name="A") == "Goodbye A\n"
+    templating._env_for.cache_clear()
+
+
+def test_cache_folder_open_to_others_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cached bytecode is code: a folder others can write to is never read from."""
+    folder = tmp_path / "cache" / "composer"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    import jinja2
+
+    (folder / f"jinja-{jinja2.__version__}").mkdir(mode=0o777)
+    (folder / f"jinja-{jinja2.__version__}").chmod(0o777)
+    assert templating._bytecode_cache() is None
+
+
+def test_cache_can_be_turned_off_and_survives_an_unwritable_home(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPOSER_TEMPLATE_CACHE", "off")
+    assert templating._bytecode_cache() is None
+    monkeypatch.delenv("COMPOSER_TEMPLATE_CACHE")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert templating._bytecode_cache() is None
+    env = _fresh_env(tmp_path)
+    assert env.get_template("newsletter.txt.j2") is not None
+    templating._env_for.cache_clear()

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import traceback
 from collections.abc import Callable
-from typing import Any
 
-from composer.config import Settings, mask_secrets
-from composer.errors import ComposerError
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Any
 
-Handler = Callable[[argparse.Namespace, Settings], int]
+    # settings load after parsing: `compose --help` imports none of it
+    from composer.config import Settings
+
+Handler = Callable[[argparse.Namespace, "Settings"], int]
 Add = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 FORMATS = ("text", "html", "markdown", "json")
@@ -25,6 +26,8 @@ def add_sources(p: argparse.ArgumentParser) -> None:
 
 
 def print_json_line(obj: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
@@ -34,6 +37,8 @@ def warn(message: str) -> None:
 
 def each_source(args: argparse.Namespace, settings: Settings, emit: Callable[[Any], None]) -> int:
     """Run ``emit`` on each source's Article; a bad source is reported and the rest still run."""
+    from composer.config import mask_secrets
+    from composer.errors import ComposerError
     from composer.ingest import load_article
 
     status = 0
@@ -42,6 +47,8 @@ def each_source(args: argparse.Namespace, settings: Settings, emit: Callable[[An
             emit(load_article(src, fmt=args.format))
         except ComposerError as exc:
             if args.debug:
+                import traceback
+
                 print(mask_secrets(traceback.format_exc(), settings), file=sys.stderr, end="")
             print(f"compose: {mask_secrets(str(exc), settings)}", file=sys.stderr)
             status = max(status, exc.exit_code)

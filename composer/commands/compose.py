@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from composer.commands.common import Add, add_sources, each_source, print_json_line, warn
-from composer.config import Settings
 from composer.errors import ComposerError, InputError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Any
+
+    from composer.config import Settings
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:

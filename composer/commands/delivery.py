@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
-import signal
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 from composer.commands.common import Add, local_time
-from composer.config import Settings, mask_secrets
 from composer.errors import InputError
+
+# Only names for type hints here: datetime, signal and pathlib load inside the verbs, so that
+# `compose --help` does not pay for them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from composer.config import Settings
 
 _LIST_LIMIT = 20  # readers listed by name in a summary before "… and N more"
 
@@ -58,6 +61,8 @@ class Progress:
 
 
 def _print_summary(summary: Any, via: str, settings: Settings) -> None:
+    from composer.config import mask_secrets
+
     c = summary.counts
     left = c.get("pending", 0) + c.get("sending", 0)
     _err(f"campaign #{summary.campaign} via {via}: {c.get('sent', 0)} sent, {c.get('deferred', 0)} deferred, "
@@ -99,6 +104,8 @@ def _via(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def _audience(args: argparse.Namespace) -> Any:
+    from pathlib import Path
+
     from composer.delivery.campaign import Audience
 
     return Audience(to=args.to or (), list_path=Path(args.list) if args.list else None)
@@ -107,6 +114,7 @@ def _audience(args: argparse.Namespace) -> Any:
 @contextlib.contextmanager
 def _term_as_interrupt() -> Iterator[None]:
     """SIGTERM stops like Ctrl-C while a command runs: the current message finishes, claims are given back."""
+    import signal
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
@@ -161,6 +169,8 @@ def _dry_run(item: Any, template: Any, audience: Any, via: str, settings: Settin
     from composer.newsletter.personalize import RecipientError
 
     ok, bad = 0, 0
+    import datetime as dt
+
     now = dt.datetime.now(dt.UTC)
     seen: dict[str, int] = {}  # a dry run has no database to find duplicates with
     for email, fields, message_id, reason, line in audience.rows(item.name, settings.mail_from):
@@ -228,10 +238,13 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from composer.config import mask_secrets
     from composer.delivery.schedule import worker_loop
     from composer.feeds.run import worker_pass
 
     def log(text: str) -> None:
+        import datetime as dt
+
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         _err(f"{stamp} {mask_secrets(text, settings)}")
 

@@ -10,13 +10,16 @@ that is not a feed or cannot be reached) — with nothing written.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
-from typing import Any
 
 from composer.commands.common import Add, Handler, print_json_line
-from composer.config import Settings, mask_secrets
 from composer.errors import ComposerError, InputError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Any
+
+    from composer.config import Settings
 
 
 def _err(text: str) -> None:
@@ -45,6 +48,7 @@ def _redacting(handler: Handler) -> Handler:
 
 
 def cmd_feed_add(args: argparse.Namespace, settings: Settings) -> int:
+    import datetime as dt
     from pathlib import Path
 
     from composer.feeds.cadence import next_run, parse_cadence
@@ -75,6 +79,7 @@ def cmd_feed_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_feed_run(args: argparse.Namespace, settings: Settings) -> int:
+    from composer.config import mask_secrets
     from composer.feeds.run import run_feed
 
     if args.send:

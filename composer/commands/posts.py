@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from composer.commands.common import Add, add_sources, each_source, print_json_line, warn
-from composer.config import Settings
 from composer.social.networks import NETWORKS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Any
+
+    from composer.config import Settings
 
 
 def cmd_posts(args: argparse.Namespace, settings: Settings) -> int:

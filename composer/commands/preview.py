@@ -10,7 +10,10 @@ import argparse
 import sys
 
 from composer.commands.common import Add
-from composer.config import Settings
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from composer.config import Settings
 
 
 def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,12 +7,14 @@ fresh outbox never creates files in it.
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
-from typing import Any
 
 from composer.commands.common import Add, local_time
-from composer.config import Settings, mask_secrets
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Any
+
+    from composer.config import Settings
 
 
 def _campaign_dict(state: Any, campaign: Any, with_recipients: bool) -> dict[str, Any]:
@@ -33,6 +35,8 @@ def _campaign_dict(state: Any, campaign: Any, with_recipients: bool) -> dict[str
 
 def _load_campaigns(settings: Settings, item: Any) -> list[dict[str, Any]]:
     """Every campaign (of ``item`` only, with its readers, when one is named)."""
+    from pathlib import Path
+
     from composer.delivery.state import DB_NAME, DeliveryState
 
     db_path = Path(settings.outbox_dir) / DB_NAME
@@ -48,6 +52,8 @@ def _print_json(outbox: Any, item: Any, campaigns: list[dict[str, Any]]) -> None
     if item is None:
         out["items"] = [{"name": i.name, "state": i.manifest.get("state"), "subject": i.manifest.get("subject")}
                         for i in outbox.items()]
+    import json
+
     print(json.dumps(out, ensure_ascii=False, indent=2))
 
 
@@ -69,6 +75,8 @@ def _campaign_line(c: dict[str, Any]) -> str:
 
 def _reader_line(r: dict[str, Any], settings: Settings) -> str:
     """A reader who has not been sent to yet: state, attempts, next try and why."""
+    from composer.config import mask_secrets
+
     line = f"      {r['state']:<8} {r['email']}"
     if r["attempts"]:
         line += f"  attempts {r['attempts']}"

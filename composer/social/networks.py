@@ -23,11 +23,8 @@ and the shape of a post written for it — and is the only place those facts liv
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
 
 from composer.errors import InputError
 
@@ -43,7 +40,7 @@ MASTODON_URL_LENGTH = 23  # also X's t.co weight, which xcount applies itself
 
 
 @cache
-def _patterns() -> tuple[Any, Any]:
+def _patterns() -> tuple[object, object]:
     import regex
 
     grapheme = regex.compile(r"\X")
@@ -106,28 +103,44 @@ def _utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-@dataclass(frozen=True)
 class Network:
     """One network: how it counts, where its limits are, and the shape of a post written for it.
 
     Every caller — the ``count`` command, the post writer, the preview — reads this row instead
-    of asking "is this X?" in its own if-chain, so adding a network is adding a row.
+    of asking "is this X?" in its own if-chain, so adding a network is adding a row. (A plain
+    class rather than a dataclass: ``compose --help`` reads the table, and importing
+    ``dataclasses`` would cost it a third of its start-up.)
     """
 
-    name: str
-    label: str  # as the network writes its own name
-    limit: int  # in the network's own unit (see ``length``)
-    length: Callable[[str], int]
-    link_weight: int | None = None  # what one URL counts, when the network does not count it as typed
-    max_bytes: int | None = None  # a second, byte limit (Bluesky's record size)
-    limit_setting: str | None = None  # the setting that overrides ``limit`` (instances differ)
-    short_links: bool = False  # show a short form of the link (the full URL rides in a facet)
-    facets: bool = False  # rich text as byte-offset facets beside the text (links, hashtags)
-    title_line: bool = False  # room for the headline above the hook (long-form networks)
-    key_point_list: bool = False  # the key points as a bulleted list under the hook
-    max_hashtags: int | None = None  # fewer than the writer's default, where more only clutters
-    replies: bool = True  # threads are reply chains; without them the points are gathered into few posts
-    own_measure: Callable[[str], tuple[int, bool]] | None = None  # the network's library measures and judges
+    __slots__ = ("name", "label", "limit", "length", "link_weight", "max_bytes", "limit_setting", "short_links",
+                 "facets", "title_line", "key_point_list", "max_hashtags", "replies", "own_measure")
+
+    def __init__(
+        self,
+        name: str,
+        label: str,  # as the network writes its own name
+        limit: int,  # in the network's own unit (see ``length``)
+        length: Callable[[str], int],
+        *,
+        link_weight: int | None = None,  # what one URL counts, when the network does not count it as typed
+        max_bytes: int | None = None,  # a second, byte limit (Bluesky's record size)
+        limit_setting: str | None = None,  # the setting that overrides ``limit`` (instances differ)
+        short_links: bool = False,  # show a short form of the link (the full URL rides in a facet)
+        facets: bool = False,  # rich text as byte-offset facets beside the text (links, hashtags)
+        title_line: bool = False,  # room for the headline above the hook (long-form networks)
+        key_point_list: bool = False,  # the key points as a bulleted list under the hook
+        max_hashtags: int | None = None,  # fewer than the writer's default, where more only clutters
+        replies: bool = True,  # threads are reply chains; without them the points are gathered into few posts
+        own_measure: Callable[[str], tuple[int, bool]] | None = None,  # the network's library measures and judges
+    ) -> None:
+        self.name, self.label, self.limit, self.length = name, label, limit, length
+        self.link_weight, self.max_bytes, self.limit_setting = link_weight, max_bytes, limit_setting
+        self.short_links, self.facets, self.title_line = short_links, facets, title_line
+        self.key_point_list, self.max_hashtags, self.replies = key_point_list, max_hashtags, replies
+        self.own_measure = own_measure
+
+    def __repr__(self) -> str:
+        return f"Network({self.name!r}, limit={self.limit})"
 
     def measure(self, text: str, limit: int | None = None) -> tuple[int, bool]:
         """``text``'s length in this network's unit and whether the network accepts it."""
@@ -155,17 +168,15 @@ NETWORKS = tuple(TABLE)
 LIMITS = {name: n.limit for name, n in TABLE.items()}
 
 
-@dataclass(frozen=True)
 class CountResult:
     """One counted text, in the JSON shape the ``count`` command prints."""
 
-    text: str
-    network: str
-    length: int
-    limit: int
-    valid: bool
+    __slots__ = ("text", "network", "length", "limit", "valid")
 
-    def to_dict(self) -> dict[str, Any]:
+    def __init__(self, text: str, network: str, length: int, limit: int, valid: bool) -> None:
+        self.text, self.network, self.length, self.limit, self.valid = text, network, length, limit, valid
+
+    def to_dict(self) -> dict[str, object]:
         return {"text": self.text, "network": self.network, "length": self.length, "limit": self.limit,
                 "valid": self.valid}
 
@@ -211,6 +222,8 @@ def decode_stdin_line(line: str) -> str:
     line = line.removesuffix("\n").removesuffix("\r")
     stripped = line.strip()
     if len(stripped) >= 2 and stripped[0] == '"' and stripped[-1] == '"':
+        import json
+
         try:
             value = json.loads(stripped)
         except json.JSONDecodeError:
@@ -220,6 +233,6 @@ def decode_stdin_line(line: str) -> str:
     return line
 
 
-def count_lines(lines: Any, network: str, *, mastodon_limit: int = 500) -> list[dict[str, Any]]:
+def count_lines(lines: Iterable[str], network: str, *, mastodon_limit: int = 500) -> list[dict[str, object]]:
     """The ``count`` command over stdin lines: one result dict per line."""
     return [count(decode_stdin_line(line), network, mastodon_limit=mastodon_limit).to_dict() for line in lines]
