@@ -133,3 +133,23 @@ def test_a_feed_file_composes_offline_from_its_full_entries(tmp_path, capsys) ->
     assert main(["feed", "add", "local", str(path), *outbox]) == 0
     assert main(["feed", "run", "local", "--include-backlog", *outbox]) == 0
     assert capsys.readouterr().out.strip().endswith("full-story-2")
+
+
+def test_external_entities_and_entity_bombs_are_not_expanded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    xxe = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+           '<rss version="2.0"><channel><title>T</title><link>https://x.example/</link><description>d</description>'
+           '<item><title>&xxe;</title><link>https://x.example/1</link><description>&xxe;</description></item>'
+           '</channel></rss>')
+    feed = parse_feed(xxe, "https://x.example/feed")
+    assert "TOP-SECRET" not in repr(feed)
+    bomb = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+            + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefg", "bcdefgh", strict=True))
+            + ']><rss version="2.0"><channel><title>&h;</title><link>https://x.example/</link><description>d'
+            '</description><item><title>one</title><link>https://x.example/1</link></item></channel></rss>')
+    try:
+        feed = parse_feed(bomb, "https://x.example/feed")
+    except InputError:
+        return  # refused outright is as good
+    assert len(repr(feed)) < 100_000
