@@ -130,6 +130,10 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                            "Last-Modified": "Mon, 06 Jan 2025 08:00:00 GMT"}
                 if self.headers.get("If-None-Match") == etag:
                     status, body = 304, b""
+            # Logged before the answer goes out, so a client can never start its next request
+            # before this one counts as ended (the in-flight counts in tests stay exact).
+            with site.lock:
+                site.log.append(Request(self.path, status, dict(self.headers), start, time.monotonic()))
             self.send_response(status)
             for k, v in headers.items():
                 self.send_header(k, v)
@@ -137,8 +141,6 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if status != 304:
                 self.wfile.write(body)
-            with site.lock:
-                site.log.append(Request(self.path, status, dict(self.headers), start, time.monotonic()))
 
     return Handler
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -42,10 +41,9 @@ def test_pages_are_fetched_concurrently_but_at_most_per_host_at_once(site: Site)
     site.rss("/feed.xml", stories(range(8)))
     feed = parse_feed(site.routes["/feed.xml"].body, site.url("/feed.xml"))
     site.log.clear()
-    start = time.monotonic()
     results = read_entries(feed.entries, feed_url=feed.url, concurrency=8, per_host=3)
-    elapsed = time.monotonic() - start
     assert all(r.article is not None for r in results), [r.failure for r in results]
     assert [r.entry.key for r in results] == [e.key for e in feed.entries]  # the feed's order is kept
+    # Seen from the server: requests overlapped (concurrent), never more than three at once (the
+    # cap). How much time that saves is measured by bench/feeds.py, not asserted here.
     assert _max_in_flight(site) == 3
-    assert elapsed < 8 * 0.3  # faster than one after another (3 waves of 0.3 s plus parsing)
