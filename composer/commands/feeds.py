@@ -57,6 +57,8 @@ def cmd_feed_add(args: argparse.Namespace, settings: Settings) -> int:
     from composer.ingest.sources import is_url
 
     check_name(args.name)
+    if args.url == "-":
+        raise InputError("a followed feed is read again on every run: give its URL (or a file), not -")
     if (args.at or args.tz) and not args.every:
         raise InputError("--at and --tz need --every hourly|daily|weekly")
     cadence = parse_cadence(args.every, args.at, args.tz) if args.every else None

@@ -43,6 +43,7 @@ class RunResult:
     not_modified: bool = False
     send_code: int | None = None
     error: str | None = None  # the run itself failed (the worker logs it and goes on)
+    send_error: str | None = None  # composed, but the send could not start (`compose send ITEM` retries it)
 
     @property
     def message(self) -> str:
@@ -58,7 +59,10 @@ class RunResult:
         if self.item is None:
             return f"feed {self.name}: all {len(self.failed)} new entries failed; nothing composed" + self._held()
         failed = f", {len(self.failed)} failed" if self.failed else ""
-        return f"feed {self.name}: {self.composed} new entries composed into {self.item.name}{failed}" + self._held()
+        unsent = (f"; not sent: {self.send_error} (send it with `compose send {self.item.name} --list CSV`)"
+                  if self.send_error else "")
+        return (f"feed {self.name}: {self.composed} new entries composed into {self.item.name}{failed}"
+                + self._held() + unsent)
 
     def _held(self) -> str:
         return f"; {self.held} future-dated entries wait for their date" if self.held else ""
@@ -133,7 +137,10 @@ def run_feed(settings: Settings, name: str, *, include_backlog: bool = False, se
                          item=item.name if item else None, next_due=next_due, now=now.timestamp())
     target = send_list or row.send_list
     if item is not None and target:
-        result.send_code = send_item(item, settings, Path(target))
+        try:
+            result.send_code = send_item(item, settings, Path(target))
+        except ComposerError as exc:  # the issue is composed and recorded: say why it did not go out
+            result.send_code, result.send_error = 1, str(exc)
     return result
 
 

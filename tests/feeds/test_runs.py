@@ -227,3 +227,16 @@ def test_a_private_feeds_token_is_never_printed(settings: Settings, site: Site,
     out, err = capsys.readouterr()
     assert "s3cret" not in out + err
     assert "token=***&page=1" in out and "token=***&page=1: the server answered HTTP 404" in err
+
+
+def test_a_send_that_cannot_start_leaves_the_issue_composed_and_says_so(settings: Settings, site: Site,
+                                                                          tmp_path: Path) -> None:
+    subscribers = tmp_path / "list.csv"
+    subscribers.write_text("email\nann@example.org\n")
+    add(settings, site, "--send", str(subscribers))
+    run_feed(settings, "news")
+    subscribers.unlink()  # the list moved away after the feed was added
+    site.rss("/feed.xml", stories(range(4)))
+    result = run_feed(settings, "news")
+    assert result.item is not None and result.exit_code == 1
+    assert "not sent" in result.message and f"compose send {result.item.name}" in result.message
