@@ -30,8 +30,10 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     return each_source(args, settings, emit)
 
 
-def _load_with_feeds(args: argparse.Namespace, settings: Settings) -> tuple[list[Any], dict[str, Any] | None]:
-    """Articles from every source, a feed standing for its current entries; and the manifest's feed fields.
+def _load_with_feeds(args: argparse.Namespace,
+                     settings: Settings) -> tuple[list[Any], list[Any] | None, dict[str, Any] | None]:
+    """Articles from every source, a feed standing for its current entries; their summaries and
+    the manifest's feed fields when a feed was among them (else None: the pipeline summarises).
 
     All-or-nothing for the sources themselves (a missing file or a URL that is not a feed or an
     article stops everything before anything is written); an entry whose page fails is only
@@ -42,20 +44,26 @@ def _load_with_feeds(args: argparse.Namespace, settings: Settings) -> tuple[list
     from composer.feeds.digest import Digest, current_entries, manifest_fields, read_digest
     from composer.ingest import load_source
     from composer.ingest.feed import Feed
+    from composer.pipeline import summarise_article
 
     loaded = [load_source(src, fmt=args.format) for src in args.sources]
     feeds = [x for x in loaded if isinstance(x, Feed)]
     if not feeds:
-        return loaded, None
+        return loaded, None, None
     if not args.digest:
         raise InputError(f"{feeds[0].url} is a feed: add --digest to compose its entries into one issue "
                          f"(or follow it with `compose feed add NAME {feeds[0].url}`)")
     now = dt.datetime.now(dt.UTC)
     articles: list[Any] = []
+    summaries: list[Any] = []
     results = []
     for source in loaded:
         if not isinstance(source, Feed):
+            summary, warnings = summarise_article(source, settings)
             articles.append(source)
+            summaries.append(summary)
+            for w in warnings:
+                warn(w)
             continue
         ready, held = current_entries(source, now)
         if held:
@@ -65,12 +73,15 @@ def _load_with_feeds(args: argparse.Namespace, settings: Settings) -> tuple[list
         digest = read_digest(source, ready, settings)
         results += digest.results
         articles += digest.articles
+        summaries += digest.summaries
+        for w in digest.warnings:
+            warn(w)
         for r in digest.failed:
             warn(f"left out {r.entry.title or r.entry.link}: {r.failure}")
     combined = Digest(tuple(results))
     if not articles:
         raise ComposerError(f"none of the {len(combined.failed)} entries could be read; nothing composed")
-    return articles, manifest_fields(feeds, combined)
+    return articles, summaries, manifest_fields(feeds, combined)
 
 
 def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
@@ -78,11 +89,12 @@ def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.subject is not None and not args.subject.strip():
         raise InputError("--subject is empty")
-    articles, feed_meta = _load_with_feeds(args, settings)  # all-or-nothing: parse everything first
-    groups = [articles] if args.digest else [[a] for a in articles]
-    for group in groups:
+    # All-or-nothing: every source is read (and a feed's entries summarised) before anything is written.
+    articles, summaries, feed_meta = _load_with_feeds(args, settings)
+    groups = [(articles, summaries)] if args.digest else [([a], None) for a in articles]
+    for group, given in groups:
         item, composition = compose_to_outbox(group, settings, digest=args.digest, subject=args.subject,
-                                              strict=args.strict, extra_meta=feed_meta)
+                                              strict=args.strict, extra_meta=feed_meta, summaries=given)
         for w in composition.warnings:
             warn(w)
         if args.json:

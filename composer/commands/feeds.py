@@ -90,6 +90,8 @@ def cmd_feed_run(args: argparse.Namespace, settings: Settings) -> int:
         if not Path(args.send).is_file():
             raise InputError(f"--send {args.send}: no such subscribers CSV")
     result = run_feed(settings, args.name, include_backlog=args.include_backlog, send_list=args.send)
+    for warning in result.warnings:
+        _err(f"compose: warning: {mask_secrets(warning, settings)}")
     for entry, reason in result.failed:
         _err(f"compose: warning: left out {entry.title or entry.link}: {mask_secrets(reason, settings)}")
     _err(mask_secrets(result.message, settings))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from composer.article import Article
+from composer.article import Article, Summary
 from composer.config import Settings
 from composer.ingest.entries import EntryResult, read_entries
 from composer.ingest.feed import Feed, FeedEntry
@@ -21,11 +21,25 @@ from composer.ingest.feed import Feed, FeedEntry
 
 @dataclass(frozen=True)
 class Digest:
+    """The entries read for one digest; each readable one with its article and its summary."""
+
     results: tuple[EntryResult, ...]
 
     @property
+    def _read(self) -> list[EntryResult]:
+        return [r for r in self.results if r.article is not None]
+
+    @property
     def articles(self) -> list[Article]:
-        return [r.article for r in self.results if r.article is not None]
+        return [r.article for r in self._read if r.article is not None]
+
+    @property
+    def summaries(self) -> list[Summary]:
+        return [r.prepared[0] for r in self._read]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for r in self._read for w in r.prepared[1]]
 
     @property
     def failed(self) -> list[EntryResult]:
@@ -33,9 +47,16 @@ class Digest:
 
 
 def read_digest(feed: Feed, entries: Sequence[FeedEntry], settings: Settings) -> Digest:
-    """Each entry as an Article (the feed's text when whole, else its page), failures kept apart."""
+    """Each entry as an Article (the feed's text when whole, else its page) and its summary.
+
+    Summaries are made in the fetching threads as each article arrives, so their CPU time
+    overlaps the waits for slower pages (and an LLM summariser's calls run concurrently).
+    """
+    from composer.pipeline import summarise_article
+
     return Digest(tuple(read_entries(entries, feed_url=feed.url, concurrency=settings.feed_concurrency,
-                                     per_host=settings.feed_per_host, timeout=settings.feed_timeout)))
+                                     per_host=settings.feed_per_host, timeout=settings.feed_timeout,
+                                     then=lambda article: summarise_article(article, settings))))
 
 
 def current_entries(feed: Feed, now: dt.datetime) -> tuple[list[FeedEntry], list[FeedEntry]]:

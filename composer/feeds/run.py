@@ -44,6 +44,7 @@ class RunResult:
     send_code: int | None = None
     error: str | None = None  # the run itself failed (the worker logs it and goes on)
     send_error: str | None = None  # composed, but the send could not start (`compose send ITEM` retries it)
+    warnings: list[str] = field(default_factory=list)  # the composition's (an LLM fallback, a large HTML)
 
     @property
     def message(self) -> str:
@@ -128,9 +129,11 @@ def run_feed(settings: Settings, name: str, *, include_backlog: bool = False, se
         if digest and digest.articles:
             from composer.pipeline import compose_to_outbox
 
-            item, _composition = compose_to_outbox(digest.articles, settings, digest=True, now=now,
-                                                   extra_meta=manifest_fields([feed], digest, name=name))
+            item, composition = compose_to_outbox(digest.articles, settings, digest=True, now=now,
+                                                  summaries=digest.summaries,
+                                                  extra_meta=manifest_fields([feed], digest, name=name))
             result.item, result.composed = item, len(digest.articles)
+            result.warnings = [*digest.warnings, *composition.warnings]
         result.failed = [(r.entry, r.failure or "") for r in digest.failed] if digest else []
         state.record_run(name, _updates(selection, digest, item), etag=response.etag,
                          last_modified=response.last_modified, result=result.message,
@@ -182,6 +185,8 @@ def run_due_feeds(settings: Settings, *, log: Callable[[str], None] | None = Non
             continue
         results.append(result)
         say(result.message)
+        for warning in result.warnings:
+            say(f"  warning: {warning}")
         for entry, reason in result.failed:
             say(f"  failed {entry.link or entry.title}: {reason}")
     return results

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from composer.article import Article
@@ -55,6 +56,7 @@ class EntryResult:
     article: Article | None
     failure: str | None = None
     fetched: bool = False  # the linked page was fetched (the feed had only an excerpt)
+    prepared: Any = None  # what read_entries' ``then`` made of the article
 
 
 class HostGate:
@@ -153,33 +155,34 @@ def read_entries(
     timeout: float = 15.0,
     max_bytes: int = 10_000_000,
     fetch: Callable[..., Fetched] | None = None,
+    then: Callable[[Article], Any] | None = None,
 ) -> list[EntryResult]:
-    """One result per entry, in the entries' order; pages are fetched concurrently."""
+    """One result per entry, in the entries' order; pages are fetched concurrently.
+
+    ``then`` runs on each article in its worker thread as soon as it is read — the caller's
+    summariser, say — so that CPU work overlaps the waits for slower pages instead of queueing
+    after the last one; what it returns is the result's ``prepared``.
+    """
     results: list[EntryResult | None] = [None] * len(entries)
-    to_fetch: list[tuple[int, FeedEntry]] = []
-    for index, entry in enumerate(entries):
-        if entry.is_full:
-            try:
-                results[index] = EntryResult(entry, article_from_content(entry, feed_url))
-            except ComposerError as exc:
-                results[index] = EntryResult(entry, None, failure=str(exc))
-        elif entry.link:
-            to_fetch.append((index, entry))
-        else:
-            results[index] = EntryResult(entry, None, failure=f"{entry.title or entry.key}: no text and no link")
     gate = HostGate(per_host)
 
     def work(pair: tuple[int, FeedEntry]) -> None:
         index, entry = pair
+        fetched = bool(entry.link) and not entry.is_full
         try:
-            article = article_from_page(entry, timeout=timeout, max_bytes=max_bytes, gate=gate, fetch=fetch)
-            results[index] = EntryResult(entry, article, fetched=True)
+            if entry.is_full:
+                article = article_from_content(entry, feed_url)
+            elif entry.link:
+                article = article_from_page(entry, timeout=timeout, max_bytes=max_bytes, gate=gate, fetch=fetch)
+            else:
+                raise _StubPage(f"{entry.title or entry.key}: no text and no link")
+            results[index] = EntryResult(entry, article, fetched=fetched, prepared=then(article) if then else None)
         except ComposerError as exc:
-            results[index] = EntryResult(entry, None, failure=str(exc), fetched=True)
+            results[index] = EntryResult(entry, None, failure=str(exc), fetched=fetched)
 
-    if to_fetch:
-        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(to_fetch))),
-                                thread_name_prefix="feed-page") as pool:
-            for future in [pool.submit(work, pair) for pair in _round_robin(to_fetch)]:
+    if entries:
+        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(entries))),
+                                thread_name_prefix="feed-entry") as pool:
+            for future in [pool.submit(work, pair) for pair in _round_robin(list(enumerate(entries)))]:
                 future.result()  # re-raises a bug (not a ComposerError) in the caller's thread
     return [r for r in results if r is not None]
