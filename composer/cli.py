@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 # The static command list: every verb, in the order ``compose --help`` lists it, with the module
 # of composer.commands that declares its options and runs it, and its one-line help.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "compose": ("compose", "compose an outbox item (newsletter, posts, embeds) per SOURCE"),
+    "compose": ("compose", "compose an outbox item (newsletter, posts, embeds) per SOURCE; "
+                           "a feed (RSS/Atom) with --digest composes its entries"),
     "parse": ("compose", "print one Article per SOURCE as JSON Lines"),
     "summarize": ("compose", "print one Summary per SOURCE as JSON Lines"),
     "posts": ("posts", "print social posts and threads per SOURCE as JSON Lines"),
@@ -35,7 +36,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("delivery", "send an item now to --to addresses or a --list; re-running resumes it"),
     "schedule": ("delivery", "schedule an item for later; `compose worker` sends it when due"),
     "cancel": ("delivery", "cancel a scheduled or running campaign"),
-    "worker": ("delivery", "send scheduled campaigns and retries when due (--once for cron)"),
+    "worker": ("delivery", "send scheduled campaigns and retries, run due feeds (--once for cron)"),
+    "feed": ("feeds", "follow RSS/Atom feeds: a digest of the entries that are new since the last issue"),
     "status": ("status", "items, campaigns and per-reader delivery state"),
     "preview": ("preview", "preview outbox items in a local web app (newsletter, text, posts, embed)"),
 }

@@ -18,9 +18,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from composer.checks import is_address, is_hex_colour, is_loopback
-from composer.errors import ConfigError
+from composer.errors import ConfigError, InputError
 
 
 class Secret:
@@ -103,6 +104,10 @@ class Settings:
     utm_campaign: str | None = None
     post_link_position: str = "last"
     mastodon_limit: int = 500
+    # Feeds: entry pages fetched at once, at most per host (politeness), and each fetch's timeout.
+    feed_concurrency: int = 16
+    feed_per_host: int = 6
+    feed_timeout: float = 15.0
     theme: Theme = field(default_factory=Theme)
 
     def replace(self, **changes: Any) -> Settings:
@@ -141,6 +146,9 @@ _KEYS: dict[str, tuple[str, str]] = {
     "UTM_CAMPAIGN": ("utm_campaign", "str"),
     "POST_LINK_POSITION": ("post_link_position", "link_position"),
     "MASTODON_LIMIT": ("mastodon_limit", "positive_int"),
+    "FEED_CONCURRENCY": ("feed_concurrency", "positive_int"),
+    "FEED_PER_HOST": ("feed_per_host", "positive_int"),
+    "FEED_TIMEOUT": ("feed_timeout", "positive_float"),
 }
 
 _THEME_KEYS: dict[str, tuple[str, str]] = {
@@ -374,6 +382,17 @@ def load_settings(
             f"host, not {settings.smtp_host!r}. Use starttls or ssl."
         )
     return settings
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; one message for every ``--tz`` that names none.
+
+    Here, below both, because the campaign scheduler and the feed cadence each take ``--tz``.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(f"--tz {name!r} is not a time zone name (e.g. Europe/Berlin, America/New_York, UTC)") from exc
 
 
 def mask_secrets(text: str, settings: Settings) -> str:

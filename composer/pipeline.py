@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,8 +236,15 @@ def compose_to_outbox(
     now: dt.datetime | None = None,
     replace_name: str | None = None,
     strict: bool = False,
+    extra_meta: Mapping[str, Any] | None = None,
+    summaries: Sequence[Summary] | None = None,
 ) -> tuple[Item, Composition]:
-    """Compose and write one item; returns it and what was rendered (for warnings)."""
+    """Compose and write one item; returns it and what was rendered (for warnings).
+
+    ``extra_meta`` adds fields to the manifest (a feed digest records its feed, entries and the
+    pages that failed), so what went into an item is read from the item itself. ``summaries``
+    are used instead of fresh ones (a feed digest makes them while other pages still load).
+    """
     now = now or dt.datetime.now(dt.UTC)
     outbox = Outbox(settings.outbox_dir)
     if replace_name:
@@ -246,9 +253,11 @@ def compose_to_outbox(
         base = item_name(subject if digest and subject else (articles[0].title if articles else None),
                          None if digest else (articles[0].published if articles else None), today=now.date())
         name = outbox.free_name(base)
-    composition = compose_files(articles, settings, name=name, digest=digest, subject=subject, now=now)
+    composition = compose_files(articles, settings, name=name, digest=digest, subject=subject, now=now,
+                                summaries=summaries)
     if strict and composition.rendered.html_bytes > CLIP_BYTES:
         raise InputError(f"the newsletter HTML is {composition.rendered.html_bytes / 1000:.0f} KB, over the "
                          f"{CLIP_BYTES // 1000} KB at which Gmail clips it; shorten it or drop --strict")
-    item = outbox.write_item(name, composition.files, composition.meta, replace=bool(replace_name), now=now)
+    meta = {**composition.meta, **(extra_meta or {})}
+    item = outbox.write_item(name, composition.files, meta, replace=bool(replace_name), now=now)
     return item, composition

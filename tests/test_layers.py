@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("composer.ingest", "composer.summarize"),
     ("composer.newsletter", "composer.social", "composer.embed"),
     ("composer.pipeline", "composer.delivery"),
+    ("composer.feeds",),  # composes items (pipeline) and may send them (delivery)
     ("composer.preview",),
     ("composer.commands",),
     ("composer.cli",),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 if TYPE_CHECKING:
@@ -33,13 +33,6 @@ def print_json_line(obj: Any) -> None:
 
 def warn(message: str) -> None:
     print(f"compose: warning: {message}", file=sys.stderr)
-
-
-def load_articles(sources: Sequence[str], fmt: str | None) -> list[Any]:
-    """Every source parsed, or the first error: for verbs that are all-or-nothing."""
-    from composer.ingest import load_article
-
-    return [load_article(src, fmt=fmt) for src in sources]
 
 
 def each_source(args: argparse.Namespace, settings: Settings, emit: Callable[[Any], None]) -> int:

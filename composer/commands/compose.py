@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from composer.commands.common import Add, add_sources, each_source, load_articles, print_json_line, warn
-from composer.errors import InputError
+from composer.commands.common import Add, add_sources, each_source, print_json_line, warn
+from composer.errors import ComposerError, InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 if TYPE_CHECKING:
@@ -30,16 +30,71 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     return each_source(args, settings, emit)
 
 
+def _load_with_feeds(args: argparse.Namespace,
+                     settings: Settings) -> tuple[list[Any], list[Any] | None, dict[str, Any] | None]:
+    """Articles from every source, a feed standing for its current entries; their summaries and
+    the manifest's feed fields when a feed was among them (else None: the pipeline summarises).
+
+    All-or-nothing for the sources themselves (a missing file or a URL that is not a feed or an
+    article stops everything before anything is written); an entry whose page fails is only
+    reported, and the digest is made from the rest.
+    """
+    import datetime as dt
+
+    from composer.feeds.digest import Digest, current_entries, manifest_fields, read_digest
+    from composer.ingest import load_source
+    from composer.ingest.feed import Feed
+    from composer.pipeline import summarise_article
+
+    loaded = [load_source(src, fmt=args.format) for src in args.sources]
+    feeds = [x for x in loaded if isinstance(x, Feed)]
+    if not feeds:
+        return loaded, None, None
+    if not args.digest:
+        raise InputError(f"{feeds[0].url} is a feed: add --digest to compose its entries into one issue "
+                         f"(or follow it with `compose feed add NAME {feeds[0].url}`)")
+    now = dt.datetime.now(dt.UTC)
+    articles: list[Any] = []
+    summaries: list[Any] = []
+    results = []
+    for source in loaded:
+        if not isinstance(source, Feed):
+            summary, warnings = summarise_article(source, settings)
+            articles.append(source)
+            summaries.append(summary)
+            for w in warnings:
+                warn(w)
+            continue
+        ready, held = current_entries(source, now)
+        if held:
+            warn(f"{source.url}: {len(held)} future-dated entries left out until their date")
+        if not ready:
+            raise InputError(f"{source.url}: the feed has no entries to compose")
+        digest = read_digest(source, ready, settings)
+        results += digest.results
+        articles += digest.articles
+        summaries += digest.summaries
+        for w in digest.warnings:
+            warn(w)
+        for r in digest.failed:
+            warn(f"left out {r.entry.title or r.entry.link}: {r.failure}")
+    combined = Digest(tuple(results))
+    if not articles:
+        raise ComposerError(f"none of the {len(combined.failed)} entries could be read; nothing composed")
+    return articles, summaries, manifest_fields(feeds, combined)
+
+
 def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
     from composer.pipeline import compose_to_outbox
 
-    articles = load_articles(args.sources, args.format)  # all-or-nothing: parse everything first
     if args.subject is not None and not args.subject.strip():
         raise InputError("--subject is empty")
-    groups = [articles] if args.digest else [[a] for a in articles]
-    for group in groups:
+    # All-or-nothing: every source is read (and a feed's entries summarised) before anything is written.
+    articles, summaries, feed_meta = _load_with_feeds(args, settings)
+    groups = [(articles, summaries)] if args.digest else [([a], None) for a in articles]
+    for group, given in groups:
         item, composition = compose_to_outbox(group, settings, digest=args.digest, subject=args.subject,
-                                              strict=args.strict)
+                                              strict=args.strict, extra_meta=feed_meta, summaries=given)
         for w in composition.warnings:
             warn(w)
         if args.json:
@@ -53,7 +108,7 @@ def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
 def register(add: Add) -> None:
     p = add("compose", cmd_compose)
     add_sources(p)
-    p.add_argument("--digest", action="store_true", help="one digest item of all SOURCES")
+    p.add_argument("--digest", action="store_true", help="one digest item of all SOURCES (and every entry of a feed)")
     p.add_argument("--subject", help="email subject (default: the article title)")
     p.add_argument("--json", action="store_true", help="print one JSON line per item instead of its path")
     p.add_argument("--strict", action="store_true", help="fail when the HTML passes Gmail's 102 KB clip")

@@ -240,6 +240,7 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from composer.config import mask_secrets
     from composer.delivery.schedule import worker_loop
+    from composer.feeds.run import worker_pass
 
     def log(text: str) -> None:
         import datetime as dt
@@ -249,7 +250,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         with _term_as_interrupt():
-            return worker_loop(settings, poll=args.poll, once=args.once, log=log)
+            return worker_loop(settings, poll=args.poll, once=args.once, log=log, also=(worker_pass,))
     except KeyboardInterrupt:
         if args.once:
             raise

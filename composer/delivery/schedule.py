@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from composer.config import Settings
+from composer.config import Settings, zone
 from composer.delivery.runner import RunSummary, run_campaign
 from composer.delivery.state import DB_NAME, DeliveryState
 from composer.errors import ComposerError, InputError
@@ -27,13 +26,6 @@ from composer.newsletter.personalize import MessageTemplate
 from composer.outbox import Outbox
 
 _HINT = "use ISO 8601 like 2025-03-12T09:00+01:00, or '2025-03-12 09:00' with --tz Europe/Berlin"
-
-
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InputError(f"--tz {name!r} is not a time zone name (e.g. Europe/Berlin, America/New_York, UTC)") from exc
 
 
 def parse_when(text: str, tz: str | None = None, *, now: dt.datetime | None = None) -> dt.datetime:
@@ -92,10 +84,18 @@ def state_path(settings: Settings) -> Path:
     return Path(settings.outbox_dir) / DB_NAME
 
 
-def worker_loop(settings: Settings, *, poll: float, once: bool, log: Callable[[str], None]) -> int:
-    """Poll for due campaigns until interrupted (or once); exit code 1 if anything is left undelivered."""
+def worker_loop(settings: Settings, *, poll: float, once: bool, log: Callable[[str], None],
+                also: Sequence[Callable[[Settings, Callable[[str], None]], int]] = ()) -> int:
+    """Poll for due campaigns until interrupted (or once); exit code 1 if anything is left undelivered.
+
+    ``also`` are further passes run before the campaigns on each round, each returning an exit
+    status — the command line passes the due-feeds pass here, because feeds compose items and
+    so sit above delivery: delivery must not import them.
+    """
     status = 0
     while True:
+        for extra in also:
+            status = max(status, extra(settings, log))
         for summary in run_due(settings, log=log):
             status = max(status, summary.exit_code)
         if once:

@@ -11,10 +11,14 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from composer.article import Article, Source
 from composer.errors import InputError
 from composer.ingest.sources import read_source
+
+if TYPE_CHECKING:
+    from composer.ingest.feed import Feed
 
 Reader = Callable[[str, Source], Article]
 
@@ -25,6 +29,7 @@ _READERS: dict[str, str] = {
     "html": "composer.ingest.html",
     "markdown": "composer.ingest.markdown",
     "json": "composer.ingest.json",
+    "feed": "composer.ingest.feed",  # not an article: its parse() says how to compose a feed
 }
 
 _EXTENSIONS = {
@@ -55,6 +60,11 @@ def sniff_format(text: str, path: str = "") -> str:
     """Guess the format of ``text``: content wins over the file extension."""
     head = text[:4096].lstrip("\ufeff")
     stripped = head.lstrip()
+    if stripped.startswith("<"):
+        from composer.ingest.feed import looks_like_feed
+
+        if looks_like_feed(head):
+            return "feed"
     if stripped[:1] in "{[" and path.lower().endswith(".json") or stripped.startswith("{\""):
         return "json"
     if stripped.startswith(("{", "[{")):
@@ -86,6 +96,19 @@ def parse_text(text: str, *, path: str = "", fmt: str | None = None, source_form
     fmt = fmt or sniff_format(text, path)
     source = Source(path=path, format=source_format or fmt)
     return get_reader(fmt)(text, source)
+
+
+def load_source(source: str, *, fmt: str | None = None, timeout: float = 15.0,
+                max_bytes: int = 10_000_000) -> Article | Feed:
+    """Read ``source`` into an Article, or into a Feed when it is one (for ``compose FEED --digest``)."""
+    raw = read_source(source, timeout=timeout, max_bytes=max_bytes)
+    sniffed = sniff_format(raw.text, raw.path)  # also when the server says text/html: some serve feeds so
+    if fmt in (None, "feed") and "feed" in (raw.format_hint, sniffed):
+        from composer.ingest.feed import parse_feed
+
+        return parse_feed(raw.text, raw.path)
+    return parse_text(raw.text, path=raw.path, fmt=fmt or raw.format_hint or sniffed,
+                      source_format="url" if raw.is_url else None)
 
 
 def load_article(source: str, *, fmt: str | None = None, timeout: float = 15.0, max_bytes: int = 10_000_000) -> Article:

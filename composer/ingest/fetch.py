@@ -7,6 +7,9 @@ from a user and the server at the other end is not ours to trust:
 * a **timeout** for connecting and for each read;
 * a **size cap** enforced while streaming, so a huge or endless response is cut off early;
 * **redirects** followed by hand: at most :data:`MAX_REDIRECTS`, and only to http(s);
+* **conditional GET** for feeds: the caller's ``If-None-Match``/``If-Modified-Since`` go out as
+  given and a ``304 Not Modified`` comes back as a :class:`Fetched` with ``status=304`` and no
+  body, so a feed that has not changed costs one small request and no parsing;
 * a **content-type check** — web pages, text, Markdown and JSON are read; images, PDFs and
   other binaries are refused with a message that says what to do instead.
 
@@ -19,6 +22,7 @@ import socket
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urljoin, urlsplit
@@ -40,6 +44,11 @@ _TEXTUAL = {
     "text/x-markdown": "markdown",
     "application/json": "json",
     "application/ld+json": None,
+    # Feeds: read by composer.ingest.feed (RSS 0.9x/1.0/2.0, Atom), never as one article.
+    "application/rss+xml": "feed",
+    "application/atom+xml": "feed",
+    "application/rdf+xml": "feed",
+    "application/xml": None,
     # Servers label Markdown files (GitHub raw, many static hosts) as text/plain or as an
     # octet stream: both are sniffed from the content instead (binary data is still refused
     # by the reader of the bytes).
@@ -57,6 +66,9 @@ class Fetched:
     charset: str | None
     format_hint: str | None
     content_type: str | None = None
+    status: int = 200  # 304 when a conditional GET found nothing new (``body`` is then empty)
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -96,8 +108,13 @@ def _format_for(media: str, url: str) -> str | None:
     )
 
 
-def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000) -> Fetched:
-    """GET ``url`` and return its body, following at most five http(s) redirects."""
+def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000,
+              headers: Mapping[str, str] | None = None) -> Fetched:
+    """GET ``url`` and return its body, following at most five http(s) redirects.
+
+    ``headers`` are added to (or replace) the defaults: a feed reader sends its own ``Accept``
+    and the validators of a conditional GET.
+    """
     current = resolve_url(url)
     if current is None:
         raise InputError(f"{url!r} is not an http(s) URL")
@@ -107,6 +124,7 @@ def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000) -> F
             "User-Agent": USER_AGENT,
             "Accept": "text/html,application/xhtml+xml,text/markdown,text/plain,application/json;q=0.9,*/*;q=0.1",
             "Accept-Encoding": "identity",
+            **(headers or {}),
         })
         try:
             resp = opener.open(req, timeout=timeout)
@@ -120,6 +138,11 @@ def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000) -> F
                     raise InputError(f"{url}: the server redirected to {location!r}, which is not an http(s) URL") from None
                 current = nxt
                 continue
+            if exc.code == 304:  # only ever answers a conditional GET: nothing changed
+                etag, modified = exc.headers.get("ETag"), exc.headers.get("Last-Modified")
+                exc.close()
+                return Fetched(body=b"", url=current, charset=None, format_hint=None, status=304,
+                               etag=etag, last_modified=modified)
             reason = exc.reason if isinstance(exc.reason, str) else ""
             exc.close()
             raise InputError(f"{current}: the server answered HTTP {exc.code} {reason}".rstrip() + "; check the URL") from exc
@@ -137,7 +160,8 @@ def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000) -> F
                 raise InputError(f"{current} is {_size(int(length))}, larger than the {_size(max_bytes)} an article may be")
             body = _read_capped(resp, current, max_bytes, timeout)
             final = resolve_url(resp.geturl()) or current
-        return Fetched(body=body, url=final, charset=charset, format_hint=hint, content_type=media or None)
+        return Fetched(body=body, url=final, charset=charset, format_hint=hint, content_type=media or None,
+                       etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
     raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects; open the URL in a browser and use the final address")
 
 
