@@ -139,3 +139,28 @@ def test_env_file_settings_reach_the_message(tmp_path: Path) -> None:
     msg = email.message_from_bytes((item / "newsletter.eml").read_bytes(), policy=policy.default)
     assert msg["From"].addresses[0].addr_spec == "news@riverside.example"
     assert "Riverside Daily" in (item / "newsletter.html").read_text()
+
+
+@pytest.mark.parametrize("where", ["before", "after", "both"])
+def test_global_options_count_before_and_after_the_verb(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        where: str) -> None:
+    """`compose --outbox X status` must look in X, not in the default outbox."""
+    outbox = tmp_path / "elsewhere"
+    assert main(["compose", str(EXAMPLES / "riverside-library.txt"), "--outbox", str(outbox)]) == 0
+    capsys.readouterr()
+    args = {"before": ["--outbox", str(outbox), "status"], "after": ["status", "--outbox", str(outbox)],
+            "both": ["--outbox", str(tmp_path / "nowhere"), "status", "--outbox", str(outbox)]}[where]
+    assert main(args) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("1 item") and first.endswith(f" in {outbox}:")
+
+
+def test_help_lists_every_verb_without_importing_them() -> None:
+    code = ("import sys, contextlib, io\nfrom composer.cli import COMMANDS, main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    try: main(['--help'])\n    except SystemExit: pass\n"
+            "missing = [v for v in COMMANDS if v not in out.getvalue()]\n"
+            "loaded = sorted(m for m in sys.modules if m.startswith('composer.commands.') and m != 'composer.commands.common')\n"
+            "print(missing, loaded)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[] []"
