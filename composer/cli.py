@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from composer import __version__
-from composer.commands import compose, delivery, posts, preview, status, subscribers
+from composer.commands import compose, delivery, posts, preview, serve, status, subscribers
 from composer.commands.common import Handler
 from composer.errors import ComposerError
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from composer.config import Settings
 
 # Every verb, in the order ``compose --help`` lists them: each module registers its own.
-COMMAND_MODULES = (compose, posts, delivery, subscribers, status, preview)
+COMMAND_MODULES = (compose, posts, delivery, subscribers, status, preview, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -103,6 +103,13 @@ class Settings:
     utm_campaign: str | None = None
     post_link_position: str = "last"
     mastodon_limit: int = 500
+    # compose serve (the public reader service)
+    serve_allowed_hosts: str | None = None  # comma-separated Host names; default: SITE_URL's host and loopback
+    serve_trusted_proxies: str = "127.0.0.1"  # who may set X-Forwarded-For/-Proto (uvicorn's forwarded_allow_ips)
+    subscribe_list: str = "newsletter"
+    subscribe_confirm_hours: float = 48.0
+    subscribe_min_seconds: float = 3.0
+    subscribe_rate_limit: int = 10  # subscribe form posts per client IP per hour
     theme: Theme = field(default_factory=Theme)
 
     def replace(self, **changes: Any) -> Settings:
@@ -141,6 +148,12 @@ _KEYS: dict[str, tuple[str, str]] = {
     "UTM_CAMPAIGN": ("utm_campaign", "str"),
     "POST_LINK_POSITION": ("post_link_position", "link_position"),
     "MASTODON_LIMIT": ("mastodon_limit", "positive_int"),
+    "SERVE_ALLOWED_HOSTS": ("serve_allowed_hosts", "str"),
+    "SERVE_TRUSTED_PROXIES": ("serve_trusted_proxies", "str"),
+    "SUBSCRIBE_LIST": ("subscribe_list", "list_name"),
+    "SUBSCRIBE_CONFIRM_HOURS": ("subscribe_confirm_hours", "positive_float"),
+    "SUBSCRIBE_MIN_SECONDS": ("subscribe_min_seconds", "float"),
+    "SUBSCRIBE_RATE_LIMIT": ("subscribe_rate_limit", "positive_int"),
 }
 
 _THEME_KEYS: dict[str, tuple[str, str]] = {
@@ -294,6 +307,12 @@ def _link_position(key: str, value: str) -> str:
     return _choose(key, value, "first", "last")
 
 
+def _list_name(key: str, value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", value):
+        raise ConfigError(f"{key}={value!r}: a list name is letters, digits, '.', '_' and '-' (at most 64)")
+    return value
+
+
 _CONVERTERS: dict[str, Callable[[str, str], Any]] = {
     "str": _str,
     "font": _font,
@@ -312,6 +331,7 @@ _CONVERTERS: dict[str, Callable[[str, str], Any]] = {
     "delivery": _delivery,
     "security": _security,
     "link_position": _link_position,
+    "list_name": _list_name,
 }
 
 
