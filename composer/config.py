@@ -110,6 +110,13 @@ class Settings:
     subscribe_confirm_hours: float = 48.0
     subscribe_min_seconds: float = 3.0
     subscribe_rate_limit: int = 10  # subscribe form posts per client IP per hour
+    # provider webhooks (bounces, complaints); an endpoint is on only when its setting is given
+    webhook_mailgun_signing_key: Secret = field(default_factory=lambda: Secret(""))
+    webhook_postmark_username: str | None = None
+    webhook_postmark_password: Secret = field(default_factory=lambda: Secret(""))
+    webhook_sendgrid_public_key: str | None = None
+    webhook_ses_topic_arn: str | None = None
+    webhook_ses_cert_cache: Path | None = None
     theme: Theme = field(default_factory=Theme)
 
     def replace(self, **changes: Any) -> Settings:
@@ -154,6 +161,12 @@ _KEYS: dict[str, tuple[str, str]] = {
     "SUBSCRIBE_CONFIRM_HOURS": ("subscribe_confirm_hours", "positive_float"),
     "SUBSCRIBE_MIN_SECONDS": ("subscribe_min_seconds", "float"),
     "SUBSCRIBE_RATE_LIMIT": ("subscribe_rate_limit", "positive_int"),
+    "WEBHOOK_MAILGUN_SIGNING_KEY": ("webhook_mailgun_signing_key", "secret"),
+    "WEBHOOK_POSTMARK_USERNAME": ("webhook_postmark_username", "str"),
+    "WEBHOOK_POSTMARK_PASSWORD": ("webhook_postmark_password", "secret"),
+    "WEBHOOK_SENDGRID_PUBLIC_KEY": ("webhook_sendgrid_public_key", "str"),
+    "WEBHOOK_SES_TOPIC_ARN": ("webhook_ses_topic_arn", "str"),
+    "WEBHOOK_SES_CERT_CACHE": ("webhook_ses_cert_cache", "path"),
 }
 
 _THEME_KEYS: dict[str, tuple[str, str]] = {
@@ -398,7 +411,8 @@ def load_settings(
 
 def mask_secrets(text: str, settings: Settings) -> str:
     """Replace every secret value that appears in ``text`` with ``***``."""
-    for secret in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key):
+    for secret in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key,
+                   settings.webhook_mailgun_signing_key, settings.webhook_postmark_password):
         value = secret.reveal()
         if value and len(value) >= 3:
             text = text.replace(value, "***")

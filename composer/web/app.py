@@ -18,6 +18,9 @@ Safety properties, each for a reason:
 * **Bounded input**: request bodies over :data:`MAX_BODY` bytes get 413 before being read,
   and requests for a Host not in the allowed list get 400 (links are built from ``SITE_URL``,
   never from the Host header, but this keeps the service from answering for foreign names).
+* **Webhooks** (``POST /webhooks/{mailgun,postmark,sendgrid,ses}``) act only on a request that
+  passes the provider's own signature check (:mod:`composer.web.webhooks`); an endpoint without
+  its settings answers 404.
 * The archive and feed hold only the public web copy of each sent issue (``newsletter.html``,
   which has no merge fields) and its title and summary: nothing about readers.
 """
@@ -58,6 +61,7 @@ from composer.newsletter.unsubscribe import verify_token
 from composer.web.tokens import Signer
 
 MAX_BODY = 16 * 1024  # a subscribe form or an RFC 8058 body is a few hundred bytes
+MAX_WEBHOOK_BODY = 1024 * 1024  # providers batch events (SendGrid up to a few hundred per post)
 FORM_MAX_AGE = 2 * 3600  # a subscribe form older than this asks to be reloaded
 CONFIRM_COOLDOWN = 600.0  # at most one confirmation mail per address per 10 minutes
 PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -114,8 +118,8 @@ class RateLimit:
             return allowed
 
 
-async def read_form(request: Request, limit: int = MAX_BODY) -> dict[str, str]:
-    """The urlencoded body (first value of each field), refusing more than ``limit`` bytes."""
+async def read_form_bytes(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The raw body, refusing (413) more than ``limit`` bytes before or while reading it."""
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > limit):
         raise HTTPException(413, "request body too large")
@@ -124,6 +128,12 @@ async def read_form(request: Request, limit: int = MAX_BODY) -> dict[str, str]:
         body += chunk
         if len(body) > limit:
             raise HTTPException(413, "request body too large")
+    return body
+
+
+async def read_form(request: Request, limit: int = MAX_BODY) -> dict[str, str]:
+    """The urlencoded body (first value of each field), refusing more than ``limit`` bytes."""
+    body = await read_form_bytes(request, limit)
     try:
         parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
     except (UnicodeDecodeError, ValueError) as exc:
@@ -155,6 +165,10 @@ class ReaderService:
         self.clock = clock
         self.per_ip = RateLimit(settings.subscribe_rate_limit, 3600.0)
         self.per_address = RateLimit(1, CONFIRM_COOLDOWN)
+        from composer.web.webhooks import SNSCertificates
+
+        self.sns_certificates = SNSCertificates(settings.webhook_ses_cert_cache
+                                                or Path(settings.outbox_dir) / ".sns-certificates")
 
     # -- pages --------------------------------------------------------------------------------
 
@@ -413,6 +427,61 @@ class ReaderService:
         return Response(body, media_type="application/atom+xml; charset=utf-8",
                         headers={"Cache-Control": "public, max-age=300"})
 
+    # -- provider webhooks ---------------------------------------------------------------------
+
+    async def webhook(self, request: Request) -> Response:
+        """``POST /webhooks/{provider}``: verify the provider's signature, then suppress what it reports."""
+        from composer.web import webhooks as wh
+
+        provider = request.path_params["provider"]
+        s = self.settings
+        enabled = {"mailgun": bool(s.webhook_mailgun_signing_key),
+                   "postmark": bool(s.webhook_postmark_username and s.webhook_postmark_password),
+                   "sendgrid": bool(s.webhook_sendgrid_public_key), "ses": bool(s.webhook_ses_topic_arn)}
+        if not enabled.get(provider):
+            await read_form_bytes(request, MAX_WEBHOOK_BODY)
+            return PlainTextResponse("not found", status_code=404)
+        body = await read_form_bytes(request, MAX_WEBHOOK_BODY)
+        now = self.clock()
+        try:
+            if provider == "mailgun":
+                found = wh.mailgun_events(wh.mailgun_verify(body, s.webhook_mailgun_signing_key.reveal(), now))
+            elif provider == "postmark":
+                wh.postmark_verify(request.headers.get("authorization"), s.webhook_postmark_username or "",
+                                   s.webhook_postmark_password.reveal())
+                found = wh.postmark_events(json.loads(body))
+            elif provider == "sendgrid":
+                data = wh.sendgrid_verify(body, request.headers.get("x-twilio-email-event-webhook-signature"),
+                                          request.headers.get("x-twilio-email-event-webhook-timestamp"),
+                                          s.webhook_sendgrid_public_key or "", now)
+                found = wh.sendgrid_events(data)
+            else:
+                message = await run_in_threadpool(wh.sns_verify, body, s.webhook_ses_topic_arn or "",
+                                                  self.sns_certificates)
+                if message.get("Type") == "SubscriptionConfirmation":
+                    # Not followed automatically: the operator confirms the subscription in the
+                    # AWS console (or opens this URL), so that nothing here fetches a URL from a request.
+                    print(f"compose serve: SNS subscription to {message.get('TopicArn')} awaits confirmation: "
+                          f"{message.get('SubscribeURL')}", file=sys.stderr)
+                found = wh.ses_events(message)
+        except wh.Refused:
+            headers = {"WWW-Authenticate": 'Basic realm="webhooks"'} if provider == "postmark" else None
+            return PlainTextResponse("signature check failed", status_code=401 if provider == "postmark" else 403,
+                                     headers=headers)
+        except ValueError:
+            return PlainTextResponse("malformed body", status_code=400)
+        done = await run_in_threadpool(self._suppress_all, found, provider)
+        return PlainTextResponse(f"ok: {done} suppressed\n")
+
+    def _suppress_all(self, found: list[tuple[str, str, str]], provider: str) -> int:
+        done = 0
+        for value, reason, detail in found:
+            address = parseaddr(value)[1]
+            if is_address(address) and self.store.suppress(address, reason, source=f"webhook {provider}",
+                                                           detail=detail[:300]):
+                done += 1
+        return done
+
     async def home(self, request: Request) -> Response:
         return RedirectResponse("/archive/", status_code=302)
 
@@ -451,6 +520,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[], 
         Route("/archive/{item}/", service.archive_item),
         Route("/{item}/newsletter.html", service.old_archive_url),
         Route("/feed.xml", service.feed),
+        Route("/webhooks/{provider:str}", service.webhook, methods=["POST"]),
         Route("/style.css", service.style),
         Route("/favicon.ico", lambda request: Response(status_code=204, headers={"Cache-Control": "max-age=86400"})),
     ]
