@@ -133,3 +133,26 @@ def test_forget_keeps_them_from_being_imported_again(env: Path, tmp_path: Path,
     assert main(["subscribers", "add", "ann@example.com"]) == 2
     assert "is suppressed" in capsys.readouterr().err
     assert main(["subscribers", "add", "ann@example.com", "--resubscribe", "--list", "news"]) == 0
+
+
+def test_status_shows_skipped_readers(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with open_store(env) as store:
+        store.suppress("bob@example.com", "complained", source="webhook sendgrid")
+    subs = subs_csv(tmp_path, "ann@example.com,Ann", "bob@example.com,Bob")
+    assert main(["send", ITEM, "--list", subs]) == 0
+    capsys.readouterr()
+    assert main(["status", ITEM]) == 0
+    out = capsys.readouterr().out
+    assert "sent 1, pending 0, deferred 0, failed 0, skipped 1 (suppressed)" in out
+    assert "skipped  bob@example.com  — suppressed: complained (webhook sendgrid)" in out
+
+
+def test_send_test_in_the_preview_refuses_a_suppressed_test_address(env: Path) -> None:
+    from composer.preview.sendtest import send_test
+
+    settings = Settings(mail_from="News <news@example.org>", outbox_dir=env, test_address="me@example.com")
+    with open_store(env) as store:
+        store.suppress("me@example.com", "unsubscribed", source="one-click")
+    result = send_test(Outbox(env).get(ITEM), settings)
+    assert not result.ok and "me@example.com is on the suppression list (unsubscribed, one-click)" in result.message
+    assert not (env / ".test-sends").exists()
