@@ -184,8 +184,15 @@ def register(add: Add) -> None:
     sub = p.add_subparsers(dest="subcommand", metavar="ACTION")
     sub.required = True
 
+    # The global options after the action too (`compose subscribers import x.csv --outbox DIR`);
+    # SUPPRESS keeps an option given before the action from being reset to None.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
+    for flag, metavar in (("--env-file", "PATH"), ("--outbox", "DIR"), ("--templates", "DIR")):
+        common.add_argument(flag, metavar=metavar, default=argparse.SUPPRESS)
+
     def action(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-        q = sub.add_parser(name, help=help_text, description=help_text)
+        q = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         q.set_defaults(sub_handler=handler)
         return q
 
