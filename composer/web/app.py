@@ -63,6 +63,7 @@ from composer.web.tokens import Signer
 MAX_BODY = 16 * 1024  # a subscribe form or an RFC 8058 body is a few hundred bytes
 MAX_WEBHOOK_BODY = 1024 * 1024  # providers batch events (SendGrid up to a few hundred per post)
 FORM_MAX_AGE = 2 * 3600  # a subscribe form older than this asks to be reloaded
+ISSUES_TTL = 30.0  # seconds the list of sent issues is reused by the archive and feed
 CONFIRM_COOLDOWN = 600.0  # at most one confirmation mail per address per 10 minutes
 PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
             "base-uri 'none'")
@@ -165,6 +166,8 @@ class ReaderService:
         self.clock = clock
         self.per_ip = RateLimit(settings.subscribe_rate_limit, 3600.0)
         self.per_address = RateLimit(1, CONFIRM_COOLDOWN)
+        self._issues: tuple[float, list[dict[str, Any]] | None] = (0.0, None)
+        self._issues_lock = threading.Lock()
         from composer.web.webhooks import SNSCertificates
 
         self.sns_certificates = SNSCertificates(settings.webhook_ses_cert_cache
@@ -337,6 +340,17 @@ class ReaderService:
     # -- archive and feed ----------------------------------------------------------------------
 
     def issues(self) -> list[dict[str, Any]]:
+        """The sent issues, looked up at most every :data:`ISSUES_TTL` seconds (opening the state
+        takes SQLite's write lock briefly; a busy archive must not queue behind a running send)."""
+        with self._issues_lock:
+            stamp, cached = self._issues
+            if cached is not None and self.clock() - stamp < ISSUES_TTL:
+                return cached
+            found = self._find_issues()
+            self._issues = (self.clock(), found)
+            return found
+
+    def _find_issues(self) -> list[dict[str, Any]]:
         """Items sent to a real audience (not ``--to`` tests), newest first, with a public web copy."""
         from composer.delivery.state import DB_NAME, DeliveryState
         from composer.outbox import Outbox
