@@ -222,3 +222,37 @@ def test_serve_refuses_to_start_without_site_url_or_secret(tmp_path: Path) -> No
     done = subprocess.run([sys.executable, "-m", "composer", "serve", "--port", "1"], env=env, capture_output=True,
                           text=True, timeout=30, cwd=tmp_path)
     assert done.returncode == 2 and "needs SITE_URL" in done.stderr
+
+
+def test_the_asgi_factory_runs_under_plain_uvicorn(tmp_path: Path) -> None:
+    """``uvicorn --factory composer.web.app:create_app``: settings from the environment, as the CLI reads them."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "OUTBOX_DIR": str(tmp_path / "outbox"), "SITE_URL": f"http://127.0.0.1:{port}",
+           "UNSUBSCRIBE_SECRET": SECRET}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "composer.web.app:create_app",
+                             "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        server = Server(f"http://127.0.0.1:{port}", tmp_path / "outbox", env)
+        page = server.request("GET", "/archive/")
+        assert page.status == 200 and "No issues have been sent yet." in page.text
+        link = f"/unsubscribe?e=ann@example.com&t={make_token(SECRET, 'ann@example.com')}"
+        assert server.request("POST", link, ONE_CLICK).status == 200
+        assert suppressed(server) == ["ann@example.com"]
+    finally:
+        proc.terminate()
+        proc.wait(10)
