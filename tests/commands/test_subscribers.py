@@ -156,3 +156,23 @@ def test_send_test_in_the_preview_refuses_a_suppressed_test_address(env: Path) -
     result = send_test(Outbox(env).get(ITEM), settings)
     assert not result.ok and "me@example.com is on the suppression list (unsubscribed, one-click)" in result.message
     assert not (env / ".test-sends").exists()
+
+
+def test_a_scheduled_send_to_the_store_skips_who_unsubscribed_before_the_worker_ran(
+        env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    from composer.config import load_settings
+    from composer.delivery.schedule import run_due
+
+    for address in ("ann@example.com", "bob@example.com"):
+        assert main(["subscribers", "add", address, "--list", "weekly"]) == 0
+    assert main(["schedule", ITEM, "--at", "2999-01-01T09:00+00:00", "--subscribers", "weekly"]) == 0
+    assert "to 2 readers" in capsys.readouterr().err
+    with open_store(env) as store:
+        store.suppress("bob@example.com", "unsubscribed", source="one-click")
+    logged: list[str] = []
+    [summary] = run_due(load_settings(), now=time.time() + 1e11, log=logged.append)
+    assert summary.counts["sent"] == 1 and summary.counts["skipped"] == 1
+    assert logged[-1].endswith("1 sent, 0 deferred, 0 failed, 0 pending, 1 skipped (suppressed)")
+    assert sent_to(env) == {"ann@example.com"}
