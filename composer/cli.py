@@ -33,13 +33,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "summarize": ("compose", "print one Summary per SOURCE as JSON Lines"),
     "posts": ("posts", "print social posts and threads per SOURCE as JSON Lines"),
     "count": ("posts", "count texts as a network does; JSON Lines of {text, network, length, limit, valid}"),
-    "send": ("delivery", "send an item now to --to addresses or a --list; re-running resumes it"),
+    "send": ("delivery", "send an item now to --to addresses, a --list or --subscribers; re-running resumes it; "
+                         "suppressed readers are skipped"),
     "schedule": ("delivery", "schedule an item for later; `compose worker` sends it when due"),
     "cancel": ("delivery", "cancel a scheduled or running campaign"),
     "worker": ("delivery", "send scheduled campaigns and retries, run due feeds (--once for cron)"),
+    "subscribers": ("subscribers", "the audience: import, export, list, add, remove"),
     "feed": ("feeds", "follow RSS/Atom feeds: a digest of the entries that are new since the last issue"),
     "status": ("status", "items, campaigns and per-reader delivery state"),
     "preview": ("preview", "preview outbox items in a local web app (newsletter, text, posts, embed)"),
+    "serve": ("serve", "run the public reader service: unsubscribe, subscribe, archive, feed"),
 }
 
 

@@ -108,6 +108,20 @@ class Settings:
     feed_concurrency: int = 16
     feed_per_host: int = 6
     feed_timeout: float = 15.0
+    # compose serve (the public reader service)
+    serve_allowed_hosts: str | None = None  # comma-separated Host names; default: SITE_URL's host and loopback
+    serve_trusted_proxies: str = "127.0.0.1"  # who may set X-Forwarded-For/-Proto (uvicorn's forwarded_allow_ips)
+    subscribe_list: str = "newsletter"
+    subscribe_confirm_hours: float = 48.0
+    subscribe_min_seconds: float = 3.0
+    subscribe_rate_limit: int = 10  # subscribe form posts per client IP per hour
+    # provider webhooks (bounces, complaints); an endpoint is on only when its setting is given
+    webhook_mailgun_signing_key: Secret = field(default_factory=lambda: Secret(""))
+    webhook_postmark_username: str | None = None
+    webhook_postmark_password: Secret = field(default_factory=lambda: Secret(""))
+    webhook_sendgrid_public_key: str | None = None
+    webhook_ses_topic_arn: str | None = None
+    webhook_ses_cert_cache: Path | None = None
     theme: Theme = field(default_factory=Theme)
 
     def replace(self, **changes: Any) -> Settings:
@@ -149,6 +163,18 @@ _KEYS: dict[str, tuple[str, str]] = {
     "FEED_CONCURRENCY": ("feed_concurrency", "positive_int"),
     "FEED_PER_HOST": ("feed_per_host", "positive_int"),
     "FEED_TIMEOUT": ("feed_timeout", "positive_float"),
+    "SERVE_ALLOWED_HOSTS": ("serve_allowed_hosts", "str"),
+    "SERVE_TRUSTED_PROXIES": ("serve_trusted_proxies", "str"),
+    "SUBSCRIBE_LIST": ("subscribe_list", "list_name"),
+    "SUBSCRIBE_CONFIRM_HOURS": ("subscribe_confirm_hours", "positive_float"),
+    "SUBSCRIBE_MIN_SECONDS": ("subscribe_min_seconds", "float"),
+    "SUBSCRIBE_RATE_LIMIT": ("subscribe_rate_limit", "positive_int"),
+    "WEBHOOK_MAILGUN_SIGNING_KEY": ("webhook_mailgun_signing_key", "secret"),
+    "WEBHOOK_POSTMARK_USERNAME": ("webhook_postmark_username", "str"),
+    "WEBHOOK_POSTMARK_PASSWORD": ("webhook_postmark_password", "secret"),
+    "WEBHOOK_SENDGRID_PUBLIC_KEY": ("webhook_sendgrid_public_key", "str"),
+    "WEBHOOK_SES_TOPIC_ARN": ("webhook_ses_topic_arn", "str"),
+    "WEBHOOK_SES_CERT_CACHE": ("webhook_ses_cert_cache", "path"),
 }
 
 _THEME_KEYS: dict[str, tuple[str, str]] = {
@@ -302,6 +328,12 @@ def _link_position(key: str, value: str) -> str:
     return _choose(key, value, "first", "last")
 
 
+def _list_name(key: str, value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", value):
+        raise ConfigError(f"{key}={value!r}: a list name is letters, digits, '.', '_' and '-' (at most 64)")
+    return value
+
+
 _CONVERTERS: dict[str, Callable[[str, str], Any]] = {
     "str": _str,
     "font": _font,
@@ -320,6 +352,7 @@ _CONVERTERS: dict[str, Callable[[str, str], Any]] = {
     "delivery": _delivery,
     "security": _security,
     "link_position": _link_position,
+    "list_name": _list_name,
 }
 
 
@@ -397,7 +430,8 @@ def zone(name: str) -> ZoneInfo:
 
 def mask_secrets(text: str, settings: Settings) -> str:
     """Replace every secret value that appears in ``text`` with ``***``."""
-    for secret in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key):
+    for secret in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key,
+                   settings.webhook_mailgun_signing_key, settings.webhook_postmark_password):
         value = secret.reveal()
         if value and len(value) >= 3:
             text = text.replace(value, "***")

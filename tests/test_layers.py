@@ -22,9 +22,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("composer.outbox", "composer.templating", "composer.links"),
     ("composer.ingest", "composer.summarize"),
     ("composer.newsletter", "composer.social", "composer.embed"),
+    ("composer.audience",),  # subscribers and suppressions: every send asks it who is suppressed
     ("composer.pipeline", "composer.delivery"),
     ("composer.feeds",),  # composes items (pipeline) and may send them (delivery)
-    ("composer.preview",),
+    ("composer.preview", "composer.web"),
     ("composer.commands",),
     ("composer.cli",),
     ("composer.__main__",),

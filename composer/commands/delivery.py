@@ -66,7 +66,8 @@ def _print_summary(summary: Any, via: str, settings: Settings) -> None:
     c = summary.counts
     left = c.get("pending", 0) + c.get("sending", 0)
     _err(f"campaign #{summary.campaign} via {via}: {c.get('sent', 0)} sent, {c.get('deferred', 0)} deferred, "
-         f"{c.get('failed', 0)} failed" + (f", {left} not attempted" if left else ""))
+         f"{c.get('failed', 0)} failed" + (f", {left} not attempted" if left else "")
+         + (f", {c['skipped']} skipped ({_why_skipped(summary.skipped)})" if c.get("skipped") else ""))
     for row in summary.failed[:_LIST_LIMIT]:
         _err(f"  failed   {row['email']}: {mask_secrets(row['reason'] or '', settings)}")
     if len(summary.failed) > _LIST_LIMIT:
@@ -82,6 +83,14 @@ def _print_summary(summary: Any, via: str, settings: Settings) -> None:
         _err("  the campaign was cancelled")
     elif summary.deferred or left:
         _err("  run the same `compose send` again, or `compose worker`, to retry what is left")
+
+
+def _why_skipped(rows: list[dict[str, Any]]) -> str:
+    """``2 unsubscribed, 1 bounced``: the skipped readers counted by suppression reason."""
+    from collections import Counter
+
+    reasons = Counter((row["reason"] or "").removeprefix("suppressed: ").split(" (")[0] for row in rows)
+    return ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
 
 
 def _report_problems(problems: list[Any]) -> None:
@@ -103,12 +112,13 @@ def _via(args: argparse.Namespace, settings: Settings) -> str:
     return via
 
 
-def _audience(args: argparse.Namespace) -> Any:
+def _audience(args: argparse.Namespace, store: Any = None) -> Any:
     from pathlib import Path
 
     from composer.delivery.campaign import Audience
 
-    return Audience(to=args.to or (), list_path=Path(args.list) if args.list else None)
+    return Audience(to=args.to or (), list_path=Path(args.list) if args.list else None,
+                    subscribers_list=args.subscribers, store=store)
 
 
 @contextlib.contextmanager
@@ -134,6 +144,7 @@ def _term_as_interrupt() -> Iterator[None]:
 
 
 def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
+    from composer.audience import open_store
     from composer.delivery.campaign import open_campaign
     from composer.delivery.runner import run_campaign
     from composer.delivery.state import DeliveryState
@@ -141,15 +152,16 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
     from composer.outbox import Outbox
 
     item = Outbox(settings.outbox_dir).get(args.item)
-    audience = _audience(args)
     via = _via(args, settings)
     template = MessageTemplate.from_item(item, settings)
     if args.dry_run:
-        return _dry_run(item, template, audience, via, settings)
-    with DeliveryState.in_outbox(settings.outbox_dir) as state:
-        campaign, added = open_campaign(state, item, settings, via, audience)
-        state.retry_now(campaign.id)
-        counts = state.counts(campaign.id)
+        return _dry_run(item, template, args, via, settings)
+    with open_store(settings.outbox_dir) as store:
+        audience = _audience(args, store)
+        with DeliveryState.in_outbox(settings.outbox_dir) as state:
+            campaign, added = open_campaign(state, item, settings, via, audience)
+            state.retry_now(campaign.id)
+            counts = state.counts(campaign.id)
     _report_problems(audience.problems)
     todo = counts["pending"] + counts["deferred"] + counts["sending"]
     total = sum(counts.values())
@@ -165,10 +177,23 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
     return summary.exit_code
 
 
-def _dry_run(item: Any, template: Any, audience: Any, via: str, settings: Settings) -> int:
+def _dry_run(item: Any, template: Any, args: argparse.Namespace, via: str, settings: Settings) -> int:
+    """Check the list and build every message; a dry run writes nothing, not even an empty database."""
+    from pathlib import Path
+
+    from composer.audience import DB_NAME, open_store
+
+    if not (Path(settings.outbox_dir) / DB_NAME).is_file():
+        return _dry_run_with(item, template, _audience(args), via, settings, None)
+    with open_store(settings.outbox_dir) as store:
+        return _dry_run_with(item, template, _audience(args, store), via, settings, store)
+
+
+def _dry_run_with(item: Any, template: Any, audience: Any, via: str, settings: Settings, store: Any) -> int:
+    from composer.delivery.runner import skip_reason
     from composer.newsletter.personalize import RecipientError
 
-    ok, bad = 0, 0
+    ok, bad, skipped = 0, 0, 0
     import datetime as dt
 
     now = dt.datetime.now(dt.UTC)
@@ -181,6 +206,9 @@ def _dry_run(item: Any, template: Any, audience: Any, via: str, settings: Settin
             audience.duplicate(email, line, seen[email.lower()])
             continue
         seen[email.lower()] = line
+        if store is not None and skip_reason(store, email):
+            skipped += 1
+            continue
         try:
             template.render(fields, message_id=message_id, date=now)
             ok += 1
@@ -190,7 +218,8 @@ def _dry_run(item: Any, template: Any, audience: Any, via: str, settings: Settin
     _report_problems(audience.problems)
     dupes = sum(1 for p in audience.problems if p.duplicate)
     _err(f"dry run: {ok} messages would be sent via {via}" + (f"; {bad} readers cannot be sent to" if bad else "")
-         + (f"; {dupes} duplicates skipped" if dupes else "") + "; nothing was sent or recorded")
+         + (f"; {dupes} duplicates skipped" if dupes else "")
+         + (f"; {skipped} suppressed readers skipped" if skipped else "") + "; nothing was sent or recorded")
     return 1 if bad else 0
 
 
@@ -198,6 +227,7 @@ def _dry_run(item: Any, template: Any, audience: Any, via: str, settings: Settin
 
 
 def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    from composer.audience import open_store
     from composer.delivery.campaign import open_campaign
     from composer.delivery.schedule import parse_when
     from composer.delivery.state import DeliveryState
@@ -206,10 +236,10 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
 
     when = parse_when(args.at, args.tz)
     item = Outbox(settings.outbox_dir).get(args.item)
-    audience = _audience(args)
     via = _via(args, settings)
     MessageTemplate.from_item(item, settings)  # fail now, not at 09:00, if the item cannot be sent
-    with DeliveryState.in_outbox(settings.outbox_dir) as state:
+    with open_store(settings.outbox_dir) as store, DeliveryState.in_outbox(settings.outbox_dir) as state:
+        audience = _audience(args, store)
         campaign, added = open_campaign(state, item, settings, via, audience,
                                         scheduled_for=(when.timestamp(), when.isoformat(timespec="minutes")))
     _report_problems(audience.problems)
@@ -265,6 +295,8 @@ def register(add: Add) -> None:
     def audience(p: argparse.ArgumentParser) -> None:
         p.add_argument("--to", action="append", metavar="ADDRESS", help="send to this address (repeatable)")
         p.add_argument("--list", metavar="CSV", help="subscribers CSV with a header row: email,name,…")
+        p.add_argument("--subscribers", metavar="LIST",
+                       help="the subscribed members of this list in the audience store (`compose subscribers`)")
         p.add_argument("--via", choices=["outbox", "smtp", "console"],
                        help="delivery adapter (default: $DELIVERY or outbox)")
 

@@ -70,6 +70,7 @@ def _campaign_line(c: dict[str, Any]) -> str:
     audience = "list" if c["audience"] == "list" else c["audience"].removeprefix("to:")
     return (f"  #{c['id']}  {c['item']}  via {c['via']}  to {audience}  {c['state']}{when}  "
             f"sent {n['sent']}, pending {n['pending'] + n['sending']}, deferred {n['deferred']}, failed {n['failed']}"
+            + (f", skipped {n['skipped']} (suppressed)" if n.get("skipped") else "")
             + (f"; next retry {c['next_attempt']}" if c["next_attempt"] else ""))
 
 

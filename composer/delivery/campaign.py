@@ -3,7 +3,9 @@
 A campaign is identified by (item, adapter, audience). The audience of a ``--list`` send is
 simply ``list`` — whichever CSV file is given — so that re-running ``send`` with a corrected
 or grown list resumes the same campaign: readers already sent to are skipped, new rows are
-added. ``--to`` sends (tests to yourself) form their own audience per address set, so a test
+added. A send to a list in the audience store (``--subscribers NAME``) is the audience
+``subscribers:NAME``, and takes the list's members whose status is ``subscribed`` at the time
+(suppressed readers are skipped when their message comes up, like those of a CSV). ``--to`` sends (tests to yourself) form their own audience per address set, so a test
 send never uses up a subscriber's message.
 """
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
+from composer.audience import AudienceStore
 from composer.checks import is_address
 from composer.config import Settings
 from composer.delivery.recipients import Problem, Subscriber, iter_subscribers
@@ -26,15 +29,21 @@ from composer.outbox import Item
 
 @dataclass
 class Audience:
-    """The readers of one send: from ``--to`` addresses or a subscribers CSV."""
+    """The readers of one send: from ``--to`` addresses, a subscribers CSV or a list in the store."""
 
     to: Sequence[str] = ()
     list_path: Path | None = None
     problems: list[Problem] = field(default_factory=list)
+    subscribers_list: str | None = None
+    store: AudienceStore | None = None
 
     def __post_init__(self) -> None:
-        if bool(self.to) == bool(self.list_path):
-            raise InputError("say who gets it: --to ADDRESS (repeatable) or --list subscribers.csv, not both")
+        if sum((bool(self.to), bool(self.list_path), bool(self.subscribers_list))) != 1:
+            raise InputError("say who gets it: --to ADDRESS (repeatable), --list subscribers.csv or --subscribers "
+                             "LIST — one of them, not both")
+        if self.subscribers_list and self.store is None:
+            raise InputError(f"--subscribers {self.subscribers_list}: there are no subscribers yet; add them with "
+                             "`compose subscribers add` or `compose subscribers import`")
         parsed = []
         for value in self.to:
             name, addr = parseaddr(value)
@@ -47,11 +56,18 @@ class Audience:
     def key(self) -> str:
         if self.list_path:
             return "list"
+        if self.subscribers_list:
+            return f"subscribers:{self.subscribers_list}"
         return "to:" + ",".join(sorted({a.lower() for _n, a in self._to}))
 
     def subscribers(self) -> Iterator[Subscriber | Problem]:
         if self.list_path:
             yield from iter_subscribers(self.list_path, dedupe=False)
+            return
+        if self.subscribers_list and self.store is not None:
+            for n, member in enumerate(self.store.subscribers(self.subscribers_list, status="subscribed"), 1):
+                fields = {**member.fields, "email": member.email, **({"name": member.name} if member.name else {})}
+                yield Subscriber(email=member.email, line=n, fields=fields)
             return
         for n, (name, addr) in enumerate(self._to, 1):
             yield Subscriber(email=addr, line=n, fields={"email": addr, **({"name": name} if name else {})})

@@ -8,6 +8,12 @@ the one in-flight message in doubt.
 
 Messages are rendered just before they are sent and dropped right after, so memory does not
 grow with the size of the list.
+
+Right before each message is rendered, the audience store is asked whether the reader is
+suppressed (unsubscribed, bounced, complained, removed); such a reader is marked ``skipped``
+with the reason instead. Asking per message rather than when the list is imported is what
+makes an unsubscription that arrives while a campaign runs stop that reader's pending message,
+whichever adapter sends and whether the list came from a CSV or the store.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from composer.audience import AudienceStore
+from composer.audience.sqlite import SQLiteAudience
 from composer.config import Settings
 from composer.delivery import get_backend
 from composer.delivery.base import Backend, Outgoing
@@ -27,6 +35,7 @@ from composer.delivery.state import Campaign, DeliveryState, RetryPolicy, Row
 from composer.newsletter.personalize import MessageTemplate, RecipientError
 
 ProgressFn = Callable[[dict[str, int]], None]
+AudienceFactory = Callable[[], AudienceStore]
 
 
 class RateLimiter:
@@ -54,6 +63,7 @@ class RunSummary:
     counts: dict[str, int]
     failed: list[dict[str, Any]] = field(default_factory=list)
     deferred: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
     cancelled: bool = False
     error: str | None = None
 
@@ -90,9 +100,16 @@ class _Shared:
             self.progress(snapshot)
 
 
+def skip_reason(audience: AudienceStore, email: str) -> str | None:
+    """Why ``email`` must not be mailed (its suppression), or None."""
+    found = audience.suppression(email)
+    return f"suppressed: {found.reason} ({found.source})" if found else None
+
+
 def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_backend: Callable[[], Backend],
-            policy: RetryPolicy, limiter: RateLimiter, shared: _Shared, deadline: float, batch: int) -> None:
-    with DeliveryState(state_path) as state:
+            policy: RetryPolicy, limiter: RateLimiter, shared: _Shared, deadline: float, batch: int,
+            make_audience: AudienceFactory) -> None:
+    with DeliveryState(state_path) as state, make_audience() as audience:
         backend: Backend | None = None
         unattempted: list[Row] = []  # claimed by us, not yet recorded: given back if we stop
         try:
@@ -111,6 +128,12 @@ def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_
                 for i, row in enumerate(rows):
                     if shared.stop.is_set():
                         break
+                    skip = skip_reason(audience, row.email)
+                    if skip is not None:
+                        state.mark_skipped(row, skip)
+                        unattempted = rows[i + 1:]
+                        shared.moved(row.previous, "skipped")
+                        continue
                     try:
                         data = template.render(row.fields, message_id=row.message_id,
                                                date=dt.datetime.now(dt.UTC))
@@ -157,6 +180,7 @@ def run_campaign(
     max_wait: float = 0.0,
     progress: ProgressFn | None = None,
     batch: int = 25,
+    audience: AudienceFactory | None = None,
 ) -> RunSummary:
     """Send whatever of the campaign is due, until nothing is; returns the resulting counts.
 
@@ -164,6 +188,8 @@ def run_campaign(
     short ``SEND_RETRY_DELAY`` retries within one ``send``); later ones are left for the next
     ``send`` or ``worker``. Errors that make the whole adapter unusable (bad TLS, refused login)
     stop the run and are re-raised after every claimed-but-unsent reader has been released.
+    ``audience`` opens the store asked about suppressions (default: the audience tables in the
+    same SQLite file as the state); each worker thread opens its own.
     """
     with DeliveryState(state_path) as state:
         campaign = state.campaign(campaign_id)
@@ -173,14 +199,16 @@ def run_campaign(
         # Rows "sending" at the start belong to a stopped run; they count as pending here.
         shared.counts["pending"] += shared.counts.pop("sending", 0)
         shared.counts["sending"] = 0
-        for key in ("deferred", "failed"):
+        for key in ("deferred", "failed", "skipped"):
             shared.counts.setdefault(key, 0)
         make_backend = make_backend or backend_factory_for(campaign, settings)
         policy = RetryPolicy(base=settings.send_retry_delay, max_attempts=settings.send_max_attempts)
         limiter = RateLimiter(settings.send_rate)
         deadline = time.time() + max_wait
         workers = max(1, concurrency if concurrency is not None else settings.send_concurrency)
-        args = (state_path, campaign_id, template, make_backend, policy, limiter, shared, deadline, batch)
+        make_audience = audience or (lambda: SQLiteAudience(state_path))
+        args = (state_path, campaign_id, template, make_backend, policy, limiter, shared, deadline, batch,
+                make_audience)
         if workers == 1:
             try:
                 _worker(*args)
@@ -206,7 +234,8 @@ def run_campaign(
         counts = state.counts(campaign_id)
         summary = RunSummary(campaign_id, counts,
                              failed=state.recipients(campaign_id, ["failed"]),
-                             deferred=state.recipients(campaign_id, ["deferred"]))
+                             deferred=state.recipients(campaign_id, ["deferred"]),
+                             skipped=state.recipients(campaign_id, ["skipped"]))
         current = state.campaign(campaign_id)
         summary.cancelled = current.state == "cancelled"
         summary.error = shared.unreachable

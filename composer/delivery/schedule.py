@@ -76,7 +76,8 @@ def run_due(settings: Settings, *, max_wait: float = 0.0, log: Callable[[str], N
         if log:
             c = summary.counts
             log(f"campaign #{campaign.id} ({campaign.item} via {campaign.via}): {c['sent']} sent, "
-                f"{c['deferred']} deferred, {c['failed']} failed, {c['pending'] + c['sending']} pending")
+                f"{c['deferred']} deferred, {c['failed']} failed, {c['pending'] + c['sending']} pending"
+                + (f", {c['skipped']} skipped (suppressed)" if c.get("skipped") else ""))
     return summaries
 
 

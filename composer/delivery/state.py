@@ -5,7 +5,8 @@ Tables
 ``campaigns``  one send of one item to one audience through one adapter; ``scheduled`` (waits
                for ``due``), ``active``, ``done`` or ``cancelled``.
 ``recipients`` one row per reader and campaign: ``pending`` → ``sending`` (claimed) → ``sent``,
-               ``deferred`` (with ``next_attempt``) or ``failed`` (with ``reason``).
+               ``deferred`` (with ``next_attempt``) or ``failed`` (with ``reason``), or
+               ``skipped`` (the reader is on the audience's suppression list; ``reason`` says why).
 
 Guarantees and how they are kept
 --------------------------------
@@ -40,7 +41,7 @@ from composer.errors import InputError, OutboxError
 
 DB_NAME = "delivery.sqlite3"
 LEASE = 900.0  # seconds after which another worker may take over a claim (a hung process)
-STATES = ("pending", "sending", "sent", "deferred", "failed")
+STATES = ("pending", "sending", "sent", "deferred", "failed", "skipped")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS campaigns (
@@ -326,6 +327,12 @@ class DeliveryState:
     def mark_failed(self, row: Row, reason: str, now: float | None = None) -> None:
         self.db.execute("UPDATE recipients SET state = 'failed', reason = ?, owner = NULL, next_attempt = NULL, "
                         "updated = ? WHERE campaign = ? AND seq = ?", (reason, now or time.time(), row.campaign, row.seq))
+
+    def mark_skipped(self, row: Row, reason: str, now: float | None = None) -> None:
+        """A claimed reader who must not be mailed (suppressed); the claim is not counted as an attempt."""
+        self.db.execute("UPDATE recipients SET state = 'skipped', reason = ?, owner = NULL, next_attempt = NULL, "
+                        "attempts = attempts - 1, updated = ? WHERE campaign = ? AND seq = ?",
+                        (reason, now or time.time(), row.campaign, row.seq))
 
     def mark_temporary(self, row: Row, reason: str, policy: RetryPolicy, now: float | None = None) -> str:
         """Defer with backoff, or fail once the attempts are used up; returns the new state."""

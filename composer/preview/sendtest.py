@@ -49,6 +49,19 @@ def build_test_message(item: Item, settings: Settings, to: str, *, now: dt.datet
     return message_id, template.render({"email": to}, message_id=message_id, date=now)
 
 
+def _suppression(settings: Settings, to: str) -> str | None:
+    """Why ``to`` must not be mailed, or None; reads the outbox's audience data only if there is any."""
+    from pathlib import Path
+
+    from composer.audience import DB_NAME, open_store
+
+    if not (Path(settings.outbox_dir) / DB_NAME).is_file():
+        return None
+    with open_store(settings.outbox_dir) as store:
+        found = store.suppression(to)
+    return f"{found.reason}, {found.source}" if found else None
+
+
 def send_test(item: Item, settings: Settings, *, now: dt.datetime | None = None) -> SendResult:
     """Send ``item`` to ``settings.test_address``; the result says what happened, in words."""
     from email.utils import parseaddr
@@ -58,6 +71,10 @@ def send_test(item: Item, settings: Settings, *, now: dt.datetime | None = None)
     to = settings.test_address
     if not to:
         return SendResult(False, "no test address: set TEST_ADDRESS in .env (or the environment) and restart the preview")
+    suppressed = _suppression(settings, to)
+    if suppressed:
+        return SendResult(False, f"{to} is on the suppression list ({suppressed}); nothing was sent. Set another "
+                                 "TEST_ADDRESS, or lift it with `compose subscribers add ADDRESS --resubscribe`")
     now = now or dt.datetime.now(dt.UTC)
     directory = item.path.parent / TEST_DIR / item.name
     try:

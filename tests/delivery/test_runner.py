@@ -101,7 +101,7 @@ def test_invalid_rows_are_recorded_as_failed(tmp_path: Path, item: Item, setting
     assert added == 2
     assert [str(p) for p in audience.problems] == [
         "line 2: 'nope' is not a valid email address", "line 4: ok@example.com is a duplicate of line 3; it is sent once"]
-    assert state.counts(campaign.id) == {"pending": 1, "sending": 0, "sent": 0, "deferred": 0, "failed": 1}
+    assert state.counts(campaign.id) == {"pending": 1, "sending": 0, "sent": 0, "deferred": 0, "failed": 1, "skipped": 0}
 
 
 def test_concurrent_workers_never_send_the_same_message(tmp_path: Path, item: Item, settings: Settings) -> None:

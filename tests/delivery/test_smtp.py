@@ -162,7 +162,7 @@ def test_temporary_and_permanent_failures(tmp_path: Path, item: Item, settings: 
         assert counts[address] == 1, address
     assert counts["gone@example.com"] == 0 and counts["never@example.com"] == 0
     assert summary.exit_code == 1
-    assert summary.counts == {"pending": 0, "sending": 0, "sent": 5, "deferred": 0, "failed": 2}
+    assert summary.counts == {"pending": 0, "sending": 0, "sent": 5, "deferred": 0, "failed": 2, "skipped": 0}
     reasons = {r["email"]: r["reason"] for r in summary.failed}
     assert reasons["gone@example.com"].startswith("550")
     assert reasons["never@example.com"].startswith("gave up after 3 attempts: 451")

@@ -1,0 +1,98 @@
+"""The audience store: subscribers, suppressions, forgetting, and migrating an existing delivery database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from composer.audience import address_hash, open_store
+from composer.audience.sqlite import SCHEMA_VERSION, SQLiteAudience
+
+# The delivery schema as the release before the audience existed wrote it (composer/delivery/state.py
+# at 69e0093), with rows in it: the migration must add tables and lose nothing.
+OLD_DELIVERY = """
+CREATE TABLE campaigns (id INTEGER PRIMARY KEY, item TEXT NOT NULL, item_path TEXT NOT NULL, via TEXT NOT NULL,
+    audience TEXT NOT NULL, state TEXT NOT NULL, due REAL, due_text TEXT, list_path TEXT, created REAL NOT NULL,
+    finished REAL);
+CREATE UNIQUE INDEX campaigns_once ON campaigns(item_path, via, audience) WHERE state != 'cancelled';
+CREATE TABLE recipients (campaign INTEGER NOT NULL REFERENCES campaigns(id), seq INTEGER NOT NULL,
+    email TEXT NOT NULL, fields TEXT NOT NULL, message_id TEXT NOT NULL, state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL, reason TEXT, owner TEXT, claimed_at REAL, updated REAL,
+    line INTEGER, import_id INTEGER, PRIMARY KEY (campaign, seq));
+CREATE UNIQUE INDEX recipients_once ON recipients(campaign, email COLLATE NOCASE);
+CREATE INDEX recipients_work ON recipients(campaign, state, next_attempt);
+CREATE INDEX recipients_queue ON recipients(campaign, state, seq);
+INSERT INTO campaigns VALUES (1, 'issue', '/o/issue', 'outbox', 'list', 'done', NULL, NULL, '/l.csv', 1.0, 2.0);
+INSERT INTO recipients VALUES (1, 1, 'ann@example.com', '{"name": "Ann"}', '<a@x>', 'sent', 1, NULL, NULL, NULL,
+    NULL, 2.0, 2, 1);
+INSERT INTO recipients VALUES (1, 2, 'bob@example.com', '{}', '<b@x>', 'failed', 5, NULL, '550 no', NULL, NULL, 2.0,
+    3, 1);
+"""
+
+
+def _dump(path: Path, table: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        return db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+
+
+def test_existing_delivery_database_is_migrated_in_place_with_nothing_lost(tmp_path: Path) -> None:
+    from composer.delivery.state import DeliveryState
+
+    path = tmp_path / "delivery.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_DELIVERY)
+    before = (_dump(path, "campaigns"), _dump(path, "recipients"))
+    with SQLiteAudience(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        store.suppress("bob@example.com", "bounced", source="test")
+    with SQLiteAudience(path) as store:  # a second open applies nothing again
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.suppression("BOB@example.com").reason == "bounced"
+    assert (_dump(path, "campaigns"), _dump(path, "recipients")) == before
+    with DeliveryState(path) as state:  # and the delivery code still reads and uses it
+        assert state.counts(1)["sent"] == 1 and state.counts(1)["failed"] == 1
+        assert state.campaign(1).state == "done"
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM audience_schema").fetchone() == (SCHEMA_VERSION,)
+
+
+def test_subscribers_lists_and_consent(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.upsert("Ann@Example.com", name="Ann", fields={"city": "Oslo"}, lists=["news"], consent_at=10.0,
+                     consent_source="form", consent_ip="192.0.2.1")
+        store.upsert("ann@example.com", lists=["weekly"], fields={"tier": "gold"})  # case-insensitive: one person
+        store.upsert("bob@example.com", lists=["weekly"])
+        ann = store.get("ANN@example.com")
+        assert ann is not None and ann.name == "Ann" and ann.lists == ("news", "weekly")
+        assert ann.fields == {"city": "Oslo", "tier": "gold"} and ann.consent_ip == "192.0.2.1"
+        assert [s.email for s in store.subscribers("weekly")] == ["Ann@Example.com", "bob@example.com"]
+        assert [s.email for s in store.subscribers("news")] == ["Ann@Example.com"]
+        assert store.remove_from_list("bob@example.com", "weekly")
+        assert [s.email for s in store.subscribers("weekly")] == ["Ann@Example.com"]
+
+
+def test_suppression_is_idempotent_and_sets_the_status(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.upsert("ann@example.com", lists=["news"])
+        assert store.suppress("ann@example.com", "unsubscribed", source="one-click")
+        assert not store.suppress("ANN@example.com", "unsubscribed", source="one-click")
+        assert store.get("ann@example.com").status == "unsubscribed"
+        assert list(store.suppressed(["x@example.com", "Ann@example.com"])) == ["Ann@example.com"]
+        assert [s.email for s in store.subscribers("news", status="subscribed")] == []
+        assert store.unsuppress("ann@example.com", source="confirmed again")
+        assert store.suppression("ann@example.com") is None
+        kinds = [e.kind for e in store.events("ann@example.com")]
+        assert kinds == ["added", "suppressed: unsubscribed", "again: unsubscribed", "suppression lifted"]
+
+
+def test_forget_erases_the_person_but_keeps_a_hashed_suppression(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.upsert("ann@example.com", name="Ann", lists=["news"], consent_ip="192.0.2.1")
+        store.suppress("ann@example.com", "unsubscribed", source="one-click")
+        assert store.forget("ann@example.com")
+        assert store.get("ann@example.com") is None
+        assert store.suppression("Ann@Example.com").email is None  # still recognised, no longer held
+        assert all(e.email is None and "192.0.2.1" not in str(e.detail) for e in store.events())
+    raw = (tmp_path / "delivery.sqlite3").read_bytes()  # closed: the WAL is checkpointed into the file
+    assert address_hash("ann@example.com").encode() in raw
+    assert b"ann@example.com" not in raw and b"192.0.2.1" not in raw  # secure_delete: no copy left in free pages
