@@ -9,14 +9,11 @@ both apply them.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from composer.audience.base import (
@@ -31,6 +28,7 @@ from composer.audience.base import (
     normalise,
 )
 from composer.errors import InputError, OutboxError
+from composer.sqlite_store import SQLiteStore
 
 # (version, statements): append only; never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -81,21 +79,12 @@ _SUB_COLUMNS = ("id, email, name, fields, status, consent_at, consent_source, co
                 "updated")
 
 
-class SQLiteAudience(AudienceStore):
+class SQLiteAudience(SQLiteStore, AudienceStore):
+    what = "the audience data in"
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA busy_timeout=60000")
-            # Erased people must not linger in free pages of the file (GDPR erasure).
-            self.db.execute("PRAGMA secure_delete=ON")
-            self._migrate()
-        except sqlite3.Error as exc:
-            raise OutboxError(f"cannot open the audience data in {self.path} ({exc})") from exc
+        # Erased people must not linger in free pages of the file (GDPR erasure).
+        super().__init__(path, threads=True, pragmas=("busy_timeout=60000", "secure_delete=ON"))
 
     def _migrate(self) -> None:
         with self.transaction() as db:
@@ -115,20 +104,6 @@ class SQLiteAudience(AudienceStore):
         (version,) = self.db.execute("SELECT MAX(version) FROM audience_schema").fetchone()
         return int(version)
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
-
-    def close(self) -> None:
-        with self._lock:
-            self.db.close()
 
     # -- subscribers --------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from composer.errors import InputError, OutboxError
+from composer.sqlite_store import SQLiteStore
 
 DB_NAME = "feeds.sqlite3"
 SCHEMA_VERSION = 1
@@ -130,20 +131,13 @@ def check_name(name: str) -> str:
     return name
 
 
-class FeedState:
+class FeedState(SQLiteStore):
     """A connection to ``feeds.sqlite3``; a context manager, one per thread."""
 
+    what = "the feed state"
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.Error as exc:
-            raise OutboxError(f"cannot open the feed state {self.path} ({exc})") from exc
+        super().__init__(path, pragmas=("foreign_keys=ON",))
 
     @classmethod
     def in_outbox(cls, outbox_dir: str | os.PathLike[str]) -> FeedState:
@@ -161,24 +155,8 @@ class FeedState:
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version = {step}")
 
-    def close(self) -> None:
-        self.db.close()
-
     def __enter__(self) -> FeedState:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
 
     @contextlib.contextmanager
     def lock(self, name: str) -> Iterator[None]:
