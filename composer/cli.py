@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from composer import __version__
-from composer.commands.common import Handler
+from composer.commands.common import Handler, add_common_options
 from composer.errors import ComposerError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
@@ -64,7 +64,7 @@ class _Verbs(argparse._SubParsersAction):
 
         module_name, help_text = COMMANDS[name]
         parser = self._parser_class(prog=f"{self._prog_prefix} {name}", description=help_text)
-        _add_common_options(parser, after_verb=True)
+        add_common_options(parser, after_verb=True)
 
         def add(verb: str, handler: Handler) -> argparse.ArgumentParser:
             # A module declares all its verbs; only the one that runs gets the real parser.
@@ -83,26 +83,12 @@ class _Verbs(argparse._SubParsersAction):
         super().__call__(parser, namespace, values, option_string)
 
 
-def _add_common_options(parser: argparse.ArgumentParser, *, after_verb: bool = False) -> None:
-    """Options every verb takes, before or after the verb's name.
-
-    After the verb they default to SUPPRESS: an option the verb's parser did not see must not
-    overwrite the value given before the verb (``compose --outbox X status``).
-    """
-    extra = {"default": argparse.SUPPRESS} if after_verb else {}
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors", **extra)
-    parser.add_argument("--env-file", metavar="PATH", help="settings file to read instead of ./.env", **extra)
-    parser.add_argument("--outbox", metavar="DIR", help="outbox folder (default: $OUTBOX_DIR or ./outbox)", **extra)
-    parser.add_argument("--templates", metavar="DIR", help="folder of templates that override the built-in ones",
-                        **extra)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="compose",
         description="Turn news articles into newsletters, social posts and embeds.",
     )
-    _add_common_options(parser)
+    add_common_options(parser)
     parser.add_argument("--version", action="version", version=f"composer {__version__}")
     parser.register("action", "verbs", _Verbs)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", action="verbs")

@@ -19,6 +19,20 @@ Add = Callable[[str, Handler], argparse.ArgumentParser]
 FORMATS = ("text", "html", "markdown", "json")
 
 
+def add_common_options(parser: argparse.ArgumentParser, *, after_verb: bool = False) -> None:
+    """Options every verb takes, before or after the verb's name (and after a verb's action).
+
+    After the verb they default to SUPPRESS: an option the later parser did not see must not
+    overwrite the value given earlier (``compose --outbox X status``).
+    """
+    extra = {"default": argparse.SUPPRESS} if after_verb else {}
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors", **extra)
+    parser.add_argument("--env-file", metavar="PATH", help="settings file to read instead of ./.env", **extra)
+    parser.add_argument("--outbox", metavar="DIR", help="outbox folder (default: $OUTBOX_DIR or ./outbox)", **extra)
+    parser.add_argument("--templates", metavar="DIR", help="folder of templates that override the built-in ones",
+                        **extra)
+
+
 def add_sources(p: argparse.ArgumentParser) -> None:
     """SOURCE... and ``--format``, declared once for every verb that reads articles."""
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file path, - for stdin, or an http(s) URL")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from composer.commands.common import Add, Handler, print_json_line
+from composer.commands.common import Add, Handler, add_common_options, print_json_line
 from composer.errors import ComposerError, InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
@@ -147,12 +147,7 @@ def register(add: Add) -> None:
     def action(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
         q = sub.add_parser(name, help=help_text, description=help_text)
         q.set_defaults(feed_handler=_redacting(handler))
-        # The options every verb takes, accepted after the action too ("feed run x --outbox DIR");
-        # SUPPRESS keeps an absent one from overwriting the value given before the action.
-        q.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
-        q.add_argument("--env-file", metavar="PATH", default=argparse.SUPPRESS, help="settings file instead of ./.env")
-        q.add_argument("--outbox", metavar="DIR", default=argparse.SUPPRESS, help="outbox folder")
-        q.add_argument("--templates", metavar="DIR", default=argparse.SUPPRESS, help="templates folder")
+        add_common_options(q, after_verb=True)  # "feed run x --outbox DIR" works too
         return q
 
     q = action("add", cmd_feed_add, "follow a feed (read once now to check it is one)")

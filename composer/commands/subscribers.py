@@ -14,7 +14,7 @@ import argparse
 import re
 import sys
 
-from composer.commands.common import Add
+from composer.commands.common import Add, add_common_options
 from composer.errors import InputError
 
 TYPE_CHECKING = False
@@ -184,16 +184,10 @@ def register(add: Add) -> None:
     sub = p.add_subparsers(dest="subcommand", metavar="ACTION")
     sub.required = True
 
-    # The global options after the action too (`compose subscribers import x.csv --outbox DIR`);
-    # SUPPRESS keeps an option given before the action from being reset to None.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
-    for flag, metavar in (("--env-file", "PATH"), ("--outbox", "DIR"), ("--templates", "DIR")):
-        common.add_argument(flag, metavar=metavar, default=argparse.SUPPRESS)
-
     def action(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-        q = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        q = sub.add_parser(name, help=help_text, description=help_text)
         q.set_defaults(sub_handler=handler)
+        add_common_options(q, after_verb=True)  # `compose subscribers import x.csv --outbox DIR` works too
         return q
 
     q = action("import", cmd_import, "add or update subscribers from a CSV (the shape `send --list` reads)")
