@@ -129,6 +129,35 @@ def _title_phrases(
         words.pop(b, None)
 
 
+_TITLE_WORD = regex.compile(r"(?<![\p{L}\p{N}'’])\p{Lu}\p{Ll}[\p{L}\p{M}]*")
+
+
+def _sentence_case_title(title: str, sentences: list[str], stop: frozenset[str]) -> str:
+    """A Title Case Headline with its ordinary words in lower case: "The Future of Banking Is … You're Broke".
+
+    Why: in a title-cased headline every word looks like a name, and "#Future #Broke" follows.
+    A capitalised title word stays capitalised only when the body capitalises it too away from
+    the start of a sentence (a real name); acronyms are left alone. Titles in sentence case
+    come back unchanged.
+    """
+    found = list(_TITLE_WORD.finditer(title))
+    content = [m for m in found if m.group().lower() not in stop]
+    lower_content = [w for w in _LOWER_WORD.findall(title) if w not in stop]
+    if len(content) < 3 or len(lower_content) > len(content) / 4:
+        return title
+    body = " ".join(sentences)
+    keep = {m.group() for m in _TITLE_WORD.finditer(body) if m.start() > 0 and body[m.start() - 2 : m.start()].strip()
+            not in {".", "!", "?", '."', ".”"}}
+    out, last = [], 0
+    for m in found:
+        word = m.group()
+        if word not in keep:
+            out.append(title[last : m.start()] + word.lower())
+            last = m.end()
+    out.append(title[last:])
+    return "".join(out)
+
+
 def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str, ...] = (), limit: int = 8) -> list[str]:
     """The article's key names and terms, most important first.
 
@@ -136,6 +165,8 @@ def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str
     weigh more because news puts the subject first.
     """
     stop = stopwords(lang)
+    if title:
+        title = _sentence_case_title(title, sentences[:_MAX_SENTENCES], stop)
     names: Counter[str] = Counter()
     name_form: dict[str, str] = {}
     words: Counter[str] = Counter()
@@ -168,8 +199,11 @@ def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str
         tail = key.split(" ", 1)[1]
         names[tail] += names.pop(key)
         name_form.setdefault(tail, name_form[key].split(" ", 1)[1])
-    if title:
+    if title and lang == "en":
+        # "Name noun" is an English word order; in German a lower-case word after a noun is a verb
+        # or adjective ("Generation ausstatten"), and Romance languages put the noun first.
         _title_compounds(title, stop, names, name_form, words, word_count)
+    if title:
         _title_phrases(title, " ".join(sentences[:_MAX_SENTENCES]).lower(), stop, names, name_form, words)
     # A word that opens sentences but never appears in lower case is a name ("Riverside's library
     # reopened…"); "Police said…" is not, because "police" appears too.
@@ -294,19 +328,113 @@ def _same_subject(tag: str, other: str) -> bool:
     return False
 
 
-def hashtags(terms: list[str], lang: str, limit: int = 3) -> list[str]:
+# Crime, sexual violence and death: words that never go into a hashtag, whatever the story
+# ("#AssangeRape"). Matched against each CamelCase part: a prefix here matches "Raped", "Killings";
+# the exact list holds short words that would otherwise catch innocent ones ("viol" vs "violon").
+# German and Dutch glue nouns together ("Mordprozess", "Messerangriff", "zelfmoordaanslag"), so
+# there the infix list is searched inside the whole tag.
+_SENSITIVE_PREFIX = tuple(["rape", "rapist", "sexual", "sexually", "assault", "abus", "molest", "paedophil", "pedophil", "porn", "incest", "grooming", "murder", "homicid", "manslaughter", "kill", "slay", "slain", "stab", "shooting", "shooter", "gunman", "gunmen", "gunfire", "massacre", "genocid", "terror", "suicid", "death", "deaths", "dying", "corpse", "victim", "tortur", "behead", "overdos", "lynch", "traffick", "vergewaltig", "missbrauch", "tötung", "getötet", "leiche", "selbstmord", "anschlag", "messerangriff", "sexuell", "todesopfer", "meurtr", "assassin", "agress", "pédophil", "attentat", "victime", "cadavre", "féminicid", "violaci", "violador", "asesin", "muert", "atentad", "víctima", "feminicid", "cadáver", "stupr", "omicid", "strage", "vittim", "femminicid", "cadaver", "uccis", "ammazz", "verkracht", "moord", "zelfmoord", "misbruik", "aanslag", "slachtoffer", "steekpartij", "doodgeschoten", "estupr", "violaç", "homicíd", "suicíd", "vítima"])
+_SENSITIVE_EXACT = frozenset(["dead", "died", "dies", "shot", "rapes", "raped", "viol", "viols", "violé", "violée", "violées", "tué", "tués", "tuée", "mort", "morts", "morte", "décès", "muerto", "muertos", "muerta", "morto", "morti", "morta", "morte", "dood", "doden", "lijk", "tot", "tote", "toten", "tod", "sex"])
+_SENSITIVE_INFIX = ("vergewaltig", "missbrauch", "mord", "leiche", "suizid", "anschlag", "opfer", "moord", "misbruik",
+                    "verkracht", "aanslag", "slachtoffer", "sexuell", "todes")
+_CAMEL_PART = regex.compile(r"\p{Lu}+(?!\p{Ll})|\p{Lu}?\p{Ll}+|\p{N}+|[\p{L}\p{M}]+")
+# Content-management and tracking tags that reach an Article's tags: "CategoryJupiter",
+# "Programmi TV", "Guida TV", "SectionNews". Grounding removes most; these never pass.
+_CMS_PART = frozenset(["category", "categories", "categoria", "section", "sezione", "rubrik", "ressort", "tag", "tags", "programmi", "guida", "uncategorized", "rss", "seo", "cms", "wp", "postid"])
+
+
+def sensitive(tag: str, lang: str = "en") -> bool:
+    """True when ``tag`` (a hashtag or term) names a crime, sexual violence or death."""
+    parts = [p.lower() for p in _CAMEL_PART.findall(tag.lstrip("#"))]
+    if any(p in _SENSITIVE_EXACT or p.startswith(_SENSITIVE_PREFIX) for p in parts):
+        return True
+    if lang in ("de", "nl"):
+        low = tag.lower()
+        return any(x in low for x in _SENSITIVE_INFIX)
+    return False
+
+
+def _cms(tag: str) -> bool:
+    return any(p.lower() in _CMS_PART for p in _CAMEL_PART.findall(tag.lstrip("#")))
+
+
+_GROUND_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+
+
+def grounded(tag: str, text: str) -> bool:
+    """``tag`` is a word or a run of up to four adjacent words of ``text``, joined ("#MarkRutte").
+
+    An inflected ending of up to two letters is allowed ("#Treni"/"treno", "#Libraries"/"library"
+    is not: its stem differs by three). Case is ignored: "#NATO" is grounded in "Nato".
+    """
+    want = tag.lstrip("#").lower()
+    for i, tok in enumerate(tokens := [t.lower() for t in _GROUND_TOKEN.findall(text)]):
+        if tok[:1] != want[:1]:
+            continue
+        joined = ""
+        for j in range(i, min(i + 4, len(tokens))):
+            joined += tokens[j]
+            if joined == want:
+                return True
+            common = len(os.path.commonprefix([joined, want]))
+            if len(want) >= 4 and common >= 4 and common >= max(len(joined), len(want)) - 2:
+                return True
+            if len(joined) >= len(want) or not want.startswith(joined):
+                break
+    return False
+
+
+# Determiners and possessives: a lower-case word seen right after one of them is used as a noun
+# ("the reopening", "la digue"), which a verb ("reopen", "ausstatten") or an adverb never is.
+_DETERMINERS = {
+    "en": "the a an this that these those his her its their our my your some any every each no another",
+    "fr": "le la les un une des du ce cet cette ces son sa ses leur leurs notre nos votre vos mon ma mes au aux",
+    "es": "el la los las un una unos unas del al este esta estos estas ese esa esos esas su sus nuestro nuestra",
+    "it": "il lo la i gli le un uno una del della dello dei degli delle al alla allo ai agli alle questo questa "
+          "questi queste suo sua nel nella nei nelle sul sulla",
+    "nl": "de het een deze dit die dat zijn haar hun ons onze",
+    "pt": "o a os as um uma uns umas do da dos das no na nos nas ao aos este esta esse essa seu sua pelo pela",
+}
+
+
+def _nouns_after_determiners(text: str, lang: str) -> set[str]:
+    dets = _DETERMINERS.get(lang)
+    if not dets:
+        return set()
+    words = _GROUND_TOKEN.findall(text.lower())
+    det = frozenset(dets.split())
+    return {w for prev, w in zip(words, words[1:], strict=False) if prev in det}
+
+
+def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | None = None,
+             text: str | None = None) -> list[str]:
     """Hashtags from keywords: CamelCase, ``#\\w+``, unique ignoring case, never a stop word.
 
     Names (capitalised keywords) come first: "#MarkRutte" says more than "#Alliance"; generic
     nouns and adjectives are skipped; and a tag that repeats an earlier one in another form
-    (plural, part of a name, acronym) is dropped.
+    (plural, part of a name, acronym) is dropped. Never a crime, sexual-violence or death word,
+    nor a content-management tag ("#CategoryJupiter").
+
+    With ``grounding`` (the title, standfirst and lead), a tag must be a word or adjacent words of
+    it: what the story is visibly about, not a tag from the page's metadata or a word from
+    paragraph twelve. With ``text`` (the prose the keywords came from), a lower-case word must be
+    used as a noun somewhere in it (after a determiner) — "#Reopen" is a verb; in German, where
+    nouns are capitalised, a lower-case word never becomes a hashtag. Fewer tags, or none, beat a
+    bad one.
     """
+    nouns = _nouns_after_determiners(text, lang) if text is not None else None
     out: list[str] = []
     for term in sorted(terms, key=lambda t: not t[:1].isupper()):
         if _weak_tag(term, lang):
             continue
         tag = to_hashtag(term, lang)
         if not tag or any(_same_subject(tag, other) for other in out):
+            continue
+        if sensitive(tag, lang) or _cms(tag):
+            continue
+        if grounding is not None and not grounded(tag, grounding):
+            continue
+        if nouns is not None and term[:1].islower() and " " not in term and (lang == "de" or term.lower() not in nouns):
             continue
         out.append(tag)
         if len(out) >= limit:
