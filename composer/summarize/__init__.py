@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from composer.article import Article, Summary
@@ -90,9 +91,18 @@ def _text_language(declared: str, sentences: list[extractive.Sentence]) -> str:
     words = _WORDS.findall(" ".join(s.text for s in sentences[:8]).lower())
     if len(words) < 30:
         return declared
-    counts = {lang: sum(w in stopwords(lang) for w in words) for lang in SUPPORTED}
-    best = max(SUPPORTED, key=lambda lang: counts[lang])
-    if best != declared and counts[best] >= 2 * max(1, counts.get(declared, 0)) and counts[best] >= 0.2 * len(words):
+    own = stopwords(declared)
+    declared_hits = sum(1 for w in words if w in own)
+    if declared_hits >= 0.2 * len(words):
+        return declared  # the usual case: one pass, and the declaration stands
+    counts = Counter(words)
+    best, best_hits = declared, declared_hits
+    for lang in SUPPORTED:
+        stop = stopwords(lang)
+        hits = sum(n for w, n in counts.items() if w in stop)
+        if hits > best_hits:
+            best, best_hits = lang, hits
+    if best_hits >= 2 * max(1, declared_hits) and best_hits >= 0.2 * len(words):
         return best
     return declared
 

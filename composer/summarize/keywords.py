@@ -95,7 +95,7 @@ def _title_compounds(
             continue
         word = nxt.group(1)
         if (word_count[word] < 2 or word in stop or word in generic or len(word) < 4
-                or word.endswith(("ed", "ing", "ly"))):
+                or word.endswith(("ed", "ing", "ly")) or _ROLE.search(word)):
             continue
         head = run.split()[-2:]  # "Dutch Prime Minister" + noun would be too long: keep the tail
         phrase = " ".join([*head, word[:1].upper() + word[1:]])
@@ -203,7 +203,9 @@ def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str
         # "Name noun" is an English word order; in German a lower-case word after a noun is a verb
         # or adjective ("Generation ausstatten"), and Romance languages put the noun first.
         _title_compounds(title, stop, names, name_form, words, word_count)
-    if title:
+    if title and lang == "en":
+        # Two lower-case words side by side are a compound noun in English ("study hall"); in
+        # German and Dutch compounds are written as one word, so there they are adjective + noun.
         _title_phrases(title, " ".join(sentences[:_MAX_SENTENCES]).lower(), stop, names, name_form, words)
     # A word that opens sentences but never appears in lower case is a name ("Riverside's library
     # reopened…"); "Police said…" is not, because "police" appears too.

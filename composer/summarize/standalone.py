@@ -79,8 +79,11 @@ _BACK_PHRASES = {
     "nl": ("volgens hem", "volgens haar", "aan de andere kant", "op die manier"),
     "pt": ("por isso", "segundo ele", "segundo ela", "por este motivo", "desta forma", "dessa forma"),
 }
+_SHORT_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "this", "that",
+                             "these", "those"})
 _DE_ARTICLE_PRONOUNS = frozenset({"das", "die", "der", "den", "dem"})
-_NL_HET_VERBS = frozenset(["is", "was", "gaat", "ging", "wordt", "werd", "zou", "lijkt", "leek", "heeft", "had", "kan", "moet", "blijkt", "bleek"])
+_NL_HET_VERBS = frozenset({"is", "was", "gaat", "ging", "wordt", "werd", "zou", "lijkt", "leek", "heeft", "had", "kan",
+                           "moet", "blijkt", "bleek"})
 _OPEN_PUNCT = " \"'“‘«„¿¡([—–-…"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Italian "E’ stato" / "E' stata": the verb è written with an apostrophe, not the conjunction.
@@ -157,6 +160,11 @@ def points_back(sentence: str, lang: str = "en") -> str | None:
         return words[0]
     if lang == "en" and first == "there" and t[len(words[0]) : len(words[0]) + 1] == ",":
         return words[0]
+    if lang == "en" and len(words) <= 8:
+        # A short sentence whose pronoun has nothing to refer to: "You shouldn't just believe them."
+        pronoun = next((w for w in words[1:] if w.lower() in _SHORT_PRONOUNS), None)
+        if pronoun and not any(w[:1].isupper() for w in words[1:]):
+            return pronoun
     return None
 
 
