@@ -16,7 +16,7 @@ from composer.lang import SUPPORTED, normalize_language
 from composer.summarize import extractive
 from composer.summarize.boilerplate import is_furniture, strip_glued_furniture, strip_leading_tag
 from composer.summarize.keywords import hashtags as make_hashtags
-from composer.summarize.keywords import keywords as make_keywords
+from composer.summarize.keywords import keywords_and_terms
 from composer.summarize.sentences import split_sentences
 from composer.summarize.standalone import stand_alone
 from composer.summarize.stopwords import stopwords
@@ -107,6 +107,10 @@ def _text_language(declared: str, sentences: list[extractive.Sentence]) -> str:
     return declared
 
 
+def _unbalanced_quotes(text: str) -> bool:
+    return (text.count("“") != text.count("”") or text.count("«") != text.count("»") or text.count('"') % 2 == 1)
+
+
 def _norm_text(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
@@ -139,8 +143,11 @@ def standfirst_hook(article: Article, lang: str, limit: int, body_terms: set[str
     if (not ok or len(_WORDS.findall(text)) < 6 or text.rstrip("\"'”’») ").endswith("?")
             or any(is_furniture(s) for s in split_sentences(text, lang))):
         return None
-    if article.title and _norm_text(article.title) in _norm_text(text) and len(text) < 1.3 * len(article.title):
-        return None  # the headline again
+    if article.title and (_norm_text(text).startswith(_norm_text(article.title))
+                          or _norm_text(article.title) in _norm_text(text) and len(text) < 1.3 * len(article.title)):
+        return None  # the headline again, or the headline with a blurb glued after it
+    if _unbalanced_quotes(text):
+        return None  # a quotation cut in the middle by the sentence limit
     if body_terms is not None:
         terms = set(extractive.terms_of(text, stopwords(lang)))
         if len(terms & body_terms) < min(2, len(terms)):
@@ -189,12 +196,14 @@ def summarise(article: Article, options: SummaryOptions | None = None) -> Summar
         )
         tldr = shorten(fallback or article.title or "", opts.tldr_max_chars)
 
-    kw = make_keywords([s.text for s in sentences], article.title, text_lang, article.tags, opts.keywords)
+    kw, candidates = keywords_and_terms([s.text for s in sentences], article.title, text_lang, article.tags, opts.keywords)
     # Hashtags name what the post visibly is about: words of the title, standfirst, lead or TL;DR.
     lead = [s.text for s in sentences[:_LEAD_SENTENCES]]
     grounding = "\n".join(x for x in (article.title, article.standfirst, *lead, tldr) if x)
     prose = "\n".join([article.title or "", *(s.text for s in sentences[:12])])
-    tags = make_hashtags(kw, text_lang, opts.hashtags, grounding=grounding, text=prose)
+    # A language without stop words and determiners here (Korean, Russian, Indonesian…) gives no
+    # hashtags: its function words would pass as names ("#Dan"), and none beats a bad one.
+    tags = make_hashtags(candidates, text_lang, opts.hashtags, grounding=grounding, text=prose) if lang in SUPPORTED else []
     return Summary(
         title=article.title,
         tldr=tldr,

@@ -17,10 +17,16 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from functools import lru_cache
 
 import regex
 
 from composer.summarize.stopwords import generic_nouns, stopwords
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
 
 # A run of capitalised words (a name candidate) and a lower-case content word. ``regex`` gives
 # Unicode letter classes, so "Émile Zola" and "Åsa Ström" are names too. Scanning with two
@@ -162,8 +168,28 @@ def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str
     """The article's key names and terms, most important first.
 
     ``sentences`` are the article's prose sentences in order; earlier sentences and the title
-    weigh more because news puts the subject first.
+    weigh more because news puts the subject first. The article's own ``tags`` come first.
     """
+    return _merge(_usable_tags(tags), _scored(sentences, title, lang), limit)
+
+
+def keywords_and_terms(
+    sentences: list[str], title: str | None, lang: str, tags: tuple[str, ...] = (), limit: int = 8,
+) -> tuple[list[str], list[str]]:
+    """``(keywords, candidates)``: the keywords as :func:`keywords` gives them, and the hashtag
+    candidates — the article's tags followed by the text's own terms, so that a page with eight
+    CMS tags still offers the names in its lead ("Kate Henshaw")."""
+    scored = _scored(sentences, title, lang)
+    own = _usable_tags(tags)
+    return _merge(own, scored, limit), [*own, *_merge((), scored, limit)]
+
+
+def _usable_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags with a letter in them and not internal flags ("_no-apple-news", '"')."""
+    return tuple(t.strip() for t in tags if any(c.isalpha() for c in t) and not t.strip().startswith("_"))
+
+
+def _scored(sentences: list[str], title: str | None, lang: str) -> list[tuple[float, str]]:
     stop = stopwords(lang)
     if title:
         title = _sentence_case_title(title, sentences[:_MAX_SENTENCES], stop)
@@ -243,6 +269,10 @@ def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str
             stems.add(word[:6])
             scored.append((score, word))
     scored.sort(key=lambda p: (-p[0], p[1]))
+    return scored
+
+
+def _merge(tags: tuple[str, ...], scored: list[tuple[float, str]], limit: int) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for tag in tags:
@@ -387,25 +417,48 @@ def grounded(tag: str, text: str) -> bool:
 
 
 # Determiners and possessives: a lower-case word seen right after one of them is used as a noun
-# ("the reopening", "la digue"), which a verb ("reopen", "ausstatten") or an adverb never is.
+# ("the reopening", "une digue"), which a verb ("reopen") or an adverb never is. The first list
+# of each language holds words that only ever come before a noun phrase; the second, words that
+# also stand before verbs ("this makes", French/Spanish/Italian object pronouns "la rouvrir", Dutch
+# "het is", "zijn" = to be): one sighting after the first kind is enough, two are needed after
+# the second.
 _DETERMINERS = {
-    "en": "the a an this that these those his her its their our my your some any every each no another",
-    "fr": "le la les un une des du ce cet cette ces son sa ses leur leurs notre nos votre vos mon ma mes au aux",
-    "es": "el la los las un una unos unas del al este esta estos estas ese esa esos esas su sus nuestro nuestra",
-    "it": "il lo la i gli le un uno una del della dello dei degli delle al alla allo ai agli alle questo questa "
-          "questi queste suo sua nel nella nei nelle sul sulla",
-    "nl": "de het een deze dit die dat zijn haar hun ons onze",
-    "pt": "o a os as um uma uns umas do da dos das no na nos nas ao aos este esta esse essa seu sua pelo pela",
+    "en": ("the a an his its their our my your every another", "this these those her some any each no"),
+    "fr": ("un une du des au aux ce cet cette ces son sa ses mon ma mes notre nos votre vos", "le la les leur leurs"),
+    "es": ("un una unos unas del al su sus nuestro nuestra", "el la los las este esta estos estas ese esa esos esas"),
+    "it": ("il un uno una del della dello dei degli delle al alla allo ai agli alle nel nella nei nelle sul sulla "
+           "suo sua i", "lo la le gli questo questa questi queste"),
+    "nl": ("de een", "het deze dit die dat zijn haar hun ons onze"),
+    "pt": ("um uma uns umas do da dos das na nas ao aos pelo pela seu sua", "o a os as no nos este esta esse essa"),
 }
 
 
+@lru_cache(maxsize=16)
+def _determiners(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    strong, weak = _DETERMINERS.get(lang, ("", ""))
+    return frozenset(strong.split()), frozenset(weak.split())
+
+
 def _nouns_after_determiners(text: str, lang: str) -> set[str]:
-    dets = _DETERMINERS.get(lang)
-    if not dets:
+    strong, weak = _determiners(lang)
+    if not strong:
         return set()
     words = _GROUND_TOKEN.findall(text.lower())
-    det = frozenset(dets.split())
-    return {w for prev, w in zip(words, words[1:], strict=False) if prev in det}
+    once: set[str] = set()
+    weak_seen: Counter[str] = Counter()
+    for prev, word in zip(words, words[1:], strict=False):
+        if prev in strong:
+            once.add(word)
+        elif prev in weak:
+            weak_seen[word] += 1
+    return once | {w for w, n in weak_seen.items() if n >= 2}
+
+
+# Titles that come before a name in a keyword ("CEO Marc Benioff", "Gov. Kristi Noem"): the tag is
+# the name.
+_ROLE_PREFIX = _word_set("ceo cfo coo cto chairman chairwoman president vice minister senator sen gov governor rep "
+                         "mp mep pm dr prof coach judge mayor general gen lt sgt capt officer chief actress actor "
+                         "singer star")
 
 
 def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | None = None,
@@ -427,6 +480,9 @@ def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | No
     nouns = _nouns_after_determiners(text, lang) if text is not None else None
     out: list[str] = []
     for term in sorted(terms, key=lambda t: not t[:1].isupper()):
+        parts = term.split()
+        if len(parts) >= 3 and parts[0].lower().rstrip(".") in _ROLE_PREFIX:
+            term = " ".join(parts[1:])  # "CEO Marc Benioff" → "Marc Benioff"
         if _weak_tag(term, lang):
             continue
         tag = to_hashtag(term, lang)

@@ -27,12 +27,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Connectives that can be dropped without changing what the sentence states. With a trailing
 # comma where the language writes one; the pattern allows the comma to be missing.
 _REMOVABLE = {
     "en": """however|meanwhile|moreover|furthermore|additionally|also|still|indeed|nevertheless|nonetheless|
         in addition|besides|similarly|likewise|in fact|at the same time|as such|and|but|yet|plus|
-        even so|on top of that|by contrast|in contrast|instead|now|then|so|after all|of course""",
+        even so|on top of that|by contrast|in contrast|instead|now|then|so|after all|of course|better yet|
+        even better|worse still|what's more|what’s more|what is more|in turn|in short|in other words|that said|
+        finally|lastly|above all|for example|for instance|in particular|again|first|second|third|still more""",
     "de": "aber|und|doch|denn|oder",
     "nl": "maar|en|of",
     "fr": """mais|et|cependant|pourtant|toutefois|par ailleurs|en outre|de plus|ainsi|néanmoins|or|
@@ -71,13 +78,28 @@ _BACK_PHRASES = {
     "en": ("despite this", "despite that", "despite these", "as a result", "in response", "for his part",
            "for her part", "for their part", "because of this", "because of that", "after this", "after that",
            "according to him", "according to her", "according to them", "on the other hand", "at that time",
-           "at the time", "in doing so", "to do so", "like him", "like her", "unlike him", "unlike her"),
+           "at the time", "in doing so", "to do so", "the latter", "the former"),
     "de": ("im gegenzug", "darüber hinaus", "laut ihm", "laut ihr", "zuvor hatte", "zuvor war"),
     "fr": ("selon lui", "selon elle", "selon eux", "par conséquent", "malgré cela", "pour sa part", "à cette"),
     "es": ("por eso", "por ello", "por lo tanto", "según él", "según ella", "a pesar de ello", "por este motivo"),
     "it": ("secondo lui", "secondo lei", "per questo", "di conseguenza", "da parte sua", "in questo modo"),
     "nl": ("volgens hem", "volgens haar", "aan de andere kant", "op die manier"),
     "pt": ("por isso", "segundo ele", "segundo ela", "por este motivo", "desta forma", "dessa forma"),
+}
+# "The move comes after…": a definite noun phrase that refers to an event told before — unless a
+# complement right after it says which ("The decision to close the plant…").
+_ANAPHORIC_NP = re.compile(r"^(the (?:move|decision|announcement|comments|remarks|incident|news|order|step|development"
+                           r"|revelation|news|claims?|allegations?))\s+([a-z]+)")
+_NP_COMPLEMENT = _word_set("to of by for on in at from that which about against over with")
+_PREPOSITIONS = {
+    "en": _word_set("in of on at for with by to from among after before like unlike despite besides during since "
+                    "under without beyond behind against"),
+    "de": _word_set("in mit nach vor bei für gegen trotz wegen seit durch ohne"),
+    "fr": _word_set("dans avec pour par sur sous après avant malgré selon depuis entre parmi"),
+    "es": _word_set("en con para por sobre tras ante desde entre según durante"),
+    "it": _word_set("in con per su tra fra dopo prima secondo durante da"),
+    "nl": _word_set("in met voor na op bij door tijdens volgens sinds tegen"),
+    "pt": _word_set("em com para por sobre após antes segundo durante desde entre"),
 }
 _SHORT_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "this", "that",
                              "these", "those"})
@@ -142,6 +164,10 @@ def points_back(sentence: str, lang: str = "en") -> str | None:
     for phrase in _BACK_PHRASES.get(lang, ()) + (_BACK_PHRASES["en"] if lang != "en" else ()):
         if low.startswith(phrase) and not low[len(phrase) : len(phrase) + 1].isalnum():
             return t[: len(phrase)]
+    if lang == "en":
+        m = _ANAPHORIC_NP.match(low)
+        if m and m.group(2) not in _NP_COMPLEMENT:
+            return t[: len(m.group(1))]  # "The move comes after…" (but "The move by the bank to…" is self-contained)
     words = _WORD.findall(t[:80])
     if not words:
         return None
@@ -154,6 +180,8 @@ def points_back(sentence: str, lang: str = "en") -> str | None:
     m = _removable(lang).match(t)
     if m and (m.group("comma") or m.group("word").lower() not in _NEEDS_COMMA):
         return m.group("word")  # "However, …", "But …": droppable, see repair(), but not yet dropped
+    if first in _PREPOSITIONS.get(lang, ()) and nxt.lower().replace("’", "'") in _back(lang if lang in _BACK else "en"):
+        return f"{words[0]} {nxt}"  # "In it, …", "Among them…", "En este caso…", "Per questo…"
     if lang == "de" and first in _DE_ARTICLE_PRONOUNS and nxt[:1].islower():
         return words[0]
     if lang == "nl" and first == "het" and nxt.lower() in _NL_HET_VERBS:
@@ -180,7 +208,9 @@ _DATELINE = re.compile(
     r"[A-ZÀ-Þ][\w.'’ -]{1,30}(?:,\s*[\w. ]{2,20}){0,2}\s*\(" + _AGENCY + r"\)" + _DASH + r"|"
     # "WASHINGTON –", "NEW DELHI:", "CLEVELAND, Ohio –", "LONDON, March 3 -", "DEAR ABBY:", "BREAKING:"
     r"[A-ZÀ-Þ]{2,}(?:[ .'’-]+[A-ZÀ-Þ]{2,})*\.?(?:,\s*(?:[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+)?|(?:[A-Z]\.){2}))?"
-    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?" + _DASH + r")"
+    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?" + _DASH + r"|"
+    # a byline label glued to the first sentence: "Staff Reports Police arrested…"
+    r"(?:Staff|Wire|News)\s+(?:Reports?|Writers?|Services?)\s+(?=[A-Z]))"
 )
 
 
