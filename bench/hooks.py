@@ -17,8 +17,8 @@ and as pasted text, read by composer's own readers) and to the summarisation cor
   Images)", "© …", "Image: …"), reported beside the target;
 * **hashtag fails** — a hashtag that is not *grounded* (its words, joined, are not one word or
   a run of up to four adjacent words of the title, standfirst or lead — the first two prose
-  paragraphs — allowing a plural or inflected ending of two letters), or that hits the denylist:
-  a function word, a generic web/CMS word ("#Continue", "#Editorial", "#Update", "#Close"), a CMS
+  paragraphs, at most 120 words — allowing a plural or inflected ending of two letters), or
+  that hits the denylist: a function word, a generic web/CMS word ("#Continue", "#Editorial", "#Update", "#Close"), a CMS
   or tracking tag ("#CategoryJupiter", "#GuidaTv", "#ProgrammiTv"), or a crime, sexual-violence
   or death word ("#AssangeRape").
 
@@ -98,7 +98,7 @@ _NL_HET_VERBS = {"is", "was", "gaat", "ging", "wordt", "werd", "zou", "lijkt", "
 _DATELINE = re.compile(
     r"^\s*(?:\((?:CNN|Reuters|AP|AFP|dpa|ANSA|EFE|Lusa|ANP|Belga|APA|KNA|epd|AA)\)"
     r"|[A-ZÀ-Þ][\w .,'’/-]{1,40}?\s*\((?:CNN|Reuters|AP|AFP|dpa|ANSA|EFE|Lusa|ANP|Belga|APA|KNA|epd|AA|[A-Z]{2,6})\)\s*[-–—:]"
-    r"|[A-ZÀ-Þ]{3,}(?:[ .'-]+[A-ZÀ-Þ]{2,})*,?(?:\s+[A-Z][a-z]{2,}\.?(?:\s+\d{1,2})?)?\s*[-–—:]\s)"
+    r"|[A-ZÀ-Þ]{3,}(?:[ .'-]+[A-ZÀ-Þ]{2,})*,?(?:\s+[A-Z][a-z]{2,}\.?){0,3}(?:\s+\d{1,2})?\s*[-–—:]\s)"
 )
 _CAPTION = re.compile(
     r"^(?:photo|image|picture|foto|bild|video)s?\s*[:|]|\((?:getty|reuters|ap|afp|epa|pa)\b[^)]*\)\s*$|©|"
@@ -210,15 +210,19 @@ def grounded(tag_low: str, text: str) -> bool:
     return False
 
 
-def lead_text(article: Article, paragraphs: int = 2) -> str:
-    """Title, standfirst and the first ``paragraphs`` prose paragraphs (≥ 10 words each)."""
+def lead_text(article: Article, paragraphs: int = 2, max_words: int = 120) -> str:
+    """Title, standfirst and the lead: the first ``paragraphs`` prose paragraphs (≥ 10 words
+    each), at most ``max_words`` words of them (a corpus article that is one long line keeps its
+    first 120 words)."""
     out = [article.title or "", article.standfirst or ""]
-    n = 0
+    n = words = 0
     for block in article.body:
         if block.type == "paragraph" and len(block.text.split()) >= 10:
-            out.append(block.text)
+            take = block.text.split()[: max_words - words]
+            out.append(" ".join(take))
+            words += len(take)
             n += 1
-            if n >= paragraphs:
+            if n >= paragraphs or words >= max_words:
                 break
     return "\n".join(out)
 

@@ -135,6 +135,7 @@ def _title_phrases(
         words.pop(b, None)
 
 
+_SHOUTED = regex.compile(r"(?<![\p{L}\p{N}'’])\p{Lu}{6,}(?![\p{L}\p{N}])")
 _TITLE_WORD = regex.compile(r"(?<![\p{L}\p{N}'’])\p{Lu}\p{Ll}[\p{L}\p{M}]*")
 
 
@@ -146,6 +147,14 @@ def _sentence_case_title(title: str, sentences: list[str], stop: frozenset[str])
     the start of a sentence (a real name); acronyms are left alone. Titles in sentence case
     come back unchanged.
     """
+    shouted = [m for m in _SHOUTED.finditer(title) if not _SHOUTED.fullmatch(title.strip())]
+    if shouted:
+        # "China warns SURRENDER is only option": a word in capitals for emphasis is not an
+        # acronym unless the body writes it in capitals too.
+        body = " ".join(sentences)
+        for m in reversed(shouted):
+            if not regex.search(r"(?<=\S\s)" + regex.escape(m.group()) + r"\b", body):
+                title = title[: m.start()] + m.group().lower() + title[m.end() :]
     found = list(_TITLE_WORD.finditer(title))
     content = [m for m in found if m.group().lower() not in stop]
     lower_content = [w for w in _LOWER_WORD.findall(title) if w not in stop]

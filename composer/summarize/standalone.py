@@ -206,8 +206,9 @@ _DATELINE = re.compile(
     r"\(" + _AGENCY + r"\)" + _DASH + r"|"
     # "CAIRO (Reuters) -", "COLUMBIA, S.C. (AP) —", "Berlin (dpa) -", "SANTA FE, N.M., March 3 (AP) —"
     r"[A-ZÀ-Þ][\w.'’ -]{1,30}(?:,\s*[\w. ]{2,20}){0,2}\s*\(" + _AGENCY + r"\)" + _DASH + r"|"
-    # "WASHINGTON –", "NEW DELHI:", "CLEVELAND, Ohio –", "LONDON, March 3 -", "DEAR ABBY:", "BREAKING:"
-    r"[A-ZÀ-Þ]{2,}(?:[ .'’-]+[A-ZÀ-Þ]{2,})*\.?(?:,\s*(?:[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+)?|(?:[A-Z]\.){2}))?"
+    # "WASHINGTON –", "NEW DELHI:", "CLEVELAND, Ohio –", "DUBAI, United Arab Emirates —", "LONDON, March 3 -",
+    # "DEAR ABBY:", "BREAKING:"
+    r"[A-ZÀ-Þ]{2,}(?:[ .'’-]+[A-ZÀ-Þ]{2,})*\.?(?:,\s*(?:[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+){0,2}|(?:[A-Z]\.){2}))?"
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?" + _DASH + r"|"
     # a byline label glued to the first sentence: "Staff Reports Police arrested…"
     r"(?:Staff|Wire|News)\s+(?:Reports?|Writers?|Services?)\s+(?=[A-Z]))"

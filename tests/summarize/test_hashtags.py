@@ -85,6 +85,42 @@ def test_title_case_headline_words_are_not_names() -> None:
     assert not {"#Future", "#Broke", "#FutureOfBanking", "#BrokeFuture"} & set(tags)
 
 
+def test_shouted_headline_words_are_not_names() -> None:
+    article = _article("Hong Kong chaos: China deploys troops and warns SURRENDER is only option",
+                       ["China has sent troops to Hong Kong after months of protests, state media said.",
+                        "Police told the students in Hong Kong to surrender, saying it was their only option.",
+                        "China said it would not allow the city to slide into chaos."])
+    tags = _tags(article)
+    assert "#HongKong" in tags and "#SURRENDER" not in tags and "#Surrender" not in tags
+
+
+def test_role_prefix_is_dropped_from_a_name() -> None:
+    article = _article("Salesforce CEO Marc Benioff meets Tim Cook",
+                       ["Salesforce CEO Marc Benioff met Apple chief Tim Cook at the Dreamforce conference.",
+                        "Salesforce CEO Marc Benioff said the two companies would work together.",
+                        "Tim Cook said Apple was pulled into the enterprise market."])
+    tags = _tags(article)
+    assert "#MarcBenioff" in tags and not any(t.startswith("#CEO") for t in tags)
+
+
+def test_page_tags_do_not_crowd_out_the_names_in_the_lead() -> None:
+    article = _article("Kate Henshaw shows off new photos",
+                       ["Photos released online show Nigerian actress Kate Henshaw in a green dress.",
+                        "Kate Henshaw won the Africa Movie Academy Award for Best Actress in 2008.",
+                        "Kate Henshaw shared the photos on Instagram on Sunday."],
+                       tags=("Nigeria breaking news", "PDP VS APC", "latest news", "sport news", "APC news",
+                             "PDP news", "boko haram news", "Muhamedu Buhari"))
+    assert _tags(article)[0] == "#KateHenshaw"
+
+
+def test_unsupported_language_gets_no_hashtags() -> None:
+    article = _article("Jangan Membenci Satu Kaum Secara Berlebihan",
+                       ["Mudah2an kita bisa memahami dan mengamalkan Al Qur'an dan Hadits ini dengan baik.",
+                        "Dan jangan lebay dalam mencintai atau membenci sesuatu dan kaum.",
+                        "Dan biasa biasa saja dalam mencintai dan membenci satu kaum."], language="id")
+    assert _tags(article) == ()
+
+
 def test_generic_words_and_verbs_are_never_hashtags() -> None:
     article = _article("Library to Reopen After Update — Continue Reading",
                        ["The editorial board said the library will reopen on Friday after an update of its systems.",
