@@ -33,8 +33,9 @@ class SummaryOptions:
 
     ``key_points`` is the number of key-point sentences (3–5 reads well; fewer when the article
     is short). ``summary_sentences`` is the length of the prose summary (2–3). ``tldr_max_chars``
-    is a soft limit: the TL;DR is one whole sentence, shortened at a clause or word boundary only
-    when no sentence fits. ``words_per_minute`` sets ``reading_time_min``.
+    is a soft limit: the TL;DR is the publisher's standfirst when it fits (its whole sentences
+    within the limit), else one whole sentence that stands on its own, shortened at a clause or
+    word boundary only when no sentence fits. ``words_per_minute`` sets ``reading_time_min``.
     """
 
     key_points: int = 3
