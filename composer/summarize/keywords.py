@@ -449,16 +449,29 @@ def _determiners(lang: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _nouns_after_determiners(text: str, lang: str) -> set[str]:
+    """Lower-case words used as the head of a noun phrase: right after a determiner and followed
+    by punctuation, a function word or the end ("the library.", "the library has") — not by
+    another content word, which makes the first one a modifier ("an impressive win")."""
     strong, weak = _determiners(lang)
     if not strong:
         return set()
-    words = _GROUND_TOKEN.findall(text.lower())
+    low = text.lower()
+    stop = stopwords(lang)
+    toks = list(_GROUND_TOKEN.finditer(low))
     once: set[str] = set()
     weak_seen: Counter[str] = Counter()
-    for prev, word in zip(words, words[1:], strict=False):
+    for i in range(1, len(toks)):
+        prev = toks[i - 1].group()
+        if prev not in strong and prev not in weak:
+            continue
+        word = toks[i].group()
+        if i + 1 < len(toks):
+            gap = low[toks[i].end() : toks[i + 1].start()]
+            if not gap.strip() and toks[i + 1].group() not in stop:
+                continue  # "an impressive win": a modifier, not the noun
         if prev in strong:
             once.add(word)
-        elif prev in weak:
+        else:
             weak_seen[word] += 1
     return once | {w for w, n in weak_seen.items() if n >= 2}
 
