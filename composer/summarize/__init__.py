@@ -204,7 +204,8 @@ def summarise(article: Article, options: SummaryOptions | None = None) -> Summar
     prose = "\n".join([article.title or "", *(s.text for s in sentences[:12])])
     # A language without stop words and determiners here (Korean, Russian, Indonesian…) gives no
     # hashtags: its function words would pass as names ("#Dan"), and none beats a bad one.
-    tags = make_hashtags(candidates, text_lang, opts.hashtags, grounding=grounding, text=prose) if lang in SUPPORTED else []
+    tags = make_hashtags(candidates, text_lang, opts.hashtags, grounding=grounding, text=prose,
+                         headline=article.title) if lang in SUPPORTED else []
     return Summary(
         title=article.title,
         tldr=tldr,

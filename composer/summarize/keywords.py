@@ -448,43 +448,79 @@ def _determiners(lang: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(strong.split()), frozenset(weak.split())
 
 
-def _nouns_after_determiners(text: str, lang: str) -> set[str]:
-    """Lower-case words used as the head of a noun phrase: right after a determiner and followed
-    by punctuation, a function word or the end ("the library.", "the library has") — not by
-    another content word, which makes the first one a modifier ("an impressive win")."""
+def _noun_heads(text: str, lang: str) -> tuple[set[str], Counter[str]]:
+    """``(heads, phrases)``: lower-case words the text uses as the head of a noun phrase, and how
+    often each two-word run ends one.
+
+    A head is the first word after a determiner, within three words of it, that ends the phrase
+    — punctuation, a function word or the end follows ("the library.", "a trade deal with", "the
+    severe air pollution in") — so a modifier ("an impressive win"), an adjective before its
+    noun ("the illegal settlements") or a verb ("to reopen") never is one. One sighting after an
+    unambiguous determiner is enough, two after one that can also stand before a verb.
+    """
     strong, weak = _determiners(lang)
-    if not strong:
-        return set()
     low = text.lower()
     stop = stopwords(lang)
     toks = list(_GROUND_TOKEN.finditer(low))
+    words = [t.group() for t in toks]
+    n = len(toks)
+    # ends[i]: token i is the last word of its phrase (punctuation, a function word or the end follows)
+    ends = [i + 1 >= n or bool(low[toks[i].end() : toks[i + 1].start()].strip()) or words[i + 1] in stop
+            for i in range(n)]
+    glued = [i + 1 < n and not low[toks[i].end() : toks[i + 1].start()].strip() for i in range(n)]
+    phrases: Counter[str] = Counter(f"{words[i]} {words[i + 1]}" for i in range(n - 1) if glued[i] and ends[i + 1])
+    if not strong:
+        return set(), phrases
     once: set[str] = set()
     weak_seen: Counter[str] = Counter()
-    for i in range(1, len(toks)):
-        prev = toks[i - 1].group()
-        if prev not in strong and prev not in weak:
+    for i in range(n - 1):
+        det = words[i]
+        if det not in strong and det not in weak or not glued[i]:
             continue
-        word = toks[i].group()
-        if i + 1 < len(toks):
-            gap = low[toks[i].end() : toks[i + 1].start()]
-            if not gap.strip() and toks[i + 1].group() not in stop:
-                continue  # "an impressive win": a modifier, not the noun
-        if prev in strong:
-            once.add(word)
-        else:
-            weak_seen[word] += 1
-    return once | {w for w, n in weak_seen.items() if n >= 2}
+        for j in range(i + 1, min(i + 4, n)):
+            if words[j] in stop:
+                break
+            if ends[j]:
+                if det in strong:
+                    once.add(words[j])
+                else:
+                    weak_seen[words[j]] += 1
+                break
+            if not glued[j]:
+                break
+    return once | {w for w, c in weak_seen.items() if c >= 2}, phrases
 
 
 # Titles that come before a name in a keyword ("CEO Marc Benioff", "Gov. Kristi Noem"): the tag is
 # the name.
-_ROLE_PREFIX = _word_set("ceo cfo coo cto chairman chairwoman president vice minister senator sen gov governor rep "
+_ROLE_PREFIX = _word_set("ceo cfo coo cto chairman chairwoman president vice minister secretary senator sen gov governor rep "
                          "mp mep pm dr prof coach judge mayor general gen lt sgt capt officer chief actress actor "
                          "singer star")
 
 
+def _noun_or_name(term: str, lang: str, heads: set[str], phrases: Counter[str], text: str) -> bool:
+    """Is ``term`` a name, or a noun (phrase) the text uses as one?
+
+    A capitalised single word passed the keyword rules already; a multi-word term written just
+    so in the text is a name ("Mark Rutte"). Anything else — a name joined to the noun after it
+    in the title, a two-word topic — must end in a noun the text uses as the head of a noun
+    phrase ("Riverside Library": "the library has…"; not "TV Trade": "a trade war"), or be a
+    two-word term the text repeats as a whole phrase ("hypersensitivity pneumonitis", twice).
+    German capitalises its nouns, so a lower-case word or a phrase not written so is never a
+    German tag.
+    """
+    if " " not in term:
+        return term[:1].isupper() or (lang != "de" and term.lower() in heads)
+    if term[:1].isupper() and term in text:
+        return True
+    if lang == "de":
+        return False
+    low = term.lower().split()
+    return low[-1] in heads or phrases[" ".join(low[-2:])] >= 2
+
+
 def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | None = None,
-             text: str | None = None) -> list[str]:
+             text: str | None = None, headline: str | None = None) -> list[str]:
     """Hashtags from keywords: CamelCase, ``#\\w+``, unique ignoring case, never a stop word.
 
     Names (capitalised keywords) come first: "#MarkRutte" says more than "#Alliance"; generic
@@ -496,10 +532,11 @@ def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | No
     it: what the story is visibly about, not a tag from the page's metadata or a word from
     paragraph twelve. With ``text`` (the prose the keywords came from), a lower-case word must be
     used as a noun somewhere in it (after a determiner) — "#Reopen" is a verb; in German, where
-    nouns are capitalised, a lower-case word never becomes a hashtag. Fewer tags, or none, beat a
-    bad one.
+    nouns are capitalised, a lower-case word never becomes a hashtag. With ``headline``, a topic
+    word (not a name) must be one of its words: names may come from the lead, topics from the
+    headline. Fewer tags, or none, beat a bad one.
     """
-    nouns = _nouns_after_determiners(text, lang) if text is not None else None
+    heads, phrases = _noun_heads(text, lang) if text is not None else (set(), Counter())
     out: list[str] = []
     for term in sorted(terms, key=lambda t: not t[:1].isupper()):
         parts = term.split()
@@ -514,8 +551,10 @@ def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | No
             continue
         if grounding is not None and not grounded(tag, grounding):
             continue
-        if nouns is not None and term[:1].islower() and " " not in term and (lang == "de" or term.lower() not in nouns):
+        if text is not None and not _noun_or_name(term, lang, heads, phrases, text):
             continue
+        if headline and term[:1].islower() and not grounded(tag, headline):
+            continue  # a topic word (not a name) is a tag when the headline uses it
         out.append(tag)
         if len(out) >= limit:
             break
