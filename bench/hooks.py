@@ -314,7 +314,9 @@ def corpus_articles(name: str, limit: int | None) -> list[tuple[str, Article]]:
     return out
 
 
-def measure(articles: list[tuple[str, Article]], with_posts: bool) -> tuple[Tally, Tally, list[float]]:
+def measure(articles: list[tuple[str, Article]], with_posts: bool,
+            points: Tally | None = None) -> tuple[Tally, Tally, list[float]]:
+    """TL;DR (and its hashtags) and first-post tallies; key points go to ``points`` when given."""
     tldr, first = Tally(), Tally()
     times: list[float] = []
     for key, article in articles:
@@ -324,6 +326,9 @@ def measure(articles: list[tuple[str, Article]], with_posts: bool) -> tuple[Tall
         lang = summary.language or "en"
         tldr.add_text("tldr", summary.tldr, lang, key)
         tldr.add_tags(summary.hashtags, lead_text(article), key)
+        if points is not None:
+            for point in summary.key_points:
+                points.add_text("key point", point, lang, key)
         if with_posts:
             posts = write_posts(article, summary)
             for net in ("x", "bluesky"):
@@ -356,8 +361,10 @@ def main(argv: list[str] | None = None) -> int:
             arts = aeb_articles(name[4:], args.limit, args.cache)
         else:
             arts = corpus_articles(name, args.limit)
-        tldr, first, times = measure(arts, with_posts=name.startswith("aeb-"))
-        rows = [("TL;DR", tldr)] + ([("first post X+Bluesky", first)] if first.texts else [])
+        points = Tally()
+        tldr, first, times = measure(arts, with_posts=name.startswith("aeb-"), points=points)
+        rows = [("TL;DR", tldr)] + ([("first post X+Bluesky", first)] if first.texts else []) + [
+            ("key points (not in the target)", points)]
         for label, t in rows:
             fails = t.back + t.dateline
             tag_cells = "– | – | –"
