@@ -545,7 +545,7 @@ def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | No
     word (not a name) must be one of its words: names may come from the lead, topics from the
     headline. Fewer tags, or none, beat a bad one.
     """
-    heads, phrases = _noun_heads(text, lang) if text is not None else (set(), Counter())
+    noun_heads: list[tuple[set[str], Counter[str]]] = []  # computed on first need: most tags are names
     ground = ground_tokens(grounding) if grounding is not None else None
     head_words = ground_tokens(headline) if headline else None
     out: list[str] = []
@@ -562,8 +562,11 @@ def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | No
             continue
         if ground is not None and not grounded(tag, ground):
             continue
-        if text is not None and not _noun_or_name(term, lang, heads, phrases, text):
-            continue
+        if text is not None and not (term[:1].isupper() and " " not in term):
+            if not noun_heads:
+                noun_heads.append(_noun_heads(text, lang))
+            if not _noun_or_name(term, lang, *noun_heads[0], text):
+                continue
         if head_words is not None and term[:1].islower() and not grounded(tag, head_words):
             continue  # a topic word (not a name) is a tag when the headline uses it
         out.append(tag)

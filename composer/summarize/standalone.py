@@ -120,6 +120,20 @@ def _removable(lang: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=16)
+def _starters(lang: str) -> frozenset[str]:
+    """First words of the multi-word openers and connectives of ``lang`` (and English): a sentence
+    whose first word is none of them skips the phrase checks — most sentences, cheaply."""
+    phrases = [w.strip() for w in _REMOVABLE.get(lang, _REMOVABLE["en"]).split("|")]
+    phrases += [*_BACK_PHRASES.get(lang, ()), *_BACK_PHRASES["en"], "the"]
+    return frozenset(p.split()[0].replace("’", "'") for p in phrases if p.strip())
+
+
+def _first_word(text: str) -> str:
+    m = _WORD.match(text.lstrip(_OPEN_PUNCT))
+    return m.group().lower().replace("’", "'") if m else ""
+
+
+@lru_cache(maxsize=16)
 def _back(lang: str) -> frozenset[str]:
     return frozenset(_BACK.get(lang, _BACK["en"]).split())
 
@@ -139,6 +153,8 @@ def repair(sentence: str, lang: str = "en") -> str:
     Repeats while the sentence still opens with one ("But meanwhile, …"); never leaves fewer than
     four words. A sentence that does not open with one comes back unchanged.
     """
+    if _first_word(sentence) not in _starters(lang):
+        return sentence
     pattern = _removable(lang)
     out = sentence
     for _ in range(3):
@@ -160,11 +176,13 @@ def repair(sentence: str, lang: str = "en") -> str:
 def points_back(sentence: str, lang: str = "en") -> str | None:
     """The opener of ``sentence`` that needs an earlier sentence ("This", "He", "Having"), or None."""
     t = sentence.lstrip(_OPEN_PUNCT)
+    starts_phrase = _first_word(t) in _starters(lang)
     low = t[:60].lower().replace("’", "'")
-    for phrase in _BACK_PHRASES.get(lang, ()) + (_BACK_PHRASES["en"] if lang != "en" else ()):
-        if low.startswith(phrase) and not low[len(phrase) : len(phrase) + 1].isalnum():
-            return t[: len(phrase)]
-    if lang == "en":
+    if starts_phrase:
+        for phrase in _BACK_PHRASES.get(lang, ()) + (_BACK_PHRASES["en"] if lang != "en" else ()):
+            if low.startswith(phrase) and not low[len(phrase) : len(phrase) + 1].isalnum():
+                return t[: len(phrase)]
+    if lang == "en" and starts_phrase:
         m = _ANAPHORIC_NP.match(low)
         if m and m.group(2) not in _NP_COMPLEMENT:
             return t[: len(m.group(1))]  # "The move comes after…" (but "The move by the bank to…" is self-contained)
@@ -177,7 +195,7 @@ def points_back(sentence: str, lang: str = "en") -> str | None:
         return None
     if first in _back(lang if lang in _BACK else "en"):
         return words[0]
-    m = _removable(lang).match(t)
+    m = _removable(lang).match(t) if starts_phrase else None
     if m and (m.group("comma") or m.group("word").lower() not in _NEEDS_COMMA):
         return m.group("word")  # "However, …", "But …": droppable, see repair(), but not yet dropped
     if first in _PREPOSITIONS.get(lang, ()) and nxt.lower().replace("’", "'") in _back(lang if lang in _BACK else "en"):
