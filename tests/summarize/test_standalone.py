@@ -138,6 +138,8 @@ NEWSPAPERS = [
 def test_tldr_is_not_a_back_pointing_sentence() -> None:
     s = summarise(_article(NEWSPAPERS, title="Gannett and GateHouse complete newspaper merger"))
     assert s.tldr == NEWSPAPERS[1]
+    # "That's the optimistic view…" and "This comes after…" mean nothing alone: not key points either
+    assert NEWSPAPERS[0] not in s.key_points and NEWSPAPERS[3] not in s.key_points
 
 
 def test_tldr_dateline_is_cut() -> None:
