@@ -20,6 +20,8 @@ ISSUE_TAGS = {"#assangerape", "#categoryjupiter", "#programmitv", "#guidatv", "#
               "#future", "#close", "#reopen", "#generationausstatten", "#update"}
 ISSUE_OPENERS = ("That’s the optimistic view", "That's the optimistic view", "This comes after",
                  "Having recently carried out", "CAIRO (Reuters)")
+ISSUE_POINTS = ("You shouldn't just believe them", "You shouldn’t just believe them", "Which is not to say",
+                *ISSUE_OPENERS)
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +68,7 @@ def test_the_issues_examples_do_not_recur(hooks: ModuleType) -> None:
             s = summarise(article)
             assert not {t.lower() for t in s.hashtags} & ISSUE_TAGS, (which, key, s.hashtags)
             assert not s.tldr.startswith(ISSUE_OPENERS), (which, key, s.tldr)
+            assert not any(p.startswith(ISSUE_POINTS) for p in s.key_points), (which, key, s.key_points)
 
 
 def test_corpus_tldrs_stand_alone(hooks: ModuleType) -> None:
