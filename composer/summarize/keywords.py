@@ -464,8 +464,9 @@ def _noun_heads(text: str, lang: str) -> tuple[set[str], Counter[str]]:
     A head is the first word after a determiner, within three words of it, that ends the phrase
     — punctuation, a function word or the end follows ("the library.", "a trade deal with", "the
     severe air pollution in") — so a modifier ("an impressive win"), an adjective before its
-    noun ("the illegal settlements") or a verb ("to reopen") never is one. One sighting after an
-    unambiguous determiner is enough, two after one that can also stand before a verb.
+    noun ("the illegal settlements") or a verb ("to reopen") never is one; in English neither is a
+    word in "-ed" or "-ly" ("the building opened at…"). One sighting after an unambiguous
+    determiner is enough, two after one that can also stand before a verb.
     """
     strong, weak = _determiners(lang)
     low = text.lower()
@@ -482,6 +483,7 @@ def _noun_heads(text: str, lang: str) -> tuple[set[str], Counter[str]]:
         return set(), phrases
     once: set[str] = set()
     weak_seen: Counter[str] = Counter()
+    english = lang == "en"
     for i in range(n - 1):
         det = words[i]
         if det not in strong and det not in weak or not glued[i]:
@@ -490,6 +492,8 @@ def _noun_heads(text: str, lang: str) -> tuple[set[str], Counter[str]]:
             if words[j] in stop:
                 break
             if ends[j]:
+                if english and words[j].endswith(("ed", "ly")):
+                    break  # "the building opened at…": the verb after the noun, not a noun
                 if det in strong:
                     once.add(words[j])
                 else:
