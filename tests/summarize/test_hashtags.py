@@ -211,3 +211,14 @@ def test_hashtags_without_grounding_keep_their_old_behaviour() -> None:
     # Callers that pass no grounding (the LLM path's fallback) still get the old rules, plus the denylists.
     assert hashtags(["Mark Rutte", "NATO", "murder"], "en") == ["#MarkRutte", "#NATO"]
     assert hashtags(["Category Jupiter", "Jupiter"], "en") == ["#Jupiter"]
+
+
+def test_bundled_example_keeps_its_hashtags() -> None:
+    from pathlib import Path
+
+    from composer.ingest import load_article
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "riverside-library.txt"
+    s = summarise(load_article(str(example)))
+    assert s.hashtags[:2] == ("#RiversideLibrary", "#StudyHall")  # "the library" is used as a noun, late in the text
+    assert s.tldr.startswith("Riverside's central library reopened")
