@@ -550,6 +550,14 @@ def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | No
     headline. Fewer tags, or none, beat a bad one.
     """
     noun_heads: list[tuple[set[str], Counter[str]]] = []  # computed on first need: most tags are names
+    # A name written so only in the headline counts when it is not the headline's first words
+    # (capitalised anyway: "Unpredictable Sondland faces…"), and never in German, whose headlines
+    # capitalise more than names ("ins Digitale Gesundheitswesen").
+    body = text
+    if text is not None and headline:
+        body = text.replace(headline, "", 1)
+        if lang != "de":
+            body += "\n" + headline.replace(headline.split(" ", 1)[0], "", 1)
     ground = ground_tokens(grounding) if grounding is not None else None
     head_words = ground_tokens(headline) if headline else None
     out: list[str] = []
@@ -569,7 +577,7 @@ def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | No
         if text is not None and not (term[:1].isupper() and " " not in term):
             if not noun_heads:
                 noun_heads.append(_noun_heads(text, lang))
-            if not _noun_or_name(term, lang, *noun_heads[0], text):
+            if not _noun_or_name(term, lang, *noun_heads[0], body):
                 continue
         if head_words is not None and term[:1].islower() and not grounded(tag, head_words):
             continue  # a topic word (not a name) is a tag when the headline uses it

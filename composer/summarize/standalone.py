@@ -228,6 +228,10 @@ _DATELINE = re.compile(
     # "DEAR ABBY:", "BREAKING:"
     r"[A-ZÀ-Þ]{2,}(?:[ .'’-]+[A-ZÀ-Þ]{2,})*\.?(?:,\s*(?:[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+){0,2}|(?:[A-Z]\.){2}))?"
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?" + _DASH + r"|"
+    # a section label: "Editorial: The authorities' repression…", "Analysis: …", "Kommentar: …"
+    r"(?:Editorial|Opinion|Analysis|Column|Commentary|Review|Exclusive|Explainer|Breaking|Update|Watch|Live|"
+    r"Kommentar|Meinung|Analyse|Éditorial|Tribune|Opinión|Análisis|Editoriale|Commento|Opinie|Opinião)\s*:\s+"
+    r"(?=[A-ZÀ-Þ\"“‘'«])|"
     # a byline label glued to the first sentence: "Staff Reports Police arrested…"
     r"(?:Staff|Wire|News)\s+(?:Reports?|Writers?|Services?)\s+(?=[A-Z]))"
 )

@@ -94,6 +94,15 @@ def test_shouted_headline_words_are_not_names() -> None:
     assert "#HongKong" in tags and "#SURRENDER" not in tags and "#Surrender" not in tags
 
 
+def test_headline_initial_capital_is_not_a_name() -> None:
+    article = _article("Unpredictable Sondland faces questions about Ukraine",
+                       ["Ambassador Gordon Sondland will testify on Wednesday in the impeachment inquiry.",
+                        "Gordon Sondland has changed his account of the Ukraine talks twice.",
+                        "Democrats want to know what Gordon Sondland told President Donald Trump."])
+    tags = _tags(article)
+    assert "#GordonSondland" in tags and "#UnpredictableSondland" not in tags
+
+
 def test_role_prefix_is_dropped_from_a_name() -> None:
     article = _article("Salesforce CEO Marc Benioff meets Tim Cook",
                        ["Salesforce CEO Marc Benioff met Apple chief Tim Cook at the Dreamforce conference.",

@@ -112,6 +112,8 @@ def test_a_repaired_sentence_can_still_point_back() -> None:
         ("CLEVELAND, Ohio – The Doobie Brothers will tour next year.", "The Doobie Brothers will tour next year."),
         ("DUBAI, United Arab Emirates — Emirates ordered 30 Boeing jets.", "Emirates ordered 30 Boeing jets."),
         ("Staff Reports Police arrested six people on Monday.", "Police arrested six people on Monday."),
+        ("Editorial: The authorities' repression has only fuelled the crisis.",
+         "The authorities' repression has only fuelled the crisis."),
         ("Berlin (dpa) - Die Bundesregierung hat am Montag beschlossen.", "Die Bundesregierung hat am Montag beschlossen."),
         ("NATO said on Monday it would send more troops.", "NATO said on Monday it would send more troops."),
         ("COVID-19 cases rose sharply in the city last week.", "COVID-19 cases rose sharply in the city last week."),
