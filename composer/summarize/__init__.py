@@ -201,7 +201,7 @@ def summarise(article: Article, options: SummaryOptions | None = None) -> Summar
     # Hashtags name what the post visibly is about: words of the title, standfirst, lead or TL;DR.
     lead = [s.text for s in sentences[:_LEAD_SENTENCES]]
     grounding = "\n".join(x for x in (article.title, article.standfirst, *lead, tldr) if x)
-    prose = "\n".join([article.title or "", *(s.text for s in sentences[:60])])  # how words are used
+    prose = "\n".join([article.title or "", *(s.text for s in sentences[:40])])  # how words are used
     # A language without stop words and determiners here (Korean, Russian, Indonesian…) gives no
     # hashtags: its function words would pass as names ("#Dan"), and none beats a bad one.
     tags = make_hashtags(candidates, text_lang, opts.hashtags, grounding=grounding, text=prose,

@@ -401,6 +401,7 @@ def _cms(tag: str) -> bool:
 
 # Letters and digits (``re``'s Unicode classes: faster than ``regex`` here, and news text is NFC).
 _GROUND_TOKEN = re.compile(r"[^\W_]+")
+_WORD_GAP = re.compile(r"([^\W_]+)([\W_]*)")
 
 
 def grounded(tag: str, text: str | list[str]) -> bool:
@@ -471,13 +472,14 @@ def _noun_heads(text: str, lang: str) -> tuple[set[str], Counter[str]]:
     strong, weak = _determiners(lang)
     low = text.lower()
     stop = stopwords(lang)
-    toks = list(_GROUND_TOKEN.finditer(low))
-    words = [t.group() for t in toks]
-    n = len(toks)
-    # ends[i]: token i is the last word of its phrase (punctuation, a function word or the end follows)
-    ends = [i + 1 >= n or bool(low[toks[i].end() : toks[i + 1].start()].strip()) or words[i + 1] in stop
-            for i in range(n)]
-    glued = [i + 1 < n and not low[toks[i].end() : toks[i + 1].start()].strip() for i in range(n)]
+    pairs = _WORD_GAP.findall(low)  # (word, what follows it up to the next word), in one C-level scan
+    words = [w for w, _gap in pairs]
+    n = len(words)
+    # glued[i]: only spaces between word i and the next; ends[i]: word i is the last of its phrase
+    glued = [not gap.strip() for _w, gap in pairs]
+    if n:
+        glued[-1] = False
+    ends = [not glued[i] or words[i + 1] in stop for i in range(n)]
     phrases: Counter[str] = Counter(f"{words[i]} {words[i + 1]}" for i in range(n - 1) if glued[i] and ends[i + 1])
     if not strong:
         return set(), phrases

@@ -239,6 +239,10 @@ _DATELINE = re.compile(
 
 def strip_dateline(sentence: str) -> str:
     """``sentence`` without a leading dateline or agency tag; unchanged when none, or too little is left."""
+    head = sentence[:90]
+    if not ("-" in head or "–" in head or "—" in head or ":" in head or "(" in head
+            or head.lstrip().startswith(("Staff", "Wire", "News"))):
+        return sentence  # every dateline, tag and label has one of these: most sentences stop here
     m = _DATELINE.match(sentence)
     if not m:
         return sentence
