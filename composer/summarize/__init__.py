@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from composer.article import Article, Summary
 from composer.lang import SUPPORTED, normalize_language
 from composer.summarize import extractive
-from composer.summarize.boilerplate import is_furniture
+from composer.summarize.boilerplate import is_furniture, strip_glued_furniture, strip_leading_tag
 from composer.summarize.keywords import hashtags as make_hashtags
-from composer.summarize.keywords import keywords as make_keywords
+from composer.summarize.keywords import keywords_and_terms
+from composer.summarize.sentences import split_sentences
+from composer.summarize.standalone import stand_alone
 from composer.summarize.stopwords import stopwords
 
 __all__ = ["SummaryOptions", "Summary", "summarise", "summarize", "shorten"]
 
 _WORDS = re.compile(r"\w+")
+_LEAD_SENTENCES = 3  # the lead, for hashtags: a news story names its subject in its first sentences
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,9 @@ class SummaryOptions:
 
     ``key_points`` is the number of key-point sentences (3–5 reads well; fewer when the article
     is short). ``summary_sentences`` is the length of the prose summary (2–3). ``tldr_max_chars``
-    is a soft limit: the TL;DR is one whole sentence, shortened at a clause or word boundary only
-    when no sentence fits. ``words_per_minute`` sets ``reading_time_min``.
+    is a soft limit: the TL;DR is the publisher's standfirst when it fits (its whole sentences
+    within the limit), else one whole sentence that stands on its own, shortened at a clause or
+    word boundary only when no sentence fits. ``words_per_minute`` sets ``reading_time_min``.
     """
 
     key_points: int = 3
@@ -76,12 +81,91 @@ def _reading_time(article: Article, wpm: int) -> int:
     return max(1, math.ceil(words / max(1, wpm)))
 
 
+def _text_language(declared: str, sentences: list[extractive.Sentence]) -> str:
+    """The language the prose is written in, when it plainly is not the declared one.
+
+    A page can declare ``lang="en"`` around German text; its stop words, hashtags and
+    connectives would then be read as English ("#DieDigitalisierung"). Only a clear verdict
+    (twice the declared language's stop words, a fifth of all words) overrides the declaration;
+    ``Summary.language`` keeps what the article says.
+    """
+    words = _WORDS.findall(" ".join(s.text for s in sentences[:8]).lower())
+    if len(words) < 30:
+        return declared
+    own = stopwords(declared)
+    declared_hits = sum(1 for w in words if w in own)
+    if declared_hits >= 0.2 * len(words):
+        return declared  # the usual case: one pass, and the declaration stands
+    counts = Counter(words)
+    best, best_hits = declared, declared_hits
+    for lang in SUPPORTED:
+        stop = stopwords(lang)
+        hits = sum(n for w, n in counts.items() if w in stop)
+        if hits > best_hits:
+            best, best_hits = lang, hits
+    if best_hits >= 2 * max(1, declared_hits) and best_hits >= 0.2 * len(words):
+        return best
+    return declared
+
+
+def _unbalanced_quotes(text: str) -> bool:
+    return (text.count("“") != text.count("”") or text.count("«") != text.count("»") or text.count('"') % 2 == 1)
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def standfirst_hook(article: Article, lang: str, limit: int, body_terms: set[str] | None = None) -> str | None:
+    """The publisher's standfirst as a TL;DR, when it makes one; else None.
+
+    The standfirst is written as the hook, so it wins over any sentence we could pick — when it
+    fits: its leading whole sentences within ``limit`` characters (a description cut off with
+    "…" loses its unfinished sentence), at least six words, no question, no furniture, not the
+    title again, standing alone once a dateline or droppable connective is cut, and about the
+    article (two content words shared with the body, when ``body_terms`` is given) rather than
+    a site-wide blurb.
+    """
+    raw = " ".join((article.standfirst or "").split())
+    if not raw:
+        return None
+    raw = strip_glued_furniture(strip_leading_tag(raw))
+    sents = split_sentences(raw, lang)
+    if sents and sents[-1].endswith(("...", "…")):
+        sents = sents[:-1]
+    text = ""
+    for sent in sents:
+        if len(text) + 1 + len(sent) > limit:
+            break
+        text = f"{text} {sent}".strip()
+    if not text:
+        return None
+    text, ok = stand_alone(text, lang)
+    if (not ok or len(_WORDS.findall(text)) < 6 or text.rstrip("\"'”’») ").endswith("?")
+            or any(is_furniture(s) for s in split_sentences(text, lang))):
+        return None
+    if article.title and (_norm_text(text).startswith(_norm_text(article.title))
+                          or _norm_text(article.title) in _norm_text(text) and len(text) < 1.3 * len(article.title)):
+        return None  # the headline again, or the headline with a blurb glued after it
+    if _unbalanced_quotes(text):
+        return None  # a quotation cut in the middle by the sentence limit
+    if body_terms is not None:
+        terms = set(extractive.terms_of(text, stopwords(lang)))
+        if len(terms & body_terms) < min(2, len(terms)):
+            return None  # a site-wide description, not this article's
+    return text
+
+
 def summarise(article: Article, options: SummaryOptions | None = None) -> Summary:
     """The extractive Summary of ``article`` (pure: same article and options, same summary)."""
     opts = options or SummaryOptions()
     lang = normalize_language(article.language)
     text_lang = lang if lang in SUPPORTED else "en"
     sentences = extractive.candidate_sentences(article, text_lang)
+    checked = _text_language(text_lang, sentences)
+    if checked != text_lang:
+        text_lang = checked
+        sentences = extractive.candidate_sentences(article, text_lang)
     stop = stopwords(text_lang)
     guide = " ".join(x for x in (article.title, article.standfirst) if x)
     title_terms = extractive.terms_of(guide, stop)
@@ -93,8 +177,13 @@ def summarise(article: Article, options: SummaryOptions | None = None) -> Summar
     n_summary = max(1, min(opts.summary_sentences, len(points)))
     summary_sents = points[:n_summary]
 
-    tldr = ""
-    if sentences:
+    body_terms: set[str] = set()
+    for sent in sentences:
+        body_terms.update(sent.terms)
+    tldr = standfirst_hook(article, text_lang, opts.tldr_max_chars, body_terms if sentences else None) or ""
+    if tldr:
+        pass
+    elif sentences:
         tldr_scores = extractive.rank_sentences(
             sentences, title_terms, opts.weights, tldr_chars=opts.tldr_max_chars, central=central
         )
@@ -108,14 +197,22 @@ def summarise(article: Article, options: SummaryOptions | None = None) -> Summar
         )
         tldr = shorten(fallback or article.title or "", opts.tldr_max_chars)
 
-    kw = make_keywords([s.text for s in sentences], article.title, text_lang, article.tags, opts.keywords)
+    kw, candidates = keywords_and_terms([s.text for s in sentences], article.title, text_lang, article.tags, opts.keywords)
+    # Hashtags name what the post visibly is about: words of the title, standfirst, lead or TL;DR.
+    lead = [s.text for s in sentences[:_LEAD_SENTENCES]]
+    grounding = "\n".join(x for x in (article.title, article.standfirst, *lead, tldr) if x)
+    prose = "\n".join([article.title or "", *(s.text for s in sentences[:40])])  # how words are used
+    # A language without stop words and determiners here (Korean, Russian, Indonesian…) gives no
+    # hashtags: its function words would pass as names ("#Dan"), and none beats a bad one.
+    tags = make_hashtags(candidates, text_lang, opts.hashtags, grounding=grounding, text=prose,
+                         headline=article.title) if lang in SUPPORTED else []
     return Summary(
         title=article.title,
         tldr=tldr,
         summary=" ".join(s.text for s in summary_sents),
         key_points=tuple(s.text for s in points),
         keywords=tuple(kw),
-        hashtags=tuple(make_hashtags(kw, text_lang, opts.hashtags)),
+        hashtags=tuple(tags),
         language=lang,
         reading_time_min=_reading_time(article, opts.words_per_minute),
     )

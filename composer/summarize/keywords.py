@@ -17,10 +17,16 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from functools import lru_cache
 
 import regex
 
 from composer.summarize.stopwords import generic_nouns, stopwords
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
 
 # A run of capitalised words (a name candidate) and a lower-case content word. ``regex`` gives
 # Unicode letter classes, so "Émile Zola" and "Åsa Ström" are names too. Scanning with two
@@ -95,7 +101,7 @@ def _title_compounds(
             continue
         word = nxt.group(1)
         if (word_count[word] < 2 or word in stop or word in generic or len(word) < 4
-                or word.endswith(("ed", "ing", "ly"))):
+                or word.endswith(("ed", "ing", "ly")) or _ROLE.search(word)):
             continue
         head = run.split()[-2:]  # "Dutch Prime Minister" + noun would be too long: keep the tail
         phrase = " ".join([*head, word[:1].upper() + word[1:]])
@@ -129,13 +135,73 @@ def _title_phrases(
         words.pop(b, None)
 
 
+_SHOUTED = regex.compile(r"(?<![\p{L}\p{N}'’])\p{Lu}{6,}(?![\p{L}\p{N}])")
+_TITLE_WORD = regex.compile(r"(?<![\p{L}\p{N}'’])\p{Lu}\p{Ll}[\p{L}\p{M}]*")
+
+
+def _sentence_case_title(title: str, sentences: list[str], stop: frozenset[str]) -> str:
+    """A Title Case Headline with its ordinary words in lower case: "The Future of Banking Is … You're Broke".
+
+    Why: in a title-cased headline every word looks like a name, and "#Future #Broke" follows.
+    A capitalised title word stays capitalised only when the body capitalises it too away from
+    the start of a sentence (a real name); acronyms are left alone. Titles in sentence case
+    come back unchanged.
+    """
+    shouted = [m for m in _SHOUTED.finditer(title) if not _SHOUTED.fullmatch(title.strip())]
+    if shouted:
+        # "China warns SURRENDER is only option": a word in capitals for emphasis is not an
+        # acronym unless the body writes it in capitals too.
+        body = " ".join(sentences)
+        for m in reversed(shouted):
+            if not regex.search(r"(?<=\S\s)" + regex.escape(m.group()) + r"\b", body):
+                title = title[: m.start()] + m.group().lower() + title[m.end() :]
+    found = list(_TITLE_WORD.finditer(title))
+    content = [m for m in found if m.group().lower() not in stop]
+    lower_content = [w for w in _LOWER_WORD.findall(title) if w not in stop]
+    if len(content) < 3 or len(lower_content) > len(content) / 4:
+        return title
+    body = " ".join(sentences)
+    keep = {m.group() for m in _TITLE_WORD.finditer(body) if m.start() > 0 and body[m.start() - 2 : m.start()].strip()
+            not in {".", "!", "?", '."', ".”"}}
+    out, last = [], 0
+    for m in found:
+        word = m.group()
+        if word not in keep:
+            out.append(title[last : m.start()] + word.lower())
+            last = m.end()
+    out.append(title[last:])
+    return "".join(out)
+
+
 def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str, ...] = (), limit: int = 8) -> list[str]:
     """The article's key names and terms, most important first.
 
     ``sentences`` are the article's prose sentences in order; earlier sentences and the title
-    weigh more because news puts the subject first.
+    weigh more because news puts the subject first. The article's own ``tags`` come first.
     """
+    return _merge(_usable_tags(tags), _scored(sentences, title, lang), limit)
+
+
+def keywords_and_terms(
+    sentences: list[str], title: str | None, lang: str, tags: tuple[str, ...] = (), limit: int = 8,
+) -> tuple[list[str], list[str]]:
+    """``(keywords, candidates)``: the keywords as :func:`keywords` gives them, and the hashtag
+    candidates — the article's tags followed by the text's own terms, so that a page with eight
+    CMS tags still offers the names in its lead ("Kate Henshaw")."""
+    scored = _scored(sentences, title, lang)
+    own = _usable_tags(tags)
+    return _merge(own, scored, limit), [*own, *_merge((), scored, limit)]
+
+
+def _usable_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags with a letter in them and not internal flags ("_no-apple-news", '"')."""
+    return tuple(t.strip() for t in tags if any(c.isalpha() for c in t) and not t.strip().startswith("_"))
+
+
+def _scored(sentences: list[str], title: str | None, lang: str) -> list[tuple[float, str]]:
     stop = stopwords(lang)
+    if title:
+        title = _sentence_case_title(title, sentences[:_MAX_SENTENCES], stop)
     names: Counter[str] = Counter()
     name_form: dict[str, str] = {}
     words: Counter[str] = Counter()
@@ -168,8 +234,13 @@ def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str
         tail = key.split(" ", 1)[1]
         names[tail] += names.pop(key)
         name_form.setdefault(tail, name_form[key].split(" ", 1)[1])
-    if title:
+    if title and lang == "en":
+        # "Name noun" is an English word order; in German a lower-case word after a noun is a verb
+        # or adjective ("Generation ausstatten"), and Romance languages put the noun first.
         _title_compounds(title, stop, names, name_form, words, word_count)
+    if title and lang == "en":
+        # Two lower-case words side by side are a compound noun in English ("study hall"); in
+        # German and Dutch compounds are written as one word, so there they are adjective + noun.
         _title_phrases(title, " ".join(sentences[:_MAX_SENTENCES]).lower(), stop, names, name_form, words)
     # A word that opens sentences but never appears in lower case is a name ("Riverside's library
     # reopened…"); "Police said…" is not, because "police" appears too.
@@ -207,6 +278,10 @@ def keywords(sentences: list[str], title: str | None, lang: str, tags: tuple[str
             stems.add(word[:6])
             scored.append((score, word))
     scored.sort(key=lambda p: (-p[0], p[1]))
+    return scored
+
+
+def _merge(tags: tuple[str, ...], scored: list[tuple[float, str]], limit: int) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for tag in tags:
@@ -294,20 +369,220 @@ def _same_subject(tag: str, other: str) -> bool:
     return False
 
 
-def hashtags(terms: list[str], lang: str, limit: int = 3) -> list[str]:
+# Crime, sexual violence and death: words that never go into a hashtag, whatever the story
+# ("#AssangeRape"). Matched against each CamelCase part: a prefix here matches "Raped", "Killings";
+# the exact list holds short words that would otherwise catch innocent ones ("viol" vs "violon").
+# German and Dutch glue nouns together ("Mordprozess", "Messerangriff", "zelfmoordaanslag"), so
+# there the infix list is searched inside the whole tag.
+_SENSITIVE_PREFIX = tuple(["rape", "rapist", "sexual", "sexually", "assault", "abus", "molest", "paedophil", "pedophil", "porn", "incest", "grooming", "murder", "homicid", "manslaughter", "kill", "slay", "slain", "stab", "shooting", "shooter", "gunman", "gunmen", "gunfire", "massacre", "genocid", "terror", "suicid", "death", "deaths", "dying", "corpse", "victim", "tortur", "behead", "overdos", "lynch", "traffick", "vergewaltig", "missbrauch", "tötung", "getötet", "leiche", "selbstmord", "anschlag", "messerangriff", "sexuell", "todesopfer", "meurtr", "assassin", "agress", "pédophil", "attentat", "victime", "cadavre", "féminicid", "violaci", "violador", "asesin", "muert", "atentad", "víctima", "feminicid", "cadáver", "stupr", "omicid", "strage", "vittim", "femminicid", "cadaver", "uccis", "ammazz", "verkracht", "moord", "zelfmoord", "misbruik", "aanslag", "slachtoffer", "steekpartij", "doodgeschoten", "estupr", "violaç", "homicíd", "suicíd", "vítima"])
+_SENSITIVE_EXACT = frozenset(["dead", "died", "dies", "shot", "rapes", "raped", "viol", "viols", "violé", "violée", "violées", "tué", "tués", "tuée", "mort", "morts", "morte", "décès", "muerto", "muertos", "muerta", "morto", "morti", "morta", "morte", "dood", "doden", "lijk", "tot", "tote", "toten", "tod", "sex"])
+_SENSITIVE_INFIX = ("vergewaltig", "missbrauch", "mord", "leiche", "suizid", "anschlag", "opfer", "moord", "misbruik",
+                    "verkracht", "aanslag", "slachtoffer", "sexuell", "todes")
+_CAMEL_PART = regex.compile(r"\p{Lu}+(?!\p{Ll})|\p{Lu}?\p{Ll}+|\p{N}+|[\p{L}\p{M}]+")
+# Content-management and tracking tags that reach an Article's tags: "CategoryJupiter",
+# "Programmi TV", "Guida TV", "SectionNews". Grounding removes most; these never pass.
+_CMS_PART = frozenset(["category", "categories", "categoria", "section", "sezione", "rubrik", "ressort", "tag", "tags", "programmi", "guida", "uncategorized", "rss", "seo", "cms", "wp", "postid"])
+
+
+def sensitive(tag: str, lang: str = "en") -> bool:
+    """True when ``tag`` (a hashtag or term) names a crime, sexual violence or death."""
+    parts = [p.lower() for p in _CAMEL_PART.findall(tag.lstrip("#"))]
+    if any(p in _SENSITIVE_EXACT or p.startswith(_SENSITIVE_PREFIX) for p in parts):
+        return True
+    if lang in ("de", "nl"):
+        low = tag.lower()
+        return any(x in low for x in _SENSITIVE_INFIX)
+    return False
+
+
+def _cms(tag: str) -> bool:
+    return any(p.lower() in _CMS_PART for p in _CAMEL_PART.findall(tag.lstrip("#")))
+
+
+# Letters and digits (``re``'s Unicode classes: faster than ``regex`` here, and news text is NFC).
+_GROUND_TOKEN = re.compile(r"[^\W_]+")
+_WORD_GAP = re.compile(r"([^\W_]+)([\W_]*)")
+
+
+def grounded(tag: str, text: str | list[str]) -> bool:
+    """``tag`` is a word or a run of up to four adjacent words of ``text``, joined ("#MarkRutte").
+
+    An inflected ending of up to two letters is allowed ("#Treni"/"treno", "#Libraries"/"library"
+    is not: its stem differs by three). Case is ignored: "#NATO" is grounded in "Nato". ``text``
+    may be given as :func:`ground_tokens` of it, when several tags are checked against it.
+    """
+    want = tag.lstrip("#").lower()
+    tokens = ground_tokens(text) if isinstance(text, str) else text
+    first = want[:1]
+    for i, tok in enumerate(tokens):
+        if tok[:1] != first:
+            continue
+        joined = ""
+        for j in range(i, min(i + 4, len(tokens))):
+            joined += tokens[j]
+            if joined == want:
+                return True
+            common = len(os.path.commonprefix([joined, want]))
+            if len(want) >= 4 and common >= 4 and common >= max(len(joined), len(want)) - 2:
+                return True
+            if len(joined) >= len(want) or not want.startswith(joined):
+                break
+    return False
+
+
+def ground_tokens(text: str) -> list[str]:
+    """The lower-case words of ``text``, as :func:`grounded` compares them."""
+    return _GROUND_TOKEN.findall(text.lower())
+
+
+# Determiners and possessives: a lower-case word seen right after one of them is used as a noun
+# ("the reopening", "une digue"), which a verb ("reopen") or an adverb never is. The first list
+# of each language holds words that only ever come before a noun phrase; the second, words that
+# also stand before verbs ("this makes", French/Spanish/Italian object pronouns "la rouvrir", Dutch
+# "het is", "zijn" = to be): one sighting after the first kind is enough, two are needed after
+# the second.
+_DETERMINERS = {
+    "en": ("the a an his its their our my your every another", "this these those her some any each no"),
+    "fr": ("un une du des au aux ce cet cette ces son sa ses mon ma mes notre nos votre vos", "le la les leur leurs"),
+    "es": ("un una unos unas del al su sus nuestro nuestra", "el la los las este esta estos estas ese esa esos esas"),
+    "it": ("il un uno una del della dello dei degli delle al alla allo ai agli alle nel nella nei nelle sul sulla "
+           "suo sua i", "lo la le gli questo questa questi queste"),
+    "nl": ("de een", "het deze dit die dat zijn haar hun ons onze"),
+    "pt": ("um uma uns umas do da dos das na nas ao aos pelo pela seu sua", "o a os as no nos este esta esse essa"),
+}
+
+
+@lru_cache(maxsize=16)
+def _determiners(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    strong, weak = _DETERMINERS.get(lang, ("", ""))
+    return frozenset(strong.split()), frozenset(weak.split())
+
+
+def _noun_heads(text: str, lang: str) -> tuple[set[str], Counter[str]]:
+    """``(heads, phrases)``: lower-case words the text uses as the head of a noun phrase, and how
+    often each two-word run ends one.
+
+    A head is the first word after a determiner, within three words of it, that ends the phrase
+    — punctuation, a function word or the end follows ("the library.", "a trade deal with", "the
+    severe air pollution in") — so a modifier ("an impressive win"), an adjective before its
+    noun ("the illegal settlements") or a verb ("to reopen") never is one; in English neither is a
+    word in "-ed" or "-ly" ("the building opened at…"). One sighting after an unambiguous
+    determiner is enough, two after one that can also stand before a verb.
+    """
+    strong, weak = _determiners(lang)
+    low = text.lower()
+    stop = stopwords(lang)
+    pairs = _WORD_GAP.findall(low)  # (word, what follows it up to the next word), in one C-level scan
+    words = [w for w, _gap in pairs]
+    n = len(words)
+    # glued[i]: only spaces between word i and the next; ends[i]: word i is the last of its phrase
+    glued = [not gap.strip() for _w, gap in pairs]
+    if n:
+        glued[-1] = False
+    ends = [not glued[i] or words[i + 1] in stop for i in range(n)]
+    phrases: Counter[str] = Counter(f"{words[i]} {words[i + 1]}" for i in range(n - 1) if glued[i] and ends[i + 1])
+    if not strong:
+        return set(), phrases
+    once: set[str] = set()
+    weak_seen: Counter[str] = Counter()
+    english = lang == "en"
+    for i in range(n - 1):
+        det = words[i]
+        if det not in strong and det not in weak or not glued[i]:
+            continue
+        for j in range(i + 1, min(i + 4, n)):
+            if words[j] in stop:
+                break
+            if ends[j]:
+                if english and words[j].endswith(("ed", "ly")):
+                    break  # "the building opened at…": the verb after the noun, not a noun
+                if det in strong:
+                    once.add(words[j])
+                else:
+                    weak_seen[words[j]] += 1
+                break
+            if not glued[j]:
+                break
+    return once | {w for w, c in weak_seen.items() if c >= 2}, phrases
+
+
+# Titles that come before a name in a keyword ("CEO Marc Benioff", "Gov. Kristi Noem"): the tag is
+# the name.
+_ROLE_PREFIX = _word_set("ceo cfo coo cto chairman chairwoman president vice minister secretary senator sen gov governor rep "
+                         "mp mep pm dr prof coach judge mayor general gen lt sgt capt officer chief actress actor "
+                         "singer star")
+
+
+def _noun_or_name(term: str, lang: str, heads: set[str], phrases: Counter[str], text: str) -> bool:
+    """Is ``term`` a name, or a noun (phrase) the text uses as one?
+
+    A capitalised single word passed the keyword rules already; a multi-word term written just
+    so in the text is a name ("Mark Rutte"). Anything else — a name joined to the noun after it
+    in the title, a two-word topic — must end in a noun the text uses as the head of a noun
+    phrase ("Riverside Library": "the library has…"; not "TV Trade": "a trade war"), or be a
+    two-word term the text repeats as a whole phrase ("hypersensitivity pneumonitis", twice).
+    German capitalises its nouns, so a lower-case word or a phrase not written so is never a
+    German tag.
+    """
+    if " " not in term:
+        return term[:1].isupper() or (lang != "de" and term.lower() in heads)
+    if term[:1].isupper() and term in text:
+        return True
+    if lang == "de":
+        return False
+    low = term.lower().split()
+    return low[-1] in heads or phrases[" ".join(low[-2:])] >= 2
+
+
+def hashtags(terms: list[str], lang: str, limit: int = 3, *, grounding: str | None = None,
+             text: str | None = None, headline: str | None = None) -> list[str]:
     """Hashtags from keywords: CamelCase, ``#\\w+``, unique ignoring case, never a stop word.
 
     Names (capitalised keywords) come first: "#MarkRutte" says more than "#Alliance"; generic
     nouns and adjectives are skipped; and a tag that repeats an earlier one in another form
-    (plural, part of a name, acronym) is dropped.
+    (plural, part of a name, acronym) is dropped. Never a crime, sexual-violence or death word,
+    nor a content-management tag ("#CategoryJupiter").
+
+    With ``grounding`` (the title, standfirst and lead), a tag must be a word or adjacent words of
+    it: what the story is visibly about, not a tag from the page's metadata or a word from
+    paragraph twelve. With ``text`` (the prose the keywords came from), a lower-case word must be
+    used as a noun somewhere in it (after a determiner) — "#Reopen" is a verb; in German, where
+    nouns are capitalised, a lower-case word never becomes a hashtag. With ``headline``, a topic
+    word (not a name) must be one of its words: names may come from the lead, topics from the
+    headline. Fewer tags, or none, beat a bad one.
     """
+    noun_heads: list[tuple[set[str], Counter[str]]] = []  # computed on first need: most tags are names
+    # A name written so only in the headline counts when it is not the headline's first words
+    # (capitalised anyway: "Unpredictable Sondland faces…"), and never in German, whose headlines
+    # capitalise more than names ("ins Digitale Gesundheitswesen").
+    body = text
+    if text is not None and headline:
+        body = text.replace(headline, "", 1)
+        if lang != "de":
+            body += "\n" + headline.replace(headline.split(" ", 1)[0], "", 1)
+    ground = ground_tokens(grounding) if grounding is not None else None
+    head_words = ground_tokens(headline) if headline else None
     out: list[str] = []
     for term in sorted(terms, key=lambda t: not t[:1].isupper()):
+        parts = term.split()
+        if len(parts) >= 3 and parts[0].lower().rstrip(".") in _ROLE_PREFIX:
+            term = " ".join(parts[1:])  # "CEO Marc Benioff" → "Marc Benioff"
         if _weak_tag(term, lang):
             continue
         tag = to_hashtag(term, lang)
         if not tag or any(_same_subject(tag, other) for other in out):
             continue
+        if sensitive(tag, lang) or _cms(tag):
+            continue
+        if ground is not None and not grounded(tag, ground):
+            continue
+        if text is not None and not (term[:1].isupper() and " " not in term):
+            if not noun_heads:
+                noun_heads.append(_noun_heads(text, lang))
+            if not _noun_or_name(term, lang, *noun_heads[0], body):
+                continue
+        if head_words is not None and term[:1].islower() and not grounded(tag, head_words):
+            continue  # a topic word (not a name) is a tag when the headline uses it
         out.append(tag)
         if len(out) >= limit:
             break

@@ -158,8 +158,13 @@ def validate(obj: dict, article: Article, fallback: Summary, tldr_max_chars: int
     keywords = _texts(obj.get("keywords", []), "keywords", 8, 60)
     raw_tags = obj.get("hashtags", [])
     tags = _texts(raw_tags, "hashtags", 10, 60) if raw_tags else []
-    # Hashtags go through the same rules as extractive ones (CamelCase, #\w+, no stop words).
-    hashtags = make_hashtags([t.lstrip("#") for t in tags] + keywords, fallback.language, 4) or list(fallback.hashtags)
+    # Hashtags go through the same rules as extractive ones (CamelCase, #\w+, no stop words, no
+    # sensitive or CMS words), and, as there, they must be visible in the title, standfirst, lead
+    # or TL;DR.
+    lead = "\n".join(b.text for b in article.body[:4])
+    grounding = "\n".join(x for x in (article.title, article.standfirst, tldr, lead) if x)
+    hashtags = make_hashtags([t.lstrip("#") for t in tags] + keywords, fallback.language, 4, grounding=grounding,
+                             text="\n".join([article.title or "", lead])) or list(fallback.hashtags)
 
     known = " ".join(
         [article.text, article.url or "", article.standfirst or "", *(r.url or "" for r in article.related)]

@@ -175,6 +175,15 @@ wereld gebied aantal groep familie huis gebouw geval einde geld regering land ce
 cidade ano anos tempo relatório plano dia semana mês parte lugar coisa gente pessoa pessoas homem
 mulher mundo área número grupo família casa edifício caso fim dinheiro governo país centro
 water winter summer spring autumn weather
+continue editorial editorials update updates close future broke opinion opinions video videos photo photos
+gallery comment comments live breaking latest home menu search login subscribe share story stories article
+articles page blog post posts category categories tag tags section topic topics archive archives author
+authors staff advertisement ads sponsored uncategorized general default main index misc other local
+national international today feature features analysis review reviews explainer explainers premium content
+front frontpage trend trends free company companies firm inc ltd llc corp co plc gmbh ag sa spa bv nv
+surface makes make false true claim claims vehicle vehicles online business red green blue yellow black white
+column columns letter letters podcast interview exclusive watch listen authorities authority
+president ceo university value tracking guide cases spot
 one two three four five six seven eight nine ten hundred thousand million ein eins zwei drei vier fünf
 zehn hundert tausend un une deux trois quatre cinq dix cent mille uno dos tres cuatro cinco diez cien
 mil due tre quattro cinque dieci cento mille een twee drie vier vijf tien honderd duizend um uma dois

@@ -80,7 +80,7 @@ def test_subscribe_confirm_and_unsubscribe_in_the_browser(driver: Any, slow_serv
     driver.find_element(By.ID, "name").send_keys("Ann <b>Smith</b>")
     time.sleep(1.2)  # a person takes longer than the time trap
     driver.find_element(By.ID, "subscribe").click()
-    WebDriverWait(driver, 10).until(lambda d: heading(d) == "Check your inbox")
+    WebDriverWait(driver, 30).until(lambda d: heading(d) == "Check your inbox")
 
     [eml] = sorted((server.outbox / ".confirmations").glob("*.eml"))
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
@@ -91,7 +91,7 @@ def test_subscribe_confirm_and_unsubscribe_in_the_browser(driver: Any, slow_serv
     with open_store(server.outbox) as store:
         assert store.get("ann@example.com").status == "pending"  # opening the link changed nothing
     driver.find_element(By.ID, "confirm").click()
-    WebDriverWait(driver, 10).until(lambda d: heading(d) == "You are subscribed")
+    WebDriverWait(driver, 30).until(lambda d: heading(d) == "You are subscribed")
     with open_store(server.outbox) as store:
         ann = store.get("ann@example.com")
         assert ann.status == "subscribed" and ann.lists == ("newsletter",) and ann.name == "Ann <b>Smith</b>"
@@ -104,7 +104,7 @@ def test_subscribe_confirm_and_unsubscribe_in_the_browser(driver: Any, slow_serv
     with open_store(server.outbox) as store:
         assert store.suppression("ann@example.com") is None
     driver.find_element(By.ID, "unsubscribe").click()
-    WebDriverWait(driver, 10).until(lambda d: heading(d) == "You are unsubscribed")
+    WebDriverWait(driver, 30).until(lambda d: heading(d) == "You are unsubscribed")
     with open_store(server.outbox) as store:
         found = store.suppression("ann@example.com")
         assert found is not None and found.reason == "unsubscribed" and found.source == "one-click"
