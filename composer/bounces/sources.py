@@ -183,11 +183,13 @@ class ImapSource(Source):
             self.conn.shutdown()
             raise DeliveryError(f"the IMAP server {where} refused the login for {self.url.username!r}; "
                                 "check the user and password in the URL") from exc
+        typ, caps = self.conn.capability()  # after login: servers announce more (MOVE) than before it
+        capabilities = set((caps[0] or b"").decode("ascii", "replace").upper().split()) if typ == "OK" else set()
         typ, data = self.conn.select(_quote(self.url.mailbox), readonly=readonly)
         if typ != "OK":
             self.close()
             raise InputError(f"{self.url}: no mailbox {self.url.mailbox!r} ({_text(data)})")
-        if move_to and not readonly and "MOVE" not in self.conn.capabilities:
+        if move_to and not readonly and "MOVE" not in capabilities:
             self.close()
             raise InputError(f"the IMAP server {where} cannot MOVE messages; leave out --move-to "
                              "(processed messages are then flagged \\Seen)")
