@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import email
 import hashlib
+import importlib
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -130,13 +131,32 @@ def _recipient(block: Message) -> str:
 
 
 def _flufl(msg: Message) -> tuple[set[str], set[str]]:
+    """flufl.bounce's (temporary, permanent) addresses.
+
+    ``all_failures`` stops at the first detector that finds something but re-raises when any
+    heuristic detector trips over odd mail (e.g. a missing From), which would lose the rest;
+    so its detectors are run one by one, as it runs them, when its list is there to be read.
+    """
     from flufl.bounce import all_failures
 
-    try:
-        temporary, permanent = all_failures(msg)
-    except Exception:  # noqa: BLE001 - a heuristic detector tripping over odd mail must not stop a scan
-        return set(), set()
-    return ({a.decode("ascii", "replace") for a in temporary}, {a.decode("ascii", "replace") for a in permanent})
+    detectors = getattr(importlib.import_module("flufl.bounce._scan"), "_DETECTORS", None)
+    found: tuple[set[bytes], set[bytes]] = (set(), set())
+    if isinstance(detectors, list):
+        for detector in detectors:
+            try:
+                temporary, permanent = detector().process(msg)
+            except Exception:  # noqa: BLE001, S112 - one heuristic failing must not hide the others
+                continue
+            if temporary or permanent:
+                found = (set(temporary), set(permanent))
+                break
+    else:
+        try:
+            temporary, permanent = all_failures(msg)
+            found = (set(temporary), set(permanent))
+        except Exception:  # noqa: BLE001 - a heuristic detector tripping over odd mail must not stop a scan
+            pass
+    return ({a.decode("ascii", "replace") for a in found[0]}, {a.decode("ascii", "replace") for a in found[1]})
 
 
 def _text_of(part: Message) -> str:
