@@ -39,7 +39,7 @@ from composer.bounces.parse import Report, parse_report
 from composer.bounces.sources import Mail, Source
 from composer.config import Settings
 from composer.delivery.state import DeliveryState
-from composer.errors import OutboxError
+from composer.errors import ComposerError, OutboxError
 from composer.newsletter.verp import Verp
 
 SOURCE = "bounce mailbox"
@@ -111,6 +111,7 @@ class Summary:
     complaints: int = 0
     other: int = 0  # delay warnings, auto-replies, anything that is not a bounce
     duplicates: int = 0  # processed by an earlier run
+    errors: int = 0  # could not be processed; left in the mailbox for the next run
     matched: int = 0
     unmatched: int = 0
     suppressed: int = 0
@@ -120,6 +121,8 @@ class Summary:
         text = (f"read {self.read}: {self.hard} hard, {self.soft} soft, {self.complaints} complaints, "
                 f"{self.other} other, {self.duplicates} already processed; matched {self.matched}, "
                 f"unmatched {self.unmatched}; suppressed {self.suppressed}")
+        if self.errors:
+            text += f"; {self.errors} could not be processed (left for the next run)"
         return text + (" (dry run: nothing recorded)" if dry_run else "")
 
 
@@ -150,7 +153,9 @@ class Scanner:
         return None
 
     def _by_message_id(self, report: Report) -> Match | None:
-        named = {a.lower() for a in report.addresses}
+        # A bounce must not name somebody else as the failed recipient; complaints are left out of
+        # that check because feedback loops redact the recipient (Original-Rcpt-To) as a rule.
+        named = {f.address.lower() for f in report.failures if f.address} if report.kind != "complaint" else set()
         for message_id in report.original_ids:
             for campaign, seq, email in self.state.recipients_by_message_id(message_id):
                 if not named or email.lower() in named:
@@ -214,9 +219,17 @@ class Scanner:
         return outcome
 
     def scan(self, source: Source) -> Iterator[Outcome]:
-        """Process every message of ``source``, marking each done in the mailbox after it is recorded."""
+        """Process every message of ``source``, marking each done in the mailbox after it is recorded.
+
+        A message that cannot be processed (a bug, a database error) is reported as ``error: …``
+        and left unmarked in the mailbox, so a later run tries it again; the others go on.
+        """
         for mail in source.messages():
-            outcome = self.process(mail)
+            try:
+                outcome = self.process(mail)
+            except (ComposerError, sqlite3.Error, ValueError, LookupError, TypeError) as exc:
+                yield Outcome(mail.ref, Report(kind="error"), action=f"error: {type(exc).__name__}: {exc}")
+                continue
             if not self.dry_run:
                 source.done(mail)
             yield outcome
@@ -227,6 +240,9 @@ def tally(summary: Summary, outcome: Outcome) -> None:
     summary.outcomes.append(outcome)
     if outcome.action == "duplicate":
         summary.duplicates += 1
+        return
+    if outcome.report.kind == "error":
+        summary.errors += 1
         return
     kind = outcome.report.kind
     if kind == "hard":

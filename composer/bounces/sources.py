@@ -193,6 +193,12 @@ class ImapSource(Source):
             self.close()
             raise InputError(f"the IMAP server {where} cannot MOVE messages; leave out --move-to "
                              "(processed messages are then flagged \\Seen)")
+        if move_to and not readonly:
+            typ, listed = self.conn.list('""', _quote(move_to))
+            if typ != "OK" or not [x for x in listed if x]:
+                self.close()
+                raise InputError(f"{self.url}: there is no folder {move_to!r} to move processed messages to; "
+                                 "create it first")
 
     def messages(self) -> Iterator[Mail]:
         typ, data = self.conn.uid("SEARCH", "ALL" if self.include_seen else "UNSEEN")

@@ -40,10 +40,11 @@ def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     with source, open_scanner(settings, dry_run=args.dry_run) as scanner:
         for outcome in scanner.scan(source):
             tally(summary, outcome)
-            if args.verbose or (outcome.report.kind in ("hard", "soft", "complaint") and outcome.action != "duplicate"):
+            if args.verbose or (outcome.report.kind in ("hard", "soft", "complaint", "error")
+                                and outcome.action != "duplicate"):
                 print(mask_secrets(outcome.line(), settings), file=sys.stderr)
     print(summary.line(args.dry_run))
-    return 0
+    return 1 if summary.errors else 0
 
 
 def register(add: Add) -> None:

@@ -135,6 +135,9 @@ def test_move_to_a_folder(server: dovecot.Dovecot, mailbox: imaplib.IMAP4, setti
                  "--outbox", str(settings.outbox_dir)]) == 0
     assert "suppressed 1" in capsys.readouterr().out
     assert _flags(mailbox, "INBOX") == [] and len(_flags(mailbox, "Processed")) == 1
+    assert main(["bounces", "scan", "--imap", server.url(), "--move-to", "No such folder",
+                 "--outbox", str(settings.outbox_dir)]) == 2
+    assert "there is no folder 'No such folder'" in capsys.readouterr().err
 
 
 def test_imaps_verifies_the_certificate(server: dovecot.Dovecot, mailbox: imaplib.IMAP4,

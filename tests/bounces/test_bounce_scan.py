@@ -182,12 +182,17 @@ def test_arf_complaints_suppress_at_once(settings: Settings) -> None:
             message_id="<c2@x>"),  # no VERP: the returned message's Message-ID
         arf("fbl@example.org", original_from=cy.sender, feedback_type="not-spam", message_id="<c3@x>"),
         arf("fbl@example.org", original_from=None, rcpt="cy@example.org", message_id="<c4@x>"),  # names only
+        # feedback loops redact the recipient: a Message-ID match still counts
+        arf("fbl@example.org", original_from=None, rcpt="redacted@example.net", original_id=cy.message_id,
+            message_id="<c5@x>"),
     ]
     summary = scan(settings, reports)
-    assert (summary.complaints, summary.matched, summary.unmatched, summary.suppressed, summary.other) == (3, 2, 1, 2, 1)
+    assert (summary.complaints, summary.matched, summary.unmatched, summary.suppressed, summary.other) == (4, 3, 1, 3, 1)
     assert (suppression(settings, "ann@example.com") or "").startswith("complained: complaint (abuse)")
     assert (suppression(settings, "bob@example.net") or "").startswith("complained")
-    assert suppression(settings, "cy@example.org") is None
+    assert (suppression(settings, "cy@example.org") or "").startswith("complained")
+    assert [o.match.how if o.match else None for o in summary.outcomes] == ["verp", "message-id", None, None,
+                                                                            "message-id"]
 
 
 def test_repeated_runs_process_each_report_once(settings: Settings, tmp_path: Path) -> None:
@@ -230,6 +235,33 @@ def test_reports_without_a_message_id_are_remembered_by_their_bytes(settings: Se
     assert parse_report(raw).key.startswith("sha256:")
     assert [o.action for o in scan(settings, [raw]).outcomes] == ["suppressed"]
     assert [o.action for o in scan(settings, [raw]).outcomes] == ["duplicate"]
+
+
+def test_a_message_that_cannot_be_processed_is_left_for_the_next_run(settings: Settings, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import composer.bounces.scan as scan_module
+
+    sent = send_to(settings, READERS)
+    folder = write_maildir(tmp_path / "Maildir", [dsn(sent.messages[r].sender, r, message_id=f"<e{n}@x>")
+                                                  for n, r in enumerate(READERS)])
+    real = scan_module.parse_report
+
+    def flaky(data: bytes):  # noqa: ANN202
+        if b"<e1@x>" in data:
+            raise ValueError("cannot read this one")
+        return real(data)
+
+    monkeypatch.setattr(scan_module, "parse_report", flaky)
+    summary = Summary()
+    with MaildirSource(folder) as source, open_scanner(settings) as scanner:
+        for outcome in scanner.scan(source):
+            tally(summary, outcome)
+    assert (summary.read, summary.suppressed, summary.errors) == (3, 2, 1)
+    assert "1 could not be processed" in summary.line()
+    assert len(os.listdir(folder / "new")) == 1  # the failed one stays unseen
+    monkeypatch.setattr(scan_module, "parse_report", real)
+    with MaildirSource(folder) as source, open_scanner(settings) as scanner:
+        assert [o.action for o in scanner.scan(source)] == ["suppressed"]
 
 
 # -- the command line -----------------------------------------------------------------------------
