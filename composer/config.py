@@ -461,7 +461,7 @@ def mask_secrets(text: str, settings: Settings) -> str:
     return mask_url_passwords(text)
 
 
-_URL_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)([^@\s]+)(@)", re.I)
+_URL_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)(\S+)(@)", re.I)
 
 
 def mask_url_passwords(text: str) -> str:

@@ -39,7 +39,7 @@ from composer.bounces.parse import Report, parse_report
 from composer.bounces.sources import Mail, Source
 from composer.config import Settings
 from composer.delivery.state import DeliveryState
-from composer.errors import ComposerError, OutboxError
+from composer.errors import ComposerError, InputError, OutboxError
 from composer.newsletter.verp import Verp
 
 SOURCE = "bounce mailbox"
@@ -268,6 +268,10 @@ def open_scanner(settings: Settings, *, dry_run: bool = False, now: float | None
     from composer.audience import open_store
 
     path = Path(settings.outbox_dir) / "delivery.sqlite3"
+    if not path.is_file():
+        # Reading on without it would mark every bounce processed and unmatched, and flag it seen.
+        raise InputError(f"{path} does not exist: nothing was sent from the outbox {settings.outbox_dir}, so no "
+                         "bounce can be matched; give the outbox the campaigns were sent from (--outbox DIR)")
     with DeliveryState(path) as state, open_store(settings.outbox_dir) as audience:
         seen = SeenReports(path)
         try:

@@ -36,6 +36,9 @@ def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
         source = MaildirSource(args.maildir, include_seen=args.all)
     else:
         source = MboxSource(args.mbox)
+    if not settings.bounce_address:
+        print("compose: warning: BOUNCE_ADDRESS is not set, so sends carry no VERP token; bounces are matched by "
+              "the original Message-ID only", file=sys.stderr)
     summary = Summary()
     with source, open_scanner(settings, dry_run=args.dry_run) as scanner:
         for outcome in scanner.scan(source):

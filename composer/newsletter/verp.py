@@ -54,6 +54,9 @@ class Verp:
         local, at, domain = bounce_address.strip().rpartition("@")
         if not at or not local or "+" in local:
             raise ConfigError(f"BOUNCE_ADDRESS={bounce_address!r} must be a plain address like bounces@example.org")
+        if len(local) > 30:
+            raise ConfigError(f"BOUNCE_ADDRESS={bounce_address!r}: keep the part before @ to 30 characters or fewer; "
+                              "the per-message token adds up to 30 and RFC 5321 allows 64")
         if not secret:
             raise ConfigError("BOUNCE_ADDRESS is set but UNSUBSCRIBE_SECRET is not: VERP tokens are signed with it. "
                               "Set it to a long random string (python -c 'import secrets; "

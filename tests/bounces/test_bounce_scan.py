@@ -67,6 +67,8 @@ def test_bounce_address_settings_are_checked() -> None:
         load_settings(environ={"BOUNCE_ADDRESS": "not an address"}, env_file=None)
     with pytest.raises(ConfigError, match="UNSUBSCRIBE_SECRET"):
         Verp.from_settings(Settings(bounce_address=BOUNCE_ADDRESS))
+    with pytest.raises(ConfigError, match="30 characters"):
+        Verp("a-very-long-local-part-for-bounces@example.org", "secret")
     loaded = load_settings(environ={"BOUNCE_ADDRESS": BOUNCE_ADDRESS, "BOUNCE_SOFT_LIMIT": "2",
                                     "BOUNCE_SOFT_DAYS": "7"}, env_file=None)
     assert (loaded.bounce_address, loaded.bounce_soft_limit, loaded.bounce_soft_days) == (BOUNCE_ADDRESS, 2, 7.0)
@@ -294,9 +296,13 @@ def test_cli_scan_mbox_prints_the_summary(settings: Settings, tmp_path: Path, ca
     assert "5 already processed" in capsys.readouterr().out
 
 
-def test_cli_needs_one_mailbox_and_masks_imap_passwords(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_needs_one_mailbox_and_masks_imap_passwords(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["bounces", "scan"]) == 2
     assert "--imap URL, --maildir DIR or --mbox FILE" in capsys.readouterr().err
+    # an outbox nothing was sent from: refused before the mailbox is read (or marked)
+    box = write_mbox(tmp_path / "b.mbox", [dsn(BOUNCE_ADDRESS, "ann@example.com")])
+    assert main(["bounces", "scan", "--mbox", str(box), "--outbox", str(tmp_path / "elsewhere")]) == 2
+    assert "nothing was sent from the outbox" in capsys.readouterr().err
     assert main(["bounces", "scan", "--imap", "imap://ann:hunter2secret@mail.example.org/INBOX"]) == 2
     err = capsys.readouterr().err
     assert "loopback" in err and "hunter2secret" not in err and "ann:***@mail.example.org" in err
