@@ -91,20 +91,22 @@ class MaildirSource(Source):
         self.include_seen = include_seen
 
     def messages(self) -> Iterator[Mail]:
-        for sub in ("new", "cur"):
-            for entry in sorted(os.scandir(self.path / sub), key=lambda e: e.name):
-                if entry.name.startswith(".") or not entry.is_file():
-                    continue
-                flags = entry.name.rpartition(":2,")[2] if ":2," in entry.name else ""
-                if "S" in flags and not self.include_seen:
-                    continue
+        # Both listings first: a message moved from new/ to cur/ by done() must not come up twice.
+        listing = [(sub, entry) for sub in ("new", "cur")
+                   for entry in sorted(os.scandir(self.path / sub), key=lambda e: e.name)]
+        for sub, entry in listing:
+            if entry.name.startswith(".") or not entry.is_file():
+                continue
+            flags = entry.name.rpartition(":2,")[2] if ":2," in entry.name else ""
+            if "S" in flags and not self.include_seen:
+                continue
+            try:
                 if entry.stat().st_size > MAX_MESSAGE:
                     continue
-                try:
-                    data = Path(entry.path).read_bytes()
-                except FileNotFoundError:  # taken by another reader meanwhile
-                    continue
-                yield Mail(f"{sub}/{entry.name}", data)
+                data = Path(entry.path).read_bytes()
+            except FileNotFoundError:  # taken by another reader meanwhile
+                continue
+            yield Mail(f"{sub}/{entry.name}", data)
 
     def done(self, mail: Mail) -> None:
         sub, _, name = mail.ref.partition("/")
