@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cancel": ("delivery", "cancel a scheduled or running campaign"),
     "worker": ("delivery", "send scheduled campaigns and retries, run due feeds (--once for cron)"),
     "subscribers": ("subscribers", "the audience: import, export, list, add, remove"),
+    "bounces": ("bounces", "read the bounce mailbox (IMAP, Maildir, mbox): suppress bounced and complaining readers"),
     "feed": ("feeds", "follow RSS/Atom feeds: a digest of the entries that are new since the last issue"),
     "status": ("status", "items, campaigns and per-reader delivery state"),
     "preview": ("preview", "preview outbox items in a local web app (newsletter, text, posts, embed)"),

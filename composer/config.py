@@ -122,6 +122,11 @@ class Settings:
     webhook_sendgrid_public_key: str | None = None
     webhook_ses_topic_arn: str | None = None
     webhook_ses_cert_cache: Path | None = None
+    # the bounce mailbox (compose bounces scan): VERP return paths and when a soft bounce counts
+    bounce_address: str | None = None  # e.g. bounces@example.org; sends use bounces+<token>@example.org
+    bounce_soft_limit: int = 3  # this many soft bounces of one reader ...
+    bounce_soft_days: float = 14.0  # ... within this many days suppress them
+    bounce_imap_url: Secret = field(default_factory=lambda: Secret(""))  # holds a password: masked
     theme: Theme = field(default_factory=Theme)
 
     def replace(self, **changes: Any) -> Settings:
@@ -175,6 +180,10 @@ _KEYS: dict[str, tuple[str, str]] = {
     "WEBHOOK_SENDGRID_PUBLIC_KEY": ("webhook_sendgrid_public_key", "str"),
     "WEBHOOK_SES_TOPIC_ARN": ("webhook_ses_topic_arn", "str"),
     "WEBHOOK_SES_CERT_CACHE": ("webhook_ses_cert_cache", "path"),
+    "BOUNCE_ADDRESS": ("bounce_address", "bounce_address"),
+    "BOUNCE_SOFT_LIMIT": ("bounce_soft_limit", "positive_int"),
+    "BOUNCE_SOFT_DAYS": ("bounce_soft_days", "positive_float"),
+    "BOUNCE_IMAP_URL": ("bounce_imap_url", "secret"),
 }
 
 _THEME_KEYS: dict[str, tuple[str, str]] = {
@@ -241,6 +250,18 @@ def _email(key: str, value: str) -> str | None:
     if value and not is_address(value):
         raise ConfigError(f"{key}={value!r} is not an email address")
     return value or None
+
+
+def _bounce_address(key: str, value: str) -> str | None:
+    """A bare address whose local part can take a ``+token`` (VERP): no ``+`` of its own."""
+    value = value.strip()
+    if not value:
+        return None
+    if not is_address(value, ascii_only=True):
+        raise ConfigError(f"{key}={value!r} is not a plain ASCII email address (e.g. bounces@example.org)")
+    if "+" in value.partition("@")[0]:
+        raise ConfigError(f"{key}={value!r}: leave out the '+…' part; composer adds '+<token>' per message")
+    return value
 
 
 def _url(key: str, value: str) -> str | None:
@@ -341,6 +362,7 @@ _CONVERTERS: dict[str, Callable[[str, str], Any]] = {
     "path": _path,
     "address": _address,
     "email": _email,
+    "bounce_address": _bounce_address,
     "url": _url,
     "bool": _bool,
     "color": _color,
@@ -431,8 +453,17 @@ def zone(name: str) -> ZoneInfo:
 def mask_secrets(text: str, settings: Settings) -> str:
     """Replace every secret value that appears in ``text`` with ``***``."""
     for secret in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key,
-                   settings.webhook_mailgun_signing_key, settings.webhook_postmark_password):
+                   settings.webhook_mailgun_signing_key, settings.webhook_postmark_password,
+                   settings.bounce_imap_url):
         value = secret.reveal()
         if value and len(value) >= 3:
             text = text.replace(value, "***")
-    return text
+    return mask_url_passwords(text)
+
+
+_URL_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)(\S+)(@)", re.I)
+
+
+def mask_url_passwords(text: str) -> str:
+    """``imaps://ann:***@host/…``: the password of any URL in ``text`` replaced by ``***``."""
+    return _URL_PASSWORD.sub(r"\1***\3", text)

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("composer.newsletter", "composer.social", "composer.embed"),
     ("composer.audience",),  # subscribers and suppressions: every send asks it who is suppressed
     ("composer.pipeline", "composer.delivery"),
-    ("composer.feeds",),  # composes items (pipeline) and may send them (delivery)
+    ("composer.feeds", "composer.bounces"),  # feeds compose and send; bounces read the delivery state back
     ("composer.preview", "composer.web"),
     ("composer.commands",),
     ("composer.cli",),

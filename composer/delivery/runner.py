@@ -143,7 +143,8 @@ def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_
                         shared.moved(row.previous, "failed")
                         continue
                     limiter.wait()
-                    result = backend.send_one(Outgoing(key=f"{row.seq:06d}", sender=template.sender, recipient=row.email,
+                    sender = template.envelope_sender(row.campaign, row.seq, row.email)
+                    result = backend.send_one(Outgoing(key=f"{row.seq:06d}", sender=sender, recipient=row.email,
                                                        data=data, message_id=row.message_id))
                     if result.status == "sent":
                         state.mark_sent(row)

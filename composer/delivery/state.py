@@ -79,6 +79,7 @@ CREATE TABLE IF NOT EXISTS recipients (
 CREATE UNIQUE INDEX IF NOT EXISTS recipients_once ON recipients(campaign, email COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS recipients_work ON recipients(campaign, state, next_attempt);
 CREATE INDEX IF NOT EXISTS recipients_queue ON recipients(campaign, state, seq);
+CREATE INDEX IF NOT EXISTS recipients_by_message_id ON recipients(message_id);
 """
 
 
@@ -373,3 +374,16 @@ class DeliveryState:
             params += wanted
         keys = ("seq", "email", "state", "attempts", "next_attempt", "reason", "message_id")
         return [dict(zip(keys, r, strict=True)) for r in self.db.execute(query + " ORDER BY seq", params)]
+
+    # -- bounces: which reader a returned message was for --------------------------------------
+
+    def recipient_at(self, campaign_id: int, seq: int) -> tuple[str, str] | None:
+        """``(email, message_id)`` of reader ``seq`` of a campaign (what a VERP token names), or None."""
+        row = self.db.execute("SELECT email, message_id FROM recipients WHERE campaign = ? AND seq = ?",
+                              (campaign_id, seq)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def recipients_by_message_id(self, message_id: str) -> list[tuple[int, int, str]]:
+        """``(campaign, seq, email)`` of every message sent with this Message-ID (``<…>`` included)."""
+        return [(c, s, e) for c, s, e in self.db.execute(
+            "SELECT campaign, seq, email FROM recipients WHERE message_id = ? ORDER BY campaign, seq", (message_id,))]

@@ -37,6 +37,7 @@ from composer.newsletter.merge import MARKER
 from composer.newsletter.message import build_message, list_headers, list_id, make_message_id
 from composer.newsletter.render import Rendered
 from composer.newsletter.unsubscribe import UnsubscribeLinks
+from composer.newsletter.verp import Verp
 from composer.outbox import Item
 
 _HTML_SENTINEL = "@@composer-html-body@@"
@@ -139,6 +140,7 @@ class MessageTemplate:
         self.settings = settings
         self.item_name = item_name
         self.sender = parseaddr(settings.mail_from)[1]
+        self.verp = Verp.from_settings(settings)  # None unless BOUNCE_ADDRESS is set
         self.links = UnsubscribeLinks(settings)
         self.mailto = settings.unsubscribe_mailto
         self.list_headers = with_list_headers
@@ -213,6 +215,13 @@ class MessageTemplate:
         if url:
             values["unsubscribe_url"] = url
         return values
+
+    def envelope_sender(self, campaign: int, seq: int, email: str) -> str:
+        """MAIL FROM for one reader: their VERP address when ``BOUNCE_ADDRESS`` is set, else the sender.
+
+        Like the unsubscribe link, it costs one copy of a prepared HMAC per reader.
+        """
+        return self.verp.address(campaign, seq, email) if self.verp else self.sender
 
     def unsubscribe_headers(self, url: str | None) -> bytes:
         """``List-Unsubscribe`` (and ``-Post`` for https) lines for one reader.

@@ -30,6 +30,7 @@ PASSWORD = "correct-horse-battery-staple"
 class Sink:
     rules: dict[str, list[str]] = field(default_factory=dict)
     received: list[tuple[str, bytes]] = field(default_factory=list)
+    senders: dict[str, str] = field(default_factory=dict)  # recipient -> envelope sender (MAIL FROM)
     sessions: list[dict[str, object]] = field(default_factory=list)
     data_delay: float = 0.0
     slow_seconds: float = 2.0
@@ -81,6 +82,7 @@ class Sink:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.received.append((rcpt, bytes(envelope.original_content or envelope.content)))
+                self.senders[rcpt] = envelope.mail_from
             tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
             self.sessions.append({"tls": tls, "auth": bool(session.authenticated)})
         return "250 Message accepted"

@@ -92,6 +92,22 @@ def test_starttls_auth_and_personalised_content(tmp_path: Path, item: Item, sett
     assert ann["Message-ID"] != messages["bob@example.com"]["Message-ID"]
 
 
+def test_bounce_address_makes_each_envelope_sender_a_signed_verp_address(
+        tmp_path: Path, item: Item, settings: Settings, sink: Sink, plain_server: int) -> None:
+    from composer.newsletter.verp import Verp
+
+    s = smtp_settings(settings, plain_server, bounce_address="bounces@example.org")
+    csv = write_csv(tmp_path / "s.csv", ["ann@example.com,Ann,", "bob@example.com,Bob,"])
+    summary = send(item, s, csv)
+    assert summary.exit_code == 0
+    verp = Verp.from_settings(s)
+    assert verp is not None
+    assert sink.senders == {"ann@example.com": verp.address(summary.campaign, 1, "ann@example.com"),
+                            "bob@example.com": verp.address(summary.campaign, 2, "bob@example.com")}
+    # the headers a reader sees are unchanged: From is still the newsletter's address
+    assert all(b"bounces" not in data for _r, data in sink.received)
+
+
 def test_implicit_tls(tmp_path: Path, item: Item, settings: Settings, sink: Sink,
                       certs: tuple[Path, Path, Path]) -> None:
     ca, cert, key = certs
