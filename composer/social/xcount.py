@@ -298,8 +298,12 @@ class _UrlPatterns:
         )
         path_char = _class(a_z | cyr | digits | _points("!*';:=+,.$/%#[]-\u2013_~@|&") | latin)
         parens = (f"\\((?:{path_char}+|(?:{path_char}*\\({path_char}+\\){path_char}*))\\)")
-        path_end = "(?:" + _class(_points("+-") | a_z | cyr | digits | _points("=_#/") | latin) + f"|(?:{parens}))"
-        path = f"(?:(?:{path_char}*(?:{parens}{path_char}*)*{path_end})|(?:@{path_char}+/))"
+        path_end = _class(_points("+-") | a_z | cyr | digits | _points("=_#/") | latin)
+        # twitter-text splices its ending-character pattern ("[…]|(?:parens)") into the path
+        # pattern without a group, so the "|" splits the whole alternative: a path is general
+        # characters ending in an ending character, OR balanced parentheses alone, OR "@…/".
+        # Kept exactly so: "example.com/a:(0)" links only "example.com/a", as X does.
+        path = f"(?:(?:{path_char}*(?:{parens}{path_char}*)*{path_end}|(?:{parens}))|(?:@{path_char}+/))"
         query_char = _class(a_z | digits | _points("!?*'@();:&=+$/%#[]-_.,~|"))
         query_end = _class(a_z | digits | _points("-_&=#/"))
         scheme = _literal_ci("http") + _literal_ci("s") + "?://"

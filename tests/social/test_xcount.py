@@ -351,3 +351,17 @@ if __name__ == "__main__":
     print(f"wrote {TLD_DATA}", file=sys.stderr)
     EMOJI_RE_DATA.write_text(emoji_re_data(), encoding="utf-8")
     print(f"wrote {EMOJI_RE_DATA}", file=sys.stderr)
+
+
+@pytest.mark.parametrize(("text", "linked", "length"), [
+    ("café.com/ü:(0)", "café.com/ü", 27),  # found by the differential test against twitter-text 3.1.0
+    ("example.com/a:(b)", "example.com/a", 27),
+    ("example.com/a:b(0)", "example.com/a:b(0)", 23),
+    ("https://en.wikipedia.org/wiki/Primer_(film)", "https://en.wikipedia.org/wiki/Primer_(film)", 23),
+])
+def test_path_ending_follows_twitter_texts_unparenthesised_alternation(text: str, linked: str, length: int) -> None:
+    """twitter-text's path pattern ends in "[…]|(?:parens)" without a group around it, so a path
+    is characters ending in an ending character, or balanced parentheses alone: ":(0)" after a
+    path character does not continue the link."""
+    assert [u for _s, _e, u in xcount.url_spans(text)] == [linked]
+    assert xcount.parse_post(text).length == length
