@@ -17,7 +17,7 @@ shared with the trainer and the corpus tests.
 
 Scoring:
 
-* **title** — exact after Unicode NFKC and whitespace folding;
+* **title** — exact after Unicode NFKC, dropping invisible characters and folding whitespace;
 * **byline** — where a byline is visible in the copy (readability: a curated byline; pasted-meta:
   ``authors_visible``): the set of name words the reader returns equals the set of words of the
   visible curated names (the words "by", "von", "par", "avec", "and"… and the case are ignored);
@@ -140,7 +140,10 @@ _NAME_NOISE = {"by", "von", "par", "avec", "and", "und", "et", "y", "e", "de", "
 
 
 def norm_title(text: str | None) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+    """Compared as a reader sees it: NFKC, invisible characters (zero-width space…) dropped, spaces folded."""
+    from composer.textutil import clean_line
+
+    return " ".join(unicodedata.normalize("NFKC", clean_line(text or "")).split())
 
 
 def name_words(names: list[str] | None) -> frozenset[str]:
