@@ -32,6 +32,7 @@ from composer.ingest.paste.lines import Line
 
 MODEL_FILE = "paste-roles.json"
 _WORDS = re.compile(r"\w+")
+_YEAR = re.compile(r"(?:19|20)\d\d")  # composer.dates reads only dates with a four-digit year
 _CAP_WORD = re.compile(r"^[\"'“„«‘(]?[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω0-9]")
 _SEPARATOR = re.compile(r"\s[|–—-]\s|\s\|\s?|\s?\|\s")
 _TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
@@ -104,7 +105,7 @@ class Context:
             found: dict[int, str] = {}
             for line in self.lines:
                 text = line.text
-                if len(text) <= 160 and any(c.isdigit() for c in text):
+                if len(text) <= 160 and _YEAR.search(text):
                     day = find_date(text)
                     if day:
                         found[line.index] = day
@@ -126,9 +127,15 @@ def _cap_share(text: str) -> float:
 
 
 def _near(ctx: Context, i: int, test: Callable[[int], bool], lo: int, hi: int) -> float:
-    """1 when a line in [i+lo, i+hi] (skipping i) passes ``test``."""
+    """1 when a line in [i+lo, i+hi] (skipping i) passes ``test`` (answers are remembered per page)."""
+    memo = ctx._cache.setdefault(("near", test.__name__), {})
     for j in range(max(0, i + lo), min(len(ctx.lines), i + hi + 1)):
-        if j != i and test(j):
+        if j == i:
+            continue
+        hit = memo.get(j)
+        if hit is None:
+            hit = memo[j] = test(j)
+        if hit:
             return 1.0
     return 0.0
 
@@ -150,15 +157,17 @@ TITLE_FEATURES = (
     "next_is_meta", "standfirst_then_meta", "person_below_4", "date_below_15", "date_above_3",
 )  # fmt: skip
 
-TITLE_WINDOW = 250  # lines above the body searched for the headline
+TITLE_WINDOW = 60  # lines above the body searched for the headline …
+TITLE_TOP = 20  # … and the first lines of the page
 TITLE_INSIDE = 10  # lines into the body run (a headline the body search swallowed)
 
 
 def title_candidates(ctx: Context) -> list[int]:
+    """Lines near the top of the page or above the body (and a few into it) that could be the headline."""
     lo = max(0, ctx.start - TITLE_WINDOW)
     hi = min(len(ctx.lines), ctx.start + TITLE_INSIDE, max(ctx.end, ctx.start + 1))
     out = []
-    for i in range(lo, hi):
+    for i in (*range(min(TITLE_TOP, lo)), *range(lo, hi)):
         line = ctx.lines[i]
         if i >= ctx.start and line.words >= 8 and line.text.endswith((".", ".\"", ".”", ".»")):
             break  # the lead paragraph: a headline comes before it
@@ -183,9 +192,17 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
         return kinds.byline(j) is not None or kinds.is_date(j)
 
     def person(j: int) -> bool:
-        return lines[j].words <= 12 and (kinds.byline(j) is not None or bool(meta.bare_names(lines[j].text)))
+        line = lines[j]
+        if not 1 <= line.words <= 12:
+            return False
+        if _BY_START.match(line.text) or any(c.isdigit() for c in line.text):
+            return kinds.byline(j) is not None
+        return line.text[:1].isupper() and bool(meta.bare_names(line.text))
 
     dates = ctx.dates()
+
+    def has_date(j: int) -> bool:
+        return j in dates
 
     # Rank of each candidate among the headline-like lines above the body, counted upwards.
     rank: dict[int, int] = {}
@@ -255,8 +272,8 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
             1.0 if nxt_i < len(lines) and meta_line(nxt_i) else 0.0,
             1.0 if nxt_i + 1 < len(lines) and lines[nxt_i].words >= 8 and meta_line(nxt_i + 1) else 0.0,
             _near(ctx, i, person, 1, 4),
-            _near(ctx, i, lambda j: j in dates, 1, 15),
-            _near(ctx, i, lambda j: j in dates, -3, -1),
+            _near(ctx, i, has_date, 1, 15),
+            _near(ctx, i, has_date, -3, -1),
         ])
     return rows
 
@@ -313,6 +330,14 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
     anchor = title_at if title_at is not None else ctx.start - 1
     first_rule = next((i for i in cands if kinds.byline(i) is not None and i >= anchor), None)
     lower = ctx.lower_words()
+    dates = ctx.dates()
+
+    def has_date(j: int) -> bool:
+        return j in dates
+
+    def role(j: int) -> bool:
+        return meta.is_role(lines[j].text)
+
     rows = [[1.0] + [0.0] * (len(BYLINE_FEATURES) - 1)]
     for i in cands:
         line = lines[i]
@@ -333,8 +358,8 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
             _log_distance(ctx.start - i) if i < ctx.start else 0.0,
             1.0 if ctx.start <= i < ctx.end else 0.0,
             1.0 if i >= ctx.end else 0.0,
-            _near(ctx, i, lambda j: j in ctx.dates(), -2, 2),
-            _near(ctx, i, lambda j: meta.is_role(lines[j].text), -1, 1),
+            _near(ctx, i, has_date, -2, 2),
+            _near(ctx, i, role, -1, 1),
             1.0 if _FOLLOW.search(text) else 0.0,
             1.0 if any(c.isdigit() for c in text) else 0.0,
             1.0 if line.closed else 0.0,
@@ -374,6 +399,10 @@ def date_features(ctx: Context, cands: Sequence[int], title_at: int | None) -> l
     earliest = min((d[:10] for d in dates.values()), default="")
     anchor = title_at if title_at is not None else ctx.start - 1
     first_after = next((i for i in cands if i > anchor), None)
+
+    def byline(j: int) -> bool:
+        return kinds.byline(j) is not None
+
     rows = [[1.0] + [0.0] * (len(DATE_FEATURES) - 1)]
     for i in cands:
         line = lines[i]
@@ -392,7 +421,7 @@ def date_features(ctx: Context, cands: Sequence[int], title_at: int | None) -> l
             _log_distance(ctx.start - i) if i < ctx.start else 0.0,
             1.0 if ctx.start <= i < ctx.end else 0.0,
             1.0 if i >= ctx.end else 0.0,
-            _near(ctx, i, lambda j: kinds.byline(j) is not None, -3, 3),
+            _near(ctx, i, byline, -3, 3),
             1.0 if i == first_after else 0.0,
             min(days[day], 4) / 4,
             1.0 if day == latest else 0.0,
