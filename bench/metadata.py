@@ -125,7 +125,7 @@ def load_pages() -> list[Page]:
             authors = None
             if row.get("authors") and row.get("authors_visible"):
                 each = row.get("authors_visible_each") or [True] * len(row["authors"])
-                authors = [a for a, v in zip(row["authors"], each) if v] or None
+                authors = [a for a, v in zip(row["authors"], each, strict=False) if v] or None
             key = publisher_key(row.get("url") or row["id"])
             published = (row.get("published") or "")[:10] or None
             pages.append(Page("pasted-meta", row["id"], key, row["text"], row["title"], authors, published,

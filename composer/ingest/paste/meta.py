@@ -180,7 +180,8 @@ _GLUED_TAIL = re.compile(
 )
 _TRAILING_WIDGET = re.compile(r"\s*(?:follow|twitter|e-?mail|folgen|suivre|seguir)(?:\s+\w+)?$", re.I)
 _AGENCY_NAMES = frozenset(
-    "ap afp dpa reuters epd kna sid anp efe ansa lusa apa sda belga upi xinhua tt ntb ritzau ctk pap".split()
+    {"ap", "afp", "dpa", "reuters", "epd", "kna", "sid", "anp", "efe", "ansa", "lusa", "apa", "sda", "belga", "upi",
+     "xinhua", "tt", "ntb", "ritzau", "ctk", "pap"}
 )
 
 

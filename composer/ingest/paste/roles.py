@@ -451,7 +451,7 @@ def scores(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> 
     if not model or list(model["features"]) != list(names):
         return None
     weights = model["weights"]
-    return [sum(w * x for w, x in zip(weights, row)) for row in rows]
+    return [sum(w * x for w, x in zip(weights, row, strict=True)) for row in rows]
 
 
 def best(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> int | None:
