@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from composer.commands.common import Add, add_sources, each_source, load_articles, print_json_line, warn
+from composer.commands.common import (
+    Add,
+    add_sources,
+    each_source,
+    load_articles,
+    print_json_line,
+    source_urls,
+    warn,
+)
 from composer.config import Settings
 from composer.errors import InputError
 
@@ -29,7 +37,8 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
     from composer.pipeline import compose_to_outbox
 
-    articles = load_articles(args.sources, args.format)  # all-or-nothing: parse everything first
+    # all-or-nothing: check --url and parse everything first
+    articles = load_articles(args.sources, args.format, source_urls(args))
     if args.subject is not None and not args.subject.strip():
         raise InputError("--subject is empty")
     groups = [articles] if args.digest else [[a] for a in articles]

@@ -508,6 +508,52 @@ def _names_around(ctx: roles.Context, i: int) -> list[str]:
     return names
 
 
+_URL_IN_LINE = re.compile(
+    r"^(?:(?P<label>[^\s:]{0,20}(?:\s+[^\s:]+){0,6})\s*:?\s+)?(?P<url>https?://[^\s<>\"']+?)[.,;)]?$", re.I
+)
+_PERMALINK_LABEL = re.compile(
+    r"\b(?:permalink|perma-link|short ?link|kurz-?link|kurz-?url|copy link|share link|link (?:to|zum|zu) (?:this|diesem|dem)|"
+    r"adresse|url|lien|enlace|collegamento|link|source|quelle|originally published)\b",
+    re.I,
+)
+_SLUG_WORDS = re.compile(r"[^\W\d_]{3,}")
+_NOT_ARTICLE_PATH = re.compile(r"/(?:social|users?|profiles?|authors?|tags?|comments?|search|login|share)(?:/|\?|$)", re.I)
+
+
+def canonical_url(lines: Sequence[Line], title_at: int | None, start: int, end: int, title: str | None) -> str | None:
+    """The article's own address when the paste shows it: a permalink or share link line.
+
+    Only lines outside the body count (links inside the article point elsewhere). A URL whose
+    path spells the headline's words is taken first; then one under a label that names it
+    ("Permalink https://…", "Kurzlink:", "printed from the address: …"); then a bare URL line
+    right under the headline. Site roots ("https://example.org/") are never the article.
+    """
+    from composer.ingest.sanitize import resolve_url
+
+    title_words = {w.lower() for w in _SLUG_WORDS.findall(title or "")}
+    best: tuple[int, str] | None = None
+    for line in lines:
+        if start <= line.index < end or line.words > 25 or "http" not in line.text:
+            continue
+        m = _URL_IN_LINE.match(line.text)
+        url = resolve_url(m.group("url")) if m else None
+        if not m or not url or url.split("://", 1)[1].rstrip("/").count("/") == 0 or _NOT_ARTICLE_PATH.search(url):
+            continue
+        slug = {w.lower() for w in _SLUG_WORDS.findall(url.split("://", 1)[1].split("/", 1)[-1])}
+        label = m.group("label") or ""
+        if len(slug & title_words) >= 2:
+            rank = 3
+        elif label and _PERMALINK_LABEL.search(label):
+            rank = 2
+        elif not label and title_at is not None and 0 < line.index - title_at <= 5:
+            rank = 1
+        else:
+            continue
+        if best is None or rank > best[0]:
+            best = (rank, url)
+    return best[1] if best else None
+
+
 def parse(text: str, source: Source) -> Article:
     """The article in text pasted from a web page.
 
@@ -544,6 +590,7 @@ def parse(text: str, source: Source) -> Article:
         authors=tuple(head.authors),
         published=head.published,
         updated=head.updated,
+        url=canonical_url(lines, head.title_at, start, end, head.title),
         language=detect_language(sample),
         image=image,
         related=tuple(_related(lines, end)),
