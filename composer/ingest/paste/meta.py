@@ -112,6 +112,7 @@ _MONTH_WORD = re.compile(
     re.I,
 )
 _WITH = re.compile(r"\s*\((?:avec|with|mit|con|com|met)\s+(?P<others>[^()]+)\)\s*$", re.I)
+_OPEN_WITH = re.compile(r"\s*\((?:avec|with|mit|con|com|met)\s+(?P<others>[^()]+)$", re.I)
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 
 
@@ -193,12 +194,29 @@ def clean_names(names: list[str]) -> list[str]:
     "Zürich" → "Johannes Ritter". A lone name that is all there is ("BBC News") is kept.
     """
     out: list[str] = []
+    expanded: list[str] = []
     for name in names:
-        name = _TRAILING_WIDGET.sub("", name.strip(" ,;:|"))
+        name = _BY_AGAIN.sub("", _KIND_BY.sub("", name.strip(), count=1))  # "By Analysis by …"
+        with_others = _WITH.search(name) or _OPEN_WITH.search(name)
+        if with_others:  # "Martin Untersinger (avec Damien Leloup" + "Morgane Tual)"
+            expanded.append(name[: with_others.start()])
+            expanded += [p for p in _NAME_SPLIT.split(with_others.group("others")) if p.strip()]
+        else:
+            expanded.append(name)
+    for name in expanded:
+        name = _TRAILING_WIDGET.sub("", name.strip(" ,;:|()"))
         glued = _GLUED_TAIL.search(name)
         if glued and (_ROLE.search(glued.group(0)) or _TRAILING_WIDGET.fullmatch(glued.group(0))):
             name = name[: glued.start()]
         name = re.sub(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$", "", name).strip(" ,;:|")
+        words = name.split()
+        for k in range(2, len(words)):  # "Ben Silverman Games Editor": the role after the name
+            if len(words) - k <= 4 and is_person_name(" ".join(words[:k])) and _ROLE.search(" ".join(words[k:])):
+                name = " ".join(words[:k])
+                break
+        head, comma, tail = name.rpartition(",")
+        if comma and is_person_name(head.strip()) and (_AFFILIATION.search(tail) or _ROLE.search(tail)):
+            name = head.strip()  # "Katrin Müller, ARD-Hauptstadtstudio", "Jane Doe, Staff Writer"
         if name:
             out.append(name)
     if len(out) > 1:
