@@ -26,7 +26,9 @@ Scoring:
   that day in a shape ``composer.dates.find_date`` reads).
 
 The wave-1 reader (``composer`` at commit ``WAVE1_COMMIT``) is taken from git and run in a
-subprocess in the same run, so the table compares like with like.
+subprocess in the same run, so the table compares like with like; a second table gives both
+readers' body F1 on the AEB pages as pasted text (``bench/aeb.py``), and the last line how long
+the role model takes to load. Timings are median wall milliseconds per page after a warm-up pass.
 
     python bench/metadata.py [--no-baseline] [--show-misses]
 """
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -47,6 +50,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
@@ -216,7 +220,45 @@ def composer_parse(text: str) -> object:
     return parse(text, Source(path="paste.txt", format="text"))
 
 
-def wave1_predictions(pages: list[Page]) -> dict[str, Prediction] | None:
+def _aeb() -> Any:
+    spec = importlib.util.spec_from_file_location("composer_bench_aeb", Path(__file__).resolve().parent / "aeb.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def aeb_bodies() -> dict[str, tuple[str, float]]:
+    """page key → (body text, ms) of the pasted-text reader on the AEB pages as pasted ({} without AEB)."""
+    from composer.article import Source
+    from composer.errors import InputError
+    from composer.ingest.text import parse
+
+    aeb = _aeb()
+    if not (aeb.AEB / "ground-truth.json").is_file():
+        return {}
+    out = {}
+    for page in aeb.pages():
+        text = page.pasted()
+        start = time.perf_counter()
+        try:
+            body = "\n".join(b.text for b in parse(text, Source(path=f"{page.key}.txt", format="text")).body)
+        except InputError:
+            body = ""
+        out[page.key] = (body, (time.perf_counter() - start) * 1000)
+    return out
+
+
+def aeb_scores(bodies: dict[str, tuple[str, float]]) -> tuple[float, float, float, float]:
+    """(F1, precision, recall, median ms) of ``bodies`` against the AEB ground truth."""
+    aeb = _aeb()
+    per_page = [aeb.page_scores(bodies[p.key][0], p.truth) for p in aeb.pages() if p.key in bodies]
+    precision, recall, f1 = aeb.precision_recall_f1(per_page)
+    return f1, precision, recall, statistics.median(ms for _b, ms in bodies.values())
+
+
+def wave1_predictions(pages: list[Page]) -> tuple[dict[str, Prediction], dict[str, tuple[str, float]]] | None:
     """Run the wave-1 reader (composer at ``WAVE1_COMMIT``, taken from git) in a subprocess."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "-C", str(REPO), "archive", WAVE1_COMMIT, "composer"],
@@ -231,7 +273,8 @@ def wave1_predictions(pages: list[Page]) -> dict[str, Prediction] | None:
             print(proc.stderr, file=sys.stderr)
             return None
         rows = json.loads(proc.stdout)
-        return {k: Prediction(**v) for k, v in rows.items()}
+        meta = {k: Prediction(**v) for k, v in rows["meta"].items()}
+        return meta, {k: (v[0], v[1]) for k, v in rows["aeb"].items()}
 
 
 def _fmt(pair: tuple[int, int]) -> str:
@@ -257,12 +300,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
         return 2
     if args.predict_only:
+        predict_all(pages, composer_parse)  # warm-up: imports and first-use costs out of the timings
         preds = predict_all(pages, composer_parse)
-        json.dump({k: v.__dict__ for k, v in preds.items()}, sys.stdout)
+        json.dump({"meta": {k: v.__dict__ for k, v in preds.items()}, "aeb": aeb_bodies()}, sys.stdout)
         return 0
+    wave1 = None if args.no_baseline else wave1_predictions(pages)
+    predict_all(pages, composer_parse)  # warm-up, as for the baseline
     new = predict_all(pages, composer_parse)
-    new = predict_all(pages, composer_parse)  # second pass: timings without first-import costs
-    old = None if args.no_baseline else wave1_predictions(pages)
+    new_aeb = aeb_bodies()
+    old = wave1[0] if wave1 else None
     held = sorted({p.key for p in pages if p.held_out})
     print("command: python bench/metadata.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     print(f"split: publisher key SHA-256 first byte < {HELD_OUT_BELOW} → held out; "
@@ -277,6 +323,20 @@ def main(argv: list[str] | None = None) -> int:
             f = figures(group, preds)
             print(f"| {dataset} | {part} ({len(group)}) | {name} | {_fmt(f.title)} | {_fmt(f.byline)} | "
                   f"{_fmt(f.date_all)} | {_fmt(f.date_visible)} | {f.median_ms:.1f} |")
+    if new_aeb:
+        print("\nBody on the article-extraction benchmark as pasted text (aeb/text, 181 pages; bench/aeb.py metric):\n")
+        print("| reader | F1 | precision | recall | median ms/page |")
+        print("|---|---:|---:|---:|---:|")
+        for name, bodies in (("wave 1", wave1[1] if wave1 else None), ("new", new_aeb)):
+            if bodies:
+                f1, p, r, ms = aeb_scores(bodies)
+                print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {ms:.1f} |")
+    from composer.ingest.paste import roles
+
+    roles.load_model.cache_clear()
+    start = time.perf_counter()
+    roles.load_model()
+    print(f"\nrole model: composer/data/{roles.MODEL_FILE} loads in {(time.perf_counter() - start) * 1000:.2f} ms")
     if args.show_misses:
         for p in pages:
             if not p.held_out:

@@ -142,7 +142,22 @@ def byline_names(line: str) -> list[str] | None:
     return _byline(line)
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_IN_PLACE = re.compile(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$")
+# Every byline shape below has a "by"-word, or a separator before something with a digit.
+_BYLINE_HINT = re.compile(
+    r"\b(?:by|von|par|por|di|door|de|texto|auteur|author|autor|autorin|autore|redactie|text)\b|[|•·–—-].*\d", re.I
+)
+
+
+def byline_hint(line: str) -> bool:
+    """Whether ``line`` has what every byline shape needs (a "by"-word, or a separator and a digit)."""
+    return bool(_BYLINE_HINT.search(line))
+
+
 def _byline(line: str) -> list[str] | None:
+    if not _BYLINE_HINT.search(line):
+        return None
     line = _KIND_BY.sub("", line, count=1)
     m = _BY.match(line) or _POSTED_BY.match(line)
     if not m:
@@ -208,7 +223,7 @@ def clean_names(names: list[str]) -> list[str]:
         glued = _GLUED_TAIL.search(name)
         if glued and (_ROLE.search(glued.group(0)) or _TRAILING_WIDGET.fullmatch(glued.group(0))):
             name = name[: glued.start()]
-        name = re.sub(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$", "", name).strip(" ,;:|")
+        name = _IN_PLACE.sub("", name).strip(" ,;:|")
         words = name.split()
         for k in range(2, len(words)):  # "Ben Silverman Games Editor": the role after the name
             if len(words) - k <= 4 and is_person_name(" ".join(words[:k])) and _ROLE.search(" ".join(words[k:])):
@@ -229,7 +244,11 @@ def clean_names(names: list[str]) -> list[str]:
 def bare_names(line: str) -> list[str] | None:
     """A line that is only names: "Jane Doe", "Jane Doe and John Roe", "Michael HiltzikBusiness Columnist",
     "Alex Perry 1 day ago", "AFP"."""
-    text = _TRAILING_WIDGET.sub("", line.strip())
+    text = line.strip()
+    words = text.split()
+    if not words or len(words) > 12 or not (words[0][:1].isupper() or text.lower() in _AGENCY_NAMES):
+        return None  # names start with a capital; a dozen words are a sentence
+    text = _TRAILING_WIDGET.sub("", text)
     glued = _GLUED_TAIL.search(text)
     if glued and _ROLE.search(glued.group(0)):
         text = text[: glued.start()]
@@ -237,7 +256,7 @@ def bare_names(line: str) -> list[str] | None:
     if cut != text and cut and (find_date(text[len(cut) :]) or re.match(r"^\s*\d+\s+\w+(?:\s+ago)?$", text[len(cut) :])):
         text = cut
     text = _WITH.sub(lambda w: ", " + w.group("others"), text)  # "Jane Doe (avec John Roe)"
-    text = re.sub(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$", "", text)  # "Jon Halvorsen in Copenhagen"
+    text = _IN_PLACE.sub("", text)  # "Jon Halvorsen in Copenhagen"
     if text.lower() in _AGENCY_NAMES or is_person_name(text):
         return [text]
     parts = [p.strip(" .") for p in _NAME_SPLIT.split(text) if p.strip(" .")]
@@ -288,8 +307,8 @@ def is_date_line(line: str) -> bool:
     """A line that is a date or timestamp and nothing much else."""
     if _RELATIVE.match(line) or _PLACEHOLDER_DATE.match(line) or _READ_TIME.match(line) or _DAY_TIME.match(line):
         return True
-    if len(line) > 100 or line[:1] in "—–-" or not find_date(line):
-        return False
+    if len(line) > 100 or line[:1] in "—–-" or not _FOUR_DIGITS.search(line) or not find_date(line):
+        return False  # composer.dates reads only dates with a four-digit year
     rest = re.sub(r"\d+|[^\w\s]", " ", line)
     words = [w for w in rest.split() if len(w) > 2]
     return bool(_DATE_LABEL.match(line)) or len(words) <= 6

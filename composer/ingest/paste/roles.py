@@ -32,6 +32,7 @@ from composer.ingest.paste.lines import Line
 
 MODEL_FILE = "paste-roles.json"
 _WORDS = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")  # composer.dates reads only dates with a four-digit year
 _CAP_WORD = re.compile(r"^[\"'“„«‘(]?[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω0-9]")
 _SEPARATOR = re.compile(r"\s[|–—-]\s|\s\|\s?|\s?\|\s")
@@ -80,7 +81,7 @@ class Context:
     def body_words(self) -> set[str]:
         if "body" not in self._cache:
             words: set[str] = set()
-            for line in self.lines[self.start : self.end]:
+            for line in self.lines[self.start : min(self.end, self.start + 25)]:
                 words |= content_words(line.text)
             self._cache["body"] = words
         return self._cache["body"]  # type: ignore[no-any-return]
@@ -126,18 +127,29 @@ def _cap_share(text: str) -> float:
     return sum(bool(_CAP_WORD.match(w)) for w in words) / len(words) if words else 0.0
 
 
-def _near(ctx: Context, i: int, test: Callable[[int], bool], lo: int, hi: int) -> float:
-    """1 when a line in [i+lo, i+hi] (skipping i) passes ``test`` (answers are remembered per page)."""
-    memo = ctx._cache.setdefault(("near", test.__name__), {})
-    for j in range(max(0, i + lo), min(len(ctx.lines), i + hi + 1)):
-        if j == i:
-            continue
-        hit = memo.get(j)
-        if hit is None:
-            hit = memo[j] = test(j)
-        if hit:
-            return 1.0
-    return 0.0
+class _Nearby:
+    """Which lines near the candidates pass ``test``, for "is there one within k lines" questions.
+
+    ``test`` runs once per line that some candidate can see (not on the lines between distant
+    candidates), and each question is a few look-ups.
+    """
+
+    def __init__(self, n_lines: int, cands: Sequence[int], test: Callable[[int], bool], before: int, after: int) -> None:
+        needed: set[int] = set()
+        for c in cands:
+            needed.update(range(max(0, c - before), min(n_lines, c + after + 1)))
+        self.hits = {j for j in needed if test(j)}
+
+    def after(self, i: int, k: int) -> float:
+        """1 when one of the ``k`` lines after ``i`` passes."""
+        return 1.0 if any(j in self.hits for j in range(i + 1, i + k + 1)) else 0.0
+
+    def before(self, i: int, k: int) -> float:
+        """1 when one of the ``k`` lines before ``i`` passes."""
+        return 1.0 if any(j in self.hits for j in range(i - k, i)) else 0.0
+
+    def around(self, i: int, k: int) -> float:
+        return max(self.after(i, k), self.before(i, k))
 
 
 def _log_distance(d: int) -> float:
@@ -157,8 +169,8 @@ TITLE_FEATURES = (
     "next_is_meta", "standfirst_then_meta", "person_below_4", "date_below_15", "date_above_3",
 )  # fmt: skip
 
-TITLE_WINDOW = 60  # lines above the body searched for the headline …
-TITLE_TOP = 20  # … and the first lines of the page
+TITLE_WINDOW = 45  # lines above the body searched for the headline …
+TITLE_TOP = 12  # … and the first lines of the page
 TITLE_INSIDE = 10  # lines into the body run (a headline the body search swallowed)
 
 
@@ -171,7 +183,7 @@ def title_candidates(ctx: Context) -> list[int]:
         line = ctx.lines[i]
         if i >= ctx.start and line.words >= 8 and line.text.endswith((".", ".\"", ".”", ".»")):
             break  # the lead paragraph: a headline comes before it
-        if 1 <= line.words <= 45 and len(line.text) >= 4 and not line.end_marker and not line.furniture:
+        if 2 <= line.words <= 45 and len(line.text) >= 8 and not line.end_marker and not line.furniture:
             out.append(i)
     return out
 
@@ -195,7 +207,7 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
         line = lines[j]
         if not 1 <= line.words <= 12:
             return False
-        if _BY_START.match(line.text) or any(c.isdigit() for c in line.text):
+        if _BY_START.match(line.text) or _DIGIT.search(line.text):
             return kinds.byline(j) is not None
         return line.text[:1].isupper() and bool(meta.bare_names(line.text))
 
@@ -216,6 +228,9 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
         line = lines[j]
         prose_above[j] = prose_above[j + 1] + (1 if line.words >= 12 and line.closed and not is_widget(line) else 0)
     first_para = content_words(ctx.lead.split("\n")[0][:400])
+    near_meta = _Nearby(len(lines), cands, meta_line, 3, 6)
+    near_person = _Nearby(len(lines), cands, person, 0, 4)
+    near_date = _Nearby(len(lines), cands, has_date, 3, 15)
     rows = []
     for n, i in enumerate(cands):
         line = lines[i]
@@ -241,8 +256,8 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
             1.0 if text.isupper() else 0.0,
             1.0 if _CAP_WORD.match(text) else 0.0,
             1.0 if kinds.is_meta(i) else 0.0,
-            _near(ctx, i, meta_line, 1, 6),
-            _near(ctx, i, meta_line, -3, -1),
+            near_meta.after(i, 6),
+            near_meta.before(i, 3),
             1.0 if nxt is not None and nxt.words >= 12 and nxt.closed and not is_widget(nxt) else 0.0,
             1.0 if counts[text] > 1 else 0.0,
             1.0 if after[text] else 0.0,
@@ -251,7 +266,7 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
             line.stop,
             1.0 if line.blank_before else 0.0,
             1.0 if prev is not None and prev.words <= 3 else 0.0,
-            1.0 if any(c.isdigit() for c in text) else 0.0,
+            1.0 if _DIGIT.search(text) else 0.0,
             1.0 if _headline_like(line) else 0.0,
             1.0 if related_at >= 0 and related_at < i else 0.0,
             1.0 if n == 0 else 0.0,
@@ -271,9 +286,9 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
             len(words & first_para) / len(words) if words else 0.0,
             1.0 if nxt_i < len(lines) and meta_line(nxt_i) else 0.0,
             1.0 if nxt_i + 1 < len(lines) and lines[nxt_i].words >= 8 and meta_line(nxt_i + 1) else 0.0,
-            _near(ctx, i, person, 1, 4),
-            _near(ctx, i, has_date, 1, 15),
-            _near(ctx, i, has_date, -3, -1),
+            near_person.after(i, 4),
+            near_date.after(i, 15),
+            near_date.before(i, 3),
         ])
     return rows
 
@@ -307,7 +322,10 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
     for span in spans:
         for i in span:
             line = lines[i]
-            if 1 <= line.words <= 30 and len(line.text) <= 200 and not line.furniture and names_of(ctx, i):
+            if not 1 <= line.words <= 30 or len(line.text) > 200 or line.furniture:
+                continue
+            plausible = (line.words <= 12 and line.text[:1].isupper()) or meta.byline_hint(line.text)
+            if plausible and names_of(ctx, i):
                 out.append(i)
     return out
 
@@ -338,6 +356,8 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
     def role(j: int) -> bool:
         return meta.is_role(lines[j].text)
 
+    near_date = _Nearby(len(lines), cands, has_date, 2, 2)
+    near_role = _Nearby(len(lines), cands, role, 1, 1)
     rows = [[1.0] + [0.0] * (len(BYLINE_FEATURES) - 1)]
     for i in cands:
         line = lines[i]
@@ -358,10 +378,10 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
             _log_distance(ctx.start - i) if i < ctx.start else 0.0,
             1.0 if ctx.start <= i < ctx.end else 0.0,
             1.0 if i >= ctx.end else 0.0,
-            _near(ctx, i, has_date, -2, 2),
-            _near(ctx, i, role, -1, 1),
+            near_date.around(i, 2),
+            near_role.around(i, 1),
             1.0 if _FOLLOW.search(text) else 0.0,
-            1.0 if any(c.isdigit() for c in text) else 0.0,
+            1.0 if _DIGIT.search(text) else 0.0,
             1.0 if line.closed else 0.0,
             1.0 if kinds.caption(i) is not None or kinds.credit(i) is not None else 0.0,
             1.0 if counts[text] > 1 else 0.0,
@@ -403,6 +423,7 @@ def date_features(ctx: Context, cands: Sequence[int], title_at: int | None) -> l
     def byline(j: int) -> bool:
         return kinds.byline(j) is not None
 
+    near_byline = _Nearby(len(lines), cands, byline, 3, 3)
     rows = [[1.0] + [0.0] * (len(DATE_FEATURES) - 1)]
     for i in cands:
         line = lines[i]
@@ -421,7 +442,7 @@ def date_features(ctx: Context, cands: Sequence[int], title_at: int | None) -> l
             _log_distance(ctx.start - i) if i < ctx.start else 0.0,
             1.0 if ctx.start <= i < ctx.end else 0.0,
             1.0 if i >= ctx.end else 0.0,
-            _near(ctx, i, byline, -3, 3),
+            near_byline.around(i, 3),
             1.0 if i == first_after else 0.0,
             min(days[day], 4) / 4,
             1.0 if day == latest else 0.0,
