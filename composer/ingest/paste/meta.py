@@ -269,6 +269,14 @@ _NOT_NAMES = {
     "news", "breaking", "live", "latest", "update", "updates", "opinion", "analysis", "video", "videos",
     "photos", "exclusive", "review", "reviews", "world", "business", "sport", "sports", "politics", "home",
     "top", "stories", "more", "menu", "the",
+    # Page furniture that looks like a name when capitalised: "Older Article", "Current Issue", "Hot Topics".
+    "article", "articles", "issue", "issues", "topics", "topic", "hot", "older", "newer", "previous", "next",
+    "current", "search", "login", "subscribe", "newsletter", "podcast", "podcasts", "shop", "games", "weather",
+    "sign", "log", "account", "contact", "about", "privacy", "terms", "help", "edition", "magazine", "archive",
+    "sections", "section", "trending", "popular", "recommended", "related", "comments", "share", "follow",
+    "startseite", "nachrichten", "aktuell", "mehr", "themen", "suche", "anmelden", "abo", "abonnement",
+    "accueil", "actualités", "inicio", "noticias", "notizie", "nieuws", "notícias", "güncelleme",
+    "premium", "plus", "pro", "app", "apps", "tv", "radio", "audio",
 }  # fmt: skip
 
 
@@ -383,8 +391,26 @@ _CRUMB = re.compile(r"\s+(?:>|»|›|/|\\)\s+")
 _SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[|｜]\s+(?P<site>[^|]{2,40})$")
 
 
+# A kicker glued to the headline when copied: '"Es wird bald beginnen"Trump spricht …',
+# 'ZprávyDomácíKauzyHlavní aktér …' (a breadcrumb trail of one-word links).
+_QUOTE_KICKER = re.compile(r"^[\"“„«][^\"”“»]{3,80}[\"”“»](?=[A-ZÀ-ÝА-Я])")
+_CAMEL = re.compile(r"(?<=[a-zà-ÿа-я0-9])(?=[A-ZÀ-ÝА-Я][a-zà-ÿа-я])|(?<=[A-ZÀ-ÝА-Я])(?=[A-ZÀ-ÝА-Я][a-zà-ÿа-я])")
+
+
+def _unglue_kicker(text: str) -> str:
+    m = _QUOTE_KICKER.match(text)
+    if m and len(text[m.end() :].split()) >= 3:
+        return text[m.end() :]
+    first, _, rest = text.partition(" ")
+    pieces = _CAMEL.split(first)
+    if len(pieces) >= 3 and len(rest.split()) >= 3:
+        return f"{pieces[-1]} {rest}"
+    return text
+
+
 def clean_title(text: str) -> str:
-    """A headline without the breadcrumb trail before it or the site name after a bar."""
+    """A headline without the breadcrumb trail or kicker glued before it, or the site name after a bar."""
+    text = _unglue_kicker(text)
     parts = _CRUMB.split(text)
     if len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts[:-1]) and len(parts[-1].split()) >= 3:
         text = parts[-1]

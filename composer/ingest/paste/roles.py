@@ -305,7 +305,7 @@ BYLINE_FEATURES = (
     "after_title_log", "before_title", "above_body_log", "inside_body", "after_body", "date_near",
     "role_near", "follow", "has_digit", "closed", "is_caption_or_credit", "repeated", "names_found",
     "separator", "single_word", "first_rule_names", "lower_elsewhere", "has_stopword", "near_title_3",
-    "near_title_8",
+    "near_title_8", "name_after_body", "name_far_away",
 )  # fmt: skip
 
 BYLINE_BEFORE = 40
@@ -393,8 +393,15 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
             1.0 if any(w.lower() in _NAME_STOPWORDS for w in _WORDS.findall(" ".join(names))) else 0.0,
             1.0 if abs(i - anchor) <= 3 else 0.0,
             1.0 if abs(i - anchor) <= 8 else 0.0,
+            1.0 if names and any(names[0] in line.text for line in lines[ctx.end : ctx.end + 60]) else 0.0,
+            1.0 if names and _elsewhere(lines, names[0], i) else 0.0,
         ])
     return rows
+
+
+def _elsewhere(lines: Sequence[Line], name: str, i: int) -> bool:
+    """The name also appears ten or more lines away (an author box, a bio, a second byline)."""
+    return any(name in line.text for line in lines if abs(line.index - i) >= 10 and line.words <= 60)
 
 
 # --- the published date -------------------------------------------------------------------------
