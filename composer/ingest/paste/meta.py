@@ -158,7 +158,9 @@ def byline_hint(line: str) -> bool:
 def _byline(line: str) -> list[str] | None:
     if not _BYLINE_HINT.search(line):
         return None
-    line = _KIND_BY.sub("", line, count=1)
+    kind = _KIND_BY.match(line)
+    if kind:  # "Kolumne von Carla Siepmann": the names follow the kind of piece
+        line = "By " + line[kind.end() :]
     m = _BY.match(line) or _POSTED_BY.match(line)
     if not m:
         m = _DATE_THEN_BY.match(line)
@@ -412,6 +414,8 @@ def clean_title(text: str) -> str:
     """A headline without the breadcrumb trail or kicker glued before it, or the site name after a bar."""
     text = _unglue_kicker(text)
     parts = _CRUMB.split(text)
+    if parts:
+        parts[0] = re.sub(r"^[^:]{1,40}:\s*", "", parts[0])  # "Du befindest dich hier: Home » …"
     if len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts[:-1]) and len(parts[-1].split()) >= 3:
         text = parts[-1]
     m = _SITE_SUFFIX.match(text)
