@@ -27,7 +27,7 @@ from composer.dates import find_date
 from composer.errors import InputError
 from composer.ingest.paste import meta, roles
 from composer.ingest.paste.body import find_body, is_widget
-from composer.ingest.paste.lexicon import RELATED_HEADINGS, STOPWORDS
+from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line, split_lines
 from composer.lang import detect_language
 
@@ -346,6 +346,8 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> l
         # A caption before a credit line ("Kevin Mayer … streaming service" / "(Walt Disney Co.)").
         if i + 1 < end and not line.closed and line.words < 40 and kinds.credit(i + 1):
             continue
+        if _drop_cap(lines, i):
+            continue  # "H" over "ong Kong is burning.": glued back onto its paragraph below
         keep.append(i)
     blocks: list[Block] = []
     skip_next = False
@@ -374,8 +376,22 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> l
         ):
             blocks.append(Block("heading", text))
         else:
+            if i > 0 and _drop_cap(lines, i - 1):
+                text = lines[i - 1].text + text
             blocks.append(Block("paragraph", text))
     return blocks
+
+
+def _drop_cap(lines: Sequence[Line], i: int) -> bool:
+    """Line ``i`` is a paragraph's first letter set apart (a drop cap) and the paragraph follows."""
+    text = lines[i].text
+    return (
+        len(text) == 1
+        and text.isupper()
+        and i + 1 < len(lines)
+        and lines[i + 1].text[:1].islower()
+        and lines[i + 1].words >= 8
+    )
 
 
 def _related(lines: Sequence[Line], end: int) -> list[Related]:
@@ -386,7 +402,7 @@ def _related(lines: Sequence[Line], end: int) -> list[Related]:
         items: list[Related] = []
         spaced = None  # whether the list has blank lines between items; a change ends it
         for line in lines[i + 1 :]:
-            if line.end_marker or line.boiler or RELATED_HEADINGS.match(line.key):
+            if line.end_marker or line.boiler or RELATED_HEADINGS.match(line.key) or FOOTER_LINK.match(line.key):
                 break
             if len(items) >= 2 and spaced is False and line.blank_before:
                 break

@@ -137,3 +137,17 @@ def test_model_file_loads_fast_and_matches_the_features() -> None:
     for role, names in (("title", roles.TITLE_FEATURES), ("byline", roles.BYLINE_FEATURES), ("date", roles.DATE_FEATURES)):
         assert model[role]["features"] == list(names), f"{role}: retrain with bench/train_metadata.py"
         assert len(model[role]["weights"]) == len(names)
+
+
+def test_drop_cap_is_glued_back_and_footer_links_end_related() -> None:
+    text = (
+        "Hong Kong protests spread to every district\n\nBy Jane Moss\n\nH\n"
+        "ong Kong is burning. The protests that began in June have spread to every district of the city, "
+        "and the police used tear gas again on Sunday.\n\n"
+        "The government said it would not give in to violence and called for calm across the territory on Monday.\n\n"
+        "Most read in World\nFerry fares to rise by six per cent in April\nCouncil approves new bus lanes\n"
+        "Complaints & corrections\nTerms of use\n"
+    )
+    a = _parse(text)
+    assert a.body[0].text.startswith("Hong Kong is burning.")
+    assert [r.title for r in a.related] == ["Ferry fares to rise by six per cent in April", "Council approves new bus lanes"]
