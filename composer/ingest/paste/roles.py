@@ -101,10 +101,10 @@ class Context:
         return self._cache["lower"]  # type: ignore[no-any-return]
 
     def dates(self) -> dict[int, str]:
-        """Line index → the day it names, for every short line with a date."""
+        """Line index → the day it names, for every short line with a date up to just after the body."""
         if "dates" not in self._cache:
             found: dict[int, str] = {}
-            for line in self.lines:
+            for line in self.lines[: self.end + 40]:
                 text = line.text
                 if len(text) <= 160 and _YEAR.search(text):
                     day = find_date(text)
