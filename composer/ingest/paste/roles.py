@@ -170,7 +170,7 @@ TITLE_FEATURES = (
 )  # fmt: skip
 
 TITLE_WINDOW = 45  # lines above the body searched for the headline …
-TITLE_TOP = 12  # … and the first lines of the page
+TITLE_TOP = 10  # … and the first lines of the page
 TITLE_INSIDE = 10  # lines into the body run (a headline the body search swallowed)
 
 
@@ -193,10 +193,8 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
     lead, body = ctx.lead_words(), ctx.body_words()
     counts = ctx.counts()
     after = Counter(line.text for line in lines[ctx.end :])
-    overlaps = []
-    for i in cands:
-        words = content_words(lines[i].text)
-        overlaps.append(len(words & lead) / len(words) if words else 0.0)
+    cand_words = [content_words(lines[i].text) for i in cands]
+    overlaps = [len(words & lead) / len(words) if words else 0.0 for words in cand_words]
     best = max(overlaps, default=0.0)
     related_at = next((j for j in range(ctx.start - 1, -1, -1) if RELATED_HEADINGS.match(lines[j].key)), -1)
 
@@ -235,7 +233,7 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
     for n, i in enumerate(cands):
         line = lines[i]
         text = line.text
-        words = content_words(text)
+        words = cand_words[n]
         r = rank.get(i, 0)
         nxt_i = i + 1
         near = 1.0 / (1.0 + math.log1p(max(0, ctx.start - i)))
