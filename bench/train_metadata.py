@@ -106,8 +106,9 @@ def training_pages() -> list[tuple[str, str, str | None, list[str] | None, str |
         out.append((f"fixture-{path.name}", text, expected["title"], list(expected["authors"]) or None,
                     (expected["published"] or "")[:10] or None, True))
     if SEED.is_file():
+        # The seed shows no publication date (only a photo caption's "11 July 2023"): its date is "none".
         out.append(("seed", SEED.read_text(encoding="utf-8"), "Who is NATO's new secretary general Mark Rutte?",
-                    ["Paula Soler"], None, False))
+                    ["Paula Soler"], None, True))
     return out
 
 

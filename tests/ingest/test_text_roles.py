@@ -151,3 +151,18 @@ def test_drop_cap_is_glued_back_and_footer_links_end_related() -> None:
     a = _parse(text)
     assert a.body[0].text.startswith("Hong Kong is burning.")
     assert [r.title for r in a.related] == ["Ferry fares to rise by six per cent in April", "Council approves new bus lanes"]
+
+
+# SHA-256 of the seed's Article JSON as the wave-1 reader (commit 4c44df2) gives it: the role
+# model must not change a byte of it (no text of the seed is kept here, only the digest).
+SEED_JSON_SHA256 = "53fca22450768d2fb0ad708087a7b7a783f40fb5d0b462512b5f35d39864181e"
+
+
+def test_seed_article_is_byte_for_byte_what_wave_1_gave(seed_path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    from composer.ingest import parse_text
+
+    article = parse_text(seed_path.read_text(encoding="utf-8"), path="euronews-rutte-nato.txt")
+    assert article.published is None  # the only date on the page is a photo caption's
+    assert hashlib.sha256(article.to_json().encode()).hexdigest() == SEED_JSON_SHA256

@@ -408,7 +408,7 @@ DATE_FEATURES = (
     "none", "rule_pick", "date_line", "published_word", "updated_word", "has_time", "words_log",
     "after_title_log", "before_title", "above_body_log", "inside_body", "after_body", "byline_near",
     "first_after_title", "same_day_count", "latest_day", "earliest_day", "copyright", "relative_position",
-    "day_only",
+    "day_only", "caption_or_credit", "sentence",
 )  # fmt: skip
 
 
@@ -455,6 +455,8 @@ def date_features(ctx: Context, cands: Sequence[int], title_at: int | None) -> l
             1.0 if "©" in text or "copyright" in text.lower() else 0.0,
             i / max(1, len(lines)),
             1.0 if len(dates[i]) == 10 else 0.0,
+            1.0 if kinds.caption(i) is not None or kinds.credit(i) is not None else 0.0,
+            1.0 if line.words > 12 and not kinds.is_date(i) else 0.0,
         ])
     return rows
 
