@@ -392,14 +392,18 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
             1.0 if abs(i - anchor) <= 3 else 0.0,
             1.0 if abs(i - anchor) <= 8 else 0.0,
             1.0 if names and any(names[0] in line.text for line in lines[ctx.end : ctx.end + 60]) else 0.0,
-            1.0 if names and _elsewhere(lines, names[0], i) else 0.0,
+            1.0 if names and _elsewhere(ctx, names[0], i) else 0.0,
         ])
     return rows
 
 
-def _elsewhere(lines: Sequence[Line], name: str, i: int) -> bool:
+def _elsewhere(ctx: Context, name: str, i: int) -> bool:
     """The name also appears ten or more lines away (an author box, a bio, a second byline)."""
-    return any(name in line.text for line in lines if abs(line.index - i) >= 10 and line.words <= 60)
+    if "text" not in ctx._cache:
+        ctx._cache["text"] = "\n".join(line.text for line in ctx.lines)
+    total = ctx._cache["text"].count(name)
+    near = sum(line.text.count(name) for line in ctx.lines[max(0, i - 9) : i + 10])
+    return total > near
 
 
 # --- the published date -------------------------------------------------------------------------
