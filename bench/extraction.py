@@ -12,6 +12,10 @@ as the ground truth holds the body only. Timing is the median wall time per page
 extractor call alone (decoding and scoring excluded), on whatever machine runs it.
 
     python bench/extraction.py [--limit N]
+
+Metadata of pasted text (title, byline, published date) on pages of publishers the reader's
+role model never saw, beside the wave-1 reader, with both readers' body F1 on ``aeb/text``:
+``python bench/metadata.py`` (its docstring documents the publisher split).
 """
 
 from __future__ import annotations
@@ -170,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
     for note in notes:
         print(f"\nnote: {note}")
+    print("\npasted-text metadata (title/byline/date, held-out publishers, vs wave 1): python bench/metadata.py")
     return 0
 
 

@@ -72,6 +72,29 @@ def detect_language(text: str, default: str = "en") -> str:
     return _classify(sample[:5000])
 
 
+def clear_language(text: str) -> str | None:
+    """The supported language ``text`` is written in when its function words leave no doubt, else None.
+
+    Stricter than :func:`detect_language` (and never loads py3langid): it is for overruling a
+    language a page declares, so a short text, or one in a language outside the supported set,
+    says nothing.
+    """
+    sample = text[:20000]
+    counts = _function_word_counts(sample)
+    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+    best, second = counts[ranked[0]], counts[ranked[1]]
+    if best < _CLEAR_HITS or best < _CLEAR_RATIO * second:
+        return None
+    # Many different function words, not one repeated: Lorem ipsum's "et" and "est" are no French.
+    distinct = {t for t in _TOKEN.findall(sample.lower()) if ranked[0] in _WORD_LANGS.get(t, ())}
+    return ranked[0] if len(distinct) >= _CLEAR_DISTINCT else None
+
+
+_CLEAR_HITS = 15.0
+_CLEAR_RATIO = 3.0
+_CLEAR_DISTINCT = 8
+
+
 def normalize_language(code: str | None, default: str = "en") -> str:
     """'de-DE', 'DE_at', 'pt-BR' → 'de', 'de', 'pt'; anything unusable → ``default``."""
     if not code:

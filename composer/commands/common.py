@@ -34,9 +34,43 @@ def add_common_options(parser: argparse.ArgumentParser, *, after_verb: bool = Fa
 
 
 def add_sources(p: argparse.ArgumentParser) -> None:
-    """SOURCE... and ``--format``, declared once for every verb that reads articles."""
+    """SOURCE..., ``--format`` and ``--url``, declared once for every verb that reads articles."""
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file path, - for stdin, or an http(s) URL")
     p.add_argument("--format", choices=FORMATS, help="skip format sniffing and read SOURCE as this format")
+    p.add_argument("--url", action="append", metavar="URL",
+                   help="the article's canonical http(s) link (a paste has none); once per SOURCE, in order")
+
+
+def source_urls(args: argparse.Namespace) -> list[str | None]:
+    """The checked ``--url`` for each SOURCE (None where none was given).
+
+    Raises :class:`InputError` for a value that is not an absolute http(s) URL, or when the
+    number of ``--url`` options is neither zero nor the number of SOURCEs.
+    """
+    from composer.errors import InputError
+    from composer.ingest.sanitize import resolve_url
+
+    given = getattr(args, "url", None) or []
+    if given and len(given) != len(args.sources):
+        raise InputError(
+            f"{len(given)} --url for {len(args.sources)} SOURCEs: give one --url per SOURCE, in the same order"
+        )
+    urls: list[str | None] = []
+    for value in given:
+        url = resolve_url(value)
+        if url is None or url != resolve_url(url) or " " in value.strip():
+            shown = value if len(value) <= 80 else value[:77] + "..."
+            raise InputError(f"--url {shown!r} is not an http(s) link: give the article's full address, "
+                             "e.g. https://example.org/news/story")
+        urls.append(url)
+    return urls or [None] * len(args.sources)
+
+
+def with_url(article: Any, url: str | None) -> Any:
+    """``article`` with ``url`` as its link (a given --url wins over one found in the source)."""
+    import dataclasses
+
+    return dataclasses.replace(article, url=url) if url else article
 
 
 def print_json_line(obj: Any) -> None:
@@ -50,15 +84,19 @@ def warn(message: str) -> None:
 
 
 def each_source(args: argparse.Namespace, settings: Settings, emit: Callable[[Any], None]) -> int:
-    """Run ``emit`` on each source's Article; a bad source is reported and the rest still run."""
+    """Run ``emit`` on each source's Article; a bad source is reported and the rest still run.
+
+    A bad ``--url`` is a usage error: it stops the verb before any source is read.
+    """
     from composer.config import mask_secrets
     from composer.errors import ComposerError
     from composer.ingest import load_article
 
+    urls = source_urls(args)
     status = 0
-    for src in args.sources:
+    for src, url in zip(args.sources, urls, strict=True):
         try:
-            emit(load_article(src, fmt=args.format))
+            emit(with_url(load_article(src, fmt=args.format), url))
         except ComposerError as exc:
             if args.debug:
                 import traceback

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from composer.commands.common import Add, add_sources, each_source, print_json_line, warn
+from composer.commands.common import Add, add_sources, each_source, print_json_line, source_urls, warn, with_url
 from composer.errors import ComposerError, InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
@@ -46,7 +46,13 @@ def _load_with_feeds(args: argparse.Namespace,
     from composer.ingest.feed import Feed
     from composer.pipeline import summarise_article
 
+    urls = source_urls(args)  # a bad --url stops everything before any source is read
     loaded = [load_source(src, fmt=args.format) for src in args.sources]
+    for source, url in zip(loaded, urls, strict=True):
+        if url and isinstance(source, Feed):
+            raise InputError(f"--url {url} was given for {source.url}, a feed: --url names one article's link")
+    loaded = [source if isinstance(source, Feed) else with_url(source, url) for source, url in zip(loaded, urls,
+                                                                                                 strict=True)]
     feeds = [x for x in loaded if isinstance(x, Feed)]
     if not feeds:
         return loaded, None, None

@@ -82,7 +82,9 @@ def sniff_format(text: str, path: str = "") -> str:
         return "markdown"
     if len(_HTML_TAGS.findall(head)) >= 3:
         return "html"
-    ext = "." + path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    name = path.rsplit("/", 1)[-1]
+    name = name[:-3] if name.lower().endswith(".gz") else name  # "page.html.gz" is read as "page.html"
+    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     by_ext = _EXTENSIONS.get(ext)
     if by_ext in ("markdown", "html", "json"):
         return by_ext

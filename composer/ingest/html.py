@@ -18,17 +18,20 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from composer.article import Article, Block, Image, Related, Source, Span
 from composer.errors import InputError
+from composer.ingest.paste.meta import clean_names
 from composer.ingest.sanitize import clean_list, clean_value, resolve_url, trimmed_block
 from composer.ingest.trafilatura_import import import_trafilatura
-from composer.lang import detect_language, normalize_language
+from composer.lang import clear_language, detect_language, normalize_language
 from composer.textutil import normalize_text
 
 __all__ = ["HtmlSettings", "DEFAULT_SETTINGS", "parse", "extract_metadata", "PageMetadata"]
@@ -80,6 +83,8 @@ _BYLINE_TAIL = re.compile(
     re.I,
 )
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|·•»«:–—-]|::)\s+")
+_SUFFIX_SEPARATORS = re.compile(r"\s+(?:[|·•»–—-]|::|--)\s+")
+_BYLINE_TAIL_PART = re.compile(r"^(?:by|von|par|por|door|di)\s+\S", re.I)
 _WS = re.compile(r"[ \t\n\r\f\v\u00a0]+")
 
 
@@ -160,7 +165,9 @@ def _authors_from(values: list[Any], *, unescape: bool = False) -> tuple[str, ..
         if not c:
             continue
         names.extend(n for n in _split_authors(c) if _author_ok(n))
-    return clean_list(names, limit=10)
+    # Roles, affiliations and places glued to the names ("Michael HiltzikBusiness Columnist",
+    # "Katrin Müller, ARD-Hauptstadtstudio", "Jon Halvorsen in Copenhagen", "Analysis by …").
+    return clean_list([n for n in clean_names(names) if _author_ok(n)], limit=10)
 
 
 def _jsonld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
@@ -300,9 +307,11 @@ def _site_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _declared_language(src: _Sources) -> str | None:
-    """``<html lang>`` first, as browsers do; then ``<meta>`` and JSON-LD, which are often template defaults."""
+    """``<html lang>`` first, as browsers do; then the ``Content-Language`` header as a ``<meta>``,
+    then other ``<meta>`` and JSON-LD, which are often template defaults. (The article's text
+    overrules all of them when it clearly speaks another language: see :func:`_language`.)"""
     html_lang = src.tree.get("lang") or src.tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-    return (html_lang or src.first_meta("og:locale", "content-language", "dc.language", "language")
+    return (html_lang or src.first_meta("content-language", "og:locale", "dc.language", "language")
             or _first_str(src.ld.get("inLanguage")))
 
 
@@ -315,25 +324,88 @@ def _site_name(src: _Sources) -> str | None:
     return None if site_name and site_name.startswith("@") else site_name
 
 
-def _title(src: _Sources, site_name: str | None) -> str | None:
-    """Structured titles first (the one the ``<title>`` tab also shows wins), then ``<title>``, then the H1."""
+def _fold_key(text: str) -> str:
+    """Lower case, no accents, letters and digits only: 'Aktuálně.cz' → 'aktualnecz'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def _site_forms(site_name: str | None, base_url: str | None) -> set[str]:
+    """The ways a page names its site: the site name, its first part, the domain's own label."""
+    forms: set[str] = set()
+    if site_name:
+        forms.add(_fold_key(site_name))
+        forms.add(_fold_key(_SUFFIX_SEPARATORS.split(site_name)[0]))
+    host = (urlsplit(base_url).hostname or "") if base_url else ""
+    labels = [p for p in host.split(".") if p and p not in ("www", "m", "amp")]
+    if len(labels) >= 2:
+        label = labels[-2] if labels[-2] not in ("co", "com", "org", "net", "gov", "ac") or len(labels) < 3 else labels[-3]
+        if len(label) >= 2 and label not in ("fakehost", "localhost"):
+            forms.add(_fold_key(label))
+            forms.add(_fold_key(".".join(labels[labels.index(label):])))  # "rp.pl"
+    return {f for f in forms if len(f) >= 2}
+
+
+def _names_site(segment: str, forms: set[str]) -> bool:
+    """'eHow', 'CBC News', 'rp.pl', 'Aktuálně.cz' name the site of forms {'ehow'}, {'cbc'}, {'rp', 'rppl'}…"""
+    key = _fold_key(segment)
+    if not key or len(segment.split()) > 6:
+        return False
+    return any(key == f or (len(f) >= 4 and len(key) >= 4 and (key.startswith(f) or f.startswith(key))) for f in forms)
+
+
+def _strip_site(title: str, forms: set[str], headings: list[str], authors: tuple[str, ...] = ()) -> str:
+    """'Headline | Site', 'Headline - Site', 'Headline · Site' → 'Headline'.
+
+    The part after the last separator goes when it names the site (its name, the first part of
+    its name, or its domain) or the author ("… | by Jane Doe", "… | Jane Doe"); without a site
+    name, when the page's own ``<h1>`` is the headline before it.
+    """
+    for _ in range(3):  # "Headline | Site | by Author"
+        seps = list(_SUFFIX_SEPARATORS.finditer(title))
+        if not seps:
+            break
+        last = seps[-1]
+        head, tail = title[: last.start()].strip(), title[last.end():].strip()
+        if not head or not tail:
+            break
+        if (
+            _names_site(tail, forms)
+            or _BYLINE_TAIL_PART.match(tail)
+            or any(_same(tail, a) for a in authors)
+            or any(_same(head, h) for h in headings)
+        ):
+            title = head
+            continue
+        break
+    return title
+
+
+def _title(src: _Sources, site_name: str | None, authors: tuple[str, ...] = ()) -> str | None:
+    """Structured titles first (the one the ``<title>`` tab also shows wins), then ``<title>``, then the H1.
+
+    A title that only names the site ("Aktuálně.cz") is no headline, and a site name after the
+    headline ("Headline | Site") is cut off.
+    """
     title_el = src.tree.find(".//title")
     page_title = clean_value(title_el.text_content() if title_el is not None else None)
+    forms = _site_forms(site_name, src.base_url)
     candidates = [clean_value(v, unescape=True) for v in (src.ld.get("headline"), src.ld.get("name"))]
     candidates += [clean_value(src.first_meta(k)) for k in ("dc:title", "dc.title", "dcterms.title", "og:title",
                                                              "twitter:title", "parsely-title", "sailthru.title",
                                                              "title")]
-    titles = [c for c in candidates if c and (not site_name or c.casefold() != site_name.casefold())]
+    titles = [c for c in candidates if c and (not site_name or c.casefold() != site_name.casefold())
+              and not (forms and _names_site(c, forms) and len(c.split()) <= 3)]
     # Structured titles disagree (Wikipedia's "headline" is a description); the one the page
     # also shows in its <title> is the one readers see in their tab.
     title = next((c for c in titles if page_title and c.casefold() in page_title.casefold()), None)
     title = title or (titles[0] if titles else None)
     if not title and page_title:
         title = _clean_title(page_title, site_name)
+    headings = [t for t in (clean_value(h.text_content()) for h in src.tree.iterfind(".//h1")) if t]
     if not title:
-        h1 = src.tree.find(".//h1")
-        title = clean_value(h1.text_content()) if h1 is not None else None
-    return title
+        title = headings[0] if headings else None
+    return _strip_site(title, forms, headings, authors) if title else None
 
 
 _BYLINE_XPATH = ('//*[@rel="author" or contains(concat(" ", @itemprop, " "), " author ")'
@@ -444,7 +516,29 @@ def _tags(src: _Sources) -> tuple[str, ...]:
             if key in src.meta:
                 tags += src.meta[key][0].split(",")
                 break
-    return clean_list([t for t in tags if t.strip()], unescape=True, limit=20)
+    parts = [p for t in tags for p in (_TAG_LIST.split(t) if _TAG_LIST.search(t) else [t])]
+    return clean_list([t for t in parts if t.strip() and not is_cms_tag(t)], unescape=True, limit=20)
+
+
+# A tag list squeezed into one value: "Oceans,New Zealand,Environment", "a; b; c".
+_TAG_LIST = re.compile(r"\s*[;,]\s*")
+# Tags a CMS or tracker sets for itself, not topics for readers: "_no-apple-news", "channel_other",
+# "ctp_video", "Lite:true", "section-Articles", "stream-23490979", "front-page".
+_CMS_TAG = re.compile(
+    r"^_|^[\x21-\x7e]*_[\x21-\x7e]*$|^[^\s:=]+[:=][^\s]*$|[-_]\d{4,}$|^\d+$|"
+    r"^(?:section|channel|category|cat|type|format|template|layout|stream|feed|placement|position|featured|homepage|"
+    r"hp|no|noindex|nofollow|hide|hidden|exclude|internal|sponsored|paid|syndication|syndicated|apple-news|amp|fb|"
+    r"ctp|cms|wp|pmc|tracking|utm|author|site|page|content|article|storytype|story-type|primary|secondary)[-_:]|"
+    r"^(?:front-?page|top-?stories|breaking-?news-?banner|evergreen|paywall|premium|free|metered|noads|no-ads|"
+    r"sponsored|promoted|advertorial|test|draft)$",
+    re.I,
+)
+
+
+def is_cms_tag(tag: str) -> bool:
+    """Whether ``tag`` is a CMS or tracking label rather than a topic a reader would recognise."""
+    tag = tag.strip()
+    return bool(_CMS_TAG.search(tag)) and not any(ord(c) > 0x2FF for c in tag)
 
 
 def extract_metadata(tree: HtmlElement, base_url: str | None = None) -> PageMetadata:
@@ -458,9 +552,10 @@ def extract_metadata(tree: HtmlElement, base_url: str | None = None) -> PageMeta
     lang = _declared_language(src)  # as written: dates are read in it before it is normalised
     site_name = _site_name(src)
     image_url, image_alt, image_caption, image_credit = _lead_image(src)
+    authors = _authors(src)
     return PageMetadata(
-        title=_title(src, site_name),
-        authors=_authors(src),
+        title=_title(src, site_name, authors),
+        authors=authors,
         published=_published(src, lang),
         updated=_updated(src, lang),
         site_name=site_name,
@@ -836,7 +931,7 @@ def parse(text: str, source: Source, settings: HtmlSettings = DEFAULT_SETTINGS) 
     if standfirst and _same(blocks[0].text, standfirst):
         # A description that merely repeats the first paragraph adds nothing as a standfirst.
         standfirst = None
-    language = md.language or detect_language("\n".join(b.text for b in blocks[:30]))
+    language = _language(md.language, "\n".join(b.text for b in blocks[:30]))
     image = None
     if md.image_url:
         image = Image(url=md.image_url, caption=md.image_caption, credit=md.image_credit, alt=md.image_alt)
@@ -855,6 +950,19 @@ def parse(text: str, source: Source, settings: HtmlSettings = DEFAULT_SETTINGS) 
         tags=md.tags,
         source=source,
     )
+
+
+def _language(declared: str | None, text: str) -> str:
+    """The declared language, unless the article's own words clearly say another.
+
+    Templates declare ``<html lang="en">`` around German articles; the text decides when its
+    function words are unambiguous (:func:`composer.lang.clear_language`), else the declaration
+    stands, and with no declaration the text is asked in the usual way.
+    """
+    spoken = clear_language(text)
+    if spoken and spoken != declared:
+        return spoken
+    return declared or detect_language(text)
 
 
 def _same(a: str, b: str) -> bool:

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from composer.article import Article, Block, Image, Related, Source
 from composer.dates import find_date
 from composer.errors import InputError
-from composer.ingest.paste import meta
+from composer.ingest.paste import meta, roles
 from composer.ingest.paste.body import find_body, is_widget
-from composer.ingest.paste.lexicon import RELATED_HEADINGS, STOPWORDS
+from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line, split_lines
 from composer.lang import detect_language
 
@@ -65,6 +65,9 @@ class _Header:
     updated: str | None = None
     caption: str | None = None
     credit: str | None = None
+    title_at: int | None = None  # the lines the rules took the title, byline and date from
+    byline_at: int | None = None
+    date_at: int | None = None
 
 
 def _headline_like(line: Line) -> bool:
@@ -276,24 +279,31 @@ def _read_header(lines: Sequence[Line], kinds: _LineKinds, start: int, lead: str
     title_at = _find_title(lines, kinds, start, lead)
     lowest = max(0, start - _TITLE_SCAN)
     if title_at is not None:
-        head.title = lines[title_at].text
         lowest = title_at
-        nxt = title_at + 1
-        while nxt < start and lines[nxt].text == head.title:
-            nxt += 1  # the headline printed twice
-        if nxt < start and not kinds.is_meta(nxt) and _is_standfirst(lines[nxt], lines[title_at]):
-            head.standfirst = lines[nxt].text
+        _set_title(head, lines, kinds, title_at, start)
     for i in range(lowest, start):
         _collect(head, kinds, i)
     return head
+
+
+def _set_title(head: _Header, lines: Sequence[Line], kinds: _LineKinds, title_at: int, start: int) -> None:
+    """The headline at ``title_at`` and the standfirst under it, if there is one."""
+    head.title, head.title_at, head.standfirst = meta.clean_title(lines[title_at].text), title_at, None
+    nxt = title_at + 1
+    while nxt < start and lines[nxt].text == lines[title_at].text:
+        nxt += 1  # the headline printed twice
+    if nxt < start and not kinds.is_meta(nxt) and _is_standfirst(lines[nxt], lines[title_at]):
+        head.standfirst = lines[nxt].text
 
 
 def _collect(head: _Header, kinds: _LineKinds, i: int) -> None:
     text = kinds.lines[i].text
     names = kinds.byline(i)
     if names and not head.authors:
-        head.authors = names
+        head.authors, head.byline_at = names, i
     if kinds.is_date(i):
+        if head.published is None and head.date_at is None:
+            head.date_at = i
         _take_dates(head, text)
     caption = kinds.caption(i)
     if caption and head.caption is None:
@@ -336,6 +346,8 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> l
         # A caption before a credit line ("Kevin Mayer … streaming service" / "(Walt Disney Co.)").
         if i + 1 < end and not line.closed and line.words < 40 and kinds.credit(i + 1):
             continue
+        if _drop_cap(lines, i):
+            continue  # "H" over "ong Kong is burning.": glued back onto its paragraph below
         keep.append(i)
     blocks: list[Block] = []
     skip_next = False
@@ -364,8 +376,22 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> l
         ):
             blocks.append(Block("heading", text))
         else:
+            if i > 0 and _drop_cap(lines, i - 1):
+                text = lines[i - 1].text + text
             blocks.append(Block("paragraph", text))
     return blocks
+
+
+def _drop_cap(lines: Sequence[Line], i: int) -> bool:
+    """Line ``i`` is a paragraph's first letter set apart (a drop cap) and the paragraph follows."""
+    text = lines[i].text
+    return (
+        len(text) == 1
+        and text.isupper()
+        and i + 1 < len(lines)
+        and lines[i + 1].text[:1].islower()
+        and lines[i + 1].words >= 8
+    )
 
 
 def _related(lines: Sequence[Line], end: int) -> list[Related]:
@@ -376,7 +402,7 @@ def _related(lines: Sequence[Line], end: int) -> list[Related]:
         items: list[Related] = []
         spaced = None  # whether the list has blank lines between items; a change ends it
         for line in lines[i + 1 :]:
-            if line.end_marker or line.boiler or RELATED_HEADINGS.match(line.key):
+            if line.end_marker or line.boiler or RELATED_HEADINGS.match(line.key) or FOOTER_LINK.match(line.key):
                 break
             if len(items) >= 2 and spaced is False and line.blank_before:
                 break
@@ -417,12 +443,26 @@ def _tags(lines: Sequence[Line], end: int) -> list[str]:
     return []
 
 
-def parse(text: str, source: Source) -> Article:
-    """The article in text pasted from a web page.
+@dataclass
+class Analysis:
+    """A paste cut into lines, its body found and its header read by the rules (before the model)."""
 
-    Raises :class:`InputError` when the text holds no article, only page furniture.
-    """
-    where = source.path or "the input"
+    lines: list[Line]
+    kinds: _LineKinds
+    start: int
+    end: int
+    blocks: list[Block]
+    head: _Header
+
+    def context(self) -> roles.Context:
+        """What the role model sees: the lines, the body and what the rules chose."""
+        lead = " ".join(b.text for b in self.blocks[:3])
+        return roles.Context(self.lines, self.kinds, self.start, self.end, lead,
+                             self.head.title_at, self.head.byline_at, self.head.date_at)
+
+
+def analyse(text: str, where: str = "the input") -> Analysis:
+    """Lines, body and rule-read header of a paste (the model's input; used by the trainer too)."""
     lines = split_lines(text)
     if not lines:
         raise InputError(f"{where} is empty: paste the article text, or give a file or URL that has one")
@@ -436,11 +476,108 @@ def parse(text: str, source: Source) -> Article:
     kinds = _LineKinds(lines)
     start = _trim_start(lines, kinds, start, end)
     blocks = _blocks(lines, kinds, start, end)
-    head = _read_header(lines, kinds, start, " ".join(b.text for b in blocks[:3]))
     if not blocks:
         raise InputError(
             f"no article text found in {where}: copy the article itself, or pass the page's URL or saved HTML"
         )
+    head = _read_header(lines, kinds, start, " ".join(b.text for b in blocks[:3]))
+    return Analysis(lines, kinds, start, end, blocks, head)
+
+
+def _apply_roles(page: Analysis) -> None:
+    """Let the learned role model choose the headline, byline and published date among candidates."""
+    ctx = page.context()
+    head, lines = page.head, page.lines
+    cands = roles.title_candidates(ctx)
+    if cands:
+        pick = roles.best("title", roles.title_features(ctx, cands), roles.TITLE_FEATURES)
+        if pick is not None and cands[pick] != head.title_at:
+            _set_title(head, lines, page.kinds, cands[pick], page.start)
+    cands = roles.byline_candidates(ctx, head.title_at)
+    pick = roles.best("byline", roles.byline_features(ctx, cands, head.title_at), roles.BYLINE_FEATURES)
+    if pick is not None:
+        head.authors = _names_around(ctx, cands[pick - 1]) if pick else []
+    cands = roles.date_candidates(ctx)
+    pick = roles.best("date", roles.date_features(ctx, cands, head.title_at), roles.DATE_FEATURES)
+    if pick is not None:
+        if pick == 0:
+            head.published = None
+        elif cands[pick - 1] != head.date_at:
+            published, _updated = meta.dates_of(lines[cands[pick - 1]].text)
+            head.published = published or ctx.dates()[cands[pick - 1]]
+
+
+def _names_around(ctx: roles.Context, i: int) -> list[str]:
+    """The names on line ``i``, with co-authors named alone on the lines right next to it."""
+    names = list(roles.names_of(ctx, i) or [])
+    if len(names) == 1 and meta.is_person_name(ctx.lines[i].text):
+        for j in (i - 1, i + 1):
+            if (
+                0 <= j < len(ctx.lines)
+                and meta.is_person_name(ctx.lines[j].text)
+                and not meta.is_role(ctx.lines[j].text)
+                and not ctx.kinds.is_date(j)
+            ):
+                other = ctx.lines[j].text
+                if other not in names and ctx.lines[j].words <= 4:
+                    names.insert(0 if j < i else len(names), other)
+    return names
+
+
+_URL_IN_LINE = re.compile(
+    r"^(?:(?P<label>[^\s:]{0,20}(?:\s+[^\s:]+){0,6})\s*:?\s+)?(?P<url>https?://[^\s<>\"']+?)[.,;)]?$", re.I
+)
+_PERMALINK_LABEL = re.compile(
+    r"\b(?:permalink|perma-link|short ?link|kurz-?link|kurz-?url|copy link|share link|link (?:to|zum|zu) (?:this|diesem|dem)|"
+    r"adresse|url|lien|enlace|collegamento|link|source|quelle|originally published)\b",
+    re.I,
+)
+_SLUG_WORDS = re.compile(r"[^\W\d_]{3,}")
+_NOT_ARTICLE_PATH = re.compile(r"/(?:social|users?|profiles?|authors?|tags?|comments?|search|login|share)(?:/|\?|$)", re.I)
+
+
+def canonical_url(lines: Sequence[Line], title_at: int | None, start: int, end: int, title: str | None) -> str | None:
+    """The article's own address when the paste shows it: a permalink or share link line.
+
+    Only lines outside the body count (links inside the article point elsewhere). A URL whose
+    path spells the headline's words is taken first; then one under a label that names it
+    ("Permalink https://…", "Kurzlink:", "printed from the address: …"); then a bare URL line
+    right under the headline. Site roots ("https://example.org/") are never the article.
+    """
+    from composer.ingest.sanitize import resolve_url
+
+    title_words = {w.lower() for w in _SLUG_WORDS.findall(title or "")}
+    best: tuple[int, str] | None = None
+    for line in lines:
+        if start <= line.index < end or line.words > 25 or "http" not in line.text:
+            continue
+        m = _URL_IN_LINE.match(line.text)
+        url = resolve_url(m.group("url")) if m else None
+        if not m or not url or url.split("://", 1)[1].rstrip("/").count("/") == 0 or _NOT_ARTICLE_PATH.search(url):
+            continue
+        slug = {w.lower() for w in _SLUG_WORDS.findall(url.split("://", 1)[1].split("/", 1)[-1])}
+        label = m.group("label") or ""
+        if len(slug & title_words) >= 2:
+            rank = 3
+        elif label and _PERMALINK_LABEL.search(label):
+            rank = 2
+        elif not label and title_at is not None and 0 < line.index - title_at <= 5:
+            rank = 1
+        else:
+            continue
+        if best is None or rank > best[0]:
+            best = (rank, url)
+    return best[1] if best else None
+
+
+def parse(text: str, source: Source) -> Article:
+    """The article in text pasted from a web page.
+
+    Raises :class:`InputError` when the text holds no article, only page furniture.
+    """
+    page = analyse(text, source.path or "the input")
+    _apply_roles(page)
+    lines, kinds, start, end, blocks, head = page.lines, page.kinds, page.start, page.end, page.blocks, page.head
     # A caption that only appears inside the body still describes the lead photo.
     if head.caption is None:
         for i in range(start, end):
@@ -469,6 +606,7 @@ def parse(text: str, source: Source) -> Article:
         authors=tuple(head.authors),
         published=head.published,
         updated=head.updated,
+        url=canonical_url(lines, head.title_at, start, end, head.title),
         language=detect_language(sample),
         image=image,
         related=tuple(_related(lines, end)),

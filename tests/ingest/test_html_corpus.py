@@ -31,10 +31,11 @@ REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
 READABILITY = CORPUS / "extraction" / "readability"
 
-# Measured 2026-11-27: AEB F1 0.970 (P 0.965, R 0.974); metadata title 119/126 = 0.944,
-# byline 62/75 = 0.827, published 32/32 = 1.000, lang 72/72 = 1.000.
+# Measured 2026-11-30 (issue 12): AEB F1 0.970; metadata title 121/126 = 0.960 as the same headline
+# (109/126 character for character: the reader now cuts "| eHow", "- Breitbart", which Readability
+# keeps), byline 62/75 = 0.827 ("Follow Author" is no longer a name), published 32/32, lang 72/72.
 MIN_F1 = 0.96
-MIN_RATES = {"title": 0.92, "byline": 0.79, "published": 0.95, "lang": 0.97}
+MIN_RATES = {"title": 0.95, "byline": 0.79, "published": 0.95, "lang": 0.97}
 _BYLINE_FILLER = {"by", "par", "and", "et", "und", "y", "written", "edited", "avec"}
 
 
@@ -77,10 +78,33 @@ def _same_time(expected: str, got: str | None) -> bool:
     return expected[:10] == got[:10]
 
 
+_SUFFIX = re.compile(r"\s+(?:[|·•»–—-]|::|--)\s+[^|·•»–—]{1,60}$")
+
+
+def _same_headline(expected: str, got: str | None) -> bool:
+    """Exact, or the same headline without the site or author name Readability left after it.
+
+    The reader cuts "Headline | Site" to "Headline" on purpose (issue 12); Readability's expected
+    titles often keep the suffix ("How to Build a Terrarium | eHow"), so one or two trailing
+    separator segments of the expected title may be missing.
+    """
+    norm = lambda s: " ".join(s.split()).casefold()  # noqa: E731
+    if not got:
+        return False
+    want = norm(expected)
+    for _ in range(3):
+        if want == norm(got):
+            return True
+        shorter = _SUFFIX.sub("", want)
+        if shorter == want:
+            return False
+        want = shorter
+    return False
+
+
 def _matches(field: str, expected: str, article) -> bool:  # type: ignore[no-untyped-def]
     if field == "title":
-        norm = lambda s: " ".join(s.split()).casefold()  # noqa: E731
-        return bool(article.title) and norm(expected) == norm(article.title)
+        return _same_headline(expected, article.title)
     if field == "byline":
         return bool(article.authors) and _words(expected) == _words(", ".join(article.authors))
     if field == "published":

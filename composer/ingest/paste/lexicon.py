@@ -205,7 +205,7 @@ COMMENT_HEADER = re.compile(r"\b(?:says|said|wrote|commented|schreibt|a écrit|e
 RELATED_HEADINGS = re.compile(
     r"^(?:you (?:might|may) (?:also )?like|related(?: (?:articles|stories|content|news|coverage|topics))?|"
     r"more (?:on this story|from [\w .'-]+|stories|news|on this topic)|read more|read next|up next|recommended(?: for you)?|"
-    r"(?:most )?(?:read|popular|viewed)|top stories|see also|further reading|"
+    r"(?:most )?(?:read|popular|viewed)(?: (?:in|on|from) [\w .'&-]{2,30})?|top stories|see also|further reading|"
     r"auch interessant|mehr zum thema|das könnte (?:sie|dich) auch interessieren|lesen sie auch|weitere artikel|"
     r"à lire aussi|lire aussi|sur le même sujet|dans la même rubrique|vous aimerez aussi|"
     r"te puede interesar|también te puede interesar|noticias relacionadas|lee también|más noticias|"
@@ -214,5 +214,15 @@ RELATED_HEADINGS = re.compile(
     r"leia também|veja também|notícias relacionadas|relacionadas|mais lidas|"
     r"(?:more|next up|trending|latest|popular|top|recent)\b.{0,40}\b(?:stories|news|articles|posts|videos|reads)|"
     r"next up(?: in .{1,30})?|trending(?: now| news| stories)?|editor'?s? picks?)\s*:?$",
+    re.I,
+)
+
+
+# Footer links that end a list of related headlines ("Complaints & corrections", "Contact us").
+FOOTER_LINK = re.compile(
+    r"^(?:complaints?(?: (?:&|and) corrections)?|corrections|contact(?: us)?|about(?: us)?|terms(?: of (?:use|service))?|"
+    r"terms (?:&|and) conditions|privacy(?: policy| notice| settings)?|cookies?(?: policy| settings)?|advertise(?: with us)?|"
+    r"careers|jobs|accessibility(?: help)?|sitemap|site map|help|faq|impressum|datenschutz|kontakt|mentions légales|"
+    r"aviso legal|contatti|privacybeleid|política de privacidade)$",
     re.I,
 )

@@ -14,13 +14,20 @@ from composer.dates import find_date
 
 # "By Jane Doe", "Von Max Muster", "Par Marie Dupont", "Por …", "Di …", "Door …", "Written by …"
 _BY = re.compile(
-    r"^(?:(?:written|reported|words|text|story|posted|report) )?(?:by|von|par|por|di|door|de|texto de|auteur|author|autor|autore|"
+    r"^(?:(?:written|reported|words|text|story|posted|report) )?(?:by|von|par|por|di|door|de|texto de|auteur|author|autor(?:in)?(?:/autor(?:in)?)?|autore|"
     r"redactie|text)\s*:?\s+(?P<names>.+)$",
     re.I,
 )
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
+# A kind of piece before the byline: "Analysis by …", "Kolumne von …", "Ein Kommentar von …".
+_KIND_BY = re.compile(
+    r"^(?:an?\s+|ein(?:e)?\s+|une?\s+|uno?\s+|una\s+)?(?:analysis|commentary|opinion|column|review|interview|"
+    r"kommentar|kolumne|analyse|gastbeitrag|essay|reportage|chronique|tribune|entretien|análisis|columna|opinión|"
+    r"commento|analisi|recensione|opinie|analyse|column|recensie)\s+(?:by|von|par|por|di|door)\s+",
+    re.I,
+)
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}$")
-_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|&)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|\||\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b|\ba\b|\bve\b|&)\s*")
 _BYLINE_TAIL = re.compile(r"\s*(?:[|•·–—]|\s-\s|,\s*(?=(?:published|updated|posted)\b)).*$", re.I)
 _ROLE = re.compile(
     r"\b(?:correspondent|editor|reporter|journalist|writer|columnist|contributor|producer|analyst|"
@@ -94,31 +101,184 @@ _POSTED_BY = re.compile(
 _NAME_THEN_DATE = re.compile(r"^(?P<names>[^|•·–—-]{3,60}?)\s+[|•·–—-]\s+(?P<rest>.*\d.*)$")
 
 
+_DATE_THEN_BY = re.compile(r"^(?P<pre>.{4,60}?)\s(?:by|von|par|por|di|door)\s+(?P<names>\S.+)$", re.I)
+_SEGMENTS = re.compile(r"\s+[|•·]\s+")
+_MONTH_WORD = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|"
+    r"mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|"
+    r"luglio|settembre|ottobre|dicembre|(?:january|february|march|april|june|july|august|september|october|"
+    r"november|december))\.?,?$",
+    re.I,
+)
+_WITH = re.compile(r"\s*\((?:avec|with|mit|con|com|met)\s+(?P<others>[^()]+)\)\s*$", re.I)
+_OPEN_WITH = re.compile(r"\s*\((?:avec|with|mit|con|com|met)\s+(?P<others>[^()]+)$", re.I)
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+
+
+def cut_at_date(names: str) -> str:
+    """"Laura June Topolsky July 10, 2015" → "Laura June Topolsky"; "Lance Ulanoff published 19 May" → "Lance Ulanoff"."""
+    m = re.search(r"(?:^|\s)\d", names)
+    if not m:
+        return names
+    words = names[: m.start()].split()
+    while words and (_MONTH_WORD.match(words[-1]) or words[-1][:1].islower() or not words[-1][:1].isalpha()):
+        words.pop()
+    return " ".join(words).strip(" ,;:|")
+
+
 def byline_names(line: str) -> list[str] | None:
-    """The author names of a byline ("By Jane Doe and John Roe | Updated …"), else None."""
+    """The author names of a byline ("By Jane Doe and John Roe | Updated …"), else None.
+
+    A line of fields ("Do 25.04.24 | 14:07 Uhr | Von Eva Kirchner-Rätsch") is read field by field.
+    """
     line = line.strip()
+    if _SEGMENTS.search(line):
+        for segment in _SEGMENTS.split(line):
+            if _BY.match(segment) or _POSTED_BY.match(segment):
+                found = _byline(segment)
+                if found:
+                    return found
+    return _byline(line)
+
+
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_IN_PLACE = re.compile(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$")
+# Every byline shape below has a "by"-word, or a separator before something with a digit.
+_BYLINE_HINT = re.compile(
+    r"\b(?:by|von|par|por|di|door|de|texto|auteur|author|autor|autorin|autore|redactie|text)\b|[|•·–—-].*\d", re.I
+)
+
+
+def byline_hint(line: str) -> bool:
+    """Whether ``line`` has what every byline shape needs (a "by"-word, or a separator and a digit)."""
+    return bool(_BYLINE_HINT.search(line))
+
+
+def _byline(line: str) -> list[str] | None:
+    if not _BYLINE_HINT.search(line):
+        return None
+    kind = _KIND_BY.match(line)
+    if kind:  # "Kolumne von Carla Siepmann": the names follow the kind of piece
+        line = "By " + line[kind.end() :]
     m = _BY.match(line) or _POSTED_BY.match(line)
+    if not m:
+        m = _DATE_THEN_BY.match(line)
+        if m and not (any(c.isdigit() for c in m.group("pre")) and find_date(m.group("pre"))):
+            m = None
     if not m:
         m = _NAME_THEN_DATE.match(line)
         if not m or not find_date(m.group("rest")) or not is_person_name(m.group("names")):
             return None
-    names = _BYLINE_TAIL.sub("", m.group("names")).strip(" ,;:")
+    names = _KIND_BY.sub("", _BYLINE_TAIL.sub("", m.group("names")).strip(" ,;:"), count=1)
+    names = _BY_AGAIN.sub("", names)  # "By Analysis by …": the kind of piece came after "By"
+    names = cut_at_date(names)
+    names = _WITH.sub(lambda w: ", " + w.group("others"), names)  # "Jane Doe (avec John Roe)"
     names = re.sub(r"\s+(?:in|aus|en|em|a|à)\s+[A-Z][\w-]+$", "", names)  # "By Jane Doe in Berlin"
     parts = [p.strip(" .") for p in _NAME_SPLIT.split(names) if p.strip(" .")]
     good = []
-    for part in parts:
+    rest_are_roles = False
+    for n, part in enumerate(parts):
+        if part.lower() in _AGENCY_NAMES and good:
+            good.append(part)  # "Von Felix Schröder und Jörg Soldwisch, dpa"
+            continue
         if not (_NAME.match(part) or part.isupper()) or (good and _ROLE.search(part)):
+            rest_are_roles = all(_ROLE.search(p) or _AFFILIATION.search(p) for p in parts[n:])
             break  # "Ana Souza, g1 SP", "Jane Doe, BBC News": the outlet follows the names
         good.append(part)
-    if not good or (len(good) < len(parts) and "," not in names):
+    if not good or (len(good) < len(parts) and "," not in names and not rest_are_roles):
         return None
     return good
+
+
+_BY_AGAIN = re.compile(r"^(?:\w+\s+)?(?:by|von|par)\s+", re.I)
+_AFFILIATION = re.compile(r"(?:studio|redaktion|büro|bureau|desk|newsroom|hauptstadt|zentrale|agentur)\b", re.I)
+_GLUED_TAIL = re.compile(
+    r"(?<=[a-zà-ÿ.])(?:[A-Z][\w-]*(?:\s+[\w-]+){0,3})$"
+)
+_TRAILING_WIDGET = re.compile(r"\s*(?:follow|twitter|e-?mail|folgen|suivre|seguir)(?:\s+\w+)?$", re.I)
+_AGENCY_NAMES = frozenset(
+    {"ap", "afp", "dpa", "reuters", "epd", "kna", "sid", "anp", "efe", "ansa", "lusa", "apa", "sda", "belga", "upi",
+     "xinhua", "tt", "ntb", "ritzau", "ctk", "pap"}
+)
+
+
+def clean_names(names: list[str]) -> list[str]:
+    """Author names without what pages glue to them: roles, affiliations, places, widgets.
+
+    "Michael HiltzikBusiness Columnist" → "Michael Hiltzik"; "Sarah LazareTwitter" → "Sarah
+    Lazare"; "Katrin Müller" + "ARD-Hauptstadtstudio" → "Katrin Müller"; "Johannes Ritter" +
+    "Zürich" → "Johannes Ritter". A lone name that is all there is ("BBC News") is kept.
+    """
+    out: list[str] = []
+    expanded: list[str] = []
+    for name in names:
+        name = _BY_AGAIN.sub("", _KIND_BY.sub("", name.strip(), count=1))  # "By Analysis by …"
+        with_others = _WITH.search(name) or _OPEN_WITH.search(name)
+        if with_others:  # "Martin Untersinger (avec Damien Leloup" + "Morgane Tual)"
+            expanded.append(name[: with_others.start()])
+            expanded += [p for p in _NAME_SPLIT.split(with_others.group("others")) if p.strip()]
+        else:
+            expanded.append(name)
+    for name in expanded:
+        name = _TRAILING_WIDGET.sub("", name.strip(" ,;:|()"))
+        glued = _GLUED_TAIL.search(name)
+        if glued and (_ROLE.search(glued.group(0)) or _TRAILING_WIDGET.fullmatch(glued.group(0))):
+            name = name[: glued.start()]
+        name = _IN_PLACE.sub("", name).strip(" ,;:|")
+        words = name.split()
+        for k in range(2, len(words)):  # "Ben Silverman Games Editor": the role after the name
+            if len(words) - k <= 4 and is_person_name(" ".join(words[:k])) and _ROLE.search(" ".join(words[k:])):
+                name = " ".join(words[:k])
+                break
+        head, comma, tail = name.rpartition(",")
+        if comma and is_person_name(head.strip()) and (_AFFILIATION.search(tail) or _ROLE.search(tail)):
+            name = head.strip()  # "Katrin Müller, ARD-Hauptstadtstudio", "Jane Doe, Staff Writer"
+        if name:
+            out.append(name)
+    if len(out) > 1:
+        people = [n for n in out if len(n.split()) >= 2 and not _ROLE.search(n) and not _AFFILIATION.search(n)]
+        if people:
+            out = [n for n in out if n in people or n.lower() in _AGENCY_NAMES]
+    return out
+
+
+def bare_names(line: str) -> list[str] | None:
+    """A line that is only names: "Jane Doe", "Jane Doe and John Roe", "Michael HiltzikBusiness Columnist",
+    "Alex Perry 1 day ago", "AFP"."""
+    text = line.strip()
+    words = text.split()
+    if not words or len(words) > 12 or not (words[0][:1].isupper() or text.lower() in _AGENCY_NAMES):
+        return None  # names start with a capital; a dozen words are a sentence
+    text = _TRAILING_WIDGET.sub("", text)
+    glued = _GLUED_TAIL.search(text)
+    if glued and _ROLE.search(glued.group(0)):
+        text = text[: glued.start()]
+    cut = cut_at_date(text)
+    if cut != text and cut and (find_date(text[len(cut) :]) or re.match(r"^\s*\d+\s+\w+(?:\s+ago)?$", text[len(cut) :])):
+        text = cut
+    text = _WITH.sub(lambda w: ", " + w.group("others"), text)  # "Jane Doe (avec John Roe)"
+    text = _IN_PLACE.sub("", text)  # "Jon Halvorsen in Copenhagen"
+    if text.lower() in _AGENCY_NAMES or is_person_name(text):
+        return [text]
+    parts = [p.strip(" .") for p in _NAME_SPLIT.split(text) if p.strip(" .")]
+    if 2 <= len(parts) <= 6 and all(is_person_name(p) or p.lower() in _AGENCY_NAMES for p in parts):
+        return parts
+    return None
 
 
 _NOT_NAMES = {
     "news", "breaking", "live", "latest", "update", "updates", "opinion", "analysis", "video", "videos",
     "photos", "exclusive", "review", "reviews", "world", "business", "sport", "sports", "politics", "home",
     "top", "stories", "more", "menu", "the",
+    # Page furniture that looks like a name when capitalised: "Older Article", "Current Issue", "Hot Topics".
+    "article", "articles", "issue", "issues", "topics", "topic", "hot", "older", "newer", "previous", "next",
+    "current", "search", "login", "subscribe", "newsletter", "podcast", "podcasts", "shop", "games", "weather",
+    "sign", "log", "account", "contact", "about", "privacy", "terms", "help", "edition", "magazine", "archive",
+    "sections", "section", "trending", "popular", "recommended", "related", "comments", "share", "follow",
+    "startseite", "nachrichten", "aktuell", "mehr", "themen", "suche", "anmelden", "abo", "abonnement",
+    "accueil", "actualités", "inicio", "noticias", "notizie", "nieuws", "notícias", "güncelleme",
+    "premium", "plus", "pro", "app", "apps", "tv", "radio", "audio",
 }  # fmt: skip
 
 
@@ -128,6 +288,7 @@ def is_person_name(line: str) -> bool:
     return (
         2 <= len(words) <= 4
         and bool(_NAME.match(line))
+        and words[-1][:1].isupper()
         and not any(ch.isdigit() for ch in line)
         and not any(w.lower() in _NOT_NAMES for w in words)
     )
@@ -156,8 +317,8 @@ def is_date_line(line: str) -> bool:
     """A line that is a date or timestamp and nothing much else."""
     if _RELATIVE.match(line) or _PLACEHOLDER_DATE.match(line) or _READ_TIME.match(line) or _DAY_TIME.match(line):
         return True
-    if len(line) > 100 or line[:1] in "—–-" or not find_date(line):
-        return False
+    if len(line) > 100 or line[:1] in "—–-" or not _FOUR_DIGITS.search(line) or not find_date(line):
+        return False  # composer.dates reads only dates with a four-digit year
     rest = re.sub(r"\d+|[^\w\s]", " ", line)
     words = [w for w in rest.split() if len(w) > 2]
     return bool(_DATE_LABEL.match(line)) or len(words) <= 6
@@ -224,3 +385,40 @@ TAG_HEADING = re.compile(
 
 def wire_dateline(paragraph: str) -> re.Match[str] | None:
     return WIRE_DATELINE.match(paragraph)
+
+
+# Breadcrumbs before a headline: "Start / Ausland / Headline", "Home » Gesellschaft » Headline".
+_CRUMB = re.compile(r"\s+(?:>|»|›|/|\\)\s+")
+# A site name after the headline: "Headline | CBC News", "Headline | Site Name".
+_SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[|｜]\s+(?P<site>[^|]{2,40})$")
+
+
+# A kicker glued to the headline when copied: '"Es wird bald beginnen"Trump spricht …',
+# 'ZprávyDomácíKauzyHlavní aktér …' (a breadcrumb trail of one-word links).
+_QUOTE_KICKER = re.compile(r"^[\"“„«][^\"”“»]{3,80}[\"”“»](?=[A-ZÀ-ÝА-Я])")
+_CAMEL = re.compile(r"(?<=[a-zà-ÿа-я0-9])(?=[A-ZÀ-ÝА-Я][a-zà-ÿа-я])|(?<=[A-ZÀ-ÝА-Я])(?=[A-ZÀ-ÝА-Я][a-zà-ÿа-я])")
+
+
+def _unglue_kicker(text: str) -> str:
+    m = _QUOTE_KICKER.match(text)
+    if m and len(text[m.end() :].split()) >= 3:
+        return text[m.end() :]
+    first, _, rest = text.partition(" ")
+    pieces = _CAMEL.split(first)
+    if len(pieces) >= 3 and len(rest.split()) >= 3:
+        return f"{pieces[-1]} {rest}"
+    return text
+
+
+def clean_title(text: str) -> str:
+    """A headline without the breadcrumb trail or kicker glued before it, or the site name after a bar."""
+    text = _unglue_kicker(text)
+    parts = _CRUMB.split(text)
+    if parts:
+        parts[0] = re.sub(r"^[^:]{1,40}:\s*", "", parts[0])  # "Du befindest dich hier: Home » …"
+    if len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts[:-1]) and len(parts[-1].split()) >= 3:
+        text = parts[-1]
+    m = _SITE_SUFFIX.match(text)
+    if m and len(m.group("site").split()) <= 4 and len(m.group("site")) < len(m.group("title")):
+        text = m.group("title")
+    return text

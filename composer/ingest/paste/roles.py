@@ -1,0 +1,494 @@
+"""Learned line roles: which line of a paste is the headline, the byline, the published date.
+
+The exact rules in :mod:`meta` say what a line *could* be ("By …", a date, "Image caption,");
+on a real page several lines qualify (a kicker, a sidebar headline, a teaser's author, the date
+of a related story). Which one plays the role is decided here by a small learned model: every
+candidate line gets a feature vector (its shape, its words' overlap with the lead, where it sits
+relative to the body and to the other header lines, and what the hand-written rules say about
+it), and a conditional logit (a softmax over the page's candidates, plus a "none" option for
+the byline and the date) picks one. The weights live in ``composer/data/paste-roles.json``,
+fitted by ``bench/train_metadata.py`` on real pages of publishers the benchmark holds out
+(``bench/metadata.py`` says how the split is made); they load in well under a millisecond and
+need no network and no numeric library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Protocol
+
+from composer.dates import find_date
+from composer.ingest.paste import meta
+from composer.ingest.paste.body import is_widget
+from composer.ingest.paste.lexicon import RELATED_HEADINGS, STOPWORDS
+from composer.ingest.paste.lines import Line
+
+MODEL_FILE = "paste-roles.json"
+_WORDS = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")  # composer.dates reads only dates with a four-digit year
+_CAP_WORD = re.compile(r"^[\"'“„«‘(]?[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω0-9]")
+_SEPARATOR = re.compile(r"\s[|–—-]\s|\s\|\s?|\s?\|\s")
+_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+_BY_START = re.compile(r"^(?:by|von|par|por|di|door|de|av|af|od|autor|author|text|written by)\b\s*:?", re.I)
+_PUBLISHED_WORD = re.compile(
+    r"\b(?:published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|stand|"
+    r"opublikowano|publicerad|publisert|udgivet|zveřejněno|yayınlanma)\b", re.I,
+)
+_UPDATED_WORD = re.compile(
+    r"\b(?:updated|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|atualizado|"
+    r"zaktualizowano|oppdatert|uppdaterad|opdateret|aktualizováno|güncelleme)\b", re.I,
+)
+_FOLLOW = re.compile(r"\b(?:follow|twitter|folgen|suivre|seguir|email|e-mail|x\.com)\b", re.I)
+
+
+class Kinds(Protocol):
+    """What the rules say about line ``i`` (implemented by the reader's line classifier)."""
+
+    def is_meta(self, i: int) -> bool: ...
+    def byline(self, i: int) -> list[str] | None: ...
+    def is_date(self, i: int) -> bool: ...
+    def caption(self, i: int) -> tuple[str, str | None] | None: ...
+    def credit(self, i: int) -> str | None: ...
+
+
+@dataclass
+class Context:
+    """One page as the role model sees it."""
+
+    lines: Sequence[Line]
+    kinds: Kinds
+    start: int  # the body run, after the header lines at its top were trimmed
+    end: int
+    lead: str  # the first paragraphs of the body
+    rule_title: int | None = None  # what the hand-written rules chose
+    rule_byline: int | None = None
+    rule_date: int | None = None
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def lead_words(self) -> set[str]:
+        if "lead" not in self._cache:
+            self._cache["lead"] = content_words(self.lead)
+        return self._cache["lead"]  # type: ignore[no-any-return]
+
+    def body_words(self) -> set[str]:
+        if "body" not in self._cache:
+            words: set[str] = set()
+            for line in self.lines[self.start : min(self.end, self.start + 25)]:
+                words |= content_words(line.text)
+            self._cache["body"] = words
+        return self._cache["body"]  # type: ignore[no-any-return]
+
+    def counts(self) -> Counter[str]:
+        if "counts" not in self._cache:
+            self._cache["counts"] = Counter(line.text for line in self.lines)
+        return self._cache["counts"]  # type: ignore[no-any-return]
+
+    def lower_words(self) -> set[str]:
+        """Words the body writes in lower case (ordinary words, not names)."""
+        if "lower" not in self._cache:
+            words: set[str] = set()
+            for line in self.lines[self.start : self.end]:
+                words.update(w for w in _WORDS.findall(line.text) if w.islower())
+            self._cache["lower"] = words
+        return self._cache["lower"]  # type: ignore[no-any-return]
+
+    def dates(self) -> dict[int, str]:
+        """Line index → the day it names, for every short line with a date up to just after the body."""
+        if "dates" not in self._cache:
+            found: dict[int, str] = {}
+            for line in self.lines[: self.end + 40]:
+                text = line.text
+                if len(text) <= 160 and _YEAR.search(text):
+                    day = find_date(text)
+                    if day:
+                        found[line.index] = day
+            self._cache["dates"] = found
+        return self._cache["dates"]  # type: ignore[no-any-return]
+
+
+_NAME_STOPWORDS = STOPWORDS - {"van", "von", "de", "der", "den", "da", "del", "della", "di", "du", "la", "le", "dos", "das",
+                                "y", "bin", "al", "el", "ter", "and", "und", "et", "e", "en", "og", "och", "i", "a"}
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORDS.findall(text.lower()) if len(w) >= 4 and w not in STOPWORDS}
+
+
+def _cap_share(text: str) -> float:
+    words = text.split()
+    return sum(bool(_CAP_WORD.match(w)) for w in words) / len(words) if words else 0.0
+
+
+class _Nearby:
+    """Which lines near the candidates pass ``test``, for "is there one within k lines" questions.
+
+    ``test`` runs once per line that some candidate can see (not on the lines between distant
+    candidates), and each question is a few look-ups.
+    """
+
+    def __init__(self, n_lines: int, cands: Sequence[int], test: Callable[[int], bool], before: int, after: int) -> None:
+        needed: set[int] = set()
+        for c in cands:
+            needed.update(range(max(0, c - before), min(n_lines, c + after + 1)))
+        self.hits = {j for j in needed if test(j)}
+
+    def after(self, i: int, k: int) -> float:
+        """1 when one of the ``k`` lines after ``i`` passes."""
+        return 1.0 if any(j in self.hits for j in range(i + 1, i + k + 1)) else 0.0
+
+    def before(self, i: int, k: int) -> float:
+        """1 when one of the ``k`` lines before ``i`` passes."""
+        return 1.0 if any(j in self.hits for j in range(i - k, i)) else 0.0
+
+    def around(self, i: int, k: int) -> float:
+        return max(self.after(i, k), self.before(i, k))
+
+
+def _log_distance(d: int) -> float:
+    return math.log1p(abs(d)) * (1 if d >= 0 else -1)
+
+
+# --- the headline -------------------------------------------------------------------------------
+
+TITLE_FEATURES = (
+    "above_body_log", "inside_body", "words_log", "chars_100", "lead_overlap", "body_overlap",
+    "content_words_8", "ends_period", "ends_question_or_bang", "ends_colon", "cap_share", "all_caps",
+    "starts_upper", "is_meta", "meta_below_6", "meta_above_3", "standfirst_below", "repeated",
+    "repeated_after_body", "rule_pick", "separator", "stop_share", "blank_before", "prev_short",
+    "has_digit", "headline_like", "related_heading_above", "first_candidate", "best_lead_overlap",
+    "is_credit_or_caption", "relative_position", "widget_glued", "ends_comma", "rank_1", "rank_2", "rank_3",
+    "rank_log", "prose_between_log", "overlap_words_6", "overlap_x_rank_1", "overlap_x_near", "first_para_overlap",
+    "next_is_meta", "standfirst_then_meta", "person_below_4", "date_below_15", "date_above_3",
+)  # fmt: skip
+
+TITLE_WINDOW = 45  # lines above the body searched for the headline …
+TITLE_TOP = 10  # … and the first lines of the page
+TITLE_INSIDE = 10  # lines into the body run (a headline the body search swallowed)
+
+
+def title_candidates(ctx: Context) -> list[int]:
+    """Lines near the top of the page or above the body (and a few into it) that could be the headline."""
+    lo = max(0, ctx.start - TITLE_WINDOW)
+    hi = min(len(ctx.lines), ctx.start + TITLE_INSIDE, max(ctx.end, ctx.start + 1))
+    out = []
+    for i in (*range(min(TITLE_TOP, lo)), *range(lo, hi)):
+        line = ctx.lines[i]
+        if i >= ctx.start and line.words >= 8 and line.text.endswith((".", ".\"", ".”", ".»")):
+            break  # the lead paragraph: a headline comes before it
+        if 2 <= line.words <= 45 and len(line.text) >= 8 and not line.end_marker and not line.furniture:
+            out.append(i)
+    return out
+
+
+def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
+    lines, kinds = ctx.lines, ctx.kinds
+    lead, body = ctx.lead_words(), ctx.body_words()
+    counts = ctx.counts()
+    after = Counter(line.text for line in lines[ctx.end :])
+    cand_words = [content_words(lines[i].text) for i in cands]
+    overlaps = [len(words & lead) / len(words) if words else 0.0 for words in cand_words]
+    best = max(overlaps, default=0.0)
+    related_at = next((j for j in range(ctx.start - 1, -1, -1) if RELATED_HEADINGS.match(lines[j].key)), -1)
+
+    def meta_line(j: int) -> bool:
+        return kinds.byline(j) is not None or kinds.is_date(j)
+
+    def person(j: int) -> bool:
+        line = lines[j]
+        if not 1 <= line.words <= 12:
+            return False
+        if _BY_START.match(line.text) or _DIGIT.search(line.text):
+            return kinds.byline(j) is not None
+        return line.text[:1].isupper() and bool(meta.bare_names(line.text))
+
+    dates = ctx.dates()
+
+    def has_date(j: int) -> bool:
+        return j in dates
+
+    # Rank of each candidate among the headline-like lines above the body, counted upwards.
+    rank: dict[int, int] = {}
+    k = 0
+    for i in reversed(cands):
+        if i < ctx.start and _headline_like(lines[i]) and not kinds.is_meta(i):
+            k += 1
+            rank[i] = k
+    prose_above = [0] * (ctx.start + 1)
+    for j in range(ctx.start - 1, -1, -1):
+        line = lines[j]
+        prose_above[j] = prose_above[j + 1] + (1 if line.words >= 12 and line.closed and not is_widget(line) else 0)
+    first_para = content_words(ctx.lead.split("\n")[0][:400])
+    near_meta = _Nearby(len(lines), cands, meta_line, 3, 6)
+    near_person = _Nearby(len(lines), cands, person, 0, 4)
+    near_date = _Nearby(len(lines), cands, has_date, 3, 15)
+    rows = []
+    for n, i in enumerate(cands):
+        line = lines[i]
+        text = line.text
+        words = cand_words[n]
+        r = rank.get(i, 0)
+        nxt_i = i + 1
+        near = 1.0 / (1.0 + math.log1p(max(0, ctx.start - i)))
+        prev = lines[i - 1] if i > 0 else None
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        rows.append([
+            _log_distance(ctx.start - i) if i < ctx.start else 0.0,
+            1.0 if i >= ctx.start else 0.0,
+            math.log1p(line.words),
+            len(text) / 100,
+            overlaps[n],
+            len(words & body) / len(words) if words else 0.0,
+            min(len(words), 8) / 8,
+            1.0 if text.endswith(".") else 0.0,
+            1.0 if text.endswith(("?", "!")) else 0.0,
+            1.0 if text.endswith(":") else 0.0,
+            _cap_share(text),
+            1.0 if text.isupper() else 0.0,
+            1.0 if _CAP_WORD.match(text) else 0.0,
+            1.0 if kinds.is_meta(i) else 0.0,
+            near_meta.after(i, 6),
+            near_meta.before(i, 3),
+            1.0 if nxt is not None and nxt.words >= 12 and nxt.closed and not is_widget(nxt) else 0.0,
+            1.0 if counts[text] > 1 else 0.0,
+            1.0 if after[text] else 0.0,
+            1.0 if i == ctx.rule_title else 0.0,
+            1.0 if _SEPARATOR.search(text) else 0.0,
+            line.stop,
+            1.0 if line.blank_before else 0.0,
+            1.0 if prev is not None and prev.words <= 3 else 0.0,
+            1.0 if _DIGIT.search(text) else 0.0,
+            1.0 if _headline_like(line) else 0.0,
+            1.0 if related_at >= 0 and related_at < i else 0.0,
+            1.0 if n == 0 else 0.0,
+            1.0 if overlaps[n] == best and best > 0 else 0.0,
+            1.0 if kinds.caption(i) is not None or kinds.credit(i) is not None else 0.0,
+            i / max(1, len(lines)),
+            1.0 if is_widget(line) else 0.0,
+            1.0 if text.endswith((",", ";")) else 0.0,
+            1.0 if r == 1 else 0.0,
+            1.0 if r == 2 else 0.0,
+            1.0 if r == 3 else 0.0,
+            math.log1p(r) if r else 0.0,
+            math.log1p(prose_above[i + 1]) if i < ctx.start else 0.0,
+            min(len(words & lead), 6) / 6,
+            overlaps[n] if r == 1 else 0.0,
+            overlaps[n] * near,
+            len(words & first_para) / len(words) if words else 0.0,
+            1.0 if nxt_i < len(lines) and meta_line(nxt_i) else 0.0,
+            1.0 if nxt_i + 1 < len(lines) and lines[nxt_i].words >= 8 and meta_line(nxt_i + 1) else 0.0,
+            near_person.after(i, 4),
+            near_date.after(i, 15),
+            near_date.before(i, 3),
+        ])
+    return rows
+
+
+def _headline_like(line: Line) -> bool:
+    text = line.text
+    return 2 <= line.words <= 30 and len(text) >= 12 and not is_widget(line) and not text.endswith((",", ";"))
+
+
+# --- the byline ---------------------------------------------------------------------------------
+
+BYLINE_FEATURES = (
+    "none", "rule_names", "rule_pick", "person_name", "by_start", "has_date", "words_log", "cap_share",
+    "after_title_log", "before_title", "above_body_log", "inside_body", "after_body", "date_near",
+    "role_near", "follow", "has_digit", "closed", "is_caption_or_credit", "repeated", "names_found",
+    "separator", "single_word", "first_rule_names", "lower_elsewhere", "has_stopword", "near_title_3",
+    "near_title_8", "name_after_body", "name_far_away",
+)  # fmt: skip
+
+BYLINE_BEFORE = 40
+BYLINE_INSIDE = 25
+BYLINE_AFTER = 25
+
+
+def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
+    lines = ctx.lines
+    lo = ctx.start - BYLINE_BEFORE if title_at is None else min(ctx.start - BYLINE_BEFORE, title_at - 10)
+    spans = [range(max(0, lo), min(len(lines), ctx.start + BYLINE_INSIDE)),
+             range(max(ctx.end, ctx.start + BYLINE_INSIDE), min(len(lines), ctx.end + BYLINE_AFTER))]
+    out = []
+    for span in spans:
+        for i in span:
+            line = lines[i]
+            if not 1 <= line.words <= 30 or len(line.text) > 200 or line.furniture:
+                continue
+            plausible = (line.words <= 12 and line.text[:1].isupper()) or meta.byline_hint(line.text)
+            if plausible and names_of(ctx, i):
+                out.append(i)
+    return out
+
+
+def names_of(ctx: Context, i: int) -> list[str] | None:
+    """The names line ``i`` would give as a byline (rules first, then the line as a bare name)."""
+    key = ("names", i)
+    if key in ctx._cache:
+        return ctx._cache[key]  # type: ignore[no-any-return]
+    text = ctx.lines[i].text
+    names = ctx.kinds.byline(i) or meta.byline_names(text) or meta.bare_names(text)
+    names = meta.clean_names(names) if names else None
+    ctx._cache[key] = names or None
+    return names or None
+
+
+def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) -> list[list[float]]:
+    lines, kinds = ctx.lines, ctx.kinds
+    counts = ctx.counts()
+    anchor = title_at if title_at is not None else ctx.start - 1
+    first_rule = next((i for i in cands if kinds.byline(i) is not None and i >= anchor), None)
+    lower = ctx.lower_words()
+    dates = ctx.dates()
+
+    def has_date(j: int) -> bool:
+        return j in dates
+
+    def role(j: int) -> bool:
+        return meta.is_role(lines[j].text)
+
+    near_date = _Nearby(len(lines), cands, has_date, 2, 2)
+    near_role = _Nearby(len(lines), cands, role, 1, 1)
+    rows = [[1.0] + [0.0] * (len(BYLINE_FEATURES) - 1)]
+    for i in cands:
+        line = lines[i]
+        text = line.text
+        names = names_of(ctx, i) or []
+        name_tokens = [w for w in _WORDS.findall(" ".join(names)) if len(w) >= 3]
+        rows.append([
+            0.0,
+            1.0 if kinds.byline(i) is not None else 0.0,
+            1.0 if i == ctx.rule_byline else 0.0,
+            1.0 if meta.is_person_name(text) else 0.0,
+            1.0 if _BY_START.match(text) else 0.0,
+            1.0 if i in ctx.dates() else 0.0,
+            math.log1p(line.words),
+            _cap_share(text),
+            _log_distance(i - anchor) if i > anchor else 0.0,
+            1.0 if i <= anchor else 0.0,
+            _log_distance(ctx.start - i) if i < ctx.start else 0.0,
+            1.0 if ctx.start <= i < ctx.end else 0.0,
+            1.0 if i >= ctx.end else 0.0,
+            near_date.around(i, 2),
+            near_role.around(i, 1),
+            1.0 if _FOLLOW.search(text) else 0.0,
+            1.0 if _DIGIT.search(text) else 0.0,
+            1.0 if line.closed else 0.0,
+            1.0 if kinds.caption(i) is not None or kinds.credit(i) is not None else 0.0,
+            1.0 if counts[text] > 1 else 0.0,
+            min(len(names), 4) / 4,
+            1.0 if _SEPARATOR.search(text) else 0.0,
+            1.0 if len(text.split()) == 1 else 0.0,
+            1.0 if i == first_rule else 0.0,
+            sum(w.lower() in lower for w in name_tokens) / len(name_tokens) if name_tokens else 0.0,
+            1.0 if any(w.lower() in _NAME_STOPWORDS for w in _WORDS.findall(" ".join(names))) else 0.0,
+            1.0 if abs(i - anchor) <= 3 else 0.0,
+            1.0 if abs(i - anchor) <= 8 else 0.0,
+            1.0 if names and any(names[0] in line.text for line in lines[ctx.end : ctx.end + 60]) else 0.0,
+            1.0 if names and _elsewhere(ctx, names[0], i) else 0.0,
+        ])
+    return rows
+
+
+def _elsewhere(ctx: Context, name: str, i: int) -> bool:
+    """The name also appears ten or more lines away (an author box, a bio, a second byline)."""
+    if "text" not in ctx._cache:
+        ctx._cache["text"] = "\n".join(line.text for line in ctx.lines)
+    total = ctx._cache["text"].count(name)
+    near = sum(line.text.count(name) for line in ctx.lines[max(0, i - 9) : i + 10])
+    return total > near
+
+
+# --- the published date -------------------------------------------------------------------------
+
+DATE_FEATURES = (
+    "none", "rule_pick", "date_line", "published_word", "updated_word", "has_time", "words_log",
+    "after_title_log", "before_title", "above_body_log", "inside_body", "after_body", "byline_near",
+    "first_after_title", "same_day_count", "latest_day", "earliest_day", "copyright", "relative_position",
+    "day_only", "caption_or_credit", "sentence",
+)  # fmt: skip
+
+
+def date_candidates(ctx: Context) -> list[int]:
+    return sorted(ctx.dates())
+
+
+def date_features(ctx: Context, cands: Sequence[int], title_at: int | None) -> list[list[float]]:
+    lines, kinds = ctx.lines, ctx.kinds
+    dates = ctx.dates()
+    days = Counter(d[:10] for d in dates.values())
+    latest = max((d[:10] for d in dates.values()), default="")
+    earliest = min((d[:10] for d in dates.values()), default="")
+    anchor = title_at if title_at is not None else ctx.start - 1
+    first_after = next((i for i in cands if i > anchor), None)
+
+    def byline(j: int) -> bool:
+        return kinds.byline(j) is not None
+
+    near_byline = _Nearby(len(lines), cands, byline, 3, 3)
+    rows = [[1.0] + [0.0] * (len(DATE_FEATURES) - 1)]
+    for i in cands:
+        line = lines[i]
+        text = line.text
+        day = dates[i][:10]
+        rows.append([
+            0.0,
+            1.0 if i == ctx.rule_date else 0.0,
+            1.0 if kinds.is_date(i) else 0.0,
+            1.0 if _PUBLISHED_WORD.search(text) else 0.0,
+            1.0 if _UPDATED_WORD.search(text) else 0.0,
+            1.0 if _TIME.search(text) else 0.0,
+            math.log1p(line.words),
+            _log_distance(i - anchor) if i > anchor else 0.0,
+            1.0 if i <= anchor else 0.0,
+            _log_distance(ctx.start - i) if i < ctx.start else 0.0,
+            1.0 if ctx.start <= i < ctx.end else 0.0,
+            1.0 if i >= ctx.end else 0.0,
+            near_byline.around(i, 3),
+            1.0 if i == first_after else 0.0,
+            min(days[day], 4) / 4,
+            1.0 if day == latest else 0.0,
+            1.0 if day == earliest else 0.0,
+            1.0 if "©" in text or "copyright" in text.lower() else 0.0,
+            i / max(1, len(lines)),
+            1.0 if len(dates[i]) == 10 else 0.0,
+            1.0 if kinds.caption(i) is not None or kinds.credit(i) is not None else 0.0,
+            1.0 if line.words > 12 and not kinds.is_date(i) else 0.0,
+        ])
+    return rows
+
+
+# --- the model ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict[str, Any]:
+    """The fitted weights (``composer/data/paste-roles.json``); empty when none is shipped."""
+    try:
+        raw = resources.files("composer").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return {}
+    return json.loads(raw)  # type: ignore[no-any-return]
+
+
+def scores(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> list[float] | None:
+    model = load_model().get(role)
+    if not model or list(model["features"]) != list(names):
+        return None
+    weights = model["weights"]
+    return [sum(w * x for w, x in zip(weights, row, strict=True)) for row in rows]
+
+
+def best(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> int | None:
+    """Index of the highest-scoring row, or None without a model for ``role``."""
+    values = scores(role, rows, names)
+    if not values:
+        return None
+    return max(range(len(values)), key=values.__getitem__)

@@ -1,0 +1,116 @@
+"""HTML metadata as pages really state it: a template's wrong ``lang``, site names after the
+headline, CMS and tracking tags, and bylines with roles, affiliations and places glued on."""
+
+from __future__ import annotations
+
+import pytest
+
+from composer.article import Article, Source
+from composer.ingest.html import is_cms_tag, parse
+
+GERMAN = (
+    "Die Bundesregierung hat am Mittwoch beschlossen, dass die Schulen im Land mehr Geld für die "
+    "Sanierung ihrer Gebäude bekommen sollen. Die Länder hatten seit Jahren darauf gedrängt, weil viele "
+    "Schulen in einem schlechten Zustand sind und die Kommunen das nicht allein bezahlen können. "
+    "Nach dem Beschluss soll das Geld bereits im kommenden Jahr fließen, bzw. im Herbst beantragt werden. "
+    "Die Opposition kritisierte, dass der Betrag nicht ausreiche und die Verfahren zu lange dauerten."
+)
+ENGLISH = (
+    "The council voted on Tuesday to rebuild the old library on the river, and the work will start in "
+    "the spring. Residents said they had waited for years for the decision, which was taken after a long "
+    "debate about the cost of the building and the future of the books that are kept in the basement."
+)
+
+
+def _page(*, lang: str = "en", head: str = "", title: str = "Schulen bekommen mehr Geld", body: str = GERMAN,
+          byline: str = "") -> Article:
+    html = (
+        f'<!doctype html><html lang="{lang}"><head><title>{title}</title>{head}</head><body>'
+        f"<article><h1>{title.split(' | ')[0]}</h1>{byline}<p>{body}</p><p>{body}</p></article></body></html>"
+    )
+    return parse(html, Source(path="https://news.example.org/politik/schulen-123", format="html"))
+
+
+def test_text_overrules_a_wrong_html_lang() -> None:
+    assert _page(lang="en").language == "de"
+
+
+def test_declared_language_stands_when_the_text_agrees_or_is_unclear() -> None:
+    assert _page(lang="en", body=ENGLISH).language == "en"
+    lorem = "Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy eirmod tempor. " * 6
+    assert _page(lang="en", body=lorem).language == "en"  # "et", "est"… are not French enough
+
+
+def test_content_language_meta_is_read_when_html_has_no_lang() -> None:
+    html = (
+        '<html><head><meta http-equiv="Content-Language" content="de-AT"><title>Schulen</title></head>'
+        f"<body><article><p>{GERMAN}</p></article></body></html>"
+    )
+    assert parse(html, Source(path="", format="html")).language == "de"
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "expected"),
+    [
+        ('<meta property="og:site_name" content="Editorial">', "Schulen bekommen mehr Geld | Editorial",
+         "Schulen bekommen mehr Geld"),
+        ('<meta property="og:title" content="Schulen bekommen mehr Geld - Example News">', "x",
+         "Schulen bekommen mehr Geld"),  # the domain names the site
+        ("", "Schulen bekommen mehr Geld · Example", "Schulen bekommen mehr Geld"),
+        ('<meta property="og:site_name" content="Aktuálně.cz - Víte, co se děje">'
+         '<meta property="og:title" content="Schulen bekommen mehr Geld | Aktuálně.cz">', "Aktuálně.cz",
+         "Schulen bekommen mehr Geld"),  # the site's short name, and a title that is only the site
+        ("", "Schulen bekommen mehr Geld | by Jane Doe", "Schulen bekommen mehr Geld"),
+        ("", "Rückschlag im Titelkampf - Liverpool verliert bei Everton",
+         "Rückschlag im Titelkampf - Liverpool verliert bei Everton"),  # a dash inside the headline stays
+    ],
+)
+def test_site_names_are_cut_from_titles(head: str, title: str, expected: str) -> None:
+    html = (
+        f'<html lang="de"><head><title>{title}</title>{head}</head><body><article>'
+        f"<p>{GERMAN}</p><p>{GERMAN}</p></article></body></html>"
+    )
+    assert parse(html, Source(path="https://www.example.com/a/1", format="html")).title == expected
+
+
+def test_cms_and_tracking_tags_never_become_tags() -> None:
+    head = (
+        '<meta property="article:tag" content="_no-apple-news">'
+        '<meta property="article:tag" content="channel_other">'
+        '<meta property="article:tag" content="ctp_video">'
+        '<meta property="article:tag" content="Lite:true">'
+        '<meta property="article:tag" content="section-Articles">'
+        '<meta property="article:tag" content="stream-23490979">'
+        '<meta property="article:tag" content="Bildung">'
+        '<meta property="article:tag" content="Schulen, Haushalt">'
+    )
+    assert _page(head=head).tags == ("Bildung", "Schulen", "Haushalt")
+
+
+@pytest.mark.parametrize(
+    ("tag", "cms"),
+    [("_no-apple-news", True), ("channel_other", True), ("ctp_video", True), ("LockedPostSource:NONE", True),
+     ("front-page", True), ("12345", True), ("Premier League", False), ("E. coli", False), ("AI/ML", False),
+     ("hands-on", False), ("尖石_美樹營地", False), ("U.S.", False)],
+)
+def test_is_cms_tag(tag: str, cms: bool) -> None:
+    assert is_cms_tag(tag) is cms
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By Analysis by Chris Cillizza and CNN Editor-at-large", ("Chris Cillizza",)),
+        ("Michael HiltzikBusiness Columnist", ("Michael Hiltzik",)),
+        ("Von Katrin Müller, ARD-Hauptstadtstudio", ("Katrin Müller",)),
+        ("Jon Halvorsen in Copenhagen", ("Jon Halvorsen",)),
+        ("Ben Silverman Games Editor", ("Ben Silverman",)),
+        ("Martin Untersinger (avec Damien Leloup et Morgane Tual)", ("Martin Untersinger", "Damien Leloup", "Morgane Tual")),
+        ("Sarah LazareTwitter", ("Sarah Lazare",)),
+        ("Mac & i", ("Mac & i",)),
+        ("Lee, Ann", ("Lee, Ann",)),
+    ],
+)
+def test_bylines_are_cleaned(byline: str, authors: tuple[str, ...]) -> None:
+    head = f'<meta name="author" content="{byline}">'
+    assert _page(head=head).authors == authors

@@ -1,0 +1,105 @@
+"""Pasted-text metadata on real pages, measured on publishers the role model never saw.
+
+``bench/metadata.py`` defines the data, the publisher split and the scoring; the role model
+(``composer/data/paste-roles.json``) is fitted by ``bench/train_metadata.py`` on the other
+publishers only. The thresholds sit a little below the figures measured on 2026-11-30 (held out:
+readability-pasted titles 14/22, bylines 10/15, visible dates 3/3; pasted-meta titles 36/51,
+bylines 30/42, visible dates 36/40), so a change that costs accuracy on unseen sites fails here.
+They are well below issue 12's targets (95 % / 85 % / 90 %): see the issue note for the misses.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus" / "extraction"
+
+# (dataset, field) -> minimum correct on the held-out publishers, and on all pages.
+HELD_OUT_MIN = {
+    ("readability-pasted", "title"): 13, ("readability-pasted", "byline"): 9, ("readability-pasted", "date"): 2,
+    ("pasted-meta", "title"): 34, ("pasted-meta", "byline"): 28, ("pasted-meta", "date"): 34,
+}  # fmt: skip
+ALL_MIN = {
+    ("readability-pasted", "title"): 45, ("readability-pasted", "byline"): 19, ("readability-pasted", "date"): 8,
+    ("pasted-meta", "title"): 106, ("pasted-meta", "byline"): 87, ("pasted-meta", "date"): 110,
+}  # fmt: skip
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"composer_bench_{name}", REPO / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    if not (CORPUS / "readability-pasted.jsonl").is_file() or not (CORPUS / "pasted-meta" / "pages.jsonl").is_file():
+        pytest.skip(f"pasted metadata corpus not found under {CORPUS} (it is read from ../shared/corpus)")
+    return _load("metadata")
+
+
+@pytest.fixture(scope="module")
+def results(bench: ModuleType) -> tuple[list, dict]:
+    pages = bench.load_pages()
+    return pages, bench.predict_all(pages, bench.composer_parse)
+
+
+def _counts(bench: ModuleType, pages: list, preds: dict) -> dict[tuple[str, str], tuple[int, int]]:
+    out = {}
+    for dataset in ("readability-pasted", "pasted-meta"):
+        mine = [p for p in pages if p.dataset == dataset]
+        f = bench.figures(mine, preds)
+        out[(dataset, "title")], out[(dataset, "byline")], out[(dataset, "date")] = f.title, f.byline, f.date_visible
+    return out
+
+
+def test_the_split_holds_out_about_a_third_of_the_publishers(bench: ModuleType, results: tuple[list, dict]) -> None:
+    pages, _ = results
+    keys = {p.key for p in pages}
+    held = {p.key for p in pages if p.held_out}
+    assert 0.25 <= len(held) / len(keys) <= 0.45
+    assert all(p.held_out == bench.is_held_out(p.key) for p in pages)
+    assert bench.publisher_key("https://www.telegraph.co.uk/news/x") == "telegraph"
+    assert bench.publisher_key("https://roma.repubblica.it/x") == "repubblica"
+    assert bench.publisher_key("nytimes-3") == "nytimes"
+
+
+def test_the_trainer_never_reads_a_held_out_publisher(bench: ModuleType) -> None:
+    pytest.importorskip("numpy", reason="the trainer needs numpy (bench extra)")
+    trainer = _load("train_metadata")
+    groups = {group for group, *_ in trainer.training_pages()}
+    assert groups, "no training pages"
+    assert not {g for g in groups if not g.startswith(("fixture-", "seed")) and bench.is_held_out(g)}
+
+
+def test_held_out_accuracy(bench: ModuleType, results: tuple[list, dict]) -> None:
+    pages, preds = results
+    held = [p for p in pages if p.held_out]
+    got = _counts(bench, held, preds)
+    for key, minimum in HELD_OUT_MIN.items():
+        n, d = got[key]
+        assert n >= minimum, f"held-out {key}: {n}/{d} < {minimum}"
+
+
+def test_accuracy_on_all_pages(bench: ModuleType, results: tuple[list, dict]) -> None:
+    pages, preds = results
+    got = _counts(bench, pages, preds)
+    for key, minimum in ALL_MIN.items():
+        n, d = got[key]
+        assert n >= minimum, f"all pages {key}: {n}/{d} < {minimum}"
+
+
+def test_every_page_parses_or_gives_a_clear_error(results: tuple[list, dict]) -> None:
+    pages, preds = results
+    errors = {p.id: preds[p.id].error for p in pages if preds[p.id].error}
+    assert all(e.startswith("InputError") for e in errors.values()), errors
+    assert len(errors) <= 5, errors
