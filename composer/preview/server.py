@@ -39,6 +39,7 @@ from composer.config import Settings
 from composer.errors import ComposerError, InputError
 from composer.outbox import MANIFEST, Item, Outbox, read_manifest
 from composer.preview import pages
+from composer.preview.files import is_regular_file, item_file_bytes
 from composer.preview.reload import EventHub, Watcher, recompose
 from composer.preview.sendtest import SendResult, send_test
 
@@ -112,9 +113,8 @@ def _embed_reply(item: Item) -> Reply | None:
 
 def _eml_reply(item: Item) -> Reply | None:
     """The reference message as a download: a browser must never render a mail message as a page."""
-    try:
-        data = (item.path / "newsletter.eml").read_bytes()
-    except OSError:
+    data = item_file_bytes(item.path, "newsletter.eml")
+    if data is None:
         return None
     return Reply(data, "message/rfc822", csp=RAW_CSP,
                  extra={"Content-Disposition": f'attachment; filename="{item.name}.eml"'})
@@ -158,7 +158,7 @@ class PreviewApp:
             resolved = path.resolve(strict=True)
         except (OSError, RuntimeError):
             return None
-        if resolved.parent != self.root or not (resolved / MANIFEST).is_file():
+        if resolved.parent != self.root or not is_regular_file(resolved, MANIFEST):
             return None
         manifest = read_manifest(resolved)
         return Item(path=resolved, manifest=manifest) if manifest is not None else None
