@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("composer.audience",),  # subscribers and suppressions: every send asks it who is suppressed
     ("composer.pipeline", "composer.delivery"),
     ("composer.feeds",),  # composes items (pipeline) and may send them (delivery)
+    ("composer.serving",),  # uvicorn under limits, for the apps above (imports no composer module)
     ("composer.preview", "composer.web"),
     ("composer.commands",),
     ("composer.cli",),
