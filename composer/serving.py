@@ -105,6 +105,13 @@ class GuardedH11Protocol(H11Protocol):
             min(idle, key=lambda c: c.idle_since).close_idle()
 
 
+def protocol_class(limits: Limits) -> type[GuardedH11Protocol]:
+    """The protocol for uvicorn's ``http=`` option, with ``limits``; pair it with
+    ``limit_concurrency=limits.max_connections + 1`` so that 503 means "every connection is busy"."""
+    return type("GuardedH11", (GuardedH11Protocol,), {
+        "request_timeout": limits.request_timeout, "max_connections": limits.max_connections})
+
+
 def bind(host: str, port: int, backlog: int) -> socket.socket:
     """A listening TCP socket on ``host:port`` (IPv6 when ``host`` has a colon); OSError if busy."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -135,10 +142,9 @@ class Serving:
 
     def __init__(self, app: Any, sock: socket.socket, limits: Limits, *, verbose: bool = False,
                  on_exit: Callable[[], None] = lambda: None) -> None:
-        protocol = type("GuardedH11", (GuardedH11Protocol,), {
-            "request_timeout": limits.request_timeout, "max_connections": limits.max_connections})
         config = uvicorn.Config(
-            app, http=protocol, lifespan="off", backlog=limits.backlog, timeout_keep_alive=limits.keep_alive,
+            app, http=protocol_class(limits), lifespan="off", backlog=limits.backlog,
+            timeout_keep_alive=limits.keep_alive,
             limit_concurrency=limits.max_connections + 1, timeout_graceful_shutdown=limits.shutdown_timeout,
             h11_max_incomplete_event_size=16 * 1024, server_header=False, date_header=True,
             log_config=uvicorn.config.LOGGING_CONFIG if verbose else None,
@@ -148,10 +154,14 @@ class Serving:
         self.on_exit = on_exit
         self.server = _Server(config, on_exit)
         self._done = threading.Event()
-        self._started = False
+        self._lock = threading.Lock()
+        self._state = "new"  # -> "serving" -> "stopped", or "new" -> "stopped"
 
     def serve_forever(self) -> None:
-        self._started = True
+        with self._lock:
+            if self._state != "new":
+                return
+            self._state = "serving"
         try:
             self.server.run(sockets=[self.socket])
         finally:
@@ -160,6 +170,8 @@ class Serving:
     def stop(self, timeout: float = 10.0) -> None:
         self.on_exit()
         self.server.should_exit = True
-        if self._started:
+        with self._lock:
+            serving, self._state = self._state == "serving", "stopped"
+        if serving:
             self._done.wait(timeout)
         self.socket.close()

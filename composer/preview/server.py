@@ -40,7 +40,7 @@ from urllib.parse import parse_qs, quote, unquote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
@@ -448,7 +448,10 @@ class Routes:
         body = await self._form_body(request)
         if body is None:
             return await run_in_threadpool(_error, 400, "The form is missing or too large.")
-        form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+        try:
+            form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+        except ValueError:  # more fields than any form of ours has
+            return await run_in_threadpool(_error, 400, "The form is missing or too large.")
         token = (form.get("csrf") or [""])[0]
         if not hmac.compare_digest(token.encode(), self.app.csrf_token.encode()):
             return await run_in_threadpool(
@@ -473,7 +476,7 @@ class Routes:
 
         try:
             return await asyncio.wait_for(read(), self.limits.body_timeout)
-        except (TimeoutError, ValueError):  # too slow, or parse_qs: too many fields
+        except (TimeoutError, ClientDisconnect):
             return None
 
 

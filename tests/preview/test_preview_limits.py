@@ -149,3 +149,25 @@ def test_a_send_test_body_must_arrive_in_time_and_small(serve: Any, outbox_item:
     assert request(server, "POST", f"/item/{item.name}/send-test", body=big,
                    headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 400
     assert memory.outbox == []
+
+
+def test_a_closed_page_stops_its_event_stream(serve: Any, outbox_item: Any) -> None:
+    """A stream is a coroutine: when the page goes, it ends and the item is no longer watched."""
+    settings, item = outbox_item
+    server = serve(settings)
+    threads_before = threading.active_count()
+    conns = []
+    for _ in range(20):
+        conn = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
+        conn.request("GET", f"/item/{item.name}/events")
+        resp = conn.getresponse()
+        assert resp.status == 200 and resp.read(11) == b"retry: 1000"
+        conns.append(conn)
+    assert server.app.hub.watched() == {item.name}
+    assert threading.active_count() <= threads_before + 3  # twenty open pages, no thread each
+    for conn in conns:
+        conn.close()
+    deadline = time.monotonic() + 5
+    while server.app.hub.watched() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.app.hub.watched() == set()
