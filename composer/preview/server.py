@@ -154,6 +154,7 @@ class PreviewApp:
         self.stale: set[str] = set()
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self._watch_guard = threading.Lock()  # on_change against open_stream (see there)
         self.allowed_hosts: set[str] | None = None  # None: any Host (bound to a public interface)
         self.allowed_origins: set[str] = set()
         self.watcher: Watcher | None = None
@@ -217,12 +218,22 @@ class PreviewApp:
 
     def on_change(self, names: set[str], reason: str) -> None:
         """Watcher callback: open items now, the rest when someone opens them."""
-        open_now = self.hub.watched()
-        for name in sorted(names):
-            if name in open_now:
-                self.recompose_now(name, reason)
-            else:
-                self.stale.add(name)
+        with self._watch_guard:
+            open_now = self.hub.watched()
+            later = {name for name in names if name not in open_now}
+            self.stale |= later
+        for name in sorted(names - later):
+            self.recompose_now(name, reason)
+
+    def open_stream(self, name: str) -> tuple[queue.Queue[tuple[str, str]], bool]:
+        """Subscribe a page to ``name``'s events; True when the item went stale meanwhile.
+
+        A page that reloads closes its stream and opens a new one; a change in between finds
+        no page open and only marks the item stale. The new stream then has it recomposed
+        (and the page reloads), so no change is lost in that gap. One lock covers both sides.
+        """
+        with self._watch_guard:
+            return self.hub.subscribe(name), name in self.stale
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -412,9 +423,11 @@ class Routes:
             return Response(b"", headers=headers, media_type="text/event-stream; charset=utf-8")
 
         async def stream() -> AsyncIterator[bytes]:
-            q = hub.subscribe(name)
+            q, stale = self.app.open_stream(name)
             try:
                 yield b"retry: 1000\n: connected\n\n"
+                if stale:  # changed while the page was loading: rebuild now, the page reloads
+                    await run_in_threadpool(self.app.recompose_now, name, "files changed while the page was loading")
                 idle = 0.0
                 while not hub.closed.is_set():
                     try:
