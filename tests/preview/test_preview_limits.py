@@ -171,3 +171,22 @@ def test_a_closed_page_stops_its_event_stream(serve: Any, outbox_item: Any) -> N
     while server.app.hub.watched() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.app.hub.watched() == set()
+
+
+def test_the_listen_backlog_is_the_configured_one(serve: Any, outbox_item: Any) -> None:
+    """The kernel's view of the listening socket (``ss`` shows a listener's backlog as Send-Q)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("ss") is None:
+        pytest.skip("needs ss (iproute2) to read the listen backlog")
+    settings, _item = outbox_item
+    server = serve(settings)
+    assert request(server, "GET", "/favicon.ico")[0] == 204  # uvicorn listens by now
+    port = server.server_address[1]
+    out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, timeout=10).stdout
+    [line] = [ln for ln in out.splitlines() if f":{port}" in ln]
+    backlog = int(line.split()[2])
+    with open("/proc/sys/net/core/somaxconn") as f:
+        assert backlog == min(server.limits.backlog, int(f.read()))
+    assert backlog > 5
