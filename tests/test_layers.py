@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("composer.audience",),  # subscribers and suppressions: every send asks it who is suppressed
     ("composer.pipeline", "composer.delivery"),
     ("composer.feeds", "composer.bounces"),  # feeds compose and send; bounces read the delivery state back
+    ("composer.serving",),  # uvicorn under limits, for the apps above (imports no composer module)
     ("composer.preview", "composer.web"),
     ("composer.commands",),
     ("composer.cli",),

@@ -34,8 +34,7 @@ def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        server.app.close()
-        server.server_close()
+        server.close()
     return 0
 
 

@@ -27,6 +27,7 @@ from composer.links import checked_link
 from composer.newsletter.render import CLIP_BYTES, WARN_BYTES
 from composer.outbox import Item
 from composer.preview.campaigns import RECOMPOSABLE_STATES, campaigns_by_item, item_campaigns
+from composer.preview.files import item_file_bytes, item_file_text
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,9 @@ def dark_variant(html: str) -> str:
 
 
 def read_text(item: Item, name: str) -> str | None:
-    """A file of the item as text, or None when it is missing or unreadable (old items)."""
-    try:
-        return (item.path / name).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    """A file of the item as text, or None when it is missing, unreadable (old items) or not a
+    regular file directly inside the item folder (a planted symlink is never followed)."""
+    return item_file_text(item.path, name)
 
 
 def email_html(item: Item) -> str | None:
@@ -99,9 +98,8 @@ def email_html(item: Item) -> str | None:
     import email
     from email import policy
 
-    try:
-        data = (item.path / "newsletter.eml").read_bytes()
-    except OSError:
+    data = item_file_bytes(item.path, "newsletter.eml")
+    if data is None:
         return read_text(item, "newsletter.html")
     part = email.message_from_bytes(data, policy=policy.default).get_body(preferencelist=("html",))
     return part.get_content() if part is not None else read_text(item, "newsletter.html")
@@ -225,10 +223,7 @@ def item_context(item: Item, settings: Settings) -> dict[str, Any]:
     campaigns = item_campaigns(item)
     html = email_html(item) or ""
     size = len(html.encode("utf-8"))
-    try:
-        eml = (item.path / "newsletter.eml").read_bytes()
-    except OSError:
-        eml = b""
+    eml = item_file_bytes(item.path, "newsletter.eml") or b""
     oembed = read_json(item, "oembed.json")
     meta_html = read_text(item, "meta.html") or ""
     sources = [str(s) for s in item.manifest.get("sources") or []]

@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from composer.config import Settings
-from composer.errors import ComposerError
+from composer.config import Settings, mask_secrets
+from composer.errors import ComposerError, InputError
 from composer.newsletter.message import make_message_id
 from composer.newsletter.render import Rendered
 from composer.outbox import Item
+from composer.preview.files import item_file_text
 
 TEST_DIR = ".test-sends"
 
@@ -36,10 +37,13 @@ def build_test_message(item: Item, settings: Settings, to: str, *, now: dt.datet
 
     now = now or dt.datetime.now(dt.UTC)
     subject = str(item.manifest.get("subject") or item.manifest.get("title") or item.name)
+    html, text = (item_file_text(item.path, name) for name in ("email.html", "email.txt"))
+    if html is None or text is None:  # missing, or not a regular file in the item folder (a symlink)
+        raise InputError(f"{item.name} has no readable email.html and email.txt; recompose it")
     rendered = Rendered(
         mjml="",
-        html=item.read_text("email.html"),
-        text=item.read_text("email.txt"),
+        html=html,
+        text=text,
         subject=f"[Test] {subject}",
         preheader="",
         language=str(item.manifest.get("language") or ""),
@@ -63,7 +67,17 @@ def _suppression(settings: Settings, to: str) -> str | None:
 
 
 def send_test(item: Item, settings: Settings, *, now: dt.datetime | None = None) -> SendResult:
-    """Send ``item`` to ``settings.test_address``; the result says what happened, in words."""
+    """Send ``item`` to ``settings.test_address``; the result says what happened, in words.
+
+    The words are shown on the item page, so every secret in them is masked exactly as the CLI
+    masks its messages (:func:`composer.config.mask_secrets`): an SMTP server may echo the
+    password it refused in its reply, and the preview page must not show it.
+    """
+    result = _send_test(item, settings, now=now)
+    return SendResult(result.ok, mask_secrets(result.message, settings))
+
+
+def _send_test(item: Item, settings: Settings, *, now: dt.datetime | None = None) -> SendResult:
     from email.utils import parseaddr
 
     from composer.delivery import Outgoing, get_backend

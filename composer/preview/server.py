@@ -1,46 +1,58 @@
-"""The preview web app: a small stdlib HTTP server bound to 127.0.0.1.
+"""The preview web app: Starlette served by uvicorn, bound to 127.0.0.1.
 
-``http.server.ThreadingHTTPServer`` is enough for one reviewer with a few tabs: no framework
-means no new dependency and nothing hidden between a request and its response, which matters
-for a server whose job includes showing hostile article content safely. Each long-lived
-server-sent-events connection holds one (daemon) thread.
+The same stack as ``compose serve`` (:mod:`composer.web`): one web framework to know, patch and
+harden. Connections live on one event loop, so an idle or slow client costs a socket, not a
+thread; :mod:`composer.serving` bounds the backlog, closes connections that send no complete
+request in time, lets idle connections make room for new ones and caps the rest. Blocking work
+(reading the outbox, rendering, recomposing, sending) runs in Starlette's bounded thread pool;
+each server-sent-events stream is a coroutine.
 
 Safety, since the app renders third-party text and can send mail:
 
 * the app's pages carry a CSP that allows only its own static script and stylesheet;
 * newsletter and embed HTML are only shown in ``sandbox`` iframes (no scripts) from routes whose
   own CSP is ``default-src 'none'; img-src https: data:; style-src 'unsafe-inline'``;
-* URLs are split into segments and every segment is checked, so ``..``, encoded slashes and
-  symlinks cannot reach outside the outbox; only known file names are ever served;
+* URLs are split into segments on the raw path and every segment is checked, so ``..``, encoded
+  slashes and symlinked items cannot reach outside the outbox; only known file names are ever
+  served, and only when they are regular files directly inside the item folder
+  (:mod:`composer.preview.files`: a symlink planted in an item is never followed);
 * the ``Host`` header must name the loopback address the server is bound to (DNS rebinding), and
   the one state-changing request (Send test) needs a per-process CSRF token and, when the
-  browser sends one, a matching ``Origin``.
+  browser sends one, a matching ``Origin``; its body is capped and must arrive in time;
+* Send test results are shown with every secret masked as the CLI masks them.
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import hmac
 import queue
 import re
 import secrets
-import socket
 import sys
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
 
 from composer.checks import is_loopback
 from composer.config import Settings
 from composer.errors import ComposerError, InputError
 from composer.outbox import MANIFEST, Item, Outbox, read_manifest
 from composer.preview import pages
+from composer.preview.files import is_regular_file, item_file_bytes
 from composer.preview.reload import EventHub, Watcher, recompose
 from composer.preview.sendtest import SendResult, send_test
+from composer.serving import Limits, Serving, bind
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {
@@ -67,6 +79,7 @@ RAW_CSP = "default-src 'none'; sandbox"
 _ITEM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 MAX_FORM_BYTES = 10_000
 SSE_PING_SECONDS = 15
+SSE_POLL_SECONDS = 0.2  # how often a stream looks at its queue (filled from the watcher's thread)
 
 
 @dataclass(frozen=True)
@@ -112,9 +125,8 @@ def _embed_reply(item: Item) -> Reply | None:
 
 def _eml_reply(item: Item) -> Reply | None:
     """The reference message as a download: a browser must never render a mail message as a page."""
-    try:
-        data = (item.path / "newsletter.eml").read_bytes()
-    except OSError:
+    data = item_file_bytes(item.path, "newsletter.eml")
+    if data is None:
         return None
     return Reply(data, "message/rfc822", csp=RAW_CSP,
                  extra={"Content-Disposition": f'attachment; filename="{item.name}.eml"'})
@@ -142,6 +154,7 @@ class PreviewApp:
         self.stale: set[str] = set()
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self._watch_guard = threading.Lock()  # on_change against open_stream (see there)
         self.allowed_hosts: set[str] | None = None  # None: any Host (bound to a public interface)
         self.allowed_origins: set[str] = set()
         self.watcher: Watcher | None = None
@@ -158,7 +171,7 @@ class PreviewApp:
             resolved = path.resolve(strict=True)
         except (OSError, RuntimeError):
             return None
-        if resolved.parent != self.root or not (resolved / MANIFEST).is_file():
+        if resolved.parent != self.root or not is_regular_file(resolved, MANIFEST):
             return None
         manifest = read_manifest(resolved)
         return Item(path=resolved, manifest=manifest) if manifest is not None else None
@@ -205,12 +218,22 @@ class PreviewApp:
 
     def on_change(self, names: set[str], reason: str) -> None:
         """Watcher callback: open items now, the rest when someone opens them."""
-        open_now = self.hub.watched()
-        for name in sorted(names):
-            if name in open_now:
-                self.recompose_now(name, reason)
-            else:
-                self.stale.add(name)
+        with self._watch_guard:
+            open_now = self.hub.watched()
+            later = {name for name in names if name not in open_now}
+            self.stale |= later
+        for name in sorted(names - later):
+            self.recompose_now(name, reason)
+
+    def open_stream(self, name: str) -> tuple[queue.Queue[tuple[str, str]], bool]:
+        """Subscribe a page to ``name``'s events; True when the item went stale meanwhile.
+
+        A page that reloads closes its stream and opens a new one; a change in between finds
+        no page open and only marks the item stale. The new stream then has it recomposed
+        (and the page reloads), so no change is lost in that gap. One lock covers both sides.
+        """
+        with self._watch_guard:
+            return self.hub.subscribe(name), name in self.stale
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -231,134 +254,130 @@ class PreviewApp:
             self.watcher.stop()
 
 
-class Handler(BaseHTTPRequestHandler):
-    server: PreviewServer
-    server_version = "composer-preview"
-    sys_version = ""
+def segments(raw_path: str) -> list[str] | None:
+    """The path's decoded segments, or None when any of them tries to escape.
 
-    @property
-    def app(self) -> PreviewApp:
-        return self.server.app
+    Checked on the *raw* path: Starlette's router matches the decoded one, where ``%2F`` has
+    already become a separator, so the router is never trusted with the outbox's names.
+    """
+    if not raw_path.startswith("/"):
+        return None
+    segs = raw_path.split("/")[1:]
+    if segs and segs[-1] == "":
+        segs.pop()
+    out = []
+    for seg in segs:
+        try:
+            s = unquote(seg, errors="strict") if "%" in seg else seg
+        except UnicodeDecodeError:
+            return None
+        if s in ("", ".", "..") or any(c in s for c in "/\\\x00") or s.startswith("."):
+            return None
+        out.append(s)
+    return out
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        if self.server.verbose:
-            super().log_message(format, *args)
 
-    # -- responses ---------------------------------------------------------------------------------
-
-    def _send(self, status: int, body: bytes, ctype: str, *, csp: str = APP_CSP,
-              frame: str = "DENY", extra: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Content-Security-Policy", csp)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("X-Frame-Options", frame)
+def _headers(csp: str, frame: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": frame,
         # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own
         # form POST, and the Origin check of Send test needs the real one. Nothing leaks out.
-        self.send_header("Referrer-Policy", "same-origin")
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cache-Control", "no-store")
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cache-Control": "no-store",
+        **(extra or {}),
+    }
 
-    def _page(self, template: str, http_status: int = 200, **context: Any) -> None:
-        html = pages.render_page(template, **context)
-        self._send(http_status, html.encode("utf-8"), "text/html; charset=utf-8")
 
-    def _error(self, status: int, message: str) -> None:
-        self._page("error.html.j2", status, status=status, reason=HTTPStatus(status).phrase, message=message)
+def _send(status: int, body: bytes, ctype: str, *, csp: str = APP_CSP, frame: str = "DENY",
+          extra: dict[str, str] | None = None) -> Response:
+    return Response(body, status_code=status, headers=_headers(csp, frame, extra), media_type=ctype)
 
-    def _redirect(self, location: str) -> None:
-        self.send_response(303)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
 
-    # -- request checks ---------------------------------------------------------------------------
+def _text(status: int, text: str) -> Response:
+    return _send(status, text.encode("utf-8"), "text/plain; charset=utf-8")
 
-    def _host_ok(self) -> bool:
+
+def _page(template: str, http_status: int = 200, **context: Any) -> Response:
+    return _send(http_status, pages.render_page(template, **context).encode("utf-8"), "text/html; charset=utf-8")
+
+
+def _error(status: int, message: str) -> Response:
+    return _page("error.html.j2", status, status=status, reason=HTTPStatus(status).phrase, message=message)
+
+
+def _redirect(location: str) -> Response:
+    return Response(b"", status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
+
+
+class Routes:
+    """The requests of the preview, over a :class:`PreviewApp`.
+
+    One Starlette route takes every path; :meth:`dispatch` checks the Host and splits the raw
+    path into safe segments before a route is chosen. The blocking work (reading the outbox,
+    rendering, recomposing, sending) runs in Starlette's bounded thread pool, the event streams
+    on the event loop.
+    """
+
+    def __init__(self, app: PreviewApp, limits: Limits) -> None:
+        self.app = app
+        self.limits = limits
+
+    def report(self, exc: BaseException) -> None:
+        print(f"compose preview: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+    async def dispatch(self, request: Request) -> Response:
+        try:
+            return await self._dispatch(request)
+        except Exception as exc:  # keep serving; say what broke
+            self.report(exc)
+            return _text(500, f"internal error: {type(exc).__name__}: {exc}\n")
+
+    async def _dispatch(self, request: Request) -> Response:
         allowed = self.app.allowed_hosts
-        if allowed is None:
-            return True
-        return (self.headers.get("Host") or "").lower() in allowed
-
-    def _segments(self) -> tuple[list[str], dict[str, list[str]]] | None:
-        """The path's decoded segments, or None when any of them tries to escape."""
-        parts = urlsplit(self.path)
-        raw = parts.path
-        if not raw.startswith("/"):
-            return None
-        segs = raw.split("/")[1:]
-        if segs and segs[-1] == "":
-            segs.pop()
-        out = []
-        for seg in segs:
-            try:
-                s = unquote(seg, errors="strict") if "%" in seg else seg
-            except UnicodeDecodeError:
-                return None
-            if s in ("", ".", "..") or any(c in s for c in "/\\\x00") or s.startswith("."):
-                return None
-            out.append(s)
-        return out, parse_qs(parts.query)
+        if allowed is not None and (request.headers.get("host") or "").lower() not in allowed:
+            return _text(421, "unexpected Host header\n")
+        raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
+        segs = segments(raw.decode("latin-1").partition("?")[0])
+        method = request.method
+        if method not in ("GET", "HEAD", "POST"):
+            return _send(405, b"method not allowed\n", "text/plain; charset=utf-8", extra={"Allow": "GET, HEAD, POST"})
+        if segs is None:
+            return await run_in_threadpool(_error, 404, "No such page.")
+        if method == "POST":
+            return await self._post(request, segs)
+        if len(segs) == 3 and segs[0] == "item" and segs[2] == "events":
+            item = await run_in_threadpool(self.app.item, segs[1])
+            if item is None:
+                return await run_in_threadpool(_error, 404, "No such item in this outbox.")
+            return self._events(segs[1], head=method == "HEAD")
+        return await run_in_threadpool(self._get, segs, parse_qs(request.url.query))
 
     # -- GET ----------------------------------------------------------------------------------------
 
-    def do_HEAD(self) -> None:
-        self.do_GET()
-
-    def do_GET(self) -> None:
-        try:
-            self._get()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        except Exception as exc:  # keep serving; say what broke
-            self.server.report(exc)
-            with contextlib.suppress(OSError):
-                self._send(500, f"internal error: {type(exc).__name__}: {exc}\n".encode(), "text/plain; charset=utf-8")
-
-    def _get(self) -> None:
-        if not self._host_ok():
-            self._send(421, b"unexpected Host header\n", "text/plain; charset=utf-8")
-            return
-        parsed = self._segments()
-        if parsed is None:
-            self._error(404, "No such page.")
-            return
-        segs, query = parsed
+    def _get(self, segs: list[str], query: dict[str, list[str]]) -> Response:
         if not segs:
-            self._page("index.html.j2", **pages.index_context(self.app.root, self.app.items()), root=str(self.app.root))
-            return
+            return _page("index.html.j2", **pages.index_context(self.app.root, self.app.items()), root=str(self.app.root))
         if segs == ["favicon.ico"]:
-            self._send(204, b"", "image/x-icon")
-            return
+            return _send(204, b"", "image/x-icon")
         if len(segs) == 2 and segs[0] == "static" and segs[1] in STATIC_FILES:
-            data = (STATIC_DIR / segs[1]).read_bytes()
-            self._send(200, data, STATIC_FILES[segs[1]])
-            return
+            return _send(200, (STATIC_DIR / segs[1]).read_bytes(), STATIC_FILES[segs[1]])
         if len(segs) >= 2 and segs[0] == "item":
-            self._item_route(segs[1], segs[2:], query)
-            return
-        self._error(404, "No such page.")
+            return self._item_route(segs[1], segs[2:], query)
+        return _error(404, "No such page.")
 
-    def _item_route(self, name: str, rest: list[str], query: dict[str, list[str]]) -> None:
+    def _item_route(self, name: str, rest: list[str], query: dict[str, list[str]]) -> Response:
         """``/item/<name>/…``: the item is looked up first, so a bad name is one 404 for every sub-page."""
         item = self.app.item(name)
         if item is None:
-            self._error(404, "No such item in this outbox.")
-        elif not rest:
-            self._item_page(name, item)
-        elif rest == ["events"]:
-            self._events(name)
-        else:
-            self._item_file(item, rest, query)
+            return _error(404, "No such item in this outbox.")
+        if not rest:
+            return self._item_page(name, item)
+        return self._item_file(item, rest, query)
 
-    def _item_page(self, name: str, item: Item) -> None:
+    def _item_page(self, name: str, item: Item) -> Response:
         """The review page, built from the item as it is now (rebuilt first if it went stale).
 
         A Send test result is popped, not read: it is shown once, and reloading the page does
@@ -366,12 +385,12 @@ class Handler(BaseHTTPRequestHandler):
         """
         app = self.app
         item = app.refresh_if_stale(name, item)
-        self._page(
+        return _page(
             "item.html.j2", **pages.item_context(item, app.settings), csrf_token=app.csrf_token,
             flash=app.flash.pop(name, None), error=app.errors.get(name), quoted_name=quote(item.name),
         )
 
-    def _item_file(self, item: Item, rest: list[str], query: dict[str, list[str]]) -> None:
+    def _item_file(self, item: Item, rest: list[str], query: dict[str, list[str]]) -> Response:
         """One output of the item, each with the headers that make it safe to show.
 
         Only the paths listed here reach the disk, so a request cannot name any other file. A
@@ -387,103 +406,113 @@ class Handler(BaseHTTPRequestHandler):
             case ["raw", filename] if filename in RAW_FILES:
                 reply = _raw_reply(item, filename)
             case _:
-                self._error(404, "No such page.")
-                return
+                return _error(404, "No such page.")
         if reply is None:
-            self._error(404, f"This item has no {rest[-1]}.")
-            return
-        self._send(200, reply.body, reply.ctype, csp=reply.csp, frame=reply.frame, extra=reply.extra)
+            return _error(404, f"This item has no {rest[-1]}.")
+        return _send(200, reply.body, reply.ctype, csp=reply.csp, frame=reply.frame, extra=reply.extra)
 
-    def _events(self, name: str) -> None:
-        """Server-sent events for one item page: ``reload``, ``status`` and ``failed``."""
-        app = self.app
-        q = app.hub.subscribe(name)
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            if self.command == "HEAD":
-                return
-            self.wfile.write(b"retry: 1000\n: connected\n\n")
-            self.wfile.flush()
-            idle = 0.0
-            while not app.hub.closed.is_set():
-                try:
-                    event, data = q.get(timeout=0.5)
-                except queue.Empty:
-                    idle += 0.5
-                    if idle >= SSE_PING_SECONDS:
-                        idle = 0.0
-                        self.wfile.write(b": ping\n\n")
-                        self.wfile.flush()
-                    continue
-                lines = "".join(f"data: {line}\n" for line in (data.splitlines() or [""]))
-                self.wfile.write(f"event: {event}\n{lines}\n".encode())
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, OSError):
-            pass
-        finally:
-            app.hub.unsubscribe(name, q)
-            self.close_connection = True
+    def _events(self, name: str, *, head: bool) -> Response:
+        """Server-sent events for one item page: ``reload``, ``status`` and ``failed``.
+
+        A stream is a coroutine on the event loop, not a thread; the hub's queue is polled
+        (the watcher and recomposing run in threads).
+        """
+        hub = self.app.hub
+        headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+        if head:
+            return Response(b"", headers=headers, media_type="text/event-stream; charset=utf-8")
+
+        async def stream() -> AsyncIterator[bytes]:
+            q, stale = self.app.open_stream(name)
+            try:
+                yield b"retry: 1000\n: connected\n\n"
+                if stale:  # changed while the page was loading: rebuild now, the page reloads
+                    await run_in_threadpool(self.app.recompose_now, name, "files changed while the page was loading")
+                idle = 0.0
+                while not hub.closed.is_set():
+                    try:
+                        event, data = q.get_nowait()
+                    except queue.Empty:
+                        await asyncio.sleep(SSE_POLL_SECONDS)
+                        idle += SSE_POLL_SECONDS
+                        if idle >= SSE_PING_SECONDS:
+                            idle = 0.0
+                            yield b": ping\n\n"
+                        continue
+                    lines = "".join(f"data: {line}\n" for line in (data.splitlines() or [""]))
+                    yield f"event: {event}\n{lines}\n".encode()
+            finally:
+                hub.unsubscribe(name, q)
+
+        return StreamingResponse(stream(), headers=headers, media_type="text/event-stream; charset=utf-8")
 
     # -- POST ---------------------------------------------------------------------------------------
 
-    def do_POST(self) -> None:
-        try:
-            self._post()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        except Exception as exc:
-            self.server.report(exc)
-            with contextlib.suppress(OSError):
-                self._send(500, f"internal error: {type(exc).__name__}: {exc}\n".encode(), "text/plain; charset=utf-8")
-
-    def _post(self) -> None:
-        if not self._host_ok():
-            self._send(421, b"unexpected Host header\n", "text/plain; charset=utf-8")
-            return
-        parsed = self._segments()
-        if parsed is None or len(parsed[0]) != 3 or parsed[0][0] != "item" or parsed[0][2] != "send-test":
-            self._error(404, "No such page.")
-            return
-        item = self.app.item(parsed[0][1])
+    async def _post(self, request: Request, segs: list[str]) -> Response:
+        if len(segs) != 3 or segs[0] != "item" or segs[2] != "send-test":
+            return await run_in_threadpool(_error, 404, "No such page.")
+        item = await run_in_threadpool(self.app.item, segs[1])
         if item is None:
-            self._error(404, "No such item in this outbox.")
-            return
-        origin = self.headers.get("Origin")
+            return await run_in_threadpool(_error, 404, "No such item in this outbox.")
+        origin = request.headers.get("origin")
         if origin is not None and origin.lower() not in self.app.allowed_origins and self.app.allowed_hosts is not None:
-            self._error(403, "This request came from another site; Send test only works from the preview page.")
-            return
+            return await run_in_threadpool(
+                _error, 403, "This request came from another site; Send test only works from the preview page.")
+        body = await self._form_body(request)
+        if body is None:
+            return await run_in_threadpool(_error, 400, "The form is missing or too large.")
         try:
-            length = int(self.headers.get("Content-Length") or "0")
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_FORM_BYTES:
-            self._error(400, "The form is missing or too large.")
-            return
-        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+            form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+        except ValueError:  # more fields than any form of ours has
+            return await run_in_threadpool(_error, 400, "The form is missing or too large.")
         token = (form.get("csrf") or [""])[0]
         if not hmac.compare_digest(token.encode(), self.app.csrf_token.encode()):
-            self._error(403, "The form's security token is missing or stale; reload the page and try again.")
-            return
-        self.app.flash[item.name] = send_test(item, self.app.settings)
-        self._redirect(f"/item/{quote(item.name)}")
+            return await run_in_threadpool(
+                _error, 403, "The form's security token is missing or stale; reload the page and try again.")
+        self.app.flash[item.name] = await run_in_threadpool(send_test, item, self.app.settings)
+        return _redirect(f"/item/{quote(item.name)}")
+
+    async def _form_body(self, request: Request) -> bytes | None:
+        """The body, or None when it is larger than :data:`MAX_FORM_BYTES` (said or sent) or
+        does not arrive within the body timeout."""
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
+            return None
+
+        async def read() -> bytes | None:
+            body = b""
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_FORM_BYTES:
+                    return None
+            return body
+
+        try:
+            return await asyncio.wait_for(read(), self.limits.body_timeout)
+        except (TimeoutError, ClientDisconnect):
+            return None
 
 
-class PreviewServer(ThreadingHTTPServer):
-    """The HTTP server plus its app; use as a context manager or call ``close()``."""
+def asgi_app(app: PreviewApp, limits: Limits | None = None) -> Starlette:
+    """The preview as an ASGI app (Starlette); :func:`make_server` serves it with uvicorn."""
+    routes = Routes(app, limits or Limits())
+    methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+    asgi = Starlette(routes=[Route("/{path:path}", routes.dispatch, methods=methods)])
+    asgi.state.preview = app
+    return asgi
 
-    daemon_threads = True
 
-    def __init__(self, app: PreviewApp, host: str, port: int, *, verbose: bool = False) -> None:
-        if ":" in host:
-            self.address_family = socket.AF_INET6
+class PreviewServer:
+    """The preview app bound to its socket; ``serve_forever()``, then ``close()`` (or a ``with``)."""
+
+    def __init__(self, app: PreviewApp, host: str, port: int, *, verbose: bool = False,
+                 limits: Limits | None = None) -> None:
         self.app = app
         self.verbose = verbose
-        super().__init__((host, port), Handler)
+        self.limits = limits or Limits()
+        self.socket = bind(host, port, self.limits.backlog)
         self.host = host
+        self.server_address = self.socket.getsockname()[:2]
         bound_port = int(self.server_address[1])
         url_host = f"[{host}]" if ":" in host else host
         self.url = f"http://{url_host}:{bound_port}/"
@@ -493,26 +522,20 @@ class PreviewServer(ThreadingHTTPServer):
             app.allowed_origins = {f"http://{h}" for h in app.allowed_hosts}
         else:
             app.allowed_hosts = None
-
-    def report(self, exc: BaseException) -> None:
-        print(f"compose preview: {type(exc).__name__}: {exc}", file=sys.stderr)
+        self.asgi = asgi_app(app, self.limits)
+        self.serving = Serving(self.asgi, self.socket, self.limits, verbose=verbose, on_exit=app.hub.close)
 
     def item_url(self, item: Item) -> str:
         return f"{self.url}item/{quote(item.name)}"
 
-    def serve_forever(self, poll_interval: float = 0.5) -> None:
-        self._serving = True
-        try:
-            super().serve_forever(poll_interval)
-        finally:
-            self._serving = False
+    def serve_forever(self) -> None:
+        """Serve until :meth:`close` (from another thread) or Ctrl+C (re-raised as KeyboardInterrupt)."""
+        self.serving.serve_forever()
 
     def close(self) -> None:
         """Stop serving (from any thread), end the event streams and the watcher, free the port."""
         self.app.close()
-        if getattr(self, "_serving", False):
-            self.shutdown()
-        self.server_close()
+        self.serving.stop()
 
     def __enter__(self) -> PreviewServer:
         return self
@@ -529,6 +552,7 @@ def make_server(
     item: str | None = None,
     watch: bool = True,
     verbose: bool = False,
+    limits: Limits | None = None,
 ) -> tuple[PreviewServer, Item | None]:
     """Bind the preview (port 0 picks a free port) and start watching; does not serve yet.
 
@@ -541,9 +565,8 @@ def make_server(
         raise InputError(f"--port {port} is not a port number (0–65535; 0 picks a free one)")
     app = PreviewApp(settings, root=root, watch=watch)
     try:
-        server = PreviewServer(app, host, port, verbose=verbose)
+        server = PreviewServer(app, host, port, verbose=verbose, limits=limits)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port (0 picks a free one)") from exc
     app.start()
     return server, pinned
-

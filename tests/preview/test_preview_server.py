@@ -467,3 +467,21 @@ def test_send_test_through_the_console_adapter(tmp_path: Path, serve: Any, capsy
     out = capsys.readouterr().out
     assert "Subject: [Test] Harbour cranes get a second life" in out and "To: reviewer@example.org" in out
     assert "printed on the preview server&#39;s console" in page(server, f"/item/{item.name}")
+
+
+def test_a_change_while_the_page_reloads_is_not_lost(live: Any) -> None:
+    """A reloading page has no stream open for a moment; a change then only marks the item
+    stale, and the page's new stream has it recomposed, so the page still reloads."""
+    server, item, _source, templates = live
+    _override_text_template(templates, "GAP-MARKER")
+    deadline = time.monotonic() + 20
+    while item.name not in server.app.stale and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert item.name in server.app.stale  # no page was open
+    events = _Events(server, item.name)
+    try:
+        assert "while the page was loading" in events.until("reload")
+        assert "GAP-MARKER" in (item.path / "newsletter.txt").read_text(encoding="utf-8")
+        assert item.name not in server.app.stale
+    finally:
+        events.close()

@@ -26,6 +26,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -68,7 +69,12 @@ def console_errors(drv: Any) -> list[dict[str, Any]]:
 
 
 def heading(drv: Any) -> str:
-    return drv.find_element(By.TAG_NAME, "h1").text
+    """The page's h1; "" while a form post replaces the page (the h1 found may be gone by the
+    time its text is read, which is what the waits below wait through)."""
+    try:
+        return drv.find_element(By.TAG_NAME, "h1").text
+    except StaleElementReferenceException:
+        return ""
 
 
 def test_subscribe_confirm_and_unsubscribe_in_the_browser(driver: Any, slow_server: Server) -> None:
