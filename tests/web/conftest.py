@@ -76,7 +76,7 @@ class Server:
             return Response(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
 
 
-def start_server(tmp_path: Path, **extra_env: str) -> Server:
+def start_server(tmp_path: Path, *args: str, **extra_env: str) -> Server:
     port = free_port()
     outbox = tmp_path / "outbox"
     outbox.mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,7 @@ def start_server(tmp_path: Path, **extra_env: str) -> Server:
                 **extra_env})
     server = Server(f"http://127.0.0.1:{port}", outbox, env)
     server.process = subprocess.Popen([sys.executable, "-m", "composer", "serve", "--host", "127.0.0.1", "--port",
-                                       str(port)], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                       str(port), *args], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.PIPE)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:

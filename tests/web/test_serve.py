@@ -256,3 +256,26 @@ def test_the_asgi_factory_runs_under_plain_uvicorn(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_silent_connections_do_not_lock_readers_out(tmp_path: Path) -> None:
+    """Sixty connections that never send a request, against a limit of 20: a reader is still served."""
+    import socket
+    import time
+    import urllib.request
+
+    srv = start_server(tmp_path, "--limit-concurrency", "20")
+    host, port = urlsplit(srv.url).hostname, urlsplit(srv.url).port
+    silent: list[socket.socket] = []
+    try:
+        for _ in range(60):
+            silent.append(socket.create_connection((host, port), timeout=5))
+        time.sleep(0.5)
+        start = time.monotonic()
+        with urllib.request.urlopen(srv.url + "/archive/", timeout=10) as resp:
+            assert resp.status == 200
+        assert time.monotonic() - start < 5
+    finally:
+        for s in silent:
+            s.close()
+        stop_server(srv)
