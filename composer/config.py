@@ -93,6 +93,8 @@ class Settings:
     send_concurrency: int = 1
     send_retry_delay: float = 60.0
     send_max_attempts: int = 5
+    send_lease: float = 300.0  # seconds a worker's claim holds its readers before others may take them over
+    database_url: Secret = field(default_factory=lambda: Secret(""))  # postgresql://…; empty: the outbox's SQLite
     test_address: str | None = None
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -131,6 +133,8 @@ _KEYS: dict[str, tuple[str, str]] = {
     "SEND_CONCURRENCY": ("send_concurrency", "positive_int"),
     "SEND_RETRY_DELAY": ("send_retry_delay", "float"),
     "SEND_MAX_ATTEMPTS": ("send_max_attempts", "positive_int"),
+    "SEND_LEASE": ("send_lease", "positive_float"),
+    "DATABASE_URL": ("database_url", "database_url"),
     "TEST_ADDRESS": ("test_address", "email"),
     "LLM_BASE_URL": ("llm_base_url", "url"),
     "LLM_MODEL": ("llm_model", "str"),
@@ -160,7 +164,7 @@ _THEME_KEYS: dict[str, tuple[str, str]] = {
     "BRAND_DARK_LINK": ("dark_link", "color"),
 }
 
-SECRET_KEYS = tuple(k for k, (_f, kind) in _KEYS.items() if kind == "secret")
+SECRET_KEYS = tuple(k for k, (_f, kind) in _KEYS.items() if kind in ("secret", "database_url"))
 
 
 # Converters: one per kind in the tables above. Each takes the key (for the message) and the
@@ -183,6 +187,14 @@ def _font(key: str, value: str) -> str:
 
 
 def _secret(key: str, value: str) -> Secret:
+    return Secret(value)
+
+
+def _database_url(key: str, value: str) -> Secret:
+    """A PostgreSQL URL, held as a secret (it usually carries a password)."""
+    if value and not value.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"{key} must be a PostgreSQL URL like postgresql://user:password@host/dbname "
+                          "(leave it empty for the outbox's SQLite file)")
     return Secret(value)
 
 
@@ -298,6 +310,7 @@ _CONVERTERS: dict[str, Callable[[str, str], Any]] = {
     "str": _str,
     "font": _font,
     "secret": _secret,
+    "database_url": _database_url,
     "path": _path,
     "address": _address,
     "email": _email,
@@ -378,8 +391,17 @@ def load_settings(
 
 def mask_secrets(text: str, settings: Settings) -> str:
     """Replace every secret value that appears in ``text`` with ``***``."""
-    for secret in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key):
-        value = secret.reveal()
+    values = [s.reveal() for s in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key)]
+    url = settings.database_url.reveal()
+    if url:
+        from urllib.parse import unquote, urlsplit
+
+        try:
+            password = urlsplit(url).password
+        except ValueError:
+            password = None
+        values += [p for p in (password, unquote(password or "")) if p]
+    for value in values:
         if value and len(value) >= 3:
             text = text.replace(value, "***")
     return text

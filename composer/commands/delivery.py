@@ -146,7 +146,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
     template = MessageTemplate.from_item(item, settings)
     if args.dry_run:
         return _dry_run(item, template, audience, via, settings)
-    with DeliveryState.in_outbox(settings.outbox_dir) as state:
+    with DeliveryState.for_settings(settings) as state:
         campaign, added = open_campaign(state, item, settings, via, audience)
         state.retry_now(campaign.id)
         counts = state.counts(campaign.id)
@@ -157,7 +157,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"resuming campaign #{campaign.id}: {counts['sent']} already sent, {todo} to go")
     progress = Progress(total)
     with _term_as_interrupt():
-        summary = run_campaign(state.path, campaign.id, settings, template=template, max_wait=args.max_wait,
+        summary = run_campaign(state.target, campaign.id, settings, template=template, max_wait=args.max_wait,
                                progress=progress)
     progress(summary.counts, force=True)
     progress.finish()
@@ -209,7 +209,7 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     audience = _audience(args)
     via = _via(args, settings)
     MessageTemplate.from_item(item, settings)  # fail now, not at 09:00, if the item cannot be sent
-    with DeliveryState.in_outbox(settings.outbox_dir) as state:
+    with DeliveryState.for_settings(settings) as state:
         campaign, added = open_campaign(state, item, settings, via, audience,
                                         scheduled_for=(when.timestamp(), when.isoformat(timespec="minutes")))
     _report_problems(audience.problems)
@@ -224,7 +224,7 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
     from composer.delivery.state import DeliveryState
 
     campaign_id = args.id
-    with DeliveryState.in_outbox(settings.outbox_dir) as state:
+    with DeliveryState.for_settings(settings) as state:
         campaign = state.campaign(campaign_id)
         if not state.set_campaign_state(campaign_id, "cancelled", only_from=("scheduled", "active")):
             raise InputError(f"campaign #{campaign_id} is {campaign.state}; only scheduled or running campaigns "
@@ -257,6 +257,21 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
 
+# -- db ---------------------------------------------------------------------------------------
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    """``compose db migrate``: create or upgrade the delivery schema (SQLite file or DATABASE_URL)."""
+    from composer.delivery.state import location, migrate_state
+
+    where, before, after = migrate_state(location(settings))
+    if before == after:
+        _err(f"delivery state {where}: schema version {after}, up to date")
+    else:
+        _err(f"delivery state {where}: schema migrated from version {before} to {after}")
+    return 0
+
+
 # -- registration -----------------------------------------------------------------------------
 
 
@@ -282,6 +297,9 @@ def register(add: Add) -> None:
 
     p = add("cancel", cmd_cancel, "cancel a scheduled or running campaign")
     p.add_argument("id", type=int, metavar="ID", help="campaign number (see `compose status`)")
+
+    p = add("db", cmd_db, "set up or upgrade the delivery database (also done automatically on first use)")
+    p.add_argument("action", choices=["migrate"], help="migrate: apply the schema versions not yet applied")
 
     p = add("worker", cmd_worker, "send scheduled campaigns and retries when due (--once for cron)")
     p.add_argument("--once", action="store_true", help="one pass over what is due, then exit")

@@ -37,12 +37,12 @@ def _load_campaigns(settings: Settings, item: Any) -> list[dict[str, Any]]:
     """Every campaign (of ``item`` only, with its readers, when one is named)."""
     from pathlib import Path
 
-    from composer.delivery.state import DB_NAME, DeliveryState
+    from composer.delivery.state import DeliveryState, location
 
-    db_path = Path(settings.outbox_dir) / DB_NAME
-    if not db_path.exists():
+    where = location(settings)
+    if isinstance(where, Path) and not where.exists():
         return []
-    with DeliveryState(db_path) as state:
+    with DeliveryState(where) as state:
         return [_campaign_dict(state, c, with_recipients=item is not None)
                 for c in state.campaigns(str(item.path) if item else None)]
 

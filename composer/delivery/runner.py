@@ -1,8 +1,11 @@
 """The send loop: claim due readers, personalise, send, record — one reader at a time.
 
-Each worker thread has its own SQLite connection and its own adapter (its own SMTP connection),
-so ``SEND_CONCURRENCY`` is simply the number of threads; the claim transaction is what keeps them
-from sending the same message. Every outcome is committed right after the adapter returns,
+Each worker thread has its own database connection and its own adapter (its own SMTP
+connection), so ``SEND_CONCURRENCY`` is simply the number of threads; the claim transaction is
+what keeps them — and other worker processes, on this machine or others — from sending the same
+message. A claim is a lease: before each message the thread makes sure its lease has at least
+half of ``SEND_LEASE`` left (renewing it, and dropping any row another worker took over), so a
+message is only ever sent under a valid claim. Every outcome is committed right after the adapter returns,
 before the next message is touched, which is what makes a killed run resumable with at most
 the one in-flight message in doubt.
 
@@ -24,6 +27,7 @@ from composer.config import Settings
 from composer.delivery import get_backend
 from composer.delivery.base import Backend, Outgoing
 from composer.delivery.state import Campaign, DeliveryState, RetryPolicy, Row
+from composer.errors import ConfigError
 from composer.newsletter.personalize import MessageTemplate, RecipientError
 
 ProgressFn = Callable[[dict[str, int]], None]
@@ -90,9 +94,9 @@ class _Shared:
             self.progress(snapshot)
 
 
-def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_backend: Callable[[], Backend],
+def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate, make_backend: Callable[[], Backend],
             policy: RetryPolicy, limiter: RateLimiter, shared: _Shared, deadline: float, batch: int) -> None:
-    with DeliveryState(state_path) as state:
+    with DeliveryState(state_path, lease=policy.lease) as state:
         backend: Backend | None = None
         unattempted: list[Row] = []  # claimed by us, not yet recorded: given back if we stop
         try:
@@ -100,9 +104,12 @@ def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_
             while not shared.stop.is_set():
                 if state.campaign(campaign_id).state == "cancelled":
                     break
-                rows = unattempted = state.claim(campaign_id, batch)
+                claimed_at = time.time()
+                rows = unattempted = state.claim(campaign_id, batch, now=claimed_at)
+                renew_at = claimed_at + state.lease / 2
+                owned: set[int] | None = None  # None: the claim is fresh, every row is ours
                 if not rows:
-                    upcoming = state.next_attempt(campaign_id)
+                    upcoming = state.next_due(campaign_id)
                     now = time.time()
                     if upcoming is not None and upcoming <= deadline:
                         shared.stop.wait(min(max(upcoming - now, 0.01), 0.5))
@@ -120,6 +127,12 @@ def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_
                         shared.moved(row.previous, "failed")
                         continue
                     limiter.wait()
+                    if time.time() >= renew_at:
+                        renew_at = time.time() + state.lease / 2
+                        owned = state.renew(campaign_id)
+                    if owned is not None and row.seq not in owned:
+                        unattempted = rows[i + 1:]
+                        continue  # our lease ran out and another worker took this reader over
                     result = backend.send_one(Outgoing(key=f"{row.seq:06d}", sender=template.sender, recipient=row.email,
                                                        data=data, message_id=row.message_id))
                     if result.status == "sent":
@@ -147,7 +160,7 @@ def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_
 
 
 def run_campaign(
-    state_path: Path,
+    state_path: str | Path,
     campaign_id: int,
     settings: Settings,
     *,
@@ -165,7 +178,10 @@ def run_campaign(
     ``send`` or ``worker``. Errors that make the whole adapter unusable (bad TLS, refused login)
     stop the run and are re-raised after every claimed-but-unsent reader has been released.
     """
-    with DeliveryState(state_path) as state:
+    if settings.send_lease < 2 * settings.smtp_timeout:
+        raise ConfigError(f"SEND_LEASE={settings.send_lease:g} must be at least twice SMTP_TIMEOUT="
+                          f"{settings.smtp_timeout:g}: a claim must outlast the message being sent")
+    with DeliveryState(state_path, lease=settings.send_lease) as state:
         campaign = state.campaign(campaign_id)
         if campaign.state == "scheduled":
             state.set_campaign_state(campaign_id, "active", only_from=("scheduled",))
@@ -176,7 +192,8 @@ def run_campaign(
         for key in ("deferred", "failed"):
             shared.counts.setdefault(key, 0)
         make_backend = make_backend or backend_factory_for(campaign, settings)
-        policy = RetryPolicy(base=settings.send_retry_delay, max_attempts=settings.send_max_attempts)
+        policy = RetryPolicy(base=settings.send_retry_delay, max_attempts=settings.send_max_attempts,
+                             lease=settings.send_lease)
         limiter = RateLimiter(settings.send_rate)
         deadline = time.time() + max_wait
         workers = max(1, concurrency if concurrency is not None else settings.send_concurrency)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from composer.config import Settings
 from composer.delivery.runner import RunSummary, run_campaign
-from composer.delivery.state import DB_NAME, DeliveryState
+from composer.delivery.state import DeliveryState, location
 from composer.errors import ComposerError, InputError
 from composer.newsletter.personalize import MessageTemplate
 from composer.outbox import Outbox
@@ -66,7 +66,7 @@ def parse_when(text: str, tz: str | None = None, *, now: dt.datetime | None = No
 def run_due(settings: Settings, *, max_wait: float = 0.0, log: Callable[[str], None] | None = None,
             now: float | None = None) -> list[RunSummary]:
     """One worker pass: run every campaign with due work; a campaign's failure does not stop the others."""
-    with DeliveryState.in_outbox(settings.outbox_dir) as state:
+    with DeliveryState.for_settings(settings) as state:
         due = state.due_campaigns(now)
     summaries: list[RunSummary] = []
     for campaign in due:
@@ -88,8 +88,9 @@ def run_due(settings: Settings, *, max_wait: float = 0.0, log: Callable[[str], N
     return summaries
 
 
-def state_path(settings: Settings) -> Path:
-    return Path(settings.outbox_dir) / DB_NAME
+def state_path(settings: Settings) -> str | Path:
+    """The delivery state of ``settings``: ``DATABASE_URL``, else the outbox's SQLite file."""
+    return location(settings)
 
 
 def worker_loop(settings: Settings, *, poll: float, once: bool, log: Callable[[str], None]) -> int:

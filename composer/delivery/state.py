@@ -1,4 +1,9 @@
-"""Durable delivery state: one SQLite file in the outbox, embedded, nothing to install.
+"""Durable delivery state: SQLite in the outbox (embedded, nothing to install) or PostgreSQL.
+
+Without ``DATABASE_URL`` the state is one SQLite file in the outbox; with
+``DATABASE_URL=postgresql://…`` it is a PostgreSQL database that workers on several machines
+share. The logic below is written once; what differs between the engines (transactions, types,
+the claim query, how a dead worker is recognised) is in :mod:`composer.delivery.engine`.
 
 Tables
 ------
@@ -6,19 +11,26 @@ Tables
                for ``due``), ``active``, ``done`` or ``cancelled``.
 ``recipients`` one row per reader and campaign: ``pending`` → ``sending`` (claimed) → ``sent``,
                ``deferred`` (with ``next_attempt``) or ``failed`` (with ``reason``).
+``schema_migrations`` the schema versions applied (see ``engine.MIGRATIONS``; ``compose db migrate``).
 
 Guarantees and how they are kept
 --------------------------------
 * *Never sent twice*: only ``pending``, due ``deferred`` and abandoned ``sending`` rows can be
-  claimed, and a claim is a ``BEGIN IMMEDIATE`` transaction (SQLite's write lock), so two
-  workers — threads or processes — can never claim the same row. A row becomes ``sent`` in
-  its own commit right after the server accepted it.
-* *Resume after a kill*: rows claimed by a process that no longer exists (same host, PID gone)
-  or whose claim is older than :data:`LEASE` go back to ``pending``. Of those, at most the one
-  message that was on the wire when the process died can have reached the server: that is the
-  only possible duplicate, and its stable Message-ID lets receivers drop it.
-* The database runs in WAL mode with ``synchronous=NORMAL``: a commit survives the process
-  being killed (it is in the OS's page cache); only a power cut can lose the last few commits.
+  claimed, and a claim is one transaction (SQLite: ``BEGIN IMMEDIATE``, the write lock;
+  PostgreSQL: ``FOR UPDATE SKIP LOCKED``), so two workers — threads, processes or machines —
+  never claim the same row. A row becomes ``sent`` in its own commit right after the server
+  accepted it.
+* *Leases*: a claim holds its rows until ``lease_until`` (``SEND_LEASE`` seconds, renewed by the
+  runner while it works through a batch, and checked before each message is sent). Rows whose
+  lease ran out go back to ``pending`` for any worker: that is how the claims of a machine that
+  died are taken over. With SQLite (one machine) rows of a process that no longer exists are
+  taken back at once.
+* Of the rows taken over, at most the one message that was on the wire when the worker died
+  can have reached the server: that is the only possible duplicate, and its stable Message-ID
+  lets receivers drop it.
+* SQLite runs in WAL mode with ``synchronous=NORMAL``, PostgreSQL with ``synchronous_commit=off``:
+  a recorded outcome survives the worker being killed; only a crash of the machine (SQLite) or
+  of the database server (PostgreSQL) can lose the last few records.
 """
 
 from __future__ import annotations
@@ -28,7 +40,6 @@ import json
 import os
 import random
 import socket
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -36,49 +47,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from composer.errors import InputError, OutboxError
+from composer.delivery.engine import (
+    SCHEMA_VERSION,
+    Connection,
+    Engine,
+    engine_for,
+    is_postgres_url,
+    migrate,
+    schema_version,
+)
+from composer.errors import ConfigError, InputError, OutboxError
 
 DB_NAME = "delivery.sqlite3"
-LEASE = 900.0  # seconds after which another worker may take over a claim (a hung process)
+LEASE = 900.0  # default seconds a claim holds its rows (SEND_LEASE); renewed while a batch is worked through
 STATES = ("pending", "sending", "sent", "deferred", "failed")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS campaigns (
-    id          INTEGER PRIMARY KEY,
-    item        TEXT NOT NULL,
-    item_path   TEXT NOT NULL,
-    via         TEXT NOT NULL,
-    audience    TEXT NOT NULL,
-    state       TEXT NOT NULL,
-    due         REAL,
-    due_text    TEXT,
-    list_path   TEXT,
-    created     REAL NOT NULL,
-    finished    REAL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS campaigns_once
-    ON campaigns(item_path, via, audience) WHERE state != 'cancelled';
-CREATE TABLE IF NOT EXISTS recipients (
-    campaign     INTEGER NOT NULL REFERENCES campaigns(id),
-    seq          INTEGER NOT NULL,
-    email        TEXT NOT NULL,
-    fields       TEXT NOT NULL,
-    message_id   TEXT NOT NULL,
-    state        TEXT NOT NULL,
-    attempts     INTEGER NOT NULL DEFAULT 0,
-    next_attempt REAL,
-    reason       TEXT,
-    owner        TEXT,
-    claimed_at   REAL,
-    updated      REAL,
-    line         INTEGER,
-    import_id    INTEGER,
-    PRIMARY KEY (campaign, seq)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS recipients_once ON recipients(campaign, email COLLATE NOCASE);
-CREATE INDEX IF NOT EXISTS recipients_work ON recipients(campaign, state, next_attempt);
-CREATE INDEX IF NOT EXISTS recipients_queue ON recipients(campaign, state, seq);
-"""
 
 
 @dataclass(frozen=True)
@@ -113,9 +95,32 @@ class RetryPolicy:
 
     base: float = 60.0
     max_attempts: int = 5
+    lease: float = LEASE  # how long a worker's claims hold (carried here to the send threads)
 
     def delay(self, attempts: int) -> float:
         return self.base * (2 ** max(0, attempts - 1)) * (0.5 + random.random() / 2)
+
+
+def location(settings: Any) -> str | Path:
+    """Where the delivery state of ``settings`` is: ``DATABASE_URL``, else the outbox's SQLite file."""
+    url = settings.database_url.reveal() if settings.database_url else ""
+    return url or Path(settings.outbox_dir) / DB_NAME
+
+
+def migrate_state(target: str | os.PathLike[str]) -> tuple[str, int, int]:
+    """Bring the schema at ``target`` up to date; returns (where, version before, version after)."""
+    engine = engine_for(target)
+    try:
+        db = Connection(engine, engine.connect())
+    except (OSError, *engine.Error) as exc:
+        raise OutboxError(f"cannot open the delivery state {engine.describe()} ({exc})") from exc
+    try:
+        before, after = migrate(engine, db)
+    except engine.Error as exc:
+        raise OutboxError(f"cannot migrate the delivery state {engine.describe()} ({exc})") from exc
+    finally:
+        db.close()
+    return engine.describe(), before, after
 
 
 def _owner_alive(owner: str | None, host: str) -> bool:
@@ -134,28 +139,47 @@ def _owner_alive(owner: str | None, host: str) -> bool:
 
 
 class DeliveryState:
-    """A connection to the state database; use one per thread."""
+    """A connection to the state database; use one per thread.
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+    ``target`` is the SQLite file's path or a ``postgresql://`` URL; :meth:`for_settings`
+    chooses from ``DATABASE_URL``. The schema is migrated on open (``compose db migrate`` does
+    the same explicitly). ``lease`` is how long this connection's claims hold their rows.
+    """
+
+    def __init__(self, target: str | os.PathLike[str], *, lease: float = LEASE) -> None:
+        self.engine: Engine = engine_for(target)
+        self.path = Path(target) if not is_postgres_url(target) else None
+        self.target = target
+        self.lease = lease
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA busy_timeout=60000")
-            with self.transaction() as db:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-        except sqlite3.Error as exc:
-            raise OutboxError(f"cannot open the delivery state {self.path} ({exc})") from exc
+            self.db = Connection(self.engine, self.engine.connect())
+        except self.engine.Error as exc:
+            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({exc})") from exc
+        except OSError as exc:
+            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({exc})") from exc
+        try:
+            if schema_version(self.db) != SCHEMA_VERSION:
+                migrate(self.engine, self.db)  # also refuses a schema newer than this composer
+        except ConfigError:
+            self.db.close()
+            raise
+        except self.engine.Error as exc:
+            self.db.close()
+            raise OutboxError(f"cannot set up the delivery state {self.engine.describe()} ({exc})") from exc
         self.host = socket.gethostname()
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
     @classmethod
-    def in_outbox(cls, outbox_dir: str | os.PathLike[str]) -> DeliveryState:
-        return cls(Path(outbox_dir) / DB_NAME)
+    def in_outbox(cls, outbox_dir: str | os.PathLike[str], *, lease: float = LEASE) -> DeliveryState:
+        return cls(Path(outbox_dir) / DB_NAME, lease=lease)
+
+    @classmethod
+    def for_settings(cls, settings: Any) -> DeliveryState:
+        return cls(location(settings), lease=settings.send_lease)
+
+    def describe(self) -> str:
+        """Where the state is, for messages (a PostgreSQL password is masked)."""
+        return self.engine.describe()
 
     def close(self) -> None:
         self.db.close()
@@ -167,9 +191,9 @@ class DeliveryState:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE``: takes the write lock up front so check-then-update is atomic."""
-        self.db.execute("BEGIN IMMEDIATE")
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction (SQLite takes its write lock up front: check-then-update is atomic)."""
+        self.db.execute(self.engine.begin)
         try:
             yield self.db
         except BaseException:
@@ -201,12 +225,11 @@ class DeliveryState:
                         now: float | None = None) -> Campaign:
         try:
             with self.transaction() as db:
-                cur = db.execute(
+                (campaign_id,) = db.execute(
                     "INSERT INTO campaigns (item, item_path, via, audience, state, due, due_text, list_path, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (item, item_path, via, audience, state, due, due_text, list_path, now or time.time()))
-                campaign_id = int(cur.lastrowid or 0)
-        except sqlite3.IntegrityError as exc:
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (item, item_path, via, audience, state, due, due_text, list_path, now or time.time())).fetchone()
+        except self.engine.IntegrityError as exc:
             existing = self.find_campaign(item_path, via, audience)
             raise InputError(f"{item} already has campaign #{existing.id if existing else '?'} for this audience via "
                              f"{via}; see `compose status {item}` or cancel it first") from exc
@@ -259,15 +282,18 @@ class DeliveryState:
         added = 0
         now = time.time()
         import_id = time.time_ns()
-        (start,) = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM recipients WHERE campaign = ?",
-                                   (campaign_id,)).fetchone()
-        seq = int(start)
-        insert = ("INSERT OR IGNORE INTO recipients (campaign, seq, email, fields, message_id, state, reason, updated, "
-                  "line, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        find = "SELECT line, import_id FROM recipients WHERE campaign = ? AND email = ? COLLATE NOCASE"
+        verb, conflict = self.engine.insert_ignore
+        insert = (f"{verb} recipients (campaign, seq, email, fields, message_id, state, reason, updated, "
+                  f"line, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?){conflict}")
+        find = f"SELECT line, import_id FROM recipients WHERE campaign = ? AND {self.engine.email_equals}"
         it = iter(rows)
         while True:
             with self.transaction() as db:
+                # Numbered under the campaign's lock: two imports into one campaign never collide.
+                self.engine.lock_campaign(db, campaign_id)
+                (start,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM recipients WHERE campaign = ?",
+                                      (campaign_id,)).fetchone()
+                seq = int(start)
                 for count, (email, fields, message_id, reason, line) in enumerate(it, 1):
                     seq += 1
                     cur = db.execute(insert, (campaign_id, seq, email, json.dumps(fields, ensure_ascii=False),
@@ -285,9 +311,17 @@ class DeliveryState:
                     return added
 
     def claim(self, campaign_id: int, limit: int, now: float | None = None) -> list[Row]:
-        """Take up to ``limit`` rows that are due, atomically; they become ``sending`` for us."""
+        """Take up to ``limit`` rows that are due, atomically; they become ``sending`` for us until the lease ends."""
         now = time.time() if now is None else now
         with self.transaction() as db:
+            self._expire(db, campaign_id, now)
+            rows = self.engine.claim(db, campaign_id, limit, now, self.owner, now + self.lease)
+        return [Row(campaign_id, seq, email, json.loads(fields), mid, attempts + 1, previous)
+                for seq, email, fields, mid, attempts, previous in rows]
+
+    def _expire(self, db: Connection, campaign_id: int, now: float) -> None:
+        """Give back claims whose lease ran out (a machine died, a process hung) or, on one machine, whose process is gone."""
+        if self.engine.checks_pids:
             owners = [o for (o,) in db.execute(
                 "SELECT DISTINCT owner FROM recipients WHERE campaign = ? AND state = 'sending'", (campaign_id,))]
             for owner in owners:
@@ -295,21 +329,17 @@ class DeliveryState:
                     db.execute("UPDATE recipients SET state = 'pending', owner = NULL, reason = ? "
                                "WHERE campaign = ? AND state = 'sending' AND owner = ?",
                                ("interrupted while sending (the process stopped)", campaign_id, owner))
-            db.execute("UPDATE recipients SET state = 'pending', owner = NULL WHERE campaign = ? AND "
-                       "state = 'sending' AND claimed_at < ?", (campaign_id, now - LEASE))
-            # Two indexed queries rather than one with OR: "ORDER BY seq" over an OR made SQLite
-            # walk the whole campaign past every sent row, which grew with the list.
-            columns = "SELECT seq, email, fields, message_id, attempts, state FROM recipients"
-            rows = db.execute(f"{columns} WHERE campaign = ? AND state = 'deferred' AND next_attempt <= ? "
-                              "ORDER BY next_attempt LIMIT ?", (campaign_id, now, limit)).fetchall()
-            if len(rows) < limit:
-                rows += db.execute(f"{columns} WHERE campaign = ? AND state = 'pending' ORDER BY seq LIMIT ?",
-                                   (campaign_id, limit - len(rows))).fetchall()
-            db.executemany(
-                "UPDATE recipients SET state = 'sending', owner = ?, claimed_at = ?, attempts = attempts + 1 "
-                "WHERE campaign = ? AND seq = ?", [(self.owner, now, campaign_id, r[0]) for r in rows])
-        return [Row(campaign_id, seq, email, json.loads(fields), mid, attempts + 1, previous)
-                for seq, email, fields, mid, attempts, previous in rows]
+        # Rows claimed before leases were recorded (schema 1) expire LEASE after their claim.
+        db.execute("UPDATE recipients SET state = 'pending', owner = NULL, reason = ? WHERE campaign = ? AND "
+                   "state = 'sending' AND COALESCE(lease_until, claimed_at + ?) < ?",
+                   ("interrupted while sending (its worker's lease ran out)", campaign_id, LEASE, now))
+
+    def renew(self, campaign_id: int, now: float | None = None) -> set[int]:
+        """Extend the lease of our claimed rows; returns the ``seq`` of those still ours."""
+        now = time.time() if now is None else now
+        cur = self.db.execute("UPDATE recipients SET lease_until = ? WHERE campaign = ? AND owner = ? "
+                              "AND state = 'sending' RETURNING seq", (now + self.lease, campaign_id, self.owner))
+        return {seq for (seq,) in cur.fetchall()}
 
     def release(self, rows: Iterable[Row]) -> None:
         """Give back claimed rows that were never attempted (the attempt is not counted)."""
@@ -355,6 +385,16 @@ class DeliveryState:
         (value,) = self.db.execute("SELECT MIN(next_attempt) FROM recipients WHERE campaign = ? AND state = 'deferred'",
                                    (campaign_id,)).fetchone()
         return value
+
+    def next_due(self, campaign_id: int) -> float | None:
+        """When something of the campaign next becomes claimable: a retry's time, or another worker's lease end."""
+        (retry,) = self.db.execute("SELECT MIN(next_attempt) FROM recipients WHERE campaign = ? AND state = 'deferred'",
+                                   (campaign_id,)).fetchone()
+        (lease,) = self.db.execute("SELECT MIN(COALESCE(lease_until, claimed_at + ?)) FROM recipients "
+                                   "WHERE campaign = ? AND state = 'sending' AND owner <> ?",
+                                   (LEASE, campaign_id, self.owner)).fetchone()
+        found = [t for t in (retry, lease) if t is not None]
+        return min(found) if found else None
 
     def recipients(self, campaign_id: int, states: Iterable[str] | None = None) -> list[dict[str, Any]]:
         query = ("SELECT seq, email, state, attempts, next_attempt, reason, message_id FROM recipients "
