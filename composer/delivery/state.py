@@ -39,6 +39,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import socket
 import time
 import uuid
@@ -59,6 +60,7 @@ from composer.delivery.engine import (
 from composer.errors import ConfigError, InputError, OutboxError
 
 DB_NAME = "delivery.sqlite3"
+JOURNAL_DIR = "delivery.journal"  # SQLite only: one append-only outcome journal per worker connection
 LEASE = 900.0  # default seconds a claim holds its rows (SEND_LEASE); renewed while a batch is worked through
 STATES = ("pending", "sending", "sent", "deferred", "failed")
 
@@ -166,8 +168,12 @@ class DeliveryState:
         except self.engine.Error as exc:
             self.db.close()
             raise OutboxError(f"cannot set up the delivery state {self.engine.describe()} ({exc})") from exc
-        self.host = socket.gethostname()
+        self.host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self._journal_fd: int | None = None
+        self._journaled = False
+        if self.path is not None:
+            self._recover()
 
     @classmethod
     def in_outbox(cls, outbox_dir: str | os.PathLike[str], *, lease: float = LEASE) -> DeliveryState:
@@ -182,7 +188,15 @@ class DeliveryState:
         return self.engine.describe()
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.flush()
+        finally:
+            if self._journal_fd is not None:
+                os.close(self._journal_fd)
+                with contextlib.suppress(OSError):
+                    self._journal_path(self.owner).unlink()
+                self._journal_fd = None
+            self.db.close()
 
     def __enter__(self) -> DeliveryState:
         return self
@@ -314,18 +328,31 @@ class DeliveryState:
         """Take up to ``limit`` rows that are due, atomically; they become ``sending`` for us until the lease ends."""
         now = time.time() if now is None else now
         with self.transaction() as db:
-            self._expire(db, campaign_id, now)
+            folded = self._fold(db, self.owner)  # our outcomes so far, in the same commit as the claim
+            others = self._expire(db, campaign_id, now)
             rows = self.engine.claim(db, campaign_id, limit, now, self.owner, now + self.lease)
+        if folded:
+            self._folded(self.owner)
+        for owner in others:
+            self._folded(owner)
         return [Row(campaign_id, seq, email, json.loads(fields), mid, attempts + 1, previous)
                 for seq, email, fields, mid, attempts, previous in rows]
 
-    def _expire(self, db: Connection, campaign_id: int, now: float) -> None:
-        """Give back claims whose lease ran out (a machine died, a process hung) or, on one machine, whose process is gone."""
+    def _expire(self, db: Connection, campaign_id: int, now: float) -> list[str]:
+        """Give back claims whose lease ran out (a machine died, a process hung) or, on one machine, whose process
+        is gone — after folding in what their journals say was already sent. Returns the owners whose journal was folded."""
+        folded: list[str] = []
         if self.engine.checks_pids:
-            owners = [o for (o,) in db.execute(
-                "SELECT DISTINCT owner FROM recipients WHERE campaign = ? AND state = 'sending'", (campaign_id,))]
-            for owner in owners:
-                if owner != self.owner and not _owner_alive(owner, self.host):
+            owners = db.execute(
+                "SELECT owner, MIN(COALESCE(lease_until, claimed_at + ?)) FROM recipients WHERE campaign = ? AND "
+                "state = 'sending' GROUP BY owner", (LEASE, campaign_id)).fetchall()
+            for owner, lease_end in owners:
+                if not owner or owner == self.owner:
+                    continue  # no owner recorded (an old claim): only its lease can free it
+                dead = not _owner_alive(owner, self.host)
+                if (dead or lease_end < now) and self._fold(db, owner):
+                    folded.append(owner)
+                if dead:
                     db.execute("UPDATE recipients SET state = 'pending', owner = NULL, reason = ? "
                                "WHERE campaign = ? AND state = 'sending' AND owner = ?",
                                ("interrupted while sending (the process stopped)", campaign_id, owner))
@@ -333,6 +360,7 @@ class DeliveryState:
         db.execute("UPDATE recipients SET state = 'pending', owner = NULL, reason = ? WHERE campaign = ? AND "
                    "state = 'sending' AND COALESCE(lease_until, claimed_at + ?) < ?",
                    ("interrupted while sending (its worker's lease ran out)", campaign_id, LEASE, now))
+        return folded
 
     def renew(self, campaign_id: int, now: float | None = None) -> set[int]:
         """Extend the lease of our claimed rows; returns the ``seq`` of those still ours."""
@@ -344,18 +372,97 @@ class DeliveryState:
     def release(self, rows: Iterable[Row]) -> None:
         """Give back claimed rows that were never attempted (the attempt is not counted)."""
         params = [(r.previous, self.owner, r.campaign, r.seq) for r in rows]
-        if params:
+        if params or self._journaled:
             with self.transaction() as db:
+                folded = self._fold(db, self.owner)
                 db.executemany("UPDATE recipients SET state = ?, owner = NULL, attempts = attempts - 1 "
                                "WHERE owner = ? AND campaign = ? AND seq = ? AND state = 'sending'", params)
+            if folded:
+                self._folded(self.owner)
+
+    # -- outcomes --------------------------------------------------------------------------
+    #
+    # With PostgreSQL each outcome is one UPDATE (committed with synchronous_commit=off: on the
+    # server before the next message is touched). With SQLite an outcome is one line appended
+    # to this connection's journal (OUTBOX/delivery.journal/<owner>.log) — one write(2) into the
+    # page cache instead of a commit: it survives the process being killed exactly like a
+    # synchronous=NORMAL commit does, and, like one, only a crash of the machine can lose it. The
+    # journal is folded into the database in the transaction that claims the next batch (or
+    # releases the rest, or on close); a worker taking over a dead worker's claims folds that
+    # worker's journal first, so what it sent is never sent again.
+
+    def _record(self, row: Row, state: str, reason: str | None, next_attempt: float | None, now: float) -> None:
+        if self.path is None:
+            self.db.execute("UPDATE recipients SET state = ?, reason = ?, owner = NULL, next_attempt = ?, updated = ? "
+                            "WHERE campaign = ? AND seq = ?", (state, reason, next_attempt, now, row.campaign, row.seq))
+            return
+        if self._journal_fd is None:
+            path = self._journal_path(self.owner)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._journal_fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        line = json.dumps([row.campaign, row.seq, state, reason, next_attempt, now], ensure_ascii=False)
+        os.write(self._journal_fd, (line + "\n").encode())
+        self._journaled = True
+
+    def _journal_path(self, owner: str) -> Path:
+        assert self.path is not None
+        return self.path.parent / JOURNAL_DIR / (owner.replace(":", "~") + ".log")
+
+    def _recover(self) -> None:
+        """Fold the journals of workers of this machine that died (so status and counts are right after a crash)."""
+        assert self.path is not None
+        folder = self.path.parent / JOURNAL_DIR
+        if not folder.is_dir():
+            return
+        for file in folder.glob("*.log"):
+            owner = file.name[:-4].replace("~", ":")
+            if _owner_alive(owner, self.host):
+                continue
+            with self.transaction() as db:
+                self._fold(db, owner)
+            self._folded(owner)
+
+    def _fold(self, db: Connection, owner: str) -> bool:
+        """Apply ``owner``'s journal inside the caller's transaction; True when there was one."""
+        if self.path is None or (owner == self.owner and not self._journaled):
+            return False
+        try:
+            text = self._journal_path(owner).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return False
+        latest: dict[tuple[int, int], list[Any]] = {}
+        for line in text.splitlines():
+            try:
+                campaign, seq, state, reason, next_attempt, updated = json.loads(line)
+            except (ValueError, TypeError):
+                continue  # a line cut short by a crash of the machine: that outcome is lost, as a commit would be
+            latest[(campaign, seq)] = [state, reason, next_attempt, updated, campaign, seq, owner]
+        db.executemany("UPDATE recipients SET state = ?, reason = ?, owner = NULL, next_attempt = ?, updated = ? "
+                       "WHERE campaign = ? AND seq = ? AND owner = ? AND state = 'sending'", list(latest.values()))
+        return True
+
+    def _folded(self, owner: str) -> None:
+        """After the fold committed: empty our journal, or remove a dead worker's."""
+        if owner == self.owner:
+            if self._journal_fd is not None:
+                os.ftruncate(self._journal_fd, 0)
+            self._journaled = False
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                self._journal_path(owner).unlink()
+
+    def flush(self) -> None:
+        """Fold this connection's journal into the database now."""
+        if self._journaled:
+            with self.transaction() as db:
+                self._fold(db, self.owner)
+            self._folded(self.owner)
 
     def mark_sent(self, row: Row, now: float | None = None) -> None:
-        self.db.execute("UPDATE recipients SET state = 'sent', reason = NULL, owner = NULL, next_attempt = NULL, "
-                        "updated = ? WHERE campaign = ? AND seq = ?", (now or time.time(), row.campaign, row.seq))
+        self._record(row, "sent", None, None, now or time.time())
 
     def mark_failed(self, row: Row, reason: str, now: float | None = None) -> None:
-        self.db.execute("UPDATE recipients SET state = 'failed', reason = ?, owner = NULL, next_attempt = NULL, "
-                        "updated = ? WHERE campaign = ? AND seq = ?", (reason, now or time.time(), row.campaign, row.seq))
+        self._record(row, "failed", reason, None, now or time.time())
 
     def mark_temporary(self, row: Row, reason: str, policy: RetryPolicy, now: float | None = None) -> str:
         """Defer with backoff, or fail once the attempts are used up; returns the new state."""
@@ -363,9 +470,7 @@ class DeliveryState:
         if row.attempts >= policy.max_attempts:
             self.mark_failed(row, f"gave up after {row.attempts} attempts: {reason}", now)
             return "failed"
-        self.db.execute("UPDATE recipients SET state = 'deferred', reason = ?, owner = NULL, next_attempt = ?, "
-                        "updated = ? WHERE campaign = ? AND seq = ?",
-                        (reason, now + policy.delay(row.attempts), now, row.campaign, row.seq))
+        self._record(row, "deferred", reason, now + policy.delay(row.attempts), now)
         return "deferred"
 
     def retry_now(self, campaign_id: int, now: float | None = None) -> int:
