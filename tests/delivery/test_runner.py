@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import io
+import os
 import threading
 import time
 from collections import Counter
@@ -270,3 +271,43 @@ def test_claiming_does_not_walk_past_sent_rows(tmp_path: Path, item: Item, setti
                               "next_attempt <= ? ORDER BY next_attempt LIMIT 25", (cid, 0)))]
     assert "recipients_queue (campaign=? AND state=?)" in plans[0] and "TEMP B-TREE" not in plans[0]
     assert "recipients_work (campaign=? AND state=? AND next_attempt<?)" in plans[1]
+
+
+def test_sqlite_outcomes_are_journalled_then_folded_with_the_next_claim(tmp_path: Path, item: Item,
+                                                                        settings: Settings) -> None:
+    if settings.database_url:
+        pytest.skip("PostgreSQL records each outcome on the server (no local journal)")
+    csv = write_csv(tmp_path / "s.csv", [f"r{i}@example.com,,"for i in range(4)])
+    cid = new_campaign(item, settings, csv)
+    worker = DeliveryState.for_settings(settings)
+    first = worker.claim(cid, 2)
+    worker.mark_sent(first[0])
+    worker.mark_failed(first[1], "550 no such user")
+    journal = worker._journal_path(worker.owner)
+    assert len(journal.read_text().splitlines()) == 2
+    reader = DeliveryState.for_settings(settings)
+    assert reader.counts(cid)["sending"] == 2  # not folded yet: one write each, no commit
+    worker.claim(cid, 2)  # the fold rides on the claim's transaction
+    assert reader.counts(cid) == {"pending": 0, "sending": 2, "sent": 1, "deferred": 0, "failed": 1}
+    assert journal.read_text() == ""
+    worker.close()
+    assert not journal.exists()  # folded and removed on close
+
+
+def test_a_killed_workers_journal_is_folded_before_its_claims_are_taken_over(tmp_path: Path, item: Item,
+                                                                             settings: Settings) -> None:
+    if settings.database_url:
+        pytest.skip("SQLite's journal")
+    csv = write_csv(tmp_path / "s.csv", [f"r{i}@example.com,,"for i in range(5)])
+    cid = new_campaign(item, settings, csv)
+    dead = DeliveryState.for_settings(settings)
+    dead.owner = f"{dead.host}:999999999:deadbeef0000"  # no such PID: as if killed with -9
+    rows = dead.claim(cid, 3)
+    dead.mark_sent(rows[0])
+    dead.mark_sent(rows[1])  # rows[2] was "on the wire" when it died
+    os.close(dead._journal_fd)  # killed: no close(), no fold
+    dead.db.close()
+    heir = DeliveryState.for_settings(settings)  # folds the dead worker's journal on open
+    assert heir.counts(cid)["sent"] == 2
+    assert [r.email for r in heir.claim(cid, 10)] == ["r2@example.com", "r3@example.com", "r4@example.com"]
+    assert not list((settings.outbox_dir / "delivery.journal").glob("*deadbeef*"))
