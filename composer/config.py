@@ -71,9 +71,12 @@ class Theme:
     dark_link: str = "#8cc4ff"
 
 
+DEFAULT_MAIL_FROM = "Composer <newsletter@example.com>"  # a placeholder: refused for real (SMTP) sends
+
+
 @dataclass(frozen=True)
 class Settings:
-    mail_from: str = "Composer <newsletter@example.com>"
+    mail_from: str = DEFAULT_MAIL_FROM
     reply_to: str | None = None
     site_url: str | None = None
     unsubscribe_secret: Secret = field(default_factory=lambda: Secret(""))
@@ -353,6 +356,28 @@ def read_env_file(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{env_path}: cannot read settings ({exc})") from exc
     return {k: v for k, v in values.items() if v is not None}
+
+
+_OTHER_KEYS = ("COMPOSER_TEMPLATE_CACHE",)  # read elsewhere (cachedir), not settings
+
+
+def env_file_warnings(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """Keys in the ``.env`` file that composer does not know but that look like its own (a typo such as
+    ``SMTP_PASWORD`` would otherwise be ignored in silence)."""
+    import difflib
+
+    known = [*_KEYS, *_THEME_KEYS, *_OTHER_KEYS]
+    prefixes = {k.split("_", 1)[0] + "_" for k in known}
+    out = []
+    for key in read_env_file(path):
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.75)
+        if close:
+            out.append(f"{key} in .env is not a composer setting; did you mean {close[0]}?")
+        elif key.upper().startswith(tuple(prefixes)):
+            out.append(f"{key} in .env is not a composer setting (see .env.example for the keys)")
+    return out
 
 
 def load_settings(

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from composer.commands.common import Add, local_time
 from composer.errors import InputError
+from composer.textutil import plural
 
 # Only names for type hints here: datetime, signal and pathlib load inside the verbs, so that
 # `compose --help` does not pay for them.
@@ -91,7 +92,7 @@ def _report_problems(problems: list[Any]) -> None:
             _err(f"compose: warning: {p}")
         shown += 1
     if shown > _LIST_LIMIT:
-        _err(f"compose: warning: … and {shown - _LIST_LIMIT} more problems in the list")
+        _err(f"compose: warning: … and {plural(shown - _LIST_LIMIT, 'more problem')} in the list")
 
 
 def _via(args: argparse.Namespace, settings: Settings) -> str:
@@ -189,8 +190,9 @@ def _dry_run(item: Any, template: Any, audience: Any, via: str, settings: Settin
             _err(f"compose: warning: {email}: {exc}")
     _report_problems(audience.problems)
     dupes = sum(1 for p in audience.problems if p.duplicate)
-    _err(f"dry run: {ok} messages would be sent via {via}" + (f"; {bad} readers cannot be sent to" if bad else "")
-         + (f"; {dupes} duplicates skipped" if dupes else "") + "; nothing was sent or recorded")
+    _err(f"dry run: {plural(ok, 'message')} would be sent via {via}"
+         + (f"; {plural(bad, 'reader')} cannot be sent to" if bad else "")
+         + (f"; {plural(dupes, 'duplicate')} skipped" if dupes else "") + "; nothing was sent or recorded")
     return 1 if bad else 0
 
 
@@ -213,7 +215,7 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
         campaign, added = open_campaign(state, item, settings, via, audience,
                                         scheduled_for=(when.timestamp(), when.isoformat(timespec="minutes")))
     _report_problems(audience.problems)
-    _err(f"scheduled campaign #{campaign.id}: {item.name} to {added} readers via {via} at "
+    _err(f"scheduled campaign #{campaign.id}: {item.name} to {plural(added, 'reader')} via {via} at "
          f"{when.isoformat(timespec='minutes')}; a running `compose worker` (or cron with "
          f"`compose worker --once`) sends it. Cancel with `compose cancel {campaign.id}`.")
     print(campaign.id)
@@ -247,6 +249,17 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         _err(f"{stamp} {mask_secrets(text, settings)}")
 
+    from pathlib import Path
+
+    from composer.delivery.engine import masked_url
+
+    url = settings.database_url.reveal()
+    if not url and not Path(settings.outbox_dir).is_dir():
+        raise InputError(f"no outbox at {settings.outbox_dir}: nothing to send. Run the worker in the folder that "
+                         "holds the outbox, or point OUTBOX_DIR (or --outbox) at it")
+    where = masked_url(url) if url else str(Path(settings.outbox_dir) / "delivery.sqlite3")
+    log(f"worker: due campaigns from {where}, items from {settings.outbox_dir}"
+        + ("" if args.once else f", every {args.poll:g} s"))
     try:
         with _term_as_interrupt():
             return worker_loop(settings, poll=args.poll, once=args.once, log=log)

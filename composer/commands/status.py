@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from composer.commands.common import Add, local_time
+from composer.textutil import plural
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def _print_json(outbox: Any, item: Any, campaigns: list[dict[str, Any]]) -> None
 
 def _print_items(outbox: Any, settings: Settings) -> None:
     items = list(outbox.items())
-    print(f"{len(items)} items in {settings.outbox_dir}" + (":" if items else ""))
+    print(f"{plural(len(items), 'item')} in {settings.outbox_dir}" + (":" if items else ""))
     for i in items:
         print(f"  {i.name}  {i.manifest.get('subject', '')}")
 
@@ -93,7 +94,7 @@ def _print_campaigns(campaigns: list[dict[str, Any]], settings: Settings) -> Non
         print(_campaign_line(c))
         rows = c.get("recipients", [])
         if any(r["state"] == "sent" for r in rows):
-            print(f"      {c['counts']['sent']} readers sent to (`--json` lists every reader)")
+            print(f"      {plural(c['counts']['sent'], 'reader')} sent to (`--json` lists every reader)")
         for r in rows:
             if r["state"] != "sent":
                 print(_reader_line(r, settings))

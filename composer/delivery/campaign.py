@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 from composer.checks import is_address
@@ -37,10 +37,15 @@ class Audience:
             raise InputError("say who gets it: --to ADDRESS (repeatable) or --list subscribers.csv, not both")
         parsed = []
         for value in self.to:
-            name, addr = parseaddr(value)
-            if "\n" in value or "\r" in value or not is_address(addr):
+            # One --to may list several addresses, as a mail client's To field does: 'a@x.org, B <b@y.org>'.
+            found = getaddresses([value]) if "," in value else [parseaddr(value)]
+            if "\n" in value or "\r" in value or not found:
                 raise InputError(f"--to {value!r} is not an email address")
-            parsed.append((name, addr))
+            for name, addr in found:
+                if not is_address(addr):
+                    shown = f"{addr!r} in --to {value!r}" if len(found) > 1 else f"--to {value!r}"
+                    raise InputError(f"{shown} is not an email address")
+                parsed.append((name, addr))
         self._to = parsed
 
     @property

@@ -97,8 +97,11 @@ def worker_loop(settings: Settings, *, poll: float, once: bool, log: Callable[[s
     """Poll for due campaigns until interrupted (or once); exit code 1 if anything is left undelivered."""
     status = 0
     while True:
-        for summary in run_due(settings, log=log):
+        summaries = run_due(settings, log=log)
+        for summary in summaries:
             status = max(status, summary.exit_code)
+        if once and not summaries:
+            log("nothing due")
         if once:
             return status
         time.sleep(poll)

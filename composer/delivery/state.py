@@ -58,6 +58,7 @@ from composer.delivery.engine import (
     schema_version,
 )
 from composer.errors import ConfigError, InputError, OutboxError
+from composer.textutil import plural
 
 DB_NAME = "delivery.sqlite3"
 JOURNAL_DIR = "delivery.journal"  # SQLite only: one append-only outcome journal per worker connection
@@ -468,7 +469,7 @@ class DeliveryState:
         """Defer with backoff, or fail once the attempts are used up; returns the new state."""
         now = time.time() if now is None else now
         if row.attempts >= policy.max_attempts:
-            self.mark_failed(row, f"gave up after {row.attempts} attempts: {reason}", now)
+            self.mark_failed(row, f"gave up after {plural(row.attempts, 'attempt')}: {reason}", now)
             return "failed"
         self._record(row, "deferred", reason, now + policy.delay(row.attempts), now)
         return "deferred"

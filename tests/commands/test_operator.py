@@ -1,0 +1,87 @@
+"""The operator's rough edges (issue 15): each one found by running composer for real."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from composer.cli import main
+from composer.newsletter.merge import marker
+from composer.outbox import Outbox
+
+ITEM = "2025-03-12-ops-issue"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    outbox = tmp_path / "outbox"
+    Outbox(outbox).write_item(
+        ITEM,
+        {"email.html": f"<p>Hi {marker('name', 'reader')}</p><a href=\"{marker('unsubscribe_url')}\">x</a>".encode(),
+         "email.txt": f"Hi {marker('name', 'reader')}\n".encode()},
+        {"subject": "Ops issue", "language": "en"})
+    monkeypatch.setenv("OUTBOX_DIR", str(outbox))
+    monkeypatch.setenv("SITE_URL", "https://news.example.org")
+    monkeypatch.setenv("UNSUBSCRIBE_SECRET", "ops-unsubscribe-secret")
+    monkeypatch.setenv("MAIL_FROM", "News <news@example.org>")
+    return outbox
+
+
+def test_smtp_refuses_the_placeholder_sender(env: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("MAIL_FROM")
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_SECURITY", "none")
+    assert main(["send", ITEM, "--to", "a@example.com", "--via", "smtp"]) == 2
+    assert "MAIL_FROM is not set" in capsys.readouterr().err
+    assert not (env / "delivery.sqlite3").exists()  # refused before anything was queued
+    assert main(["send", ITEM, "--to", "a@example.com"]) == 0  # the outbox adapter may use the placeholder
+
+
+def test_to_with_commas_sends_to_each_address(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["send", ITEM, "--to", 'a@example.com, "Doe, Jane" <jane@example.com>']) == 0
+    assert "2 sent" in capsys.readouterr().err
+    assert len(list((env / ITEM / "sent" / "1").glob("*.eml"))) == 2
+    assert main(["send", ITEM, "--to", "a@example.com, nope"]) == 2
+    assert "'nope' in --to 'a@example.com, nope' is not an email address" in capsys.readouterr().err
+
+
+def test_plurals(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status"]) == 0
+    assert capsys.readouterr().out.startswith(f"1 item in {env}")
+    assert main(["send", ITEM, "--to", "a@example.com"]) == 0
+    capsys.readouterr()
+    assert main(["status", ITEM]) == 0
+    assert "1 reader sent to" in capsys.readouterr().out
+
+
+def test_worker_once_says_what_it_looked_at(env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["worker", "--once"]) == 0
+    err = capsys.readouterr().err
+    assert f"due campaigns from {env / 'delivery.sqlite3'}, items from {env}" in err and "nothing due" in err
+    elsewhere = tmp_path / "empty"
+    elsewhere.mkdir()
+    monkeypatch.setenv("OUTBOX_DIR", str(elsewhere / "outbox"))
+    assert main(["worker", "--once"]) == 2
+    assert f"no outbox at {elsewhere / 'outbox'}" in capsys.readouterr().err
+    assert not (elsewhere / "outbox").exists()  # nothing created
+
+
+def test_lookalike_env_keys_are_warned(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".env").write_text("SMTP_PASWORD=hunter2\nSEND_CONCURENCY=2\nEDITOR=vim\nSMTP_PORT=2525\n")
+    assert main(["status"]) == 0
+    err = capsys.readouterr().err
+    assert "SMTP_PASWORD in .env is not a composer setting; did you mean SMTP_PASSWORD?" in err
+    assert "did you mean SEND_CONCURRENCY?" in err
+    assert "EDITOR" not in err and "SMTP_PORT" not in err and "hunter2" not in err
+
+
+def test_status_json_is_valid(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["send", ITEM, "--to", "a@example.com, b@example.com"]) == 0
+    capsys.readouterr()
+    assert main(["status", ITEM, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["email"] for r in data["campaigns"][0]["recipients"]] == ["a@example.com", "b@example.com"]
