@@ -236,6 +236,43 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
+    """Send a campaign's deferred readers now and, with ``--failed``, its failed ones again."""
+    from composer.delivery.runner import run_campaign
+    from composer.delivery.state import DeliveryState
+    from composer.newsletter.personalize import MessageTemplate
+    from composer.outbox import Outbox
+
+    with DeliveryState.for_settings(settings) as state:
+        campaign = state.campaign(args.id)
+        if campaign.state in ("cancelled", "scheduled"):
+            raise InputError(f"campaign #{campaign.id} is {campaign.state}; only started campaigns can be retried"
+                             + (" (`compose send` starts it now)" if campaign.state == "scheduled" else ""))
+        if campaign.via == "smtp":
+            from composer.delivery.smtp import SMTPBackend
+
+            SMTPBackend(settings)  # a configuration still wrong fails here, before anyone is requeued
+        item = Outbox(settings.outbox_dir).get(campaign.item_path)
+        template = MessageTemplate.from_item(item, settings)
+        requeued = state.requeue_failed(campaign.id) if args.failed else 0
+        due = state.retry_now(campaign.id)
+        if campaign.state == "done" and requeued:
+            state.set_campaign_state(campaign.id, "active", only_from=("done",))
+        counts = state.counts(campaign.id)
+        target = state.target
+    todo = counts["pending"] + counts["deferred"] + counts["sending"]
+    _err(f"retrying campaign #{campaign.id} ({campaign.item}): {plural(requeued, 'failed reader')} requeued, "
+         f"{plural(due, 'deferred reader')} due now, {todo} to send")
+    progress = Progress(sum(counts.values()))
+    with _term_as_interrupt():
+        summary = run_campaign(target, campaign.id, settings, template=template, max_wait=args.max_wait,
+                               progress=progress)
+    progress(summary.counts, force=True)
+    progress.finish()
+    _print_summary(summary, campaign.via, settings)
+    return summary.exit_code
+
+
 # -- worker -----------------------------------------------------------------------------------
 
 
@@ -310,6 +347,13 @@ def register(add: Add) -> None:
 
     p = add("cancel", cmd_cancel, "cancel a scheduled or running campaign")
     p.add_argument("id", type=int, metavar="ID", help="campaign number (see `compose status`)")
+
+    p = add("retry", cmd_retry, "send a campaign's deferred readers now; --failed also retries failed ones")
+    p.add_argument("id", type=int, metavar="ID", help="campaign number (see `compose status`)")
+    p.add_argument("--failed", action="store_true",
+                   help="also send again to readers that failed (e.g. after fixing SMTP settings); safe to repeat")
+    p.add_argument("--max-wait", type=float, default=30.0, metavar="SECONDS",
+                   help="wait for retries due within this many seconds before exiting (default 30)")
 
     p = add("db", cmd_db, "set up or upgrade the delivery database (also done automatically on first use)")
     p.add_argument("action", choices=["migrate"], help="migrate: apply the schema versions not yet applied")

@@ -474,6 +474,18 @@ class DeliveryState:
         self._record(row, "deferred", reason, now + policy.delay(row.attempts), now)
         return "deferred"
 
+    def requeue_failed(self, campaign_id: int) -> int:
+        """Failed readers back to ``pending`` with fresh attempts (``compose retry --failed``).
+
+        Only ``failed`` rows change, never ``sent`` ones, so this is safe to run twice and while a
+        worker runs. Rows that never had a message (an invalid address in the list) stay failed.
+        """
+        with self.transaction() as db:
+            cur = db.execute("UPDATE recipients SET state = 'pending', attempts = 0, reason = NULL, next_attempt = NULL, "
+                             "updated = ? WHERE campaign = ? AND state = 'failed' AND message_id <> ''",
+                             (time.time(), campaign_id))
+            return int(cur.rowcount)
+
     def retry_now(self, campaign_id: int, now: float | None = None) -> int:
         """Make every deferred reader due now (an explicit re-run of ``send`` asks for it)."""
         cur = self.db.execute("UPDATE recipients SET next_attempt = ? WHERE campaign = ? AND state = 'deferred'",

@@ -85,3 +85,28 @@ def test_status_json_is_valid(env: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["status", ITEM, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [r["email"] for r in data["campaigns"][0]["recipients"]] == ["a@example.com", "b@example.com"]
+
+
+def test_retry_failed_readers_after_fixing_the_cause_and_twice_is_harmless(
+        env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.delivery.smtpserver import Sink, start
+
+    sink = Sink(rules={"ann@example.com": ["550"], "bob@example.com": ["550"]})  # e.g. 554 before SMTP_USERNAME
+    controller = start(sink)
+    try:
+        for key, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port), "SMTP_SECURITY": "none",
+                           "DELIVERY": "smtp"}.items():
+            monkeypatch.setenv(key, value)
+        subs = tmp_path / "subs.csv"
+        subs.write_text("email,name\nann@example.com,Ann\nbob@example.com,Bob\ncid@example.com,Cid\nbroken,X\n")
+        assert main(["send", ITEM, "--list", str(subs)]) == 1
+        assert "1 sent, 0 deferred, 3 failed" in capsys.readouterr().err
+        assert main(["retry", "1", "--failed"]) == 1  # the invalid address stays failed
+        err = capsys.readouterr().err
+        assert "2 failed readers requeued" in err and "3 sent, 0 deferred, 1 failed" in err
+        assert main(["retry", "1", "--failed"]) == 1  # again: nobody is sent twice
+        assert "0 failed readers requeued" in capsys.readouterr().err
+        assert sorted(sink.counts().items()) == [("ann@example.com", 1), ("bob@example.com", 1), ("cid@example.com", 1)]
+        assert main(["retry", "42"]) == 2
+    finally:
+        controller.stop()
