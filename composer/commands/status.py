@@ -68,7 +68,10 @@ def _print_items(outbox: Any, settings: Settings) -> None:
 def _campaign_line(c: dict[str, Any]) -> str:
     n = c["counts"]
     when = f" at {c['due']}" if c["state"] == "scheduled" else ""
-    audience = "list" if c["audience"] == "list" else c["audience"].removeprefix("to:")
+    if c["audience"].startswith("list"):
+        audience = f"list {c['list']}" if c["list"] else "list"
+    else:
+        audience = c["audience"].removeprefix("to:")
     return (f"  #{c['id']}  {c['item']}  via {c['via']}  to {audience}  {c['state']}{when}  "
             f"sent {n['sent']}, pending {n['pending'] + n['sending']}, deferred {n['deferred']}, failed {n['failed']}"
             + (f"; next retry {c['next_attempt']}" if c["next_attempt"] else ""))

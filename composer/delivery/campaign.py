@@ -1,9 +1,11 @@
 """Creating and resuming campaigns: who gets an item, through which adapter.
 
 A campaign is identified by (item, adapter, audience). The audience of a ``--list`` send is
-simply ``list`` — whichever CSV file is given — so that re-running ``send`` with a corrected
-or grown list resumes the same campaign: readers already sent to are skipped, new rows are
-added. ``--to`` sends (tests to yourself) form their own audience per address set, so a test
+the list file (``list:<absolute path>``): re-running ``send`` with that file corrected or grown
+resumes the same campaign — readers already sent to are skipped, new rows are added — while a
+different list is a different audience with its own campaign and its own summary. (Campaigns
+recorded before this rule have the audience ``list``; they are resumed by the file they were
+sent from.) ``--to`` sends (tests to yourself) form their own audience per address set, so a test
 send never uses up a subscriber's message.
 """
 
@@ -51,7 +53,7 @@ class Audience:
     @property
     def key(self) -> str:
         if self.list_path:
-            return "list"
+            return f"list:{Path(self.list_path).resolve()}"
         return "to:" + ",".join(sorted({a.lower() for _n, a in self._to}))
 
     def subscribers(self) -> Iterator[Subscriber | Problem]:
@@ -86,6 +88,11 @@ def open_campaign(state: DeliveryState, item: Item, settings: Settings, via: str
     """
     item_path = str(item.path)
     campaign = state.find_campaign(item_path, via, audience.key)
+    if campaign is None and audience.list_path is not None:
+        legacy = state.find_campaign(item_path, via, "list")  # recorded before lists had their own audience
+        if legacy is not None and legacy.list_path and \
+                Path(legacy.list_path).resolve() == Path(audience.list_path).resolve():
+            campaign = legacy
     if scheduled_for is not None:
         if campaign is not None:
             raise InputError(f"{item.name} already has campaign #{campaign.id} ({campaign.state}) for this audience "
@@ -93,10 +100,12 @@ def open_campaign(state: DeliveryState, item: Item, settings: Settings, via: str
         due, due_text = scheduled_for
         campaign = state.create_campaign(item=item.name, item_path=item_path, via=via, audience=audience.key,
                                          state="scheduled", due=due, due_text=due_text,
-                                         list_path=str(audience.list_path) if audience.list_path else None)
+                                         list_path=str(Path(audience.list_path).resolve()) if audience.list_path
+                                         else None)
     elif campaign is None:
         campaign = state.create_campaign(item=item.name, item_path=item_path, via=via, audience=audience.key,
-                                         list_path=str(audience.list_path) if audience.list_path else None)
+                                         list_path=str(Path(audience.list_path).resolve()) if audience.list_path
+                                         else None)
     elif campaign.state == "scheduled" and campaign.due is not None and campaign.due > time.time():
         raise InputError(f"campaign #{campaign.id} sends {item.name} to this audience at {campaign.due_text}; "
                          f"cancel it (`compose cancel {campaign.id}`) to send now")

@@ -110,3 +110,21 @@ def test_retry_failed_readers_after_fixing_the_cause_and_twice_is_harmless(
         assert main(["retry", "42"]) == 2
     finally:
         controller.stop()
+
+
+def test_a_different_list_is_a_different_audience(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text("email,name\nann@example.com,Ann\nbroken,X\n")
+    second = tmp_path / "second.csv"
+    second.write_text("email,name\nbob@example.com,Bob\n")
+    assert main(["send", ITEM, "--list", str(first)]) == 1
+    capsys.readouterr()
+    assert main(["send", ITEM, "--list", str(second)]) == 0
+    err = capsys.readouterr().err
+    assert "campaign #2 via outbox: 1 sent, 0 deferred, 0 failed" in err and "broken" not in err
+    first.write_text("email,name\nann@example.com,Ann\nbroken,X\ncid@example.com,Cid\n")  # the first list, grown
+    assert main(["send", ITEM, "--list", str(first)]) == 1
+    assert "campaign #1 via outbox: 2 sent" in capsys.readouterr().err
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert f"to list {first}" in out and f"to list {second}" in out

@@ -234,9 +234,12 @@ def test_same_audience_resumes_and_a_schedule_blocks_send(tmp_path: Path, item: 
     csv = write_csv(tmp_path / "s.csv", ["a@example.com,,"])
     state = DeliveryState.for_settings(settings)
     first, _ = open_campaign(state, item, settings, "memory", Audience(list_path=csv))
-    grown = write_csv(tmp_path / "s2.csv", ["a@example.com,,", "b@example.com,,"])
+    grown = write_csv(tmp_path / "s.csv", ["a@example.com,,", "b@example.com,,"])  # the same list, grown
     again, added = open_campaign(state, item, settings, "memory", Audience(list_path=grown))
     assert again.id == first.id and added == 1
+    other = write_csv(tmp_path / "other.csv", ["a@example.com,,", "c@example.com,,"])  # another list: another audience
+    second, added = open_campaign(state, item, settings, "memory", Audience(list_path=other))
+    assert second.id != first.id and added == 2
     test_send, _ = open_campaign(state, item, settings, "memory", Audience(to=["me@example.com"]))
     assert test_send.id != first.id
     later, _ = open_campaign(state, item, settings, "outbox", Audience(list_path=csv),
@@ -311,3 +314,13 @@ def test_a_killed_workers_journal_is_folded_before_its_claims_are_taken_over(tmp
     assert heir.counts(cid)["sent"] == 2
     assert [r.email for r in heir.claim(cid, 10)] == ["r2@example.com", "r3@example.com", "r4@example.com"]
     assert not list((settings.outbox_dir / "delivery.journal").glob("*deadbeef*"))
+
+
+def test_a_campaign_recorded_with_the_old_list_audience_is_resumed(tmp_path: Path, item: Item,
+                                                                   settings: Settings) -> None:
+    csv = write_csv(tmp_path / "s.csv", ["a@example.com,,"])
+    state = DeliveryState.for_settings(settings)
+    old = state.create_campaign(item=item.name, item_path=str(item.path), via="memory", audience="list",
+                                list_path=str(csv))
+    campaign, added = open_campaign(state, item, settings, "memory", Audience(list_path=csv))
+    assert campaign.id == old.id and added == 1
