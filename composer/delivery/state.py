@@ -514,6 +514,24 @@ class DeliveryState:
         found = [t for t in (retry, lease) if t is not None]
         return min(found) if found else None
 
+    def iter_recipients(self, campaign_id: int, states: Iterable[str] | None = None, *,
+                        page: int = 5000) -> Iterator[dict[str, Any]]:
+        """Like :meth:`recipients`, a page at a time (by ``seq``): memory stays flat for a list of millions."""
+        keys = ("seq", "email", "state", "attempts", "next_attempt", "reason", "message_id")
+        query = f"SELECT {', '.join(keys)} FROM recipients WHERE campaign = ? AND seq > ?"
+        wanted = tuple(states) if states is not None else ()
+        if wanted:
+            query += f" AND state IN ({','.join('?' * len(wanted))})"
+        query += " ORDER BY seq LIMIT ?"
+        after = 0
+        while True:
+            rows = self.db.execute(query, (campaign_id, after, *wanted, page)).fetchall()
+            for r in rows:
+                yield dict(zip(keys, r, strict=True))
+            if len(rows) < page:
+                return
+            after = rows[-1][0]
+
     def recipients(self, campaign_id: int, states: Iterable[str] | None = None) -> list[dict[str, Any]]:
         query = ("SELECT seq, email, state, attempts, next_attempt, reason, message_id FROM recipients "
                  "WHERE campaign = ?")

@@ -128,3 +128,39 @@ def test_a_different_list_is_a_different_audience(env: Path, tmp_path: Path, cap
     assert main(["status"]) == 0
     out = capsys.readouterr().out
     assert f"to list {first}" in out and f"to list {second}" in out
+
+
+def test_status_json_streams_a_large_campaign(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`status ITEM --json` for a big campaign writes readers as it reads them (1M readers used 2 GB)."""
+    import io
+    import sys
+    import tracemalloc
+
+    from composer.config import load_settings
+    from composer.delivery.state import DeliveryState
+
+    n = 40_000
+    settings = load_settings()
+    with DeliveryState.for_settings(settings) as state:
+        campaign = state.create_campaign(item=ITEM, item_path=str(env / ITEM), via="outbox", audience="to:bulk")
+        state.add_recipients(campaign.id, ((f"r{i}@example.com", {"name": f"R{i}"}, f"<{i}@m>", None, i + 2)
+                                           for i in range(n)))
+
+    class Count(io.TextIOBase):
+        size = 0
+
+        def write(self, text: str) -> int:
+            self.size += len(text)
+            return len(text)
+
+    out, real = Count(), sys.stdout
+    tracemalloc.start()
+    sys.stdout = out
+    try:
+        assert main(["status", ITEM, "--json"]) == 0
+    finally:
+        sys.stdout = real
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert out.size > n * 100  # every reader was written
+    assert peak < 8_000_000, f"peak {peak / 1e6:.1f} MB for {n} readers"
