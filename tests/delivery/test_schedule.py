@@ -56,7 +56,7 @@ def test_worker_sends_overdue_schedule_and_waits_for_future_one(tmp_path: Path) 
     item, settings = _item_and_settings(tmp_path)
     csv = tmp_path / "s.csv"
     csv.write_text("email,name\nann@example.com,Ann\n")
-    state = DeliveryState.in_outbox(settings.outbox_dir)
+    state = DeliveryState.for_settings(settings)
     # One whose time passed while no worker ran, one in the future.
     past, _ = open_campaign(state, item, settings, "outbox", Audience(list_path=csv),
                             scheduled_for=(time.time() + 0.2, "soon"))
