@@ -414,6 +414,19 @@ def load_settings(
     return settings
 
 
+# Settings that change what a composed item looks like (links, footer, brand), recorded in its
+# manifest so that a send can tell an item composed before they changed. Secrets are not recorded.
+_RENDERING_KEYS = ("SITE_URL", "UNSUBSCRIBE_MAILTO", "LIST_ID", "TEMPLATES_DIR", "UTM_SOURCE", "UTM_MEDIUM",
+                   "UTM_CAMPAIGN")
+
+
+def rendering_fingerprint(settings: Settings) -> dict[str, str]:
+    """The settings an item is rendered with (by key), as text, for its manifest."""
+    out = {key: str(getattr(settings, _KEYS[key][0]) or "") for key in _RENDERING_KEYS}
+    out.update({key: str(getattr(settings.theme, name) or "") for key, (name, _kind) in _THEME_KEYS.items()})
+    return out
+
+
 def mask_secrets(text: str, settings: Settings) -> str:
     """Replace every secret value that appears in ``text`` with ``***``."""
     values = [s.reveal() for s in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from composer.commands.common import Add, add_sources, each_source, load_articles, print_json_line, warn
 from composer.errors import InputError
@@ -50,6 +51,34 @@ def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_recompose(args: argparse.Namespace, settings: Settings) -> int:
+    """Render an item again in place with the current settings: same name, same campaigns."""
+    from composer.delivery.state import DeliveryState, location
+    from composer.outbox import Outbox
+    from composer.pipeline import recompose_item
+    from composer.textutil import plural
+
+    item = Outbox(settings.outbox_dir).get(args.item)
+    kept = []
+    where = location(settings)
+    if not (hasattr(where, "exists") and not where.exists()):
+        with DeliveryState(where) as state:
+            for campaign in state.campaigns(str(item.path)):
+                counts = state.counts(campaign.id)
+                if counts["sending"]:
+                    raise InputError(f"campaign #{campaign.id} of {item.name} is sending right now; recompose when "
+                                     f"it has stopped (or `compose cancel {campaign.id}` first)")
+                if campaign.state != "cancelled":
+                    kept.append(f"#{campaign.id} ({plural(counts['sent'], 'reader')} already sent to, not again)")
+    new = recompose_item(item, settings)
+    for w in new.manifest.get("warnings") or []:
+        warn(w)
+    print(f"recomposed {new.name} in place with the current settings"
+          + (f"; campaigns kept: {', '.join(kept)}" if kept else ""), file=sys.stderr)
+    print(new.path)
+    return 0
+
+
 def register(add: Add) -> None:
     p = add("compose", cmd_compose, "compose an outbox item (newsletter, posts, embeds) per SOURCE")
     add_sources(p)
@@ -60,3 +89,7 @@ def register(add: Add) -> None:
 
     add_sources(add("parse", cmd_parse, "print one Article per SOURCE as JSON Lines"))
     add_sources(add("summarize", cmd_summarize, "print one Summary per SOURCE as JSON Lines"))
+
+    p = add("recompose", cmd_recompose,
+            "render an item again in place with the current settings (same name and campaigns)")
+    p.add_argument("item", metavar="ITEM", help="outbox item name or folder")

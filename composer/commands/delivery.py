@@ -85,6 +85,20 @@ def _print_summary(summary: Any, via: str, settings: Settings) -> None:
         _err("  run the same `compose send` again, or `compose worker`, to retry what is left")
 
 
+def _check_stale(item: Any, settings: Settings, audience: Any, *, refuse: bool) -> None:
+    """Warn about an item composed before its settings changed; refuse a list send that has no unsubscribe link."""
+    from composer.delivery.campaign import stale_reasons
+
+    reasons = stale_reasons(item, settings)
+    if not reasons:
+        return
+    message = (f"{item.name}: {'; '.join(reasons)}. Recompose it in place (same name and campaigns; nobody already "
+               f"sent to gets it again) with `compose recompose {item.name}`")
+    if refuse and audience.list_path and any("no unsubscribe link" in r for r in reasons):
+        raise InputError(message + " before sending it to a list")
+    _err(f"compose: warning: {message}")
+
+
 def _report_problems(problems: list[Any]) -> None:
     shown = 0
     for p in problems:
@@ -145,6 +159,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
     audience = _audience(args)
     via = _via(args, settings)
     template = MessageTemplate.from_item(item, settings)
+    _check_stale(item, settings, audience, refuse=not args.dry_run)
     if args.dry_run:
         return _dry_run(item, template, audience, via, settings)
     with DeliveryState.for_settings(settings) as state:
@@ -211,6 +226,7 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     audience = _audience(args)
     via = _via(args, settings)
     MessageTemplate.from_item(item, settings)  # fail now, not at 09:00, if the item cannot be sent
+    _check_stale(item, settings, audience, refuse=True)
     with DeliveryState.for_settings(settings) as state:
         campaign, added = open_campaign(state, item, settings, via, audience,
                                         scheduled_for=(when.timestamp(), when.isoformat(timespec="minutes")))

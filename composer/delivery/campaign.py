@@ -114,3 +114,26 @@ def open_campaign(state: DeliveryState, item: Item, settings: Settings, via: str
     if campaign.state == "done" and added:
         state.set_campaign_state(campaign.id, "active", only_from=("done",))
     return state.campaign(campaign.id), added
+
+
+def stale_reasons(item: Item, settings: Settings) -> list[str]:
+    """Why ``item`` would not look as the current settings say: settings changed since it was composed
+    (by key), or no unsubscribe link although one can now be made. Empty when it is current."""
+    from composer.config import rendering_fingerprint
+    from composer.newsletter.merge import fields_in
+
+    reasons = []
+    recorded = item.manifest.get("settings")
+    if isinstance(recorded, dict):
+        now = rendering_fingerprint(settings)
+        changed = sorted(k for k in now if k in recorded and recorded[k] != now[k])
+        if changed:
+            reasons.append(f"{', '.join(changed)} changed since it was composed")
+    if settings.site_url and settings.unsubscribe_secret:
+        try:
+            html = item.read_text("email.html")
+        except Exception:  # noqa: BLE001 - an unreadable item fails later with its own message
+            html = ""
+        if html and "unsubscribe_url" not in fields_in(html):
+            reasons.append("it has no unsubscribe link (it was composed without SITE_URL)")
+    return reasons

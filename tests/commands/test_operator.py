@@ -164,3 +164,40 @@ def test_status_json_streams_a_large_campaign(env: Path, capsys: pytest.CaptureF
         tracemalloc.stop()
     assert out.size > n * 100  # every reader was written
     assert peak < 8_000_000, f"peak {peak / 1e6:.1f} MB for {n} readers"
+
+
+def test_a_stale_item_is_refused_for_a_list_then_recomposed_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import EXAMPLES
+
+    outbox = tmp_path / "outbox"
+    monkeypatch.setenv("OUTBOX_DIR", str(outbox))
+    monkeypatch.setenv("MAIL_FROM", "News <news@example.org>")
+    assert main(["compose", str(EXAMPLES / "riverside-library.txt")]) == 0  # no SITE_URL yet: no unsubscribe link
+    name = Path(capsys.readouterr().out.strip()).name
+    subs = tmp_path / "subs.csv"
+    subs.write_text("email,name\nann@example.com,Ann\nbob@example.com,Bob\n")
+    assert main(["send", name, "--list", str(subs)]) == 0
+    capsys.readouterr()
+    # The publisher then sets up the site, the unsubscribe secret and a new brand name.
+    monkeypatch.setenv("SITE_URL", "https://news.example.org")
+    monkeypatch.setenv("UNSUBSCRIBE_SECRET", "ops-unsubscribe-secret")
+    monkeypatch.setenv("BRAND_NAME", "Riverside Weekly")
+    subs.write_text("email,name\nann@example.com,Ann\nbob@example.com,Bob\ncid@example.com,Cid\n")
+    assert main(["send", name, "--list", str(subs)]) == 2
+    err = capsys.readouterr().err
+    assert "BRAND_NAME, SITE_URL changed since it was composed" in err and "no unsubscribe link" in err
+    assert f"compose recompose {name}" in err
+    assert main(["send", name, "--to", "me@example.org"]) == 0  # a test send only warns
+    assert "compose: warning:" in capsys.readouterr().err
+    assert main(["recompose", name]) == 0
+    out, err = capsys.readouterr()
+    assert Path(out.strip()).name == name
+    assert "campaigns kept: #1 (2 readers already sent to, not again)" in err
+    assert len(list((outbox / name / "sent" / "1").glob("*.eml"))) == 2  # the outbox adapter's messages kept
+    html = (outbox / name / "email.html").read_text()
+    assert "Riverside Weekly" in html
+    assert main(["send", name, "--list", str(subs)]) == 0  # same campaign: only the new reader gets it
+    err = capsys.readouterr().err
+    assert "campaign #1 via outbox: 3 sent" in err and "warning" not in err
+    assert len(list((outbox / name / "sent" / "1").glob("*.eml"))) == 3
