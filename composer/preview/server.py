@@ -332,7 +332,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         segs, query = parsed
         if not segs:
-            self._page("index.html.j2", **pages.index_context(self.app.root, self.app.items()), root=str(self.app.root))
+            self._page("index.html.j2", **pages.index_context(self.app.root, self.app.items(),
+                                                              self.app.settings.database_url.reveal()),
+                       root=str(self.app.root))
             return
         if segs == ["favicon.ico"]:
             self._send(204, b"", "image/x-icon")

@@ -172,3 +172,14 @@ def test_three_worker_processes_and_a_kill_9_lose_nothing(tmp_path: Path, item: 
         ids.setdefault(rcpt, set()).add(email.message_from_bytes(data, policy=policy.default)["Message-ID"])
     assert all(len(v) == 1 for v in ids.values())  # each duplicate with its (stable) Message-ID
     assert Counter(len(v) for v in ids.values()) == Counter({1: len(received)})
+
+
+def test_the_preview_sees_campaigns_in_postgresql(tmp_path: Path, item: Item, pg_url: str) -> None:
+    """The preview must not recompose an item whose campaign lives in PostgreSQL."""
+    from composer.preview.campaigns import item_campaigns
+
+    settings = make_settings(item.path.parent, database_url=Secret(pg_url))
+    with DeliveryState.for_settings(settings) as state:
+        campaign, _ = open_campaign(state, item, settings, "outbox", Audience(to=["me@example.com"]))
+    assert [c["label"].split()[0] for c in item_campaigns(item, pg_url)] == [f"#{campaign.id}"]
+    assert item_campaigns(item) == []  # the outbox itself has no SQLite state
