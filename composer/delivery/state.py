@@ -62,6 +62,7 @@ from composer.textutil import plural
 
 DB_NAME = "delivery.sqlite3"
 JOURNAL_DIR = "delivery.journal"  # SQLite only: one append-only outcome journal per worker connection
+_JOURNAL_ROTATE = 1 << 20  # bytes of folded journal after which a fresh file is started
 LEASE = 900.0  # default seconds a claim holds its rows (SEND_LEASE); renewed while a batch is worked through
 STATES = ("pending", "sending", "sent", "deferred", "failed")
 
@@ -90,6 +91,7 @@ class Row:
     message_id: str
     attempts: int
     previous: str = "pending"  # the state it was claimed from (pending or deferred)
+    claimed: float | None = None  # this claim's time: tells a journal line of this claim from one of an older claim
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ class DeliveryState:
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._journal_fd: int | None = None
         self._journaled = False
+        self._journal_offset = 0
         if self.path is not None:
             self._recover()
 
@@ -336,7 +339,7 @@ class DeliveryState:
             self._folded(self.owner)
         for owner in others:
             self._folded(owner)
-        return [Row(campaign_id, seq, email, json.loads(fields), mid, attempts + 1, previous)
+        return [Row(campaign_id, seq, email, json.loads(fields), mid, attempts + 1, previous, now)
                 for seq, email, fields, mid, attempts, previous in rows]
 
     def _expire(self, db: Connection, campaign_id: int, now: float) -> list[str]:
@@ -401,7 +404,7 @@ class DeliveryState:
             path = self._journal_path(self.owner)
             path.parent.mkdir(parents=True, exist_ok=True)
             self._journal_fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        line = json.dumps([row.campaign, row.seq, state, reason, next_attempt, now], ensure_ascii=False)
+        line = json.dumps([row.campaign, row.seq, row.claimed, state, reason, next_attempt, now], ensure_ascii=False)
         os.write(self._journal_fd, (line + "\n").encode())
         self._journaled = True
 
@@ -427,27 +430,41 @@ class DeliveryState:
         """Apply ``owner``'s journal inside the caller's transaction; True when there was one."""
         if self.path is None or (owner == self.owner and not self._journaled):
             return False
+        own = owner == self.owner
         try:
-            text = self._journal_path(owner).read_text(encoding="utf-8")
+            with open(self._journal_path(owner), "rb") as fh:
+                if own:
+                    fh.seek(self._journal_offset)  # what earlier folds applied is not read again
+                data = fh.read()
         except FileNotFoundError:
             return False
+        if own:
+            self._journal_offset += len(data)
         latest: dict[tuple[int, int], list[Any]] = {}
-        for line in text.splitlines():
+        for line in data.decode("utf-8", "replace").splitlines():
             try:
-                campaign, seq, state, reason, next_attempt, updated = json.loads(line)
+                campaign, seq, claimed, state, reason, next_attempt, updated = json.loads(line)
             except (ValueError, TypeError):
                 continue  # a line cut short by a crash of the machine: that outcome is lost, as a commit would be
-            latest[(campaign, seq)] = [state, reason, next_attempt, updated, campaign, seq, owner]
+            latest[(campaign, seq)] = [state, reason, next_attempt, updated, campaign, seq, owner, claimed]
+        # Only to the claim the line was written under: a reader claimed again later (a retry)
+        # is not changed by an outcome of an earlier attempt.
         db.executemany("UPDATE recipients SET state = ?, reason = ?, owner = NULL, next_attempt = ?, updated = ? "
-                       "WHERE campaign = ? AND seq = ? AND owner = ? AND state = 'sending'", list(latest.values()))
+                       "WHERE campaign = ? AND seq = ? AND owner = ? AND state = 'sending' AND claimed_at = ?",
+                       list(latest.values()))
         return True
 
     def _folded(self, owner: str) -> None:
-        """After the fold committed: empty our journal, or remove a dead worker's."""
+        """After the fold committed: note it (the journal is only appended to: truncating a file
+        costs milliseconds on ext4), start a new journal now and then, or remove a dead worker's."""
         if owner == self.owner:
-            if self._journal_fd is not None:
-                os.ftruncate(self._journal_fd, 0)
             self._journaled = False
+            if self._journal_fd is not None and self._journal_offset > _JOURNAL_ROTATE:
+                os.close(self._journal_fd)
+                path = self._journal_path(self.owner)
+                path.unlink()
+                self._journal_fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                self._journal_offset = 0
         else:
             with contextlib.suppress(FileNotFoundError):
                 self._journal_path(owner).unlink()

@@ -292,7 +292,7 @@ def test_sqlite_outcomes_are_journalled_then_folded_with_the_next_claim(tmp_path
     assert reader.counts(cid)["sending"] == 2  # not folded yet: one write each, no commit
     worker.claim(cid, 2)  # the fold rides on the claim's transaction
     assert reader.counts(cid) == {"pending": 0, "sending": 2, "sent": 1, "deferred": 0, "failed": 1}
-    assert journal.read_text() == ""
+    assert worker._journal_offset == journal.stat().st_size  # folded: the next fold starts after it
     worker.close()
     assert not journal.exists()  # folded and removed on close
 
@@ -324,3 +324,27 @@ def test_a_campaign_recorded_with_the_old_list_audience_is_resumed(tmp_path: Pat
                                 list_path=str(csv))
     campaign, added = open_campaign(state, item, settings, "memory", Audience(list_path=csv))
     assert campaign.id == old.id and added == 1
+
+
+def test_an_outcome_of_an_earlier_claim_does_not_touch_a_later_one(tmp_path: Path, item: Item,
+                                                                   settings: Settings) -> None:
+    """A reader deferred, then claimed again by the same worker, which dies while sending it: the old
+    'deferred' line in its journal must not settle the new attempt (it goes back to pending)."""
+    if settings.database_url:
+        pytest.skip("SQLite's journal")
+    csv = write_csv(tmp_path / "s.csv", ["a@example.com,,"])
+    cid = new_campaign(item, settings, csv)
+    worker = DeliveryState.for_settings(settings)
+    worker.owner = f"{worker.host}:999999999:deadbeef0001"
+    [row] = worker.claim(cid, 1)
+    worker.mark_temporary(row, "451 later", RetryPolicy(base=0.001, max_attempts=5))
+    time.sleep(0.01)
+    [again] = worker.claim(cid, 1)  # folds the deferral, claims the reader anew
+    assert again.attempts == 2 and again.claimed != row.claimed
+    worker._journaled = True  # pretend the journal still held the old line unfolded (a crash before noting the fold)
+    worker._journal_offset = 0
+    os.close(worker._journal_fd)
+    worker.db.close()
+    heir = DeliveryState.for_settings(settings)
+    [taken] = heir.claim(cid, 1)
+    assert taken.email == "a@example.com" and taken.previous == "pending" and taken.attempts == 3
