@@ -274,13 +274,16 @@ class DeliveryState:
             return cur.rowcount > 0
 
     def due_campaigns(self, now: float | None = None) -> list[Campaign]:
-        """Campaigns with work now: scheduled ones whose time came (or passed), active ones with due rows."""
+        """Campaigns with work now: scheduled ones whose time came (or passed), active ones with due rows,
+        and active ones with nothing left (their last worker stopped before marking them done)."""
         now = time.time() if now is None else now
         rows = self.db.execute(
             f"SELECT {self._COLUMNS} FROM campaigns c WHERE "
             "(c.state = 'scheduled' AND c.due <= ?) OR "
             "(c.state = 'active' AND EXISTS (SELECT 1 FROM recipients r WHERE r.campaign = c.id AND "
-            "(r.state IN ('pending', 'sending') OR (r.state = 'deferred' AND r.next_attempt <= ?)))) "
+            "(r.state IN ('pending', 'sending') OR (r.state = 'deferred' AND r.next_attempt <= ?)))) OR "
+            "(c.state = 'active' AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.campaign = c.id AND "
+            "r.state IN ('pending', 'sending', 'deferred'))) "
             "ORDER BY COALESCE(c.due, c.created), c.id", (now, now))
         return [Campaign(*r) for r in rows]
 
@@ -344,7 +347,8 @@ class DeliveryState:
 
     def _expire(self, db: Connection, campaign_id: int, now: float) -> list[str]:
         """Give back claims whose lease ran out (a machine died, a process hung) or, on one machine, whose process
-        is gone — after folding in what their journals say was already sent. Returns the owners whose journal was folded."""
+        is gone — after folding in what their journals say was already sent. Returns the dead owners whose
+        journal was folded (to be removed once this transaction committed)."""
         folded: list[str] = []
         if self.engine.checks_pids:
             owners = db.execute(
@@ -354,7 +358,9 @@ class DeliveryState:
                 if not owner or owner == self.owner:
                     continue  # no owner recorded (an old claim): only its lease can free it
                 dead = not _owner_alive(owner, self.host)
-                if (dead or lease_end < now) and self._fold(db, owner):
+                # A dead worker's journal is folded and then removed; a live one whose lease ran out
+                # (it hung) is folded too, but its file stays: that worker still appends to it.
+                if (dead or lease_end < now) and self._fold(db, owner) and dead:
                     folded.append(owner)
                 if dead:
                     db.execute("UPDATE recipients SET state = 'pending', owner = NULL, reason = ? "
@@ -403,7 +409,7 @@ class DeliveryState:
         if self._journal_fd is None:
             path = self._journal_path(self.owner)
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._journal_fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._journal_fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         line = json.dumps([row.campaign, row.seq, row.claimed, state, reason, next_attempt, now], ensure_ascii=False)
         os.write(self._journal_fd, (line + "\n").encode())
         self._journaled = True
@@ -431,15 +437,18 @@ class DeliveryState:
         if self.path is None or (owner == self.owner and not self._journaled):
             return False
         own = owner == self.owner
-        try:
-            with open(self._journal_path(owner), "rb") as fh:
-                if own:
-                    fh.seek(self._journal_offset)  # what earlier folds applied is not read again
-                data = fh.read()
-        except FileNotFoundError:
-            return False
         if own:
+            if self._journal_fd is None:
+                return False
+            # Through our own descriptor, from where the last fold stopped.
+            size = os.fstat(self._journal_fd).st_size
+            data = os.pread(self._journal_fd, size - self._journal_offset, self._journal_offset)
             self._journal_offset += len(data)
+        else:
+            try:
+                data = self._journal_path(owner).read_bytes()
+            except FileNotFoundError:
+                return False
         latest: dict[tuple[int, int], list[Any]] = {}
         for line in data.decode("utf-8", "replace").splitlines():
             try:
@@ -462,8 +471,9 @@ class DeliveryState:
             if self._journal_fd is not None and self._journal_offset > _JOURNAL_ROTATE:
                 os.close(self._journal_fd)
                 path = self._journal_path(self.owner)
-                path.unlink()
-                self._journal_fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                self._journal_fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
                 self._journal_offset = 0
         else:
             with contextlib.suppress(FileNotFoundError):

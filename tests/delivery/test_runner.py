@@ -348,3 +348,25 @@ def test_an_outcome_of_an_earlier_claim_does_not_touch_a_later_one(tmp_path: Pat
     heir = DeliveryState.for_settings(settings)
     [taken] = heir.claim(cid, 1)
     assert taken.email == "a@example.com" and taken.previous == "pending" and taken.attempts == 3
+
+
+def test_a_hung_workers_journal_is_folded_but_kept(tmp_path: Path, item: Item, settings: Settings) -> None:
+    """A live worker whose lease ran out keeps its journal: what it records afterwards still reaches the database."""
+    if settings.database_url:
+        pytest.skip("SQLite's journal")
+    csv = write_csv(tmp_path / "s.csv", [f"r{i}@example.com,,"for i in range(4)])
+    cid = new_campaign(item, settings, csv)
+    hung = DeliveryState(location(settings), lease=0.05)  # this process: alive
+    first = hung.claim(cid, 2)
+    hung.mark_sent(first[0])
+    time.sleep(0.1)
+    other = DeliveryState.for_settings(settings)
+    taken = other.claim(cid, 10)  # folds r0, takes r1 (lease over) and r2, r3
+    assert [r.email for r in taken] == ["r1@example.com", "r2@example.com", "r3@example.com"]
+    assert other.counts(cid)["sent"] == 1
+    assert hung._journal_path(hung.owner).exists()
+    other.release(taken)
+    again = hung.claim(cid, 1)  # the worker carries on with a new claim
+    hung.mark_sent(again[0])
+    hung.close()
+    assert other.counts(cid)["sent"] == 2  # its later outcome was folded from the same journal
