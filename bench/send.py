@@ -1,26 +1,27 @@
-"""Send throughput and memory: ``compose send`` beside raw smtplib, to the same aiosmtpd sink.
+"""Send throughput and memory: composer beside raw smtplib, against two sinks and both engines.
 
-    python bench/send.py [-n 5000] [--concurrency 1] [--also-n 100000]
+    python bench/send.py [-n 5000] [--sink smtp-sink,aiosmtpd] [--engine sqlite,postgresql]
+                         [--concurrency 1,2,4] [--workers 1,4] [--rounds 1]
 
-One run starts an aiosmtpd sink in its own process (so the sink does not compete with the
-sender for the GIL), composes a newsletter item with the real pipeline (a synthetic article;
-merge markers for the greeting and unsubscribe link are added if the templates have none),
-writes a subscribers CSV of N readers, then measures, each in a fresh process so peak memory
-(the process's own ``VmHWM``) belongs to that run alone:
+Sinks: Postfix's ``smtp-sink`` (C, fast: it shows the sender's own cost) and an ``aiosmtpd`` sink
+in its own process (Python, slower: closer to a real server's pace). Engines: the outbox's
+SQLite file, and PostgreSQL (a throwaway server started with initdb/pg_ctl, as the tests do).
+
+Each run composes a newsletter item with the real pipeline (a synthetic article; merge markers
+for the greeting and unsubscribe link are added if the templates have none), writes a
+subscribers CSV of N readers, then measures, each in a fresh process so peak memory (the
+process's own ``VmHWM``) belongs to that run alone:
 
 * **raw smtplib** — the ceiling: N messages over one connection, ``sendmail`` with bytes
   personalised *before* the clock starts (50 distinct messages, cycled);
-* **composer send path** — ``run_campaign`` in-process: claim from SQLite, personalise with
-  the MIME skeleton, send, commit each outcome (the list import is timed separately);
-* **`compose send` CLI** — the whole command (``composer.cli.main``, as the console script runs
-  it), wall clock of the process: start-up, CSV import into the state database, personalising,
-  sending, committing.
+* **composer send path** — ``run_campaign`` in-process at each concurrency: claim, personalise
+  with the MIME skeleton, send, record each outcome (the list import is timed separately);
+* **`compose send` CLI** — the whole command (SQLite only), wall clock of the process;
+* **PostgreSQL workers** — W processes of ``run_campaign`` (concurrency 1 each) sharing one
+  campaign, from the first one's start to the last one's end; the ratio W vs 1 is printed.
 
 "sender CPU ms/msg" is the sender process's own CPU time per message (the timed loop for raw and
-the send path, the whole process for the CLI): it shows composer's overhead even when the sink,
-not the sender, sets the pace.
-
-It prints a markdown table and the command that produced it.
+the send path, the whole process for the CLI). It prints markdown tables and the command.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -63,6 +65,33 @@ def _sink_main(port: int, counter: mp.sharedctypes.Synchronized, ready: mp.synch
             time.sleep(3600)
     finally:
         controller.stop()
+
+
+def start_smtp_sink(port: int) -> subprocess.Popen[bytes]:
+    """Postfix's smtp-sink on 127.0.0.1:port (it drops root for the postfix user when run as root)."""
+    binary = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
+    if not os.path.exists(binary):
+        raise SystemExit("smtp-sink not found: apt-get install postfix (the service need not run)")
+    cmd = [binary, *(["-u", "postfix"] if os.geteuid() == 0 else []), f"127.0.0.1:{port}", "1000"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("smtp-sink did not start")
+
+
+def start_postgres():  # noqa: ANN201 - tests.pgserver.PgServer
+    sys.path.insert(0, str(HERE.parent))
+    from tests.pgserver import PgServer, why_unavailable
+
+    reason = why_unavailable()
+    if reason:
+        raise SystemExit(reason)
+    return PgServer().start()
 
 
 def _free_port() -> int:
@@ -114,10 +143,11 @@ def make_csv(path: Path, n: int) -> None:
             fh.write(f"reader{i}@example.com,Reader {i},Town {i % 97}\n")
 
 
-def env_for(outbox: Path, port: int, concurrency: int) -> dict[str, str]:
+def env_for(outbox: Path, port: int, concurrency: int, database_url: str = "") -> dict[str, str]:
     return {**os.environ, "OUTBOX_DIR": str(outbox), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
             "SMTP_SECURITY": "none", "SITE_URL": "https://news.example.org", "UNSUBSCRIBE_SECRET": "bench",
-            "MAIL_FROM": "Bench <news@example.org>", "SEND_CONCURRENCY": str(concurrency), "DELIVERY": "smtp"}
+            "MAIL_FROM": "Bench <news@example.org>", "SEND_CONCURRENCY": str(concurrency), "DELIVERY": "smtp",
+            "DATABASE_URL": database_url}
 
 
 # -- the measured workers (each runs in its own process) -------------------------------------------
@@ -163,15 +193,30 @@ def worker_path(outbox: Path, item_name: str, n: int, csv: Path, concurrency: in
     settings = load_settings()
     item = Outbox(outbox).get(item_name)
     t0 = time.perf_counter()
-    state = DeliveryState.in_outbox(outbox)
+    state = DeliveryState.for_settings(settings)
     campaign, added = open_campaign(state, item, settings, "smtp", Audience(list_path=csv))
     state.close()
     t1, cpu = time.perf_counter(), time.process_time()
     template = MessageTemplate.from_item(item, settings)
-    summary = run_campaign(state.path, campaign.id, settings, template=template, concurrency=concurrency)
+    summary = run_campaign(state.target, campaign.id, settings, template=template, concurrency=concurrency)
     t2, cpu = time.perf_counter(), time.process_time() - cpu
     assert summary.counts["sent"] == n, summary.counts
     print(f"RESULT {t2 - t1} {t1 - t0} {cpu} {peak_rss_kib()}")
+
+
+def worker_drain(outbox: Path, item_name: str, campaign_id: int) -> None:
+    """One of W worker processes sharing a PostgreSQL campaign: prints its start and end times."""
+    from composer.config import load_settings
+    from composer.delivery.runner import run_campaign
+    from composer.delivery.state import location
+    from composer.newsletter.personalize import MessageTemplate
+    from composer.outbox import Outbox
+
+    settings = load_settings()
+    template = MessageTemplate.from_item(Outbox(outbox).get(item_name), settings)
+    start = time.time()
+    summary = run_campaign(location(settings), campaign_id, settings, template=template, concurrency=1)
+    print(f"RESULT {start} {time.time()} {summary.counts['sent']}")
 
 
 def worker_cli(argv: list[str]) -> None:
@@ -198,9 +243,14 @@ def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, list[str], in
     return wall, out.decode().splitlines(), int(usage.ru_maxrss), usage.ru_utime + usage.ru_stime
 
 
-def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchronized,  # type: ignore[name-defined]
-          rounds: int, kinds: list[str]) -> list[tuple[str, ...]]:
-    """Rounds interleave the senders (raw, path, cli, raw, …) so load from elsewhere hits all alike."""
+def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchronized | None,  # type: ignore[name-defined]
+          rounds: int, kinds: list[str], new_db: Any = None,
+          ceiling: float | None = None) -> tuple[list[tuple[str, ...]], dict[str, float]]:
+    """Rounds interleave the senders (raw, path, cli, raw, …) so load from elsewhere hits all alike.
+
+    ``counter`` counts what the aiosmtpd sink received (None with smtp-sink: then the send
+    path's own assertion that all N were sent is the check); ``new_db`` makes a fresh
+    PostgreSQL database per run (None: SQLite)."""
     samples: dict[str, list[tuple[float, list[float], int, float]]] = {k: [] for k in kinds}
     size = 0.0
     with tempfile.TemporaryDirectory(prefix="composer-bench-") as tmp:
@@ -211,8 +261,8 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
                 item_name = make_item(outbox)
                 csv = base / f"{label}-{r}.csv"
                 make_csv(csv, n)
-                env = env_for(outbox, port, concurrency)
-                before = counter.value
+                env = env_for(outbox, port, concurrency, new_db() if new_db and label == "path" else "")
+                before = counter.value if counter is not None else 0
                 if label == "raw":
                     cmd = [sys.executable, __file__, "--worker", "raw", str(outbox), item_name, str(n), str(port)]
                 elif label == "path":
@@ -223,7 +273,7 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
                            "--via", "smtp"]
                 wall, out, rss, cpu = run_child(cmd, env)
                 time.sleep(0.2)
-                delivered = counter.value - before
+                delivered = counter.value - before if counter is not None else n
                 if delivered != n:
                     raise SystemExit(f"{label}: the sink got {delivered} messages, expected {n}")
                 line = next((ln for ln in out if ln.startswith("RESULT ")), None)
@@ -247,19 +297,51 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
     def rss(label: str) -> str:
         return f"{max(int(s[1][-1]) for s in samples[label]) / 1024:.0f}"
 
-    ceiling = rate("raw") if "raw" in samples else None
+    rates = {label: rate(label) for label in kinds}
+    ceiling = rates.get("raw", ceiling)
     rows = []
     names = {"raw": "raw smtplib, pre-built bytes, 1 connection",
-             "path": f"composer send path (run_campaign), concurrency {concurrency}",
+             "path": f"composer send path (run_campaign, {'PostgreSQL' if new_db else 'SQLite'}), "
+                     f"concurrency {concurrency}",
              "cli": "`compose send` CLI, whole process (start-up, list import, send)"}
     for label in kinds:
-        versus = f"{rate(label) / ceiling:.2f}×" if ceiling else "-"
-        rows.append((f"{n:,}", names[label], f"{rate(label):,.0f}", versus, cpu_ms(label), rss(label)))
+        versus = f"{rates[label] / ceiling:.2f}×" if ceiling else "-"
+        rows.append((f"{n:,}", names[label], f"{rates[label]:,.0f}", versus, cpu_ms(label), rss(label)))
     if "path" in samples:
         imports = statistics.median(s[1][1] for s in samples["path"])
-        print(f"(N={n}: list import into SQLite {imports:.2f} s" + (f"; mean message {size / 1024:.1f} KiB)" if size
+        print(f"(N={n}: list import {imports:.2f} s" + (f"; mean message {size / 1024:.1f} KiB)" if size
               else ")"), file=sys.stderr)
-    return rows
+    return rows, rates
+
+
+def bench_workers(n: int, workers: int, port: int, url: str) -> float:
+    """W worker processes on one PostgreSQL campaign of N readers: messages/s over all of them."""
+    from composer.config import load_settings
+    from composer.delivery.campaign import Audience, open_campaign
+    from composer.delivery.state import DeliveryState
+    from composer.outbox import Outbox
+
+    with tempfile.TemporaryDirectory(prefix="composer-bench-") as tmp:
+        outbox = Path(tmp) / "outbox"
+        item_name = make_item(outbox)
+        csv = Path(tmp) / "s.csv"
+        make_csv(csv, n)
+        env = env_for(outbox, port, 1, url)
+        settings = load_settings(environ=env)
+        with DeliveryState.for_settings(settings) as state:
+            campaign, _ = open_campaign(state, Outbox(outbox).get(item_name), settings, "smtp", Audience(list_path=csv))
+        cmd = [sys.executable, __file__, "--worker", "drain", str(outbox), item_name, str(campaign.id)]
+        procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(workers)]
+        results = []
+        for p in procs:
+            out, err = p.communicate()
+            if p.returncode:
+                raise SystemExit(f"worker failed: {err.decode(errors='replace')}")
+            results.append([float(x) for x in out.decode().split("RESULT ", 1)[1].split()])
+        sent = max(int(r[2]) for r in results)  # each reports the campaign's total
+        if sent != n:
+            raise SystemExit(f"{workers} workers sent {sent} messages, expected {n}")
+        return n / (max(r[1] for r in results) - min(r[0] for r in results))
 
 
 def personalise_ms(outbox: Path) -> float:
@@ -285,43 +367,82 @@ def main() -> None:
         worker_cli(sys.argv[3:])
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        kind, outbox, item_name, n = sys.argv[2], Path(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+        kind, outbox, item_name = sys.argv[2], Path(sys.argv[3]), sys.argv[4]
         if kind == "raw":
-            worker_raw(outbox, item_name, n, int(sys.argv[6]))
+            worker_raw(outbox, item_name, int(sys.argv[5]), int(sys.argv[6]))
+        elif kind == "drain":
+            worker_drain(outbox, item_name, int(sys.argv[5]))
         else:
-            worker_path(outbox, item_name, n, Path(sys.argv[6]), int(sys.argv[7]))
+            worker_path(outbox, item_name, int(sys.argv[5]), Path(sys.argv[6]), int(sys.argv[7]))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=5000, help="messages per run (default 5000)")
     parser.add_argument("--also-n", type=int, action="append", default=[], help="also run with this N (memory check)")
-    parser.add_argument("--concurrency", type=int, default=1, help="SEND_CONCURRENCY for composer (default 1)")
+    parser.add_argument("--concurrency", default="1,2,4", help="SEND_CONCURRENCY values for composer (default 1,2,4)")
+    parser.add_argument("--sink", default="smtp-sink,aiosmtpd", help="sinks: smtp-sink, aiosmtpd (default both)")
+    parser.add_argument("--engine", default="sqlite,postgresql", help="engines: sqlite, postgresql (default both)")
+    parser.add_argument("--workers", default="1,4", help="PostgreSQL worker processes to compare (default 1,4; "
+                                                        "'' to skip)")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds; the table shows medians")
     parser.add_argument("--kinds", default="raw,path,cli", help="which senders to run (default raw,path,cli)")
     args = parser.parse_args()
-
-    ctx = mp.get_context("spawn")
-    counter = ctx.Value("q", 0)
-    ready = ctx.Event()
-    port = _free_port()
-    sink = ctx.Process(target=_sink_main, args=(port, counter, ready), daemon=True)
-    sink.start()
-    if not ready.wait(20):
-        raise SystemExit("the aiosmtpd sink did not start")
+    concurrencies = [int(c) for c in args.concurrency.split(",") if c]
+    engines = [e for e in args.engine.split(",") if e]
+    kinds = [k for k in args.kinds.split(",") if k]
+    pg = start_postgres() if "postgresql" in engines else None
+    rows: list[tuple[str, ...]] = []
+    scaling: list[str] = []
     try:
-        rows = []
-        for n in [args.n, *args.also_n]:
-            rows += bench(n, args.concurrency, port, counter, args.rounds, args.kinds.split(","))
+        for sink_name in [s for s in args.sink.split(",") if s]:
+            port = _free_port()
+            counter = None
+            if sink_name == "aiosmtpd":
+                ctx = mp.get_context("spawn")
+                counter = ctx.Value("q", 0)
+                ready = ctx.Event()
+                sink: Any = ctx.Process(target=_sink_main, args=(port, counter, ready), daemon=True)
+                sink.start()
+                if not ready.wait(20):
+                    raise SystemExit("the aiosmtpd sink did not start")
+            else:
+                sink = start_smtp_sink(port)
+            try:
+                for n in [args.n, *args.also_n]:
+                    first = True
+                    ceiling: float | None = None
+                    for engine in engines:
+                        for c in concurrencies:
+                            wanted = [k for k in kinds if (k == "raw" and first) or k == "path"
+                                      or (k == "cli" and engine == "sqlite" and c == concurrencies[0])]
+                            new_db = pg.url if engine == "postgresql" and pg else None
+                            got, rates = bench(n, c, port, counter, args.rounds, wanted, new_db, ceiling)
+                            ceiling = rates.get("raw", ceiling)
+                            rows += [(sink_name, *r) for r in got]
+                            first = False
+                    if pg and args.workers:
+                        counts = [int(w) for w in args.workers.split(",") if w]
+                        rates = {w: bench_workers(args.n, w, port, pg.url()) for w in counts}
+                        base = rates[counts[0]]
+                        scaling += [f"| {sink_name} | {w} | {r:,.0f} | {r / base:.2f}× |" for w, r in rates.items()]
+            finally:
+                sink.terminate()
         with tempfile.TemporaryDirectory() as tmp:
             per = personalise_ms(Path(tmp) / "outbox")
     finally:
-        sink.terminate()
+        if pg:
+            pg.stop()
     command = "python bench/send.py " + " ".join(sys.argv[1:])
     print(f"`{command.strip()}` — {platform.python_implementation()} {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs, aiosmtpd sink in a separate process on 127.0.0.1\n")
-    print("| N | sender | messages/s | vs raw | sender CPU ms/msg | peak RSS (MiB) |")
-    print("|---:|---|---:|---:|---:|---:|")
+          f"{os.cpu_count()} CPUs, each sink in a separate process on 127.0.0.1\n")
+    print("| sink | N | sender | messages/s | vs raw | sender CPU ms/msg | peak RSS (MiB) |")
+    print("|---|---:|---|---:|---:|---:|---:|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    if scaling:
+        print("\nPostgreSQL, W worker processes (concurrency 1 each) sharing one campaign:\n")
+        print("| sink | workers | messages/s | vs 1 worker |")
+        print("|---|---:|---:|---:|")
+        print("\n".join(scaling))
     print(f"\nPersonalising one message (MessageTemplate.render, bytes only): {per:.3f} ms")
 
 

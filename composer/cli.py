@@ -31,13 +31,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
                            "a feed (RSS/Atom) with --digest composes its entries"),
     "parse": ("compose", "print one Article per SOURCE as JSON Lines"),
     "summarize": ("compose", "print one Summary per SOURCE as JSON Lines"),
+    "recompose": ("compose", "render an item again in place with the current settings (same name and campaigns)"),
     "posts": ("posts", "print social posts and threads per SOURCE as JSON Lines"),
     "count": ("posts", "count texts as a network does; JSON Lines of {text, network, length, limit, valid}"),
     "send": ("delivery", "send an item now to --to addresses, a --list or --subscribers; re-running resumes it; "
                          "suppressed readers are skipped"),
     "schedule": ("delivery", "schedule an item for later; `compose worker` sends it when due"),
     "cancel": ("delivery", "cancel a scheduled or running campaign"),
+    "retry": ("delivery", "send a campaign's deferred readers now; --failed also retries failed ones"),
     "worker": ("delivery", "send scheduled campaigns and retries, run due feeds (--once for cron)"),
+    "db": ("delivery", "set up or upgrade the delivery database (also done automatically on first use)"),
     "subscribers": ("subscribers", "the audience: import, export, list, add, remove"),
     "bounces": ("bounces", "read the bounce mailbox (IMAP, Maildir, mbox): suppress bounced and complaining readers"),
     "feed": ("feeds", "follow RSS/Atom feeds: a digest of the entries that are new since the last issue"),
@@ -119,12 +122,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         from pathlib import Path
 
-        from composer.config import load_settings
+        from composer.config import env_file_warnings, load_settings
 
         flags = {"outbox_dir": args.outbox, "templates_dir": args.templates}
         settings = load_settings(
             {k: (Path(v) if v is not None else None) for k, v in flags.items()}, env_file=args.env_file
         )
+        for warning in env_file_warnings(args.env_file):
+            print(f"compose: warning: {warning}", file=sys.stderr)
         return int(args.handler(args, settings))
     except ComposerError as exc:
         _report(exc, str(exc), settings, debug)

@@ -72,9 +72,12 @@ class Theme:
     dark_link: str = "#8cc4ff"
 
 
+DEFAULT_MAIL_FROM = "Composer <newsletter@example.com>"  # a placeholder: refused for real (SMTP) sends
+
+
 @dataclass(frozen=True)
 class Settings:
-    mail_from: str = "Composer <newsletter@example.com>"
+    mail_from: str = DEFAULT_MAIL_FROM
     reply_to: str | None = None
     site_url: str | None = None
     unsubscribe_secret: Secret = field(default_factory=lambda: Secret(""))
@@ -94,6 +97,8 @@ class Settings:
     send_concurrency: int = 1
     send_retry_delay: float = 60.0
     send_max_attempts: int = 5
+    send_lease: float = 300.0  # seconds a worker's claim holds its readers before others may take them over
+    database_url: Secret = field(default_factory=lambda: Secret(""))  # postgresql://…; empty: the outbox's SQLite
     test_address: str | None = None
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -155,6 +160,8 @@ _KEYS: dict[str, tuple[str, str]] = {
     "SEND_CONCURRENCY": ("send_concurrency", "positive_int"),
     "SEND_RETRY_DELAY": ("send_retry_delay", "float"),
     "SEND_MAX_ATTEMPTS": ("send_max_attempts", "positive_int"),
+    "SEND_LEASE": ("send_lease", "positive_float"),
+    "DATABASE_URL": ("database_url", "database_url"),
     "TEST_ADDRESS": ("test_address", "email"),
     "LLM_BASE_URL": ("llm_base_url", "url"),
     "LLM_MODEL": ("llm_model", "str"),
@@ -203,7 +210,7 @@ _THEME_KEYS: dict[str, tuple[str, str]] = {
     "BRAND_DARK_LINK": ("dark_link", "color"),
 }
 
-SECRET_KEYS = tuple(k for k, (_f, kind) in _KEYS.items() if kind == "secret")
+SECRET_KEYS = tuple(k for k, (_f, kind) in _KEYS.items() if kind in ("secret", "database_url"))
 
 
 # Converters: one per kind in the tables above. Each takes the key (for the message) and the
@@ -226,6 +233,14 @@ def _font(key: str, value: str) -> str:
 
 
 def _secret(key: str, value: str) -> Secret:
+    return Secret(value)
+
+
+def _database_url(key: str, value: str) -> Secret:
+    """A PostgreSQL URL, held as a secret (it usually carries a password)."""
+    if value and not value.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"{key} must be a PostgreSQL URL like postgresql://user:password@host/dbname "
+                          "(leave it empty for the outbox's SQLite file)")
     return Secret(value)
 
 
@@ -359,6 +374,7 @@ _CONVERTERS: dict[str, Callable[[str, str], Any]] = {
     "str": _str,
     "font": _font,
     "secret": _secret,
+    "database_url": _database_url,
     "path": _path,
     "address": _address,
     "email": _email,
@@ -403,6 +419,28 @@ def read_env_file(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{env_path}: cannot read settings ({exc})") from exc
     return {k: v for k, v in values.items() if v is not None}
+
+
+_OTHER_KEYS = ("COMPOSER_TEMPLATE_CACHE",)  # read elsewhere (cachedir), not settings
+
+
+def env_file_warnings(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """Keys in the ``.env`` file that composer does not know but that look like its own (a typo such as
+    ``SMTP_PASWORD`` would otherwise be ignored in silence)."""
+    import difflib
+
+    known = [*_KEYS, *_THEME_KEYS, *_OTHER_KEYS]
+    prefixes = {k.split("_", 1)[0] + "_" for k in known}
+    out = []
+    for key in read_env_file(path):
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.75)
+        if close:
+            out.append(f"{key} in .env is not a composer setting; did you mean {close[0]}?")
+        elif key.upper().startswith(tuple(prefixes)):
+            out.append(f"{key} in .env is not a composer setting (see .env.example for the keys)")
+    return out
 
 
 def load_settings(
@@ -450,12 +488,34 @@ def zone(name: str) -> ZoneInfo:
         raise InputError(f"--tz {name!r} is not a time zone name (e.g. Europe/Berlin, America/New_York, UTC)") from exc
 
 
+# Settings that change what a composed item looks like (links, footer, brand), recorded in its
+# manifest so that a send can tell an item composed before they changed. Secrets are not recorded.
+_RENDERING_KEYS = ("SITE_URL", "UNSUBSCRIBE_MAILTO", "LIST_ID", "TEMPLATES_DIR", "UTM_SOURCE", "UTM_MEDIUM",
+                   "UTM_CAMPAIGN")
+
+
+def rendering_fingerprint(settings: Settings) -> dict[str, str]:
+    """The settings an item is rendered with (by key), as text, for its manifest."""
+    out = {key: str(getattr(settings, _KEYS[key][0]) or "") for key in _RENDERING_KEYS}
+    out.update({key: str(getattr(settings.theme, name) or "") for key, (name, _kind) in _THEME_KEYS.items()})
+    return out
+
+
 def mask_secrets(text: str, settings: Settings) -> str:
     """Replace every secret value that appears in ``text`` with ``***``."""
-    for secret in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key,
-                   settings.webhook_mailgun_signing_key, settings.webhook_postmark_password,
-                   settings.bounce_imap_url):
-        value = secret.reveal()
+    values = [s.reveal() for s in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key,
+                                   settings.webhook_mailgun_signing_key, settings.webhook_postmark_password,
+                                   settings.bounce_imap_url)]
+    url = settings.database_url.reveal()
+    if url:
+        from urllib.parse import unquote, urlsplit
+
+        try:
+            password = urlsplit(url).password
+        except ValueError:
+            password = None
+        values += [p for p in (password, unquote(password or "")) if p]
+    for value in values:
         if value and len(value) >= 3:
             text = text.replace(value, "***")
     return mask_url_passwords(text)

@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,13 +185,15 @@ class Outbox:
         meta: Mapping[str, Any] | None = None,
         *,
         replace: bool = False,
+        keep: Sequence[str] = (),
         now: dt.datetime | None = None,
     ) -> Item:
         """Write ``files`` as a new item called ``name`` (``name-2``… if taken) and return it.
 
         With ``replace=True`` an existing item of that name is swapped for the new one (used by
         the preview's live reload); the swap goes through renames, so readers never see an item
-        with half its files.
+        with half its files. ``keep`` names sub-folders of the old item carried into the new one
+        (``sent``: the messages the outbox adapter already wrote).
         """
         root = self._ensure_root()
         for fname in files:
@@ -210,6 +212,7 @@ class Outbox:
             tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{name[:40]}-", dir=root))
         except OSError as exc:
             raise OutboxError(f"cannot write in the outbox {root} ({exc.strerror})") from exc
+        moved: list[str] = []  # kept sub-folders, put back if the swap fails
         try:
             for fname, data in files.items():
                 _write_file(tmp / fname, data)
@@ -219,6 +222,12 @@ class Outbox:
             _write_file(tmp / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
             _fsync_dir(tmp)
             old = None
+            for sub in keep if replace else ():
+                if "/" in sub or sub.startswith(".") or sub in files or sub == MANIFEST:
+                    raise OutboxError(f"refusing to keep {sub!r} of an outbox item")
+                if (target / sub).is_dir():
+                    os.rename(target / sub, tmp / sub)
+                    moved.append(sub)
             if replace and target.exists():
                 # Swap by renames only: a reader sees the old item, the new one or (for an instant)
                 # none, never half of one.
@@ -229,9 +238,11 @@ class Outbox:
                 shutil.rmtree(old, ignore_errors=True)
             _fsync_dir(root)
         except OSError as exc:
+            _put_back(tmp, root / name, moved)
             shutil.rmtree(tmp, ignore_errors=True)
             raise OutboxError(f"cannot write the item into {root} ({exc.strerror or exc})") from exc
         except BaseException:
+            _put_back(tmp, root / name, moved)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return Item(path=target, manifest=manifest)
@@ -265,3 +276,11 @@ class Outbox:
         manifest = {**item.manifest, **changes}
         write_atomic(item.path / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
         return Item(path=item.path, manifest=manifest)
+
+
+def _put_back(tmp: Path, target: Path, moved: Sequence[str]) -> None:
+    """Return sub-folders carried into a new item whose swap failed to the old item."""
+    for sub in moved:
+        with contextlib.suppress(OSError):
+            if target.is_dir() and (tmp / sub).is_dir():
+                os.rename(tmp / sub, target / sub)

@@ -17,7 +17,7 @@ import jinja2
 
 from composer import templating
 from composer.article import Article, Block, Source, Summary
-from composer.config import Settings
+from composer.config import Settings, rendering_fingerprint
 from composer.errors import InputError
 from composer.newsletter.merge import fill
 from composer.newsletter.message import make_message_id
@@ -223,6 +223,7 @@ def compose_files(
         "published": articles[0].published,
         "archive_url": archive_url,
         "warnings": warnings,
+        "settings": rendering_fingerprint(settings),  # to tell, at send time, an item composed before they changed
     }
     return Composition(name=name, files=files, meta=meta, rendered=rendered, warnings=tuple(warnings))
 
@@ -261,3 +262,34 @@ def compose_to_outbox(
     meta = {**composition.meta, **(extra_meta or {})}
     item = outbox.write_item(name, composition.files, meta, replace=bool(replace_name), now=now)
     return item, composition
+
+
+def recompose_item(item: Item, settings: Settings, *, now: dt.datetime | None = None) -> Item:
+    """Render ``item`` again, in place, with the current settings and templates.
+
+    The content is the item's own (its ``article.json`` and ``summary.json``: what was
+    reviewed), and so are its name — hence its Message-IDs and its delivery campaigns, whose
+    readers already sent to are not sent again — its subject (unless it was the default one,
+    which follows the brand name) and the messages the outbox adapter wrote (``sent/``).
+    """
+    try:
+        arts = json.loads((item.path / "article.json").read_text(encoding="utf-8"))
+        sums = json.loads((item.path / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{item.name}: cannot read its article.json/summary.json ({exc}); compose it again") from exc
+    if isinstance(arts, dict):
+        arts, sums = [arts], [sums]
+    articles = [Article.from_dict(a) for a in arts]
+    summaries = [Summary.from_dict(s) for s in sums]
+    digest = item.manifest.get("kind") == "digest"
+    subject = item.manifest.get("subject")
+    old_brand = (item.manifest.get("settings") or {}).get("BRAND_NAME")
+    if digest and old_brand is not None:
+        old = dataclasses.replace(settings, theme=dataclasses.replace(settings.theme, name=old_brand))
+        if subject == default_subject(articles, summaries, old, True):
+            subject = None
+    settings = dataclasses.replace(settings, outbox_dir=item.path.parent)
+    composition = compose_files(articles, settings, name=item.name, digest=digest, subject=subject,
+                                summaries=summaries, now=now)
+    return Outbox(item.path.parent).write_item(item.name, composition.files, composition.meta, replace=True,
+                                               keep=("sent",), now=now)

@@ -52,3 +52,8 @@ def one_line(text: str) -> str:
 
 def word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``"1 item"``, ``"2 items"``, ``"0 items"``; ``many`` for irregular plurals."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"

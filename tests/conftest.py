@@ -33,5 +33,24 @@ def _no_user_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key in list(__import__("os").environ):
         if key.startswith(("MAIL_", "SMTP_", "SITE_URL", "UNSUBSCRIBE_", "OUTBOX_DIR", "DELIVERY", "BRAND_",
                            "LLM_", "SEND_", "UTM_", "FEED_", "TEMPLATES_DIR", "LIST_ID", "TEST_ADDRESS",
-                           "BOUNCE_")):
+                           "BOUNCE_", "DATABASE_URL")):
             monkeypatch.delenv(key, raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # noqa: ANN201 - a tests.pgserver.PgServer
+    """One PostgreSQL server for the session, in a temporary folder; each test takes its own database."""
+    from tests.pgserver import PgServer, why_unavailable
+
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = PgServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:  # noqa: ANN001
+    """A fresh, empty PostgreSQL database."""
+    return pg_server.url()

@@ -129,3 +129,13 @@ def test_a_number_error_keeps_its_cause() -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(environ={"SMTP_PORT": "twenty-five"})
     assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_database_url_is_a_secret_and_its_password_is_masked() -> None:
+    url = "postgresql://composer:pa%24%24word-42@db.example.org:5432/news"
+    s = load_settings(environ={"DATABASE_URL": url})
+    assert "word-42" not in repr(s) and s.database_url.reveal() == url
+    assert mask_secrets(f"cannot connect to {url}", s) == "cannot connect to postgresql://composer:***@db.example.org:5432/news"
+    assert mask_secrets("password pa$$word-42 refused", s) == "password *** refused"
+    with pytest.raises(ConfigError, match="PostgreSQL URL"):
+        load_settings(environ={"DATABASE_URL": "mysql://x@y/z"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from composer.commands.common import Add, add_sources, each_source, print_json_line, source_urls, warn, with_url
 from composer.errors import ComposerError, InputError
@@ -111,6 +112,34 @@ def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_recompose(args: argparse.Namespace, settings: Settings) -> int:
+    """Render an item again in place with the current settings: same name, same campaigns."""
+    from composer.delivery.state import DeliveryState, location
+    from composer.outbox import Outbox
+    from composer.pipeline import recompose_item
+    from composer.textutil import plural
+
+    item = Outbox(settings.outbox_dir).get(args.item)
+    kept = []
+    where = location(settings)
+    if not (hasattr(where, "exists") and not where.exists()):
+        with DeliveryState(where) as state:
+            for campaign in state.campaigns(str(item.path)):
+                counts = state.counts(campaign.id)
+                if counts["sending"]:
+                    raise InputError(f"campaign #{campaign.id} of {item.name} is sending right now; recompose when "
+                                     f"it has stopped (or `compose cancel {campaign.id}` first)")
+                if campaign.state != "cancelled":
+                    kept.append(f"#{campaign.id} ({plural(counts['sent'], 'reader')} already sent to, not again)")
+    new = recompose_item(item, settings)
+    for w in new.manifest.get("warnings") or []:
+        warn(w)
+    print(f"recomposed {new.name} in place with the current settings"
+          + (f"; campaigns kept: {', '.join(kept)}" if kept else ""), file=sys.stderr)
+    print(new.path)
+    return 0
+
+
 def register(add: Add) -> None:
     p = add("compose", cmd_compose)
     add_sources(p)
@@ -121,3 +150,6 @@ def register(add: Add) -> None:
 
     add_sources(add("parse", cmd_parse))
     add_sources(add("summarize", cmd_summarize))
+
+    p = add("recompose", cmd_recompose)
+    p.add_argument("item", metavar="ITEM", help="outbox item name or folder")

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from composer.commands.common import Add, local_time
 from composer.errors import InputError
+from composer.textutil import plural
 
 # Only names for type hints here: datetime, signal and pathlib load inside the verbs, so that
 # `compose --help` does not pay for them.
@@ -93,6 +94,21 @@ def _why_skipped(rows: list[dict[str, Any]]) -> str:
     return ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
 
 
+def _check_stale(item: Any, settings: Settings, args: argparse.Namespace, *, refuse: bool) -> None:
+    """Warn about an item composed before its settings changed; refuse a list send that has no unsubscribe link."""
+    from composer.delivery.campaign import stale_reasons
+
+    reasons = stale_reasons(item, settings)
+    if not reasons:
+        return
+    message = (f"{item.name}: {'; '.join(reasons)}. Recompose it in place (same name and campaigns; nobody already "
+               f"sent to gets it again) with `compose recompose {item.name}`")
+    to_a_list = bool(getattr(args, "list", None) or getattr(args, "subscribers", None))
+    if refuse and to_a_list and any("no unsubscribe link" in r for r in reasons):
+        raise InputError(message + " before sending it to a list")
+    _err(f"compose: warning: {message}")
+
+
 def _report_problems(problems: list[Any]) -> None:
     shown = 0
     for p in problems:
@@ -100,7 +116,7 @@ def _report_problems(problems: list[Any]) -> None:
             _err(f"compose: warning: {p}")
         shown += 1
     if shown > _LIST_LIMIT:
-        _err(f"compose: warning: … and {shown - _LIST_LIMIT} more problems in the list")
+        _err(f"compose: warning: … and {plural(shown - _LIST_LIMIT, 'more problem')} in the list")
 
 
 def _via(args: argparse.Namespace, settings: Settings) -> str:
@@ -154,11 +170,12 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
     item = Outbox(settings.outbox_dir).get(args.item)
     via = _via(args, settings)
     template = MessageTemplate.from_item(item, settings)
+    _check_stale(item, settings, args, refuse=not args.dry_run)
     if args.dry_run:
         return _dry_run(item, template, args, via, settings)
     with open_store(settings.outbox_dir) as store:
         audience = _audience(args, store)
-        with DeliveryState.in_outbox(settings.outbox_dir) as state:
+        with DeliveryState.for_settings(settings) as state:
             campaign, added = open_campaign(state, item, settings, via, audience)
             state.retry_now(campaign.id)
             counts = state.counts(campaign.id)
@@ -169,7 +186,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"resuming campaign #{campaign.id}: {counts['sent']} already sent, {todo} to go")
     progress = Progress(total)
     with _term_as_interrupt():
-        summary = run_campaign(state.path, campaign.id, settings, template=template, max_wait=args.max_wait,
+        summary = run_campaign(state.target, campaign.id, settings, template=template, max_wait=args.max_wait,
                                progress=progress)
     progress(summary.counts, force=True)
     progress.finish()
@@ -217,9 +234,10 @@ def _dry_run_with(item: Any, template: Any, audience: Any, via: str, settings: S
             _err(f"compose: warning: {email}: {exc}")
     _report_problems(audience.problems)
     dupes = sum(1 for p in audience.problems if p.duplicate)
-    _err(f"dry run: {ok} messages would be sent via {via}" + (f"; {bad} readers cannot be sent to" if bad else "")
-         + (f"; {dupes} duplicates skipped" if dupes else "")
-         + (f"; {skipped} suppressed readers skipped" if skipped else "") + "; nothing was sent or recorded")
+    _err(f"dry run: {plural(ok, 'message')} would be sent via {via}"
+         + (f"; {plural(bad, 'reader')} cannot be sent to" if bad else "")
+         + (f"; {plural(dupes, 'duplicate')} skipped" if dupes else "")
+         + (f"; {plural(skipped, 'suppressed reader')} skipped" if skipped else "") + "; nothing was sent or recorded")
     return 1 if bad else 0
 
 
@@ -238,12 +256,13 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     item = Outbox(settings.outbox_dir).get(args.item)
     via = _via(args, settings)
     MessageTemplate.from_item(item, settings)  # fail now, not at 09:00, if the item cannot be sent
-    with open_store(settings.outbox_dir) as store, DeliveryState.in_outbox(settings.outbox_dir) as state:
+    _check_stale(item, settings, args, refuse=True)
+    with open_store(settings.outbox_dir) as store, DeliveryState.for_settings(settings) as state:
         audience = _audience(args, store)
         campaign, added = open_campaign(state, item, settings, via, audience,
                                         scheduled_for=(when.timestamp(), when.isoformat(timespec="minutes")))
     _report_problems(audience.problems)
-    _err(f"scheduled campaign #{campaign.id}: {item.name} to {added} readers via {via} at "
+    _err(f"scheduled campaign #{campaign.id}: {item.name} to {plural(added, 'reader')} via {via} at "
          f"{when.isoformat(timespec='minutes')}; a running `compose worker` (or cron with "
          f"`compose worker --once`) sends it. Cancel with `compose cancel {campaign.id}`.")
     print(campaign.id)
@@ -254,7 +273,7 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
     from composer.delivery.state import DeliveryState
 
     campaign_id = args.id
-    with DeliveryState.in_outbox(settings.outbox_dir) as state:
+    with DeliveryState.for_settings(settings) as state:
         campaign = state.campaign(campaign_id)
         if not state.set_campaign_state(campaign_id, "cancelled", only_from=("scheduled", "active")):
             raise InputError(f"campaign #{campaign_id} is {campaign.state}; only scheduled or running campaigns "
@@ -262,6 +281,43 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
         counts = state.counts(campaign_id)
     _err(f"cancelled campaign #{campaign_id} ({campaign.item}); {counts['sent']} had already been sent")
     return 0
+
+
+def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
+    """Send a campaign's deferred readers now and, with ``--failed``, its failed ones again."""
+    from composer.delivery.runner import run_campaign
+    from composer.delivery.state import DeliveryState
+    from composer.newsletter.personalize import MessageTemplate
+    from composer.outbox import Outbox
+
+    with DeliveryState.for_settings(settings) as state:
+        campaign = state.campaign(args.id)
+        if campaign.state in ("cancelled", "scheduled"):
+            raise InputError(f"campaign #{campaign.id} is {campaign.state}; only started campaigns can be retried"
+                             + (" (`compose send` starts it now)" if campaign.state == "scheduled" else ""))
+        if campaign.via == "smtp":
+            from composer.delivery.smtp import SMTPBackend
+
+            SMTPBackend(settings)  # a configuration still wrong fails here, before anyone is requeued
+        item = Outbox(settings.outbox_dir).get(campaign.item_path)
+        template = MessageTemplate.from_item(item, settings)
+        requeued = state.requeue_failed(campaign.id) if args.failed else 0
+        due = state.retry_now(campaign.id)
+        if campaign.state == "done" and requeued:
+            state.set_campaign_state(campaign.id, "active", only_from=("done",))
+        counts = state.counts(campaign.id)
+        target = state.target
+    todo = counts["pending"] + counts["deferred"] + counts["sending"]
+    _err(f"retrying campaign #{campaign.id} ({campaign.item}): {plural(requeued, 'failed reader')} requeued, "
+         f"{plural(due, 'deferred reader')} due now, {todo} to send")
+    progress = Progress(sum(counts.values()))
+    with _term_as_interrupt():
+        summary = run_campaign(target, campaign.id, settings, template=template, max_wait=args.max_wait,
+                               progress=progress)
+    progress(summary.counts, force=True)
+    progress.finish()
+    _print_summary(summary, campaign.via, settings)
+    return summary.exit_code
 
 
 # -- worker -----------------------------------------------------------------------------------
@@ -278,6 +334,17 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         _err(f"{stamp} {mask_secrets(text, settings)}")
 
+    from pathlib import Path
+
+    from composer.delivery.engine import masked_url
+
+    url = settings.database_url.reveal()
+    if not url and not Path(settings.outbox_dir).is_dir():
+        raise InputError(f"no outbox at {settings.outbox_dir}: nothing to send. Run the worker in the folder that "
+                         "holds the outbox, or point OUTBOX_DIR (or --outbox) at it")
+    where = masked_url(url) if url else str(Path(settings.outbox_dir) / "delivery.sqlite3")
+    log(f"worker: due campaigns from {where}, items from {settings.outbox_dir}"
+        + ("" if args.once else f", every {args.poll:g} s"))
     try:
         with _term_as_interrupt():
             return worker_loop(settings, poll=args.poll, once=args.once, log=log, also=(worker_pass,))
@@ -286,6 +353,21 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
             raise
         log("worker stopped")
         return 0
+
+
+# -- db ---------------------------------------------------------------------------------------
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    """``compose db migrate``: create or upgrade the delivery schema (SQLite file or DATABASE_URL)."""
+    from composer.delivery.state import location, migrate_state
+
+    where, before, after = migrate_state(location(settings))
+    if before == after:
+        _err(f"delivery state {where}: schema version {after}, up to date")
+    else:
+        _err(f"delivery state {where}: schema migrated from version {before} to {after}")
+    return 0
 
 
 # -- registration -----------------------------------------------------------------------------
@@ -315,6 +397,16 @@ def register(add: Add) -> None:
 
     p = add("cancel", cmd_cancel)
     p.add_argument("id", type=int, metavar="ID", help="campaign number (see `compose status`)")
+
+    p = add("retry", cmd_retry)
+    p.add_argument("id", type=int, metavar="ID", help="campaign number (see `compose status`)")
+    p.add_argument("--failed", action="store_true",
+                   help="also send again to readers that failed (e.g. after fixing SMTP settings); safe to repeat")
+    p.add_argument("--max-wait", type=float, default=30.0, metavar="SECONDS",
+                   help="wait for retries due within this many seconds before exiting (default 30)")
+
+    p = add("db", cmd_db)
+    p.add_argument("action", choices=["migrate"], help="migrate: apply the schema versions not yet applied")
 
     p = add("worker", cmd_worker)
     p.add_argument("--once", action="store_true", help="one pass over what is due, then exit")

@@ -7,8 +7,12 @@ fresh outbox never creates files in it.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
 
 from composer.commands.common import Add, local_time
+from composer.textutil import plural
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 if TYPE_CHECKING:
@@ -17,49 +21,63 @@ if TYPE_CHECKING:
     from composer.config import Settings
 
 
-def _campaign_dict(state: Any, campaign: Any, with_recipients: bool) -> dict[str, Any]:
+def _campaign_dict(state: Any, campaign: Any) -> dict[str, Any]:
     next_attempt = state.next_attempt(campaign.id)
-    data: dict[str, Any] = {
+    return {
         "id": campaign.id, "item": campaign.item, "item_path": campaign.item_path, "via": campaign.via,
         "audience": campaign.audience, "state": campaign.state, "due": campaign.due_text,
         "list": campaign.list_path, "counts": state.counts(campaign.id),
         "next_attempt": local_time(next_attempt) if next_attempt else None,
     }
-    if with_recipients:
-        rows = state.recipients(campaign.id)
-        for r in rows:
-            r["next_attempt"] = local_time(r["next_attempt"]) if r["next_attempt"] else None
-        data["recipients"] = rows
-    return data
 
 
-def _load_campaigns(settings: Settings, item: Any) -> list[dict[str, Any]]:
-    """Every campaign (of ``item`` only, with its readers, when one is named)."""
+def _readers(state: Any, campaign_id: int, states: Any = None) -> Iterator[dict[str, Any]]:
+    """A campaign's readers, streamed (a million of them must not be held in memory)."""
+    for r in state.iter_recipients(campaign_id, states):
+        r["next_attempt"] = local_time(r["next_attempt"]) if r["next_attempt"] else None
+        yield r
+
+
+@contextlib.contextmanager
+def _open_state(settings: Settings) -> Iterator[Any]:
+    """The delivery state, or None when the outbox has none yet (status never creates one)."""
     from pathlib import Path
 
-    from composer.delivery.state import DB_NAME, DeliveryState
+    from composer.delivery.state import DeliveryState, location
 
-    db_path = Path(settings.outbox_dir) / DB_NAME
-    if not db_path.exists():
-        return []
-    with DeliveryState(db_path) as state:
-        return [_campaign_dict(state, c, with_recipients=item is not None)
-                for c in state.campaigns(str(item.path) if item else None)]
+    where = location(settings)
+    if isinstance(where, Path) and not where.exists():
+        yield None
+        return
+    with DeliveryState(where) as state:
+        yield state
 
 
-def _print_json(outbox: Any, item: Any, campaigns: list[dict[str, Any]]) -> None:
-    out: dict[str, Any] = {"campaigns": campaigns}
-    if item is None:
-        out["items"] = [{"name": i.name, "state": i.manifest.get("state"), "subject": i.manifest.get("subject")}
-                        for i in outbox.items()]
+def _print_json(outbox: Any, item: Any, state: Any) -> None:
+    """The same document as before (campaigns, and items or every reader), written as it is read."""
     import json
 
-    print(json.dumps(out, ensure_ascii=False, indent=2))
+    write = sys.stdout.write
+    write('{"campaigns": [')
+    campaigns = state.campaigns(str(item.path) if item else None) if state is not None else []
+    for n, campaign in enumerate(campaigns):
+        head = json.dumps(_campaign_dict(state, campaign), ensure_ascii=False)
+        write(("," if n else "") + "\n  " + (head[:-1] + ', "recipients": [' if item is not None else head))
+        if item is not None:
+            for i, row in enumerate(_readers(state, campaign.id)):
+                write(("," if i else "") + "\n    " + json.dumps(row, ensure_ascii=False))
+            write("\n  ]}")
+    write("\n]")
+    if item is None:
+        items = [{"name": i.name, "state": i.manifest.get("state"), "subject": i.manifest.get("subject")}
+                 for i in outbox.items()]
+        write(', "items": ' + json.dumps(items, ensure_ascii=False, indent=2))
+    write("}\n")
 
 
 def _print_items(outbox: Any, settings: Settings) -> None:
     items = list(outbox.items())
-    print(f"{len(items)} items in {settings.outbox_dir}" + (":" if items else ""))
+    print(f"{plural(len(items), 'item')} in {settings.outbox_dir}" + (":" if items else ""))
     for i in items:
         print(f"  {i.name}  {i.manifest.get('subject', '')}")
 
@@ -67,7 +85,10 @@ def _print_items(outbox: Any, settings: Settings) -> None:
 def _campaign_line(c: dict[str, Any]) -> str:
     n = c["counts"]
     when = f" at {c['due']}" if c["state"] == "scheduled" else ""
-    audience = "list" if c["audience"] == "list" else c["audience"].removeprefix("to:")
+    if c["audience"].startswith("list"):
+        audience = f"list {c['list']}" if c["list"] else "list"
+    else:
+        audience = c["audience"].removeprefix("to:")
     return (f"  #{c['id']}  {c['item']}  via {c['via']}  to {audience}  {c['state']}{when}  "
             f"sent {n['sent']}, pending {n['pending'] + n['sending']}, deferred {n['deferred']}, failed {n['failed']}"
             + (f", skipped {n['skipped']} (suppressed)" if n.get("skipped") else "")
@@ -88,16 +109,17 @@ def _reader_line(r: dict[str, Any], settings: Settings) -> str:
     return line
 
 
-def _print_campaigns(campaigns: list[dict[str, Any]], settings: Settings) -> None:
+def _print_campaigns(state: Any, campaigns: list[Any], settings: Settings, item: Any) -> None:
     print("campaigns:")
-    for c in campaigns:
+    for campaign in campaigns:
+        c = _campaign_dict(state, campaign)
         print(_campaign_line(c))
-        rows = c.get("recipients", [])
-        if any(r["state"] == "sent" for r in rows):
-            print(f"      {c['counts']['sent']} readers sent to (`--json` lists every reader)")
-        for r in rows:
-            if r["state"] != "sent":
-                print(_reader_line(r, settings))
+        if item is None:
+            continue
+        if c["counts"]["sent"]:
+            print(f"      {plural(c['counts']['sent'], 'reader')} sent to (`--json` lists every reader)")
+        for r in _readers(state, campaign.id, [k for k in c["counts"] if k != "sent"]):
+            print(_reader_line(r, settings))
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -105,16 +127,17 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
     outbox = Outbox(settings.outbox_dir)
     item = outbox.get(args.item) if args.item else None
-    campaigns = _load_campaigns(settings, item)
-    if args.json:
-        _print_json(outbox, item, campaigns)
-        return 0
-    if item is None:
-        _print_items(outbox, settings)
-    if not campaigns:
-        print("no campaigns" + (f" for {item.name}" if item else ""))
-        return 0
-    _print_campaigns(campaigns, settings)
+    with _open_state(settings) as state:
+        if args.json:
+            _print_json(outbox, item, state)
+            return 0
+        if item is None:
+            _print_items(outbox, settings)
+        campaigns = state.campaigns(str(item.path) if item else None) if state is not None else []
+        if not campaigns:
+            print("no campaigns" + (f" for {item.name}" if item else ""))
+            return 0
+        _print_campaigns(state, campaigns, settings, item)
     return 0
 
 

@@ -1,11 +1,15 @@
 """Creating and resuming campaigns: who gets an item, through which adapter.
 
 A campaign is identified by (item, adapter, audience). The audience of a ``--list`` send is
-simply ``list`` — whichever CSV file is given — so that re-running ``send`` with a corrected
-or grown list resumes the same campaign: readers already sent to are skipped, new rows are
-added. A send to a list in the audience store (``--subscribers NAME``) is the audience
+the list file (``list:<absolute path>``): re-running ``send`` with that file corrected or grown
+resumes the same campaign — readers already sent to are skipped, new rows are added — while a
+different list is a different audience with its own campaign and its own summary. (Campaigns
+recorded before this rule have the audience ``list``; they are resumed by the file they were
+sent from.)
+A send to a list in the audience store (``--subscribers NAME``) is the audience
 ``subscribers:NAME``, and takes the list's members whose status is ``subscribed`` at the time
-(suppressed readers are skipped when their message comes up, like those of a CSV). ``--to`` sends (tests to yourself) form their own audience per address set, so a test
+(suppressed readers are skipped when their message comes up, like those of a CSV). ``--to``
+sends (tests to yourself) form their own audience per address set, so a test
 send never uses up a subscriber's message.
 """
 
@@ -14,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 from composer.audience import AudienceStore
@@ -46,16 +50,21 @@ class Audience:
                              "`compose subscribers add` or `compose subscribers import`")
         parsed = []
         for value in self.to:
-            name, addr = parseaddr(value)
-            if "\n" in value or "\r" in value or not is_address(addr):
+            # One --to may list several addresses, as a mail client's To field does: 'a@x.org, B <b@y.org>'.
+            found = getaddresses([value]) if "," in value else [parseaddr(value)]
+            if "\n" in value or "\r" in value or not found:
                 raise InputError(f"--to {value!r} is not an email address")
-            parsed.append((name, addr))
+            for name, addr in found:
+                if not is_address(addr):
+                    shown = f"{addr!r} in --to {value!r}" if len(found) > 1 else f"--to {value!r}"
+                    raise InputError(f"{shown} is not an email address")
+                parsed.append((name, addr))
         self._to = parsed
 
     @property
     def key(self) -> str:
         if self.list_path:
-            return "list"
+            return f"list:{Path(self.list_path).resolve()}"
         if self.subscribers_list:
             return f"subscribers:{self.subscribers_list}"
         return "to:" + ",".join(sorted({a.lower() for _n, a in self._to}))
@@ -97,6 +106,11 @@ def open_campaign(state: DeliveryState, item: Item, settings: Settings, via: str
     """
     item_path = str(item.path)
     campaign = state.find_campaign(item_path, via, audience.key)
+    if campaign is None and audience.list_path is not None:
+        legacy = state.find_campaign(item_path, via, "list")  # recorded before lists had their own audience
+        if legacy is not None and legacy.list_path and \
+                Path(legacy.list_path).resolve() == Path(audience.list_path).resolve():
+            campaign = legacy
     if scheduled_for is not None:
         if campaign is not None:
             raise InputError(f"{item.name} already has campaign #{campaign.id} ({campaign.state}) for this audience "
@@ -104,10 +118,12 @@ def open_campaign(state: DeliveryState, item: Item, settings: Settings, via: str
         due, due_text = scheduled_for
         campaign = state.create_campaign(item=item.name, item_path=item_path, via=via, audience=audience.key,
                                          state="scheduled", due=due, due_text=due_text,
-                                         list_path=str(audience.list_path) if audience.list_path else None)
+                                         list_path=str(Path(audience.list_path).resolve()) if audience.list_path
+                                         else None)
     elif campaign is None:
         campaign = state.create_campaign(item=item.name, item_path=item_path, via=via, audience=audience.key,
-                                         list_path=str(audience.list_path) if audience.list_path else None)
+                                         list_path=str(Path(audience.list_path).resolve()) if audience.list_path
+                                         else None)
     elif campaign.state == "scheduled" and campaign.due is not None and campaign.due > time.time():
         raise InputError(f"campaign #{campaign.id} sends {item.name} to this audience at {campaign.due_text}; "
                          f"cancel it (`compose cancel {campaign.id}`) to send now")
@@ -116,3 +132,26 @@ def open_campaign(state: DeliveryState, item: Item, settings: Settings, via: str
     if campaign.state == "done" and added:
         state.set_campaign_state(campaign.id, "active", only_from=("done",))
     return state.campaign(campaign.id), added
+
+
+def stale_reasons(item: Item, settings: Settings) -> list[str]:
+    """Why ``item`` would not look as the current settings say: settings changed since it was composed
+    (by key), or no unsubscribe link although one can now be made. Empty when it is current."""
+    from composer.config import rendering_fingerprint
+    from composer.newsletter.merge import fields_in
+
+    reasons = []
+    recorded = item.manifest.get("settings")
+    if isinstance(recorded, dict):
+        now = rendering_fingerprint(settings)
+        changed = sorted(k for k in now if k in recorded and recorded[k] != now[k])
+        if changed:
+            reasons.append(f"{', '.join(changed)} changed since it was composed")
+    if settings.site_url and settings.unsubscribe_secret:
+        try:
+            html = item.read_text("email.html")
+        except Exception:  # noqa: BLE001 - an unreadable item fails later with its own message
+            html = ""
+        if html and "unsubscribe_url" not in fields_in(html):
+            reasons.append("it has no unsubscribe link (it was composed without SITE_URL)")
+    return reasons

@@ -1,8 +1,11 @@
 """The send loop: claim due readers, personalise, send, record — one reader at a time.
 
-Each worker thread has its own SQLite connection and its own adapter (its own SMTP connection),
-so ``SEND_CONCURRENCY`` is simply the number of threads; the claim transaction is what keeps them
-from sending the same message. Every outcome is committed right after the adapter returns,
+Each worker thread has its own database connection and its own adapter (its own SMTP
+connection), so ``SEND_CONCURRENCY`` is simply the number of threads; the claim transaction is
+what keeps them — and other worker processes, on this machine or others — from sending the same
+message. A claim is a lease: before each message the thread makes sure its lease has at least
+half of ``SEND_LEASE`` left (renewing it, and dropping any row another worker took over), so a
+message is only ever sent under a valid claim. Every outcome is committed right after the adapter returns,
 before the next message is touched, which is what makes a killed run resumable with at most
 the one in-flight message in doubt.
 
@@ -26,12 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from composer.audience import AudienceStore
+from composer.audience import AudienceStore, open_store
 from composer.audience.sqlite import SQLiteAudience
 from composer.config import Settings
 from composer.delivery import get_backend
 from composer.delivery.base import Backend, Outgoing
 from composer.delivery.state import Campaign, DeliveryState, RetryPolicy, Row
+from composer.errors import ConfigError
 from composer.newsletter.personalize import MessageTemplate, RecipientError
 
 ProgressFn = Callable[[dict[str, int]], None]
@@ -106,10 +110,10 @@ def skip_reason(audience: AudienceStore, email: str) -> str | None:
     return f"suppressed: {found.reason} ({found.source})" if found else None
 
 
-def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_backend: Callable[[], Backend],
+def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate, make_backend: Callable[[], Backend],
             policy: RetryPolicy, limiter: RateLimiter, shared: _Shared, deadline: float, batch: int,
             make_audience: AudienceFactory) -> None:
-    with DeliveryState(state_path) as state, make_audience() as audience:
+    with DeliveryState(state_path, lease=policy.lease) as state, make_audience() as audience:
         backend: Backend | None = None
         unattempted: list[Row] = []  # claimed by us, not yet recorded: given back if we stop
         try:
@@ -117,9 +121,12 @@ def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_
             while not shared.stop.is_set():
                 if state.campaign(campaign_id).state == "cancelled":
                     break
-                rows = unattempted = state.claim(campaign_id, batch)
+                claimed_at = time.time()
+                rows = unattempted = state.claim(campaign_id, batch, now=claimed_at)
+                renew_at = claimed_at + state.lease / 2
+                owned: set[int] | None = None  # None: the claim is fresh, every row is ours
                 if not rows:
-                    upcoming = state.next_attempt(campaign_id)
+                    upcoming = state.next_due(campaign_id)
                     now = time.time()
                     if upcoming is not None and upcoming <= deadline:
                         shared.stop.wait(min(max(upcoming - now, 0.01), 0.5))
@@ -143,6 +150,12 @@ def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_
                         shared.moved(row.previous, "failed")
                         continue
                     limiter.wait()
+                    if time.time() >= renew_at:
+                        renew_at = time.time() + state.lease / 2
+                        owned = state.renew(campaign_id)
+                    if owned is not None and row.seq not in owned:
+                        unattempted = rows[i + 1:]
+                        continue  # our lease ran out and another worker took this reader over
                     sender = template.envelope_sender(row.campaign, row.seq, row.email)
                     result = backend.send_one(Outgoing(key=f"{row.seq:06d}", sender=sender, recipient=row.email,
                                                        data=data, message_id=row.message_id))
@@ -171,7 +184,7 @@ def _worker(state_path: Path, campaign_id: int, template: MessageTemplate, make_
 
 
 def run_campaign(
-    state_path: Path,
+    state_path: str | Path,
     campaign_id: int,
     settings: Settings,
     *,
@@ -192,7 +205,10 @@ def run_campaign(
     ``audience`` opens the store asked about suppressions (default: the audience tables in the
     same SQLite file as the state); each worker thread opens its own.
     """
-    with DeliveryState(state_path) as state:
+    if settings.send_lease < 2 * settings.smtp_timeout:
+        raise ConfigError(f"SEND_LEASE={settings.send_lease:g} must be at least twice SMTP_TIMEOUT="
+                          f"{settings.smtp_timeout:g}: a claim must outlast the message being sent")
+    with DeliveryState(state_path, lease=settings.send_lease) as state:
         campaign = state.campaign(campaign_id)
         if campaign.state == "scheduled":
             state.set_campaign_state(campaign_id, "active", only_from=("scheduled",))
@@ -203,11 +219,18 @@ def run_campaign(
         for key in ("deferred", "failed", "skipped"):
             shared.counts.setdefault(key, 0)
         make_backend = make_backend or backend_factory_for(campaign, settings)
-        policy = RetryPolicy(base=settings.send_retry_delay, max_attempts=settings.send_max_attempts)
+        policy = RetryPolicy(base=settings.send_retry_delay, max_attempts=settings.send_max_attempts,
+                             lease=settings.send_lease)
         limiter = RateLimiter(settings.send_rate)
         deadline = time.time() + max_wait
         workers = max(1, concurrency if concurrency is not None else settings.send_concurrency)
-        make_audience = audience or (lambda: SQLiteAudience(state_path))
+        make_audience = audience
+        if make_audience is None:
+            # The audience tables share the SQLite state file; with PostgreSQL state they stay in
+            # the outbox's SQLite file (the audience store has no PostgreSQL engine yet).
+            on_postgres = str(state_path).startswith(("postgres://", "postgresql://"))
+            make_audience = (lambda: open_store(settings.outbox_dir)) if on_postgres else (
+                lambda: SQLiteAudience(state_path))
         args = (state_path, campaign_id, template, make_backend, policy, limiter, shared, deadline, batch,
                 make_audience)
         if workers == 1:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from composer.config import Settings, zone
 from composer.delivery.runner import RunSummary, run_campaign
-from composer.delivery.state import DB_NAME, DeliveryState
+from composer.delivery.state import DeliveryState, location
 from composer.errors import ComposerError, InputError
 from composer.newsletter.personalize import MessageTemplate
 from composer.outbox import Outbox
@@ -58,7 +58,7 @@ def parse_when(text: str, tz: str | None = None, *, now: dt.datetime | None = No
 def run_due(settings: Settings, *, max_wait: float = 0.0, log: Callable[[str], None] | None = None,
             now: float | None = None) -> list[RunSummary]:
     """One worker pass: run every campaign with due work; a campaign's failure does not stop the others."""
-    with DeliveryState.in_outbox(settings.outbox_dir) as state:
+    with DeliveryState.for_settings(settings) as state:
         due = state.due_campaigns(now)
     summaries: list[RunSummary] = []
     for campaign in due:
@@ -81,8 +81,9 @@ def run_due(settings: Settings, *, max_wait: float = 0.0, log: Callable[[str], N
     return summaries
 
 
-def state_path(settings: Settings) -> Path:
-    return Path(settings.outbox_dir) / DB_NAME
+def state_path(settings: Settings) -> str | Path:
+    """The delivery state of ``settings``: ``DATABASE_URL``, else the outbox's SQLite file."""
+    return location(settings)
 
 
 def worker_loop(settings: Settings, *, poll: float, once: bool, log: Callable[[str], None],
@@ -97,8 +98,11 @@ def worker_loop(settings: Settings, *, poll: float, once: bool, log: Callable[[s
     while True:
         for extra in also:
             status = max(status, extra(settings, log))
-        for summary in run_due(settings, log=log):
+        summaries = run_due(settings, log=log)
+        for summary in summaries:
             status = max(status, summary.exit_code)
+        if once and not summaries:
+            log("nothing due")
         if once:
             return status
         time.sleep(poll)

@@ -17,7 +17,7 @@ import smtplib
 import ssl
 
 from composer.checks import is_loopback
-from composer.config import Settings
+from composer.config import DEFAULT_MAIL_FROM, Settings
 from composer.delivery.base import Backend, Outgoing, Result
 from composer.errors import ConfigError, DeliveryError
 
@@ -47,6 +47,10 @@ class SMTPBackend(Backend):
         if self.security == "none" and not is_loopback(self.host):
             raise ConfigError(f"SMTP_SECURITY=none is only allowed to a loopback host, not {self.host!r}; "
                               "use starttls or ssl")
+        if settings.mail_from == DEFAULT_MAIL_FROM:
+            raise ConfigError("MAIL_FROM is not set: real mail needs a sender you own, e.g. "
+                              "MAIL_FROM='News <news@your-domain.org>' in .env (the placeholder "
+                              "newsletter@example.com is only for the outbox and console adapters)")
         self.connection: smtplib.SMTP | None = None
 
     # -- connection --------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Durable delivery state: one SQLite file in the outbox, embedded, nothing to install.
+"""Durable delivery state: SQLite in the outbox (embedded, nothing to install) or PostgreSQL.
+
+Without ``DATABASE_URL`` the state is one SQLite file in the outbox; with
+``DATABASE_URL=postgresql://…`` it is a PostgreSQL database that workers on several machines
+share. The logic below is written once; what differs between the engines (transactions, types,
+the claim query, how a dead worker is recognised) is in :mod:`composer.delivery.engine`.
 
 Tables
 ------
@@ -7,19 +12,26 @@ Tables
 ``recipients`` one row per reader and campaign: ``pending`` → ``sending`` (claimed) → ``sent``,
                ``deferred`` (with ``next_attempt``) or ``failed`` (with ``reason``), or
                ``skipped`` (the reader is on the audience's suppression list; ``reason`` says why).
+``schema_migrations`` the schema versions applied (see ``engine.MIGRATIONS``; ``compose db migrate``).
 
 Guarantees and how they are kept
 --------------------------------
 * *Never sent twice*: only ``pending``, due ``deferred`` and abandoned ``sending`` rows can be
-  claimed, and a claim is a ``BEGIN IMMEDIATE`` transaction (SQLite's write lock), so two
-  workers — threads or processes — can never claim the same row. A row becomes ``sent`` in
-  its own commit right after the server accepted it.
-* *Resume after a kill*: rows claimed by a process that no longer exists (same host, PID gone)
-  or whose claim is older than :data:`LEASE` go back to ``pending``. Of those, at most the one
-  message that was on the wire when the process died can have reached the server: that is the
-  only possible duplicate, and its stable Message-ID lets receivers drop it.
-* The database runs in WAL mode with ``synchronous=NORMAL``: a commit survives the process
-  being killed (it is in the OS's page cache); only a power cut can lose the last few commits.
+  claimed, and a claim is one transaction (SQLite: ``BEGIN IMMEDIATE``, the write lock;
+  PostgreSQL: ``FOR UPDATE SKIP LOCKED``), so two workers — threads, processes or machines —
+  never claim the same row. A row becomes ``sent`` in its own commit right after the server
+  accepted it.
+* *Leases*: a claim holds its rows until ``lease_until`` (``SEND_LEASE`` seconds, renewed by the
+  runner while it works through a batch, and checked before each message is sent). Rows whose
+  lease ran out go back to ``pending`` for any worker: that is how the claims of a machine that
+  died are taken over. With SQLite (one machine) rows of a process that no longer exists are
+  taken back at once.
+* Of the rows taken over, at most the one message that was on the wire when the worker died
+  can have reached the server: that is the only possible duplicate, and its stable Message-ID
+  lets receivers drop it.
+* SQLite runs in WAL mode with ``synchronous=NORMAL``, PostgreSQL with ``synchronous_commit=off``:
+  a recorded outcome survives the worker being killed; only a crash of the machine (SQLite) or
+  of the database server (PostgreSQL) can lose the last few records.
 """
 
 from __future__ import annotations
@@ -28,8 +40,8 @@ import contextlib
 import json
 import os
 import random
+import re
 import socket
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -37,50 +49,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from composer.errors import InputError, OutboxError
+from composer.delivery.engine import (
+    SCHEMA_VERSION,
+    Connection,
+    Engine,
+    engine_for,
+    is_postgres_url,
+    migrate,
+    schema_version,
+)
+from composer.errors import ConfigError, InputError, OutboxError
+from composer.textutil import plural
 
 DB_NAME = "delivery.sqlite3"
-LEASE = 900.0  # seconds after which another worker may take over a claim (a hung process)
+JOURNAL_DIR = "delivery.journal"  # SQLite only: one append-only outcome journal per worker connection
+_JOURNAL_ROTATE = 1 << 20  # bytes of folded journal after which a fresh file is started
+LEASE = 900.0  # default seconds a claim holds its rows (SEND_LEASE); renewed while a batch is worked through
 STATES = ("pending", "sending", "sent", "deferred", "failed", "skipped")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS campaigns (
-    id          INTEGER PRIMARY KEY,
-    item        TEXT NOT NULL,
-    item_path   TEXT NOT NULL,
-    via         TEXT NOT NULL,
-    audience    TEXT NOT NULL,
-    state       TEXT NOT NULL,
-    due         REAL,
-    due_text    TEXT,
-    list_path   TEXT,
-    created     REAL NOT NULL,
-    finished    REAL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS campaigns_once
-    ON campaigns(item_path, via, audience) WHERE state != 'cancelled';
-CREATE TABLE IF NOT EXISTS recipients (
-    campaign     INTEGER NOT NULL REFERENCES campaigns(id),
-    seq          INTEGER NOT NULL,
-    email        TEXT NOT NULL,
-    fields       TEXT NOT NULL,
-    message_id   TEXT NOT NULL,
-    state        TEXT NOT NULL,
-    attempts     INTEGER NOT NULL DEFAULT 0,
-    next_attempt REAL,
-    reason       TEXT,
-    owner        TEXT,
-    claimed_at   REAL,
-    updated      REAL,
-    line         INTEGER,
-    import_id    INTEGER,
-    PRIMARY KEY (campaign, seq)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS recipients_once ON recipients(campaign, email COLLATE NOCASE);
-CREATE INDEX IF NOT EXISTS recipients_work ON recipients(campaign, state, next_attempt);
-CREATE INDEX IF NOT EXISTS recipients_queue ON recipients(campaign, state, seq);
-CREATE INDEX IF NOT EXISTS recipients_by_message_id ON recipients(message_id);
-"""
 
 
 @dataclass(frozen=True)
@@ -107,6 +92,7 @@ class Row:
     message_id: str
     attempts: int
     previous: str = "pending"  # the state it was claimed from (pending or deferred)
+    claimed: float | None = None  # this claim's time: tells a journal line of this claim from one of an older claim
 
 
 @dataclass(frozen=True)
@@ -115,9 +101,32 @@ class RetryPolicy:
 
     base: float = 60.0
     max_attempts: int = 5
+    lease: float = LEASE  # how long a worker's claims hold (carried here to the send threads)
 
     def delay(self, attempts: int) -> float:
         return self.base * (2 ** max(0, attempts - 1)) * (0.5 + random.random() / 2)
+
+
+def location(settings: Any) -> str | Path:
+    """Where the delivery state of ``settings`` is: ``DATABASE_URL``, else the outbox's SQLite file."""
+    url = settings.database_url.reveal() if settings.database_url else ""
+    return url or Path(settings.outbox_dir) / DB_NAME
+
+
+def migrate_state(target: str | os.PathLike[str]) -> tuple[str, int, int]:
+    """Bring the schema at ``target`` up to date; returns (where, version before, version after)."""
+    engine = engine_for(target)
+    try:
+        db = Connection(engine, engine.connect())
+    except (OSError, *engine.Error) as exc:
+        raise OutboxError(f"cannot open the delivery state {engine.describe()} ({exc})") from exc
+    try:
+        before, after = migrate(engine, db)
+    except engine.Error as exc:
+        raise OutboxError(f"cannot migrate the delivery state {engine.describe()} ({exc})") from exc
+    finally:
+        db.close()
+    return engine.describe(), before, after
 
 
 def _owner_alive(owner: str | None, host: str) -> bool:
@@ -136,31 +145,63 @@ def _owner_alive(owner: str | None, host: str) -> bool:
 
 
 class DeliveryState:
-    """A connection to the state database; use one per thread."""
+    """A connection to the state database; use one per thread.
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+    ``target`` is the SQLite file's path or a ``postgresql://`` URL; :meth:`for_settings`
+    chooses from ``DATABASE_URL``. The schema is migrated on open (``compose db migrate`` does
+    the same explicitly). ``lease`` is how long this connection's claims hold their rows.
+    """
+
+    def __init__(self, target: str | os.PathLike[str], *, lease: float = LEASE) -> None:
+        self.engine: Engine = engine_for(target)
+        self.path = Path(target) if not is_postgres_url(target) else None
+        self.target = target
+        self.lease = lease
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA busy_timeout=60000")
-            with self.transaction() as db:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-        except sqlite3.Error as exc:
-            raise OutboxError(f"cannot open the delivery state {self.path} ({exc})") from exc
-        self.host = socket.gethostname()
+            self.db = Connection(self.engine, self.engine.connect())
+        except self.engine.Error as exc:
+            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({exc})") from exc
+        except OSError as exc:
+            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({exc})") from exc
+        try:
+            if schema_version(self.db) != SCHEMA_VERSION:
+                migrate(self.engine, self.db)  # also refuses a schema newer than this composer
+        except ConfigError:
+            self.db.close()
+            raise
+        except self.engine.Error as exc:
+            self.db.close()
+            raise OutboxError(f"cannot set up the delivery state {self.engine.describe()} ({exc})") from exc
+        self.host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self._journal_fd: int | None = None
+        self._journaled = False
+        self._journal_offset = 0
+        if self.path is not None:
+            self._recover()
 
     @classmethod
-    def in_outbox(cls, outbox_dir: str | os.PathLike[str]) -> DeliveryState:
-        return cls(Path(outbox_dir) / DB_NAME)
+    def in_outbox(cls, outbox_dir: str | os.PathLike[str], *, lease: float = LEASE) -> DeliveryState:
+        return cls(Path(outbox_dir) / DB_NAME, lease=lease)
+
+    @classmethod
+    def for_settings(cls, settings: Any) -> DeliveryState:
+        return cls(location(settings), lease=settings.send_lease)
+
+    def describe(self) -> str:
+        """Where the state is, for messages (a PostgreSQL password is masked)."""
+        return self.engine.describe()
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.flush()
+        finally:
+            if self._journal_fd is not None:
+                os.close(self._journal_fd)
+                with contextlib.suppress(OSError):
+                    self._journal_path(self.owner).unlink()
+                self._journal_fd = None
+            self.db.close()
 
     def __enter__(self) -> DeliveryState:
         return self
@@ -169,9 +210,9 @@ class DeliveryState:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE``: takes the write lock up front so check-then-update is atomic."""
-        self.db.execute("BEGIN IMMEDIATE")
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction (SQLite takes its write lock up front: check-then-update is atomic)."""
+        self.db.execute(self.engine.begin)
         try:
             yield self.db
         except BaseException:
@@ -203,12 +244,11 @@ class DeliveryState:
                         now: float | None = None) -> Campaign:
         try:
             with self.transaction() as db:
-                cur = db.execute(
+                (campaign_id,) = db.execute(
                     "INSERT INTO campaigns (item, item_path, via, audience, state, due, due_text, list_path, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (item, item_path, via, audience, state, due, due_text, list_path, now or time.time()))
-                campaign_id = int(cur.lastrowid or 0)
-        except sqlite3.IntegrityError as exc:
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (item, item_path, via, audience, state, due, due_text, list_path, now or time.time())).fetchone()
+        except self.engine.IntegrityError as exc:
             existing = self.find_campaign(item_path, via, audience)
             raise InputError(f"{item} already has campaign #{existing.id if existing else '?'} for this audience via "
                              f"{via}; see `compose status {item}` or cancel it first") from exc
@@ -235,13 +275,16 @@ class DeliveryState:
             return cur.rowcount > 0
 
     def due_campaigns(self, now: float | None = None) -> list[Campaign]:
-        """Campaigns with work now: scheduled ones whose time came (or passed), active ones with due rows."""
+        """Campaigns with work now: scheduled ones whose time came (or passed), active ones with due rows,
+        and active ones with nothing left (their last worker stopped before marking them done)."""
         now = time.time() if now is None else now
         rows = self.db.execute(
             f"SELECT {self._COLUMNS} FROM campaigns c WHERE "
             "(c.state = 'scheduled' AND c.due <= ?) OR "
             "(c.state = 'active' AND EXISTS (SELECT 1 FROM recipients r WHERE r.campaign = c.id AND "
-            "(r.state IN ('pending', 'sending') OR (r.state = 'deferred' AND r.next_attempt <= ?)))) "
+            "(r.state IN ('pending', 'sending') OR (r.state = 'deferred' AND r.next_attempt <= ?)))) OR "
+            "(c.state = 'active' AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.campaign = c.id AND "
+            "r.state IN ('pending', 'sending', 'deferred'))) "
             "ORDER BY COALESCE(c.due, c.created), c.id", (now, now))
         return [Campaign(*r) for r in rows]
 
@@ -261,15 +304,18 @@ class DeliveryState:
         added = 0
         now = time.time()
         import_id = time.time_ns()
-        (start,) = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM recipients WHERE campaign = ?",
-                                   (campaign_id,)).fetchone()
-        seq = int(start)
-        insert = ("INSERT OR IGNORE INTO recipients (campaign, seq, email, fields, message_id, state, reason, updated, "
-                  "line, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        find = "SELECT line, import_id FROM recipients WHERE campaign = ? AND email = ? COLLATE NOCASE"
+        verb, conflict = self.engine.insert_ignore
+        insert = (f"{verb} recipients (campaign, seq, email, fields, message_id, state, reason, updated, "
+                  f"line, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?){conflict}")
+        find = f"SELECT line, import_id FROM recipients WHERE campaign = ? AND {self.engine.email_equals}"
         it = iter(rows)
         while True:
             with self.transaction() as db:
+                # Numbered under the campaign's lock: two imports into one campaign never collide.
+                self.engine.lock_campaign(db, campaign_id)
+                (start,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM recipients WHERE campaign = ?",
+                                      (campaign_id,)).fetchone()
+                seq = int(start)
                 for count, (email, fields, message_id, reason, line) in enumerate(it, 1):
                     seq += 1
                     cur = db.execute(insert, (campaign_id, seq, email, json.dumps(fields, ensure_ascii=False),
@@ -287,47 +333,165 @@ class DeliveryState:
                     return added
 
     def claim(self, campaign_id: int, limit: int, now: float | None = None) -> list[Row]:
-        """Take up to ``limit`` rows that are due, atomically; they become ``sending`` for us."""
+        """Take up to ``limit`` rows that are due, atomically; they become ``sending`` for us until the lease ends."""
         now = time.time() if now is None else now
         with self.transaction() as db:
-            owners = [o for (o,) in db.execute(
-                "SELECT DISTINCT owner FROM recipients WHERE campaign = ? AND state = 'sending'", (campaign_id,))]
-            for owner in owners:
-                if owner != self.owner and not _owner_alive(owner, self.host):
+            folded = self._fold(db, self.owner)  # our outcomes so far, in the same commit as the claim
+            others = self._expire(db, campaign_id, now)
+            rows = self.engine.claim(db, campaign_id, limit, now, self.owner, now + self.lease)
+        if folded:
+            self._folded(self.owner)
+        for owner in others:
+            self._folded(owner)
+        return [Row(campaign_id, seq, email, json.loads(fields), mid, attempts + 1, previous, now)
+                for seq, email, fields, mid, attempts, previous in rows]
+
+    def _expire(self, db: Connection, campaign_id: int, now: float) -> list[str]:
+        """Give back claims whose lease ran out (a machine died, a process hung) or, on one machine, whose process
+        is gone — after folding in what their journals say was already sent. Returns the dead owners whose
+        journal was folded (to be removed once this transaction committed)."""
+        folded: list[str] = []
+        if self.engine.checks_pids:
+            owners = db.execute(
+                "SELECT owner, MIN(COALESCE(lease_until, claimed_at + ?)) FROM recipients WHERE campaign = ? AND "
+                "state = 'sending' GROUP BY owner", (LEASE, campaign_id)).fetchall()
+            for owner, lease_end in owners:
+                if not owner or owner == self.owner:
+                    continue  # no owner recorded (an old claim): only its lease can free it
+                dead = not _owner_alive(owner, self.host)
+                # A dead worker's journal is folded and then removed; a live one whose lease ran out
+                # (it hung) is folded too, but its file stays: that worker still appends to it.
+                if (dead or lease_end < now) and self._fold(db, owner) and dead:
+                    folded.append(owner)
+                if dead:
                     db.execute("UPDATE recipients SET state = 'pending', owner = NULL, reason = ? "
                                "WHERE campaign = ? AND state = 'sending' AND owner = ?",
                                ("interrupted while sending (the process stopped)", campaign_id, owner))
-            db.execute("UPDATE recipients SET state = 'pending', owner = NULL WHERE campaign = ? AND "
-                       "state = 'sending' AND claimed_at < ?", (campaign_id, now - LEASE))
-            # Two indexed queries rather than one with OR: "ORDER BY seq" over an OR made SQLite
-            # walk the whole campaign past every sent row, which grew with the list.
-            columns = "SELECT seq, email, fields, message_id, attempts, state FROM recipients"
-            rows = db.execute(f"{columns} WHERE campaign = ? AND state = 'deferred' AND next_attempt <= ? "
-                              "ORDER BY next_attempt LIMIT ?", (campaign_id, now, limit)).fetchall()
-            if len(rows) < limit:
-                rows += db.execute(f"{columns} WHERE campaign = ? AND state = 'pending' ORDER BY seq LIMIT ?",
-                                   (campaign_id, limit - len(rows))).fetchall()
-            db.executemany(
-                "UPDATE recipients SET state = 'sending', owner = ?, claimed_at = ?, attempts = attempts + 1 "
-                "WHERE campaign = ? AND seq = ?", [(self.owner, now, campaign_id, r[0]) for r in rows])
-        return [Row(campaign_id, seq, email, json.loads(fields), mid, attempts + 1, previous)
-                for seq, email, fields, mid, attempts, previous in rows]
+        # Rows claimed before leases were recorded (schema 1) expire LEASE after their claim.
+        db.execute("UPDATE recipients SET state = 'pending', owner = NULL, reason = ? WHERE campaign = ? AND "
+                   "state = 'sending' AND COALESCE(lease_until, claimed_at + ?) < ?",
+                   ("interrupted while sending (its worker's lease ran out)", campaign_id, LEASE, now))
+        return folded
+
+    def renew(self, campaign_id: int, now: float | None = None) -> set[int]:
+        """Extend the lease of our claimed rows; returns the ``seq`` of those still ours."""
+        now = time.time() if now is None else now
+        cur = self.db.execute("UPDATE recipients SET lease_until = ? WHERE campaign = ? AND owner = ? "
+                              "AND state = 'sending' RETURNING seq", (now + self.lease, campaign_id, self.owner))
+        return {seq for (seq,) in cur.fetchall()}
 
     def release(self, rows: Iterable[Row]) -> None:
         """Give back claimed rows that were never attempted (the attempt is not counted)."""
         params = [(r.previous, self.owner, r.campaign, r.seq) for r in rows]
-        if params:
+        if params or self._journaled:
             with self.transaction() as db:
+                folded = self._fold(db, self.owner)
                 db.executemany("UPDATE recipients SET state = ?, owner = NULL, attempts = attempts - 1 "
                                "WHERE owner = ? AND campaign = ? AND seq = ? AND state = 'sending'", params)
+            if folded:
+                self._folded(self.owner)
+
+    # -- outcomes --------------------------------------------------------------------------
+    #
+    # With PostgreSQL each outcome is one UPDATE (committed with synchronous_commit=off: on the
+    # server before the next message is touched). With SQLite an outcome is one line appended
+    # to this connection's journal (OUTBOX/delivery.journal/<owner>.log) — one write(2) into the
+    # page cache instead of a commit: it survives the process being killed exactly like a
+    # synchronous=NORMAL commit does, and, like one, only a crash of the machine can lose it. The
+    # journal is folded into the database in the transaction that claims the next batch (or
+    # releases the rest, or on close); a worker taking over a dead worker's claims folds that
+    # worker's journal first, so what it sent is never sent again.
+
+    def _record(self, row: Row, state: str, reason: str | None, next_attempt: float | None, now: float) -> None:
+        if self.path is None:
+            self.db.execute("UPDATE recipients SET state = ?, reason = ?, owner = NULL, next_attempt = ?, updated = ? "
+                            "WHERE campaign = ? AND seq = ?", (state, reason, next_attempt, now, row.campaign, row.seq))
+            return
+        if self._journal_fd is None:
+            path = self._journal_path(self.owner)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._journal_fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        line = json.dumps([row.campaign, row.seq, row.claimed, state, reason, next_attempt, now], ensure_ascii=False)
+        os.write(self._journal_fd, (line + "\n").encode())
+        self._journaled = True
+
+    def _journal_path(self, owner: str) -> Path:
+        assert self.path is not None
+        return self.path.parent / JOURNAL_DIR / (owner.replace(":", "~") + ".log")
+
+    def _recover(self) -> None:
+        """Fold the journals of workers of this machine that died (so status and counts are right after a crash)."""
+        assert self.path is not None
+        folder = self.path.parent / JOURNAL_DIR
+        if not folder.is_dir():
+            return
+        for file in folder.glob("*.log"):
+            owner = file.name[:-4].replace("~", ":")
+            if _owner_alive(owner, self.host):
+                continue
+            with self.transaction() as db:
+                self._fold(db, owner)
+            self._folded(owner)
+
+    def _fold(self, db: Connection, owner: str) -> bool:
+        """Apply ``owner``'s journal inside the caller's transaction; True when there was one."""
+        if self.path is None or (owner == self.owner and not self._journaled):
+            return False
+        own = owner == self.owner
+        if own:
+            if self._journal_fd is None:
+                return False
+            # Through our own descriptor, from where the last fold stopped.
+            size = os.fstat(self._journal_fd).st_size
+            data = os.pread(self._journal_fd, size - self._journal_offset, self._journal_offset)
+            self._journal_offset += len(data)
+        else:
+            try:
+                data = self._journal_path(owner).read_bytes()
+            except FileNotFoundError:
+                return False
+        latest: dict[tuple[int, int], list[Any]] = {}
+        for line in data.decode("utf-8", "replace").splitlines():
+            try:
+                campaign, seq, claimed, state, reason, next_attempt, updated = json.loads(line)
+            except (ValueError, TypeError):
+                continue  # a line cut short by a crash of the machine: that outcome is lost, as a commit would be
+            latest[(campaign, seq)] = [state, reason, next_attempt, updated, campaign, seq, owner, claimed]
+        # Only to the claim the line was written under: a reader claimed again later (a retry)
+        # is not changed by an outcome of an earlier attempt.
+        db.executemany("UPDATE recipients SET state = ?, reason = ?, owner = NULL, next_attempt = ?, updated = ? "
+                       "WHERE campaign = ? AND seq = ? AND owner = ? AND state = 'sending' AND claimed_at = ?",
+                       list(latest.values()))
+        return True
+
+    def _folded(self, owner: str) -> None:
+        """After the fold committed: note it (the journal is only appended to: truncating a file
+        costs milliseconds on ext4), start a new journal now and then, or remove a dead worker's."""
+        if owner == self.owner:
+            self._journaled = False
+            if self._journal_fd is not None and self._journal_offset > _JOURNAL_ROTATE:
+                os.close(self._journal_fd)
+                path = self._journal_path(self.owner)
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                self._journal_fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+                self._journal_offset = 0
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                self._journal_path(owner).unlink()
+
+    def flush(self) -> None:
+        """Fold this connection's journal into the database now."""
+        if self._journaled:
+            with self.transaction() as db:
+                self._fold(db, self.owner)
+            self._folded(self.owner)
 
     def mark_sent(self, row: Row, now: float | None = None) -> None:
-        self.db.execute("UPDATE recipients SET state = 'sent', reason = NULL, owner = NULL, next_attempt = NULL, "
-                        "updated = ? WHERE campaign = ? AND seq = ?", (now or time.time(), row.campaign, row.seq))
+        self._record(row, "sent", None, None, now or time.time())
 
     def mark_failed(self, row: Row, reason: str, now: float | None = None) -> None:
-        self.db.execute("UPDATE recipients SET state = 'failed', reason = ?, owner = NULL, next_attempt = NULL, "
-                        "updated = ? WHERE campaign = ? AND seq = ?", (reason, now or time.time(), row.campaign, row.seq))
+        self._record(row, "failed", reason, None, now or time.time())
 
     def mark_skipped(self, row: Row, reason: str, now: float | None = None) -> None:
         """A claimed reader who must not be mailed (suppressed); the claim is not counted as an attempt."""
@@ -339,12 +503,22 @@ class DeliveryState:
         """Defer with backoff, or fail once the attempts are used up; returns the new state."""
         now = time.time() if now is None else now
         if row.attempts >= policy.max_attempts:
-            self.mark_failed(row, f"gave up after {row.attempts} attempts: {reason}", now)
+            self.mark_failed(row, f"gave up after {plural(row.attempts, 'attempt')}: {reason}", now)
             return "failed"
-        self.db.execute("UPDATE recipients SET state = 'deferred', reason = ?, owner = NULL, next_attempt = ?, "
-                        "updated = ? WHERE campaign = ? AND seq = ?",
-                        (reason, now + policy.delay(row.attempts), now, row.campaign, row.seq))
+        self._record(row, "deferred", reason, now + policy.delay(row.attempts), now)
         return "deferred"
+
+    def requeue_failed(self, campaign_id: int) -> int:
+        """Failed readers back to ``pending`` with fresh attempts (``compose retry --failed``).
+
+        Only ``failed`` rows change, never ``sent`` ones, so this is safe to run twice and while a
+        worker runs. Rows that never had a message (an invalid address in the list) stay failed.
+        """
+        with self.transaction() as db:
+            cur = db.execute("UPDATE recipients SET state = 'pending', attempts = 0, reason = NULL, next_attempt = NULL, "
+                             "updated = ? WHERE campaign = ? AND state = 'failed' AND message_id <> ''",
+                             (time.time(), campaign_id))
+            return int(cur.rowcount)
 
     def retry_now(self, campaign_id: int, now: float | None = None) -> int:
         """Make every deferred reader due now (an explicit re-run of ``send`` asks for it)."""
@@ -363,6 +537,34 @@ class DeliveryState:
         (value,) = self.db.execute("SELECT MIN(next_attempt) FROM recipients WHERE campaign = ? AND state = 'deferred'",
                                    (campaign_id,)).fetchone()
         return value
+
+    def next_due(self, campaign_id: int) -> float | None:
+        """When something of the campaign next becomes claimable: a retry's time, or another worker's lease end."""
+        (retry,) = self.db.execute("SELECT MIN(next_attempt) FROM recipients WHERE campaign = ? AND state = 'deferred'",
+                                   (campaign_id,)).fetchone()
+        (lease,) = self.db.execute("SELECT MIN(COALESCE(lease_until, claimed_at + ?)) FROM recipients "
+                                   "WHERE campaign = ? AND state = 'sending' AND owner <> ?",
+                                   (LEASE, campaign_id, self.owner)).fetchone()
+        found = [t for t in (retry, lease) if t is not None]
+        return min(found) if found else None
+
+    def iter_recipients(self, campaign_id: int, states: Iterable[str] | None = None, *,
+                        page: int = 5000) -> Iterator[dict[str, Any]]:
+        """Like :meth:`recipients`, a page at a time (by ``seq``): memory stays flat for a list of millions."""
+        keys = ("seq", "email", "state", "attempts", "next_attempt", "reason", "message_id")
+        query = f"SELECT {', '.join(keys)} FROM recipients WHERE campaign = ? AND seq > ?"
+        wanted = tuple(states) if states is not None else ()
+        if wanted:
+            query += f" AND state IN ({','.join('?' * len(wanted))})"
+        query += " ORDER BY seq LIMIT ?"
+        after = 0
+        while True:
+            rows = self.db.execute(query, (campaign_id, after, *wanted, page)).fetchall()
+            for r in rows:
+                yield dict(zip(keys, r, strict=True))
+            if len(rows) < page:
+                return
+            after = rows[-1][0]
 
     def recipients(self, campaign_id: int, states: Iterable[str] | None = None) -> list[dict[str, Any]]:
         query = ("SELECT seq, email, state, attempts, next_attempt, reason, message_id FROM recipients "

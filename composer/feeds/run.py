@@ -151,14 +151,14 @@ def send_item(item: Item, settings: Settings, list_path: Path) -> int:
     """Send a freshly composed issue to a subscribers CSV through the ordinary send path."""
     from composer.delivery.campaign import Audience, open_campaign
     from composer.delivery.runner import run_campaign
-    from composer.delivery.state import DeliveryState
+    from composer.delivery.state import DeliveryState, location
     from composer.newsletter.personalize import MessageTemplate
 
     template = MessageTemplate.from_item(item, settings)
     audience = Audience(list_path=list_path)
-    with DeliveryState.in_outbox(settings.outbox_dir) as dstate:
+    with DeliveryState.for_settings(settings) as dstate:
         campaign, _added = open_campaign(dstate, item, settings, settings.delivery, audience)
-    summary = run_campaign(dstate.path, campaign.id, settings, template=template)
+    summary = run_campaign(location(settings), campaign.id, settings, template=template)
     return summary.exit_code
 
 

@@ -4,7 +4,10 @@ The standard library's ``urllib`` is enough for one GET of one page, so there is
 dependency. What it does not give for free is done here explicitly, because a URL is input
 from a user and the server at the other end is not ours to trust:
 
-* a **timeout** for connecting and for each read;
+* a **timeout** for connecting and for each read, and an overall **deadline** for the whole
+  fetch (a server that trickles a byte now and then never trips a per-read timeout);
+* a **complete body**: fewer bytes than the ``Content-Length`` the server announced is an
+  error, not a shorter article;
 * a **size cap** enforced while streaming, so a huge or endless response is cut off early;
 * **redirects** followed by hand: at most :data:`MAX_REDIRECTS`, and only to http(s);
 * **conditional GET** for feeds: the caller's ``If-None-Match``/``If-Modified-Since`` go out as
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -109,12 +113,15 @@ def _format_for(media: str, url: str) -> str | None:
 
 
 def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000,
-              headers: Mapping[str, str] | None = None) -> Fetched:
+              headers: Mapping[str, str] | None = None, deadline: float | None = None) -> Fetched:
     """GET ``url`` and return its body, following at most five http(s) redirects.
 
     ``headers`` are added to (or replace) the defaults: a feed reader sends its own ``Accept``
-    and the validators of a conditional GET.
+    and the validators of a conditional GET. ``timeout`` bounds connecting and each read;
+    ``deadline`` (default four times ``timeout``) bounds the whole fetch, redirects included.
     """
+    budget = deadline if deadline is not None else 4 * timeout
+    end = time.monotonic() + budget
     current = resolve_url(url)
     if current is None:
         raise InputError(f"{url!r} is not an http(s) URL")
@@ -158,21 +165,30 @@ def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000,
             length = resp.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise InputError(f"{current} is {_size(int(length))}, larger than the {_size(max_bytes)} an article may be")
-            body = _read_capped(resp, current, max_bytes, timeout)
+            body = _read_capped(resp, current, max_bytes, timeout, end, budget)
+            declared = int(length) if length and length.isdigit() else None
+            if declared is not None and len(body) < declared and not resp.headers.get("Content-Encoding"):
+                raise InputError(f"{current}: the server sent {len(body):,} of the {declared:,} bytes it announced; "
+                                 "the page is incomplete, try again")
             final = resolve_url(resp.geturl()) or current
         return Fetched(body=body, url=final, charset=charset, format_hint=hint, content_type=media or None,
                        etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
     raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects; open the URL in a browser and use the final address")
 
 
-def _read_capped(resp, url: str, max_bytes: int, timeout: float) -> bytes:  # type: ignore[no-untyped-def]
+def _read_capped(resp, url: str, max_bytes: int, timeout: float, end: float,  # type: ignore[no-untyped-def]
+                 budget: float) -> bytes:
     chunks: list[bytes] = []
     total = 0
     try:
         while True:
-            chunk = resp.read(_CHUNK)
+            # read1: returns what one read of the socket gives, so the deadline is checked as data trickles in.
+            chunk = resp.read1(_CHUNK)
             if not chunk:
                 break
+            if time.monotonic() > end:
+                raise InputError(f"{url}: the page did not arrive within {budget:g} s (the server sends it too "
+                                 "slowly); try again later")
             total += len(chunk)
             if total > max_bytes:
                 raise InputError(f"{url} sent more than {_size(max_bytes)}; that is not an article page")

@@ -22,16 +22,16 @@ if TYPE_CHECKING:
 RECOMPOSABLE_STATES = frozenset({"composed", ""})
 
 
-def campaigns_by_item(root: Path) -> dict[str, list[dict[str, Any]]]:
-    """Delivery campaigns per item folder, from the outbox's delivery state if it exists.
+def campaigns_by_item(root: Path, database_url: str = "") -> dict[str, list[dict[str, Any]]]:
+    """Delivery campaigns per item folder, from ``database_url`` (PostgreSQL) or the outbox's SQLite file.
 
-    The database is only opened when the file is already there: previewing must not create
+    The SQLite file is only opened when it is already there: previewing must not create
     delivery state. Any problem reading it leaves the index without campaign details.
     """
     from composer.delivery.state import DB_NAME, DeliveryState
 
-    db = root / DB_NAME
-    if not db.is_file():
+    db: str | Path = database_url or root / DB_NAME
+    if not database_url and not Path(db).is_file():
         return {}
     try:
         with DeliveryState(db) as state:
@@ -40,9 +40,9 @@ def campaigns_by_item(root: Path) -> dict[str, list[dict[str, Any]]]:
         return {}
 
 
-def item_campaigns(item: Item) -> list[dict[str, Any]]:
+def item_campaigns(item: Item, database_url: str = "") -> list[dict[str, Any]]:
     """The delivery campaigns of one item (empty when there are none or no delivery state)."""
-    return campaigns_by_item(item.path.parent).get(str(item.path.resolve()), [])
+    return campaigns_by_item(item.path.parent, database_url).get(str(item.path.resolve()), [])
 
 
 def _campaign_index(state: DeliveryState) -> dict[str, list[dict[str, Any]]]:

@@ -220,7 +220,7 @@ def _posts(posts: Any, mastodon_limit: int) -> list[dict[str, Any]]:
 
 def item_context(item: Item, settings: Settings) -> dict[str, Any]:
     """Everything the item page shows, read from the item's files (missing files tolerated)."""
-    campaigns = item_campaigns(item)
+    campaigns = item_campaigns(item, settings.database_url.reveal())
     html = email_html(item) or ""
     size = len(html.encode("utf-8"))
     eml = item_file_bytes(item.path, "newsletter.eml") or b""
@@ -281,6 +281,6 @@ def render_page(template: str, **context: Any) -> str:
     return _env(str(templates_folder())).get_template(template).render(**context)
 
 
-def index_context(root: Path, items: Iterable[Item]) -> dict[str, Any]:
-    campaigns = campaigns_by_item(root)
+def index_context(root: Path, items: Iterable[Item], database_url: str = "") -> dict[str, Any]:
+    campaigns = campaigns_by_item(root, database_url)
     return {"items": [item_summary(i, campaigns.get(str(i.path.resolve()))) for i in items]}

@@ -124,7 +124,7 @@ def recompose(item: Item, settings: Settings) -> Item:
     state = str(item.manifest.get("state") or "")
     if state not in RECOMPOSABLE_STATES:
         raise InputError(f"{item.name} is {state}; it is not recomposed (compose a new item instead)")
-    live = [c for c in item_campaigns(item) if c["state"] != "cancelled"]
+    live = [c for c in item_campaigns(item, settings.database_url.reveal()) if c["state"] != "cancelled"]
     if live:
         raise InputError(f"{item.name} has delivery campaign {live[0]['label']}; it is not recomposed "
                          "(compose a new item instead)")

@@ -359,7 +359,9 @@ class Routes:
 
     def _get(self, segs: list[str], query: dict[str, list[str]]) -> Response:
         if not segs:
-            return _page("index.html.j2", **pages.index_context(self.app.root, self.app.items()), root=str(self.app.root))
+            return _page("index.html.j2", **pages.index_context(self.app.root, self.app.items(),
+                                                                self.app.settings.database_url.reveal()),
+                         root=str(self.app.root))
         if segs == ["favicon.ico"]:
             return _send(204, b"", "image/x-icon")
         if len(segs) == 2 and segs[0] == "static" and segs[1] in STATIC_FILES:

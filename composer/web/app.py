@@ -352,12 +352,11 @@ class ReaderService:
 
     def _find_issues(self) -> list[dict[str, Any]]:
         """Items sent to a real audience (not ``--to`` tests), newest first, with a public web copy."""
-        from composer.delivery.state import DB_NAME, DeliveryState
+        from composer.delivery.state import DeliveryState
         from composer.outbox import Outbox
 
-        path = Path(self.settings.outbox_dir) / DB_NAME
         first_sent: dict[str, tuple[float, str]] = {}
-        with DeliveryState(path) as state:
+        with DeliveryState.for_settings(self.settings) as state:
             for campaign in state.campaigns():
                 if campaign.audience.startswith("to:") or campaign.state == "scheduled":
                     continue

@@ -62,7 +62,7 @@ def test_dry_run_records_nothing(env: Path, tmp_path: Path, capsys: pytest.Captu
     subs = csv(tmp_path, "ann@example.com,Ann", "ann@example.com,Dup")
     assert main(["send", ITEM, "--list", subs, "--dry-run"]) == 0
     err = capsys.readouterr().err
-    assert "dry run: 1 messages would be sent via outbox; 1 duplicates skipped" in err
+    assert "dry run: 1 message would be sent via outbox; 1 duplicate skipped" in err
     assert "line 3: ann@example.com is a duplicate of line 2" in err
     assert not (env / ITEM / "sent").exists() and not (env / "delivery.sqlite3").exists()
 

@@ -58,7 +58,7 @@ def test_csv_send_skips_suppressed_readers_and_says_why(env: Path, tmp_path: Pat
         store.suppress("cy@example.com", "bounced", source="webhook")
     subs = subs_csv(tmp_path, "ann@example.com,Ann", "BOB@example.com,Bob", "cy@example.com,Cy")
     assert main(["send", ITEM, "--list", subs, "--dry-run"]) == 0
-    assert "1 messages would be sent via outbox; 2 suppressed readers skipped" in capsys.readouterr().err
+    assert "1 message would be sent via outbox; 2 suppressed readers skipped" in capsys.readouterr().err
     assert main(["send", ITEM, "--list", subs]) == 0
     err = capsys.readouterr().err
     assert "1 sent, 0 deferred, 0 failed, 2 skipped (1 unsubscribed, 1 bounced)" in err
@@ -116,7 +116,7 @@ def test_add_import_export_list_and_send_to_the_store(env: Path, tmp_path: Path,
     out = tmp_path / "export.csv"
     assert main(["subscribers", "export", "-o", str(out)]) == 0
     assert main(["send", ITEM, "--list", str(out), "--dry-run"]) == 0
-    assert "2 messages would be sent via outbox; 1 suppressed readers skipped" in capsys.readouterr().err
+    assert "2 messages would be sent via outbox; 1 suppressed reader skipped" in capsys.readouterr().err
 
 
 def test_forget_keeps_them_from_being_imported_again(env: Path, tmp_path: Path,

@@ -56,7 +56,7 @@ def test_worker_sends_overdue_schedule_and_waits_for_future_one(tmp_path: Path) 
     item, settings = _item_and_settings(tmp_path)
     csv = tmp_path / "s.csv"
     csv.write_text("email,name\nann@example.com,Ann\n")
-    state = DeliveryState.in_outbox(settings.outbox_dir)
+    state = DeliveryState.for_settings(settings)
     # One whose time passed while no worker ran, one in the future.
     past, _ = open_campaign(state, item, settings, "outbox", Audience(list_path=csv),
                             scheduled_for=(time.time() + 0.2, "soon"))
@@ -74,3 +74,17 @@ def test_worker_sends_overdue_schedule_and_waits_for_future_one(tmp_path: Path) 
     # When the later one comes due (simulated clock), the worker picks it up too.
     due = run_due(settings, now=time.time() + 7200)
     assert [s.campaign for s in due] == [future.id]
+
+
+def test_a_finished_campaign_left_active_is_closed_by_the_next_pass(tmp_path: Path) -> None:
+    """The worker that sent the last reader can be stopped before it marks the campaign done."""
+    item, settings = _item_and_settings(tmp_path)
+    state = DeliveryState.for_settings(settings)
+    campaign, _ = open_campaign(state, item, settings, "outbox", Audience(to=["me@example.com"]))
+    [row] = state.claim(campaign.id, 1)
+    state.mark_sent(row)
+    state.flush()
+    assert state.campaign(campaign.id).state == "active"
+    [summary] = run_due(settings)
+    assert summary.exit_code == 0 and state.campaign(campaign.id).state == "done"
+    assert run_due(settings) == []

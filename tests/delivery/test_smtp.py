@@ -61,11 +61,11 @@ def smtp_settings(settings: Settings, port: int, **changes: object) -> Settings:
 
 
 def send(item: Item, settings: Settings, csv: Path, *, max_wait: float = 10.0, concurrency: int = 1) -> RunSummary:
-    state = DeliveryState.in_outbox(settings.outbox_dir)
+    state = DeliveryState.for_settings(settings)
     campaign, _ = open_campaign(state, item, settings, "smtp", Audience(list_path=csv))
     state.close()
     template = MessageTemplate.from_item(item, settings)
-    return run_campaign(state.path, campaign.id, settings, template=template, max_wait=max_wait,
+    return run_campaign(state.target, campaign.id, settings, template=template, max_wait=max_wait,
                         concurrency=concurrency)
 
 
@@ -129,7 +129,7 @@ def test_wrong_password_stops_without_leaking_it(tmp_path: Path, item: Item, set
     with pytest.raises(DeliveryError) as info:
         send(item, s, csv)
     assert secret not in str(info.value) and "refused the login" in str(info.value)
-    state = DeliveryState.in_outbox(settings.outbox_dir)
+    state = DeliveryState.for_settings(settings)
     assert state.counts(1)["pending"] == 1  # released, not stuck in "sending", not counted as an attempt
     assert state.recipients(1)[0]["attempts"] == 0
     assert sink.received == []
@@ -196,7 +196,7 @@ def test_slow_server_times_out_then_retries(tmp_path: Path, item: Item, settings
     assert "timed out" in summary.deferred[0]["reason"]
     assert sink.counts() == {"next@example.com": 1}
     # Running the same send again retries the deferred reader now.
-    state = DeliveryState.in_outbox(settings.outbox_dir)
+    state = DeliveryState.for_settings(settings)
     state.retry_now(summary.campaign)
     state.close()
     again = send(item, s, tmp_path / "s.csv", max_wait=0)
@@ -224,7 +224,8 @@ def test_killed_mid_send_resumes_without_losing_or_doubling(tmp_path: Path, item
     sink.data_delay = 0.01
     env = {**os.environ, "OUTBOX_DIR": str(settings.outbox_dir), "SMTP_HOST": "127.0.0.1",
            "SMTP_PORT": str(plain_server), "SMTP_SECURITY": "none", "SITE_URL": "https://news.example.org",
-           "UNSUBSCRIBE_SECRET": "kill-test-secret", "MAIL_FROM": "news@example.org", "SEND_RETRY_DELAY": "0.01"}
+           "UNSUBSCRIBE_SECRET": "kill-test-secret", "MAIL_FROM": "news@example.org", "SEND_RETRY_DELAY": "0.01",
+           "DATABASE_URL": settings.database_url.reveal(), "SEND_LEASE": "2", "SMTP_TIMEOUT": "1"}
     cmd = [sys.executable, "-m", "composer", "send", item.name, "--list", str(csv), "--via", "smtp"]
     proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -236,7 +237,7 @@ def test_killed_mid_send_resumes_without_losing_or_doubling(tmp_path: Path, item
             proc.kill()
     before = sink.counts()
     assert 30 <= sum(before.values()) < n, "the kill should land mid-campaign"
-    state = DeliveryState.in_outbox(settings.outbox_dir)
+    state = DeliveryState.for_settings(settings)
     counts = state.counts(1)
     state.close()
     assert counts["sent"] >= sum(before.values()) - 1  # every accepted message but the in-flight one was recorded

@@ -79,6 +79,25 @@ class Handler(BaseHTTPRequestHandler):
             self.send(404, b"not here", "text/plain")
         elif path == "/broken":
             self.send(500, b"oops", "text/plain")
+        elif path == "/trickle":  # a byte every 0.1 s: never a read timeout, but never done either
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(1000):
+                try:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.1)
+        elif path == "/truncated":  # announces more than it sends, then closes
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(b"<html><body><p>" + b"cut short " * 100)
+            self.close_connection = True
         elif path == "/slow":
             time.sleep(1.5)
             self.send(200, b"<p>late</p>", "text/html")
@@ -198,3 +217,15 @@ def test_text_plain_is_sniffed_so_raw_markdown_is_read_as_markdown(server: str) 
 def test_declared_latin1_is_decoded(server: str) -> None:
     art = load_article(server + "/latin1", timeout=5)
     assert art.body[0].text == "Café crème, naïve façade."
+
+
+def test_a_trickling_server_hits_the_overall_deadline(server: str) -> None:
+    start = time.monotonic()
+    with pytest.raises(InputError, match="did not arrive within 1 s"):
+        fetch_url(server + "/trickle", timeout=0.5, max_bytes=1_000_000, deadline=1.0)
+    assert time.monotonic() - start < 3
+
+
+def test_a_truncated_body_is_refused(server: str) -> None:
+    with pytest.raises(InputError, match="sent 1,015 of the 5,000 bytes it announced"):
+        fetch_url(server + "/truncated", timeout=5, max_bytes=1_000_000)
