@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from composer.commands.common import Add
+from composer.commands.common import Add, verb_with_actions
 from composer.errors import InputError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
 
     from composer.config import Settings
 
@@ -51,18 +50,7 @@ def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(add: Add) -> None:
-    p = add("bounces", lambda a, s: a.sub_handler(a, s))
-    sub = p.add_subparsers(dest="subcommand", metavar="ACTION")
-    sub.required = True
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
-    for flag, metavar in (("--env-file", "PATH"), ("--outbox", "DIR"), ("--templates", "DIR")):
-        common.add_argument(flag, metavar=metavar, default=argparse.SUPPRESS)
-
-    def action(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-        q = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
-        q.set_defaults(sub_handler=handler)
-        return q
+    action = verb_with_actions(add, "bounces")
 
     q = action("scan", cmd_scan, "read bounces and complaints from a mailbox; suppress hard bounces and complaints "
                                  "at once, soft bounces after BOUNCE_SOFT_LIMIT in BOUNCE_SOFT_DAYS")

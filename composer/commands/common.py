@@ -33,6 +33,24 @@ def add_common_options(parser: argparse.ArgumentParser, *, after_verb: bool = Fa
                         **extra)
 
 
+def verb_with_actions(add: Add, verb: str,
+                      wrap: Callable[[Handler], Handler] = lambda h: h) -> Callable[[str, Handler, str],
+                                                                                     argparse.ArgumentParser]:
+    """Declare ``verb ACTION ...`` (``feed run``, ``subscribers import``) and return ``action(name,
+    handler, help)`` that adds one action; each action takes the common options after it too."""
+    sub = add(verb, lambda args, settings: args.action_handler(args, settings)).add_subparsers(
+        dest="action", metavar="ACTION")
+    sub.required = True
+
+    def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        q = sub.add_parser(name, help=help_text, description=help_text)
+        q.set_defaults(action_handler=wrap(handler))
+        add_common_options(q, after_verb=True)  # "feed run x --outbox DIR" works too
+        return q
+
+    return action
+
+
 def add_sources(p: argparse.ArgumentParser) -> None:
     """SOURCE..., ``--format`` and ``--url``, declared once for every verb that reads articles."""
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file path, - for stdin, or an http(s) URL")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from composer.commands.common import Add, Handler, add_common_options, print_json_line
+from composer.commands.common import Add, Handler, print_json_line, verb_with_actions
 from composer.errors import ComposerError, InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
@@ -140,15 +140,7 @@ def cmd_feed_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(add: Add) -> None:
-    p = add("feed", lambda args, settings: args.feed_handler(args, settings))
-    sub = p.add_subparsers(dest="feed_command", metavar="ACTION")
-    sub.required = True
-
-    def action(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-        q = sub.add_parser(name, help=help_text, description=help_text)
-        q.set_defaults(feed_handler=_redacting(handler))
-        add_common_options(q, after_verb=True)  # "feed run x --outbox DIR" works too
-        return q
+    action = verb_with_actions(add, "feed", wrap=_redacting)
 
     q = action("add", cmd_feed_add, "follow a feed (read once now to check it is one)")
     q.add_argument("name", metavar="NAME", help="a short name: lowercase letters, digits, - and _")

@@ -14,7 +14,7 @@ import argparse
 import re
 import sys
 
-from composer.commands.common import Add, add_common_options
+from composer.commands.common import Add, verb_with_actions
 from composer.errors import InputError
 
 TYPE_CHECKING = False
@@ -180,15 +180,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(add: Add) -> None:
-    p = add("subscribers", lambda a, s: a.sub_handler(a, s))
-    sub = p.add_subparsers(dest="subcommand", metavar="ACTION")
-    sub.required = True
-
-    def action(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-        q = sub.add_parser(name, help=help_text, description=help_text)
-        q.set_defaults(sub_handler=handler)
-        add_common_options(q, after_verb=True)  # `compose subscribers import x.csv --outbox DIR` works too
-        return q
+    action = verb_with_actions(add, "subscribers")
 
     q = action("import", cmd_import, "add or update subscribers from a CSV (the shape `send --list` reads)")
     q.add_argument("csv", metavar="CSV")
