@@ -39,8 +39,9 @@ from composer.bounces.parse import Report, parse_report
 from composer.bounces.sources import Mail, Source
 from composer.config import Settings
 from composer.delivery.state import DeliveryState
-from composer.errors import ComposerError, InputError, OutboxError
+from composer.errors import ComposerError, InputError
 from composer.newsletter.verp import Verp
+from composer.sqlite_store import SQLiteStore
 
 SOURCE = "bounce mailbox"
 SOFT_EVENT = "bounce: soft"
@@ -55,17 +56,16 @@ CREATE TABLE IF NOT EXISTS bounce_reports (
 )"""
 
 
-class SeenReports:
+class SeenReports(SQLiteStore):
     """Which reports were processed: a table of their keys beside the delivery state."""
 
+    what = "the bounce records in"
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        try:
-            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self.db.execute("PRAGMA busy_timeout=60000")
-            self.db.execute(_SCHEMA)
-        except sqlite3.Error as exc:
-            raise OutboxError(f"cannot open the bounce records in {self.path} ({exc})") from exc
+        super().__init__(path, pragmas=("busy_timeout=60000",))
+
+    def _migrate(self) -> None:
+        self.db.execute(_SCHEMA)
 
     def seen(self, key: str) -> bool:
         return self.db.execute("SELECT 1 FROM bounce_reports WHERE key = ?", (key,)).fetchone() is not None
@@ -78,9 +78,6 @@ class SeenReports:
 
     def finish(self, key: str, email: str | None, outcome: str) -> None:
         self.db.execute("UPDATE bounce_reports SET email = ?, outcome = ? WHERE key = ?", (email, outcome, key))
-
-    def close(self) -> None:
-        self.db.close()
 
 
 @dataclass
