@@ -8,25 +8,9 @@ from pathlib import Path
 import pytest
 
 from composer.cli import main
-from composer.newsletter.merge import marker
-from composer.outbox import Outbox
 
-ITEM = "2025-03-12-ops-issue"
+ITEM = "2025-03-12-cli-issue"  # written by the env fixture (conftest.py)
 
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    outbox = tmp_path / "outbox"
-    Outbox(outbox).write_item(
-        ITEM,
-        {"email.html": f"<p>Hi {marker('name', 'reader')}</p><a href=\"{marker('unsubscribe_url')}\">x</a>".encode(),
-         "email.txt": f"Hi {marker('name', 'reader')}\n".encode()},
-        {"subject": "Ops issue", "language": "en"})
-    monkeypatch.setenv("OUTBOX_DIR", str(outbox))
-    monkeypatch.setenv("SITE_URL", "https://news.example.org")
-    monkeypatch.setenv("UNSUBSCRIBE_SECRET", "ops-unsubscribe-secret")
-    monkeypatch.setenv("MAIL_FROM", "News <news@example.org>")
-    return outbox
 
 
 def test_smtp_refuses_the_placeholder_sender(env: Path, monkeypatch: pytest.MonkeyPatch,

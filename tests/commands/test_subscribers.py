@@ -14,26 +14,11 @@ from composer.config import Secret, Settings
 from composer.delivery.campaign import Audience, open_campaign
 from composer.delivery.runner import run_campaign
 from composer.delivery.state import DeliveryState
-from composer.newsletter.merge import marker
 from composer.newsletter.personalize import MessageTemplate
 from composer.outbox import Outbox
 
-ITEM = "2025-03-12-cli-issue"
+ITEM = "2025-03-12-cli-issue"  # written by the env fixture (conftest.py)
 
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    outbox = tmp_path / "outbox"
-    Outbox(outbox).write_item(
-        ITEM,
-        {"email.html": f"<p>Hi {marker('name', 'reader')}</p><a href=\"{marker('unsubscribe_url')}\">x</a>".encode(),
-         "email.txt": f"Hi {marker('name', 'reader')}\n".encode()},
-        {"subject": "CLI issue", "language": "en"})
-    monkeypatch.setenv("OUTBOX_DIR", str(outbox))
-    monkeypatch.setenv("SITE_URL", "https://news.example.org")
-    monkeypatch.setenv("UNSUBSCRIBE_SECRET", "cli-unsubscribe-secret")
-    monkeypatch.setenv("MAIL_FROM", "News <news@example.org>")
-    return outbox
 
 
 def subs_csv(tmp_path: Path, *rows: str, header: str = "email,name") -> str:

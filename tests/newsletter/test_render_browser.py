@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +17,7 @@ from composer.article import Article, Block, Image, Related, Summary
 from composer.config import Settings, Theme
 from composer.newsletter import merge
 from composer.newsletter.render import Entry, Issue, render_newsletter
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-DRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="needs chromium and chromedriver installed")
+from tests.browser import chromium
 
 SETTINGS = Settings(site_url="https://news.example.org", theme=Theme(name="Harbour Times", greeting=True,
                                                                      address="1 Quay St"))
@@ -53,23 +49,10 @@ def _html(kind: str, settings: Settings = SETTINGS) -> str:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM  # type: ignore[assignment]
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"):
-        options.add_argument(arg)
-    try:
-        drv = webdriver.Chrome(service=Service(DRIVER), options=options)
-    except Exception as exc:  # a broken browser install is an environment problem, not a failure
-        pytest.skip(f"chromium could not start: {exc}")
-    drv.set_page_load_timeout(30)
-    drv.execute_cdp_cmd("Network.enable", {})
-    drv.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]})
-    yield drv
-    drv.quit()
+    with chromium("1280,1000", console_log=False) as drv:
+        drv.execute_cdp_cmd("Network.enable", {})
+        drv.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]})
+        yield drv
 
 
 def _load(driver, tmp_path: Path, kind: str, width: int, dark: bool,  # type: ignore[no-untyped-def]

@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-from conftest import SECRET, Server, start_server, stop_server, write_issue
 
 from composer.audience import open_store
 from composer.cli import main
 from composer.newsletter.unsubscribe import make_token
+from tests.web.conftest import SECRET, Server, start_server, stop_server, write_issue
 
 ONE_CLICK = b"List-Unsubscribe=One-Click"
 
@@ -231,7 +231,7 @@ def test_the_asgi_factory_runs_under_plain_uvicorn(tmp_path: Path) -> None:
     import sys
     import time
 
-    from conftest import free_port
+    from tests.web.conftest import free_port
 
     port = free_port()
     env = {**os.environ, "OUTBOX_DIR": str(tmp_path / "outbox"), "SITE_URL": f"http://127.0.0.1:{port}",

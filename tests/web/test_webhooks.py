@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Server, start_server, stop_server
 
 from composer.audience import open_store
 from composer.web.webhooks import SNSCertificates, sns_cert_url_ok
+from tests.web.conftest import Server, start_server, stop_server
 
 cryptography = pytest.importorskip("cryptography")
 from cryptography import x509  # noqa: E402
