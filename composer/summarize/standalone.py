@@ -126,6 +126,14 @@ def _starters(lang: str) -> frozenset[str]:
     phrases = [w.strip() for w in _REMOVABLE.get(lang, _REMOVABLE["en"]).split("|")]
     phrases += [*_BACK_PHRASES.get(lang, ()), *_BACK_PHRASES["en"], "the"]
     return frozenset(p.split()[0].replace("’", "'") for p in phrases if p.strip())
+# English extraposition and weather/time "it": the subject of "It wasn't easy, and…", "It is
+# time to…", "It is unclear whether…" refers to what follows, so such a lead stands alone. Only
+# a short predicate right before a comma, colon or clause word counts ("It was a mistake." does not).
+_EN_DUMMY_IT = re.compile(
+    r"it(?:'s| is| was| isn't| wasn't| has been| had been| will be| would be| seems| seemed)"
+    r"(?:\s+not)?(?:\s+[a-z-]+){1,2}\s*(?:[,:]|\s(?:to|that|whether|if|how|why|when|for)\b)"
+)
+
 
 
 def _first_word(text: str) -> str:
@@ -193,6 +201,8 @@ def points_back(sentence: str, lang: str = "en") -> str | None:
     nxt = words[1] if len(words) > 1 else ""
     if lang == "it" and first == "e" and _IT_E_VERB.match(t):
         return None
+    if lang == "en" and _EN_DUMMY_IT.match(low):
+        return None  # "It wasn't easy, but…", "It is unclear whether…": "it" points ahead, not back
     if first in _back(lang if lang in _BACK else "en"):
         return words[0]
     m = _removable(lang).match(t) if starts_phrase else None

@@ -231,3 +231,19 @@ def test_tldr_stands_alone_in_every_language(lang: str) -> None:
     s = summarise(_article([paras[1], paras[0], paras[2]], language=lang))
     assert s.tldr != paras[1]
     assert points_back(s.tldr, lang) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "It wasn't easy, and it took longer than expected, but now it's official: Rutte will lead NATO.",
+    "It is unclear whether the talks will resume next week.",
+    "It is time to rethink how the city pays for buses.",
+    "It's official: the bridge opens to cyclists on Monday.",
+])
+def test_an_it_that_points_ahead_stands_alone(sentence: str) -> None:
+    assert points_back(sentence, "en") is None
+
+
+@pytest.mark.parametrize("sentence", ["It was a mistake.", "It comes after a week of talks.",
+                                      "It said the plan would fail."])
+def test_an_it_that_points_back_is_still_caught(sentence: str) -> None:
+    assert points_back(sentence, "en") == "It"
