@@ -3,8 +3,7 @@
 Each ``compose`` is a new process, so anything expensive and deterministic (compiled
 templates, a library's merged word lists) is worth keeping between runs. What is kept there
 may be code (Jinja bytecode), so the folder must belong to the user and be closed to others;
-otherwise nothing is cached. ``COMPOSER_CACHE=off`` (or ``COMPOSER_TEMPLATE_CACHE=off``, the
-older spelling) turns caching off.
+otherwise nothing is cached. ``COMPOSER_CACHE=off`` turns caching off.
 """
 
 from __future__ import annotations
@@ -19,9 +18,8 @@ _OFF = ("off", "0", "no", "false")
 def user_cache_dir(name: str) -> Path | None:
     """``$XDG_CACHE_HOME/composer/NAME`` (else ``~/.cache/composer/NAME``), created private; None
     when caching is off or the folder cannot be made safe."""
-    for key in ("COMPOSER_CACHE", "COMPOSER_TEMPLATE_CACHE"):
-        if os.environ.get(key, "").lower() in _OFF:
-            return None
+    if os.environ.get("COMPOSER_CACHE", "").lower() in _OFF:
+        return None
     try:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
         directory = base / "composer" / name

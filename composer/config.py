@@ -421,7 +421,7 @@ def read_env_file(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-_OTHER_KEYS = ("COMPOSER_TEMPLATE_CACHE",)  # read elsewhere (cachedir), not settings
+_OTHER_KEYS = ("COMPOSER_CACHE",)  # read elsewhere (cachedir), not settings
 
 
 def env_file_warnings(path: str | os.PathLike[str] | None = None) -> list[str]:

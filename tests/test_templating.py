@@ -145,9 +145,9 @@ def test_cache_folder_open_to_others_is_not_used(tmp_path: Path, monkeypatch: py
 
 def test_cache_can_be_turned_off_and_survives_an_unwritable_home(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COMPOSER_TEMPLATE_CACHE", "off")
+    monkeypatch.setenv("COMPOSER_CACHE", "off")
     assert templating._bytecode_cache() is None
-    monkeypatch.delenv("COMPOSER_TEMPLATE_CACHE")
+    monkeypatch.delenv("COMPOSER_CACHE")
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))

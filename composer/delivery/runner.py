@@ -34,6 +34,7 @@ from composer.audience.sqlite import SQLiteAudience
 from composer.config import Settings
 from composer.delivery import get_backend
 from composer.delivery.base import Backend, Outgoing
+from composer.delivery.engine import is_postgres_url
 from composer.delivery.state import Campaign, DeliveryState, RetryPolicy, Row
 from composer.errors import ConfigError
 from composer.newsletter.personalize import MessageTemplate, RecipientError
@@ -228,8 +229,7 @@ def run_campaign(
         if make_audience is None:
             # The audience tables share the SQLite state file; with PostgreSQL state they stay in
             # the outbox's SQLite file (the audience store has no PostgreSQL engine yet).
-            on_postgres = str(state_path).startswith(("postgres://", "postgresql://"))
-            make_audience = (lambda: open_store(settings.outbox_dir)) if on_postgres else (
+            make_audience = (lambda: open_store(settings.outbox_dir)) if is_postgres_url(state_path) else (
                 lambda: SQLiteAudience(state_path))
         args = (state_path, campaign_id, template, make_backend, policy, limiter, shared, deadline, batch,
                 make_audience)
