@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("composer.newsletter", "composer.social", "composer.embed"),
     ("composer.audience",),  # subscribers and suppressions: every send asks it who is suppressed
     ("composer.pipeline", "composer.delivery"),
-    ("composer.feeds", "composer.bounces"),  # feeds compose and send; bounces read the delivery state back
+    ("composer.feeds", "composer.bounces", "composer.publish"),  # feeds compose and send; bounces read the delivery state back; publish posts to networks
     ("composer.serving",),  # uvicorn under limits, for the apps above (imports no composer module)
     ("composer.preview", "composer.web"),
     ("composer.commands",),
