@@ -248,42 +248,51 @@ def engine_for(target: str | os.PathLike[str]) -> Engine:
     return SQLiteEngine(target)
 
 
-def migrate(engine: Engine, db: Connection) -> tuple[int, int]:
-    """Bring the schema to :data:`SCHEMA_VERSION`; returns (version before, version after).
+Migrations = list[tuple[int, str, dict[str, list[str]]]]
+
+
+def migrate(engine: Engine, db: Connection, migrations: Migrations | None = None, *,
+            table: str = "schema_migrations", what: str = "delivery") -> tuple[int, int]:
+    """Bring the schema to the last version of ``migrations`` (default :data:`MIGRATIONS`);
+    returns (version before, version after).
 
     Runs in one write transaction (and, on PostgreSQL, under an advisory lock), so several
     workers starting together migrate once. A database newer than this composer is refused.
+    Another part of composer that keeps its tables in the same database (the publisher) passes
+    its own list and its own version ``table``, so each part's versions count on their own.
     """
+    steps = MIGRATIONS if migrations is None else migrations
+    latest = max(version for version, _d, _s in steps)
     real = "REAL" if engine.name == "sqlite" else "DOUBLE PRECISION"
     db.execute(engine.begin)
     try:
         engine.lock_schema(db)
-        db.execute(f"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table} (version INTEGER PRIMARY KEY, "
                    f"description TEXT NOT NULL, applied {real} NOT NULL)")
-        (before,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()
+        (before,) = db.execute(f"SELECT COALESCE(MAX(version), 0) FROM {table}").fetchone()
         before = int(before)
-        if before > SCHEMA_VERSION:
-            raise ConfigError(f"the delivery database {engine.describe()} has schema version {before}, newer than "
-                              f"this composer knows ({SCHEMA_VERSION}); upgrade composer")
+        if before > latest:
+            raise ConfigError(f"the {what} database {engine.describe()} has schema version {before}, newer than "
+                              f"this composer knows ({latest}); upgrade composer")
         import time
 
-        for version, description, statements in MIGRATIONS:
+        for version, description, statements in steps:
             if version > before:
                 for statement in statements[engine.name]:
                     db.execute(statement)
-                db.execute("INSERT INTO schema_migrations (version, description, applied) VALUES (?, ?, ?)",
+                db.execute(f"INSERT INTO {table} (version, description, applied) VALUES (?, ?, ?)",
                            (version, description, time.time()))
     except BaseException:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
-    return before, SCHEMA_VERSION
+    return before, latest
 
 
-def schema_version(db: Connection) -> int:
-    """The recorded version, or 0 when the database has no ``schema_migrations`` table yet."""
+def schema_version(db: Connection, table: str = "schema_migrations") -> int:
+    """The recorded version, or 0 when the database has no ``table`` of versions yet."""
     try:
-        (version,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()
+        (version,) = db.execute(f"SELECT COALESCE(MAX(version), 0) FROM {table}").fetchone()
     except Exception:  # noqa: BLE001 - no table yet (either engine's error type)
         return 0
     return int(version)

@@ -113,12 +113,15 @@ def _format_for(media: str, url: str) -> str | None:
 
 
 def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000,
-              headers: Mapping[str, str] | None = None, deadline: float | None = None) -> Fetched:
+              headers: Mapping[str, str] | None = None, deadline: float | None = None,
+              expect: str | None = None) -> Fetched:
     """GET ``url`` and return its body, following at most five http(s) redirects.
 
     ``headers`` are added to (or replace) the defaults: a feed reader sends its own ``Accept``
     and the validators of a conditional GET. ``timeout`` bounds connecting and each read;
     ``deadline`` (default four times ``timeout``) bounds the whole fetch, redirects included.
+    ``expect`` (e.g. ``"image/"``) replaces the article check: the response's media type must
+    start with it (the publisher fetches a link card's image with the same limits).
     """
     budget = deadline if deadline is not None else 4 * timeout
     end = time.monotonic() + budget
@@ -161,7 +164,12 @@ def fetch_url(url: str, timeout: float = 15.0, max_bytes: int = 10_000_000,
             raise InputError(f"{current}: cannot connect ({exc})") from exc
         with resp:
             media, charset = _media_type(resp.headers.get("Content-Type"))
-            hint = _format_for(media, current)
+            if expect is None:
+                hint = _format_for(media, current)
+            elif media.startswith(expect):
+                hint = None
+            else:
+                raise InputError(f"{current} is {media or 'of no stated type'!r}, not {expect.rstrip('/')}")
             length = resp.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise InputError(f"{current} is {_size(int(length))}, larger than the {_size(max_bytes)} an article may be")
