@@ -4,7 +4,7 @@ Precedence is flags > environment > ``.env`` > defaults, as the design notes req
 ``.env`` file is read with python-dotenv *without* touching ``os.environ`` so that a library
 user's process environment is never modified behind their back.
 
-Secrets (``SMTP_PASSWORD``, ``UNSUBSCRIBE_SECRET``, ``LLM_API_KEY``) are held in
+Secrets (``SMTP_PASSWORD``, ``UNSUBSCRIBE_SECRET``, ``LLM_API_KEY``, the networks' tokens) are held in
 :class:`Secret`, whose ``repr``/``str`` never show the value: a setting that leaks into a log
 line, an error or a ``--debug`` traceback prints as ``'***'``.
 """
@@ -132,6 +132,22 @@ class Settings:
     bounce_soft_limit: int = 3  # this many soft bounces of one reader ...
     bounce_soft_days: float = 14.0  # ... within this many days suppress them
     bounce_imap_url: Secret = field(default_factory=lambda: Secret(""))  # holds a password: masked
+    # publishing to networks (compose publish); each network is on when its credentials are given
+    publish_timeout: float = 20.0  # seconds for one request to a network
+    bluesky_service: str = "https://bsky.social"
+    bluesky_handle: str | None = None
+    bluesky_app_password: Secret = field(default_factory=lambda: Secret(""))
+    mastodon_url: str | None = None
+    mastodon_token: Secret = field(default_factory=lambda: Secret(""))
+    mastodon_visibility: str = "public"
+    mastodon_language: str | None = None  # overrides the article's language on Mastodon
+    x_api_url: str = "https://api.x.com"
+    x_consumer_key: Secret = field(default_factory=lambda: Secret(""))
+    x_consumer_secret: Secret = field(default_factory=lambda: Secret(""))
+    x_access_token: Secret = field(default_factory=lambda: Secret(""))
+    x_access_token_secret: Secret = field(default_factory=lambda: Secret(""))
+    x_bearer_token: Secret = field(default_factory=lambda: Secret(""))
+    x_user_id: str | None = None  # saves one request when an unknown outcome is looked up
     theme: Theme = field(default_factory=Theme)
 
     def replace(self, **changes: Any) -> Settings:
@@ -191,6 +207,21 @@ _KEYS: dict[str, tuple[str, str]] = {
     "BOUNCE_SOFT_LIMIT": ("bounce_soft_limit", "positive_int"),
     "BOUNCE_SOFT_DAYS": ("bounce_soft_days", "positive_float"),
     "BOUNCE_IMAP_URL": ("bounce_imap_url", "secret"),
+    "PUBLISH_TIMEOUT": ("publish_timeout", "positive_float"),
+    "BLUESKY_SERVICE": ("bluesky_service", "url"),
+    "BLUESKY_HANDLE": ("bluesky_handle", "str"),
+    "BLUESKY_APP_PASSWORD": ("bluesky_app_password", "secret"),
+    "MASTODON_URL": ("mastodon_url", "url"),
+    "MASTODON_TOKEN": ("mastodon_token", "secret"),
+    "MASTODON_VISIBILITY": ("mastodon_visibility", "visibility"),
+    "MASTODON_LANGUAGE": ("mastodon_language", "language"),
+    "X_API_URL": ("x_api_url", "url"),
+    "X_CONSUMER_KEY": ("x_consumer_key", "secret"),
+    "X_CONSUMER_SECRET": ("x_consumer_secret", "secret"),
+    "X_ACCESS_TOKEN": ("x_access_token", "secret"),
+    "X_ACCESS_TOKEN_SECRET": ("x_access_token_secret", "secret"),
+    "X_BEARER_TOKEN": ("x_bearer_token", "secret"),
+    "X_USER_ID": ("x_user_id", "str"),
 }
 
 _THEME_KEYS: dict[str, tuple[str, str]] = {
@@ -364,6 +395,16 @@ def _link_position(key: str, value: str) -> str:
     return _choose(key, value, "first", "last")
 
 
+def _visibility(key: str, value: str) -> str:
+    return _choose(key, value, "public", "unlisted", "private")
+
+
+def _language(key: str, value: str) -> str | None:
+    if value and not re.fullmatch(r"[a-z]{2,3}", value):
+        raise ConfigError(f"{key}={value!r} must be an ISO 639 language code like en or de")
+    return value or None
+
+
 def _list_name(key: str, value: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", value):
         raise ConfigError(f"{key}={value!r}: a list name is letters, digits, '.', '_' and '-' (at most 64)")
@@ -391,6 +432,8 @@ _CONVERTERS: dict[str, Callable[[str, str], Any]] = {
     "security": _security,
     "link_position": _link_position,
     "list_name": _list_name,
+    "visibility": _visibility,
+    "language": _language,
 }
 
 
@@ -505,7 +548,9 @@ def mask_secrets(text: str, settings: Settings) -> str:
     """Replace every secret value that appears in ``text`` with ``***``."""
     values = [s.reveal() for s in (settings.smtp_password, settings.unsubscribe_secret, settings.llm_api_key,
                                    settings.webhook_mailgun_signing_key, settings.webhook_postmark_password,
-                                   settings.bounce_imap_url)]
+                                   settings.bounce_imap_url, settings.bluesky_app_password, settings.mastodon_token,
+                                   settings.x_consumer_key, settings.x_consumer_secret, settings.x_access_token,
+                                   settings.x_access_token_secret, settings.x_bearer_token)]
     url = settings.database_url.reveal()
     if url:
         from urllib.parse import unquote, urlsplit

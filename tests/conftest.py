@@ -33,7 +33,7 @@ def _no_user_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key in list(__import__("os").environ):
         if key.startswith(("MAIL_", "SMTP_", "SITE_URL", "UNSUBSCRIBE_", "OUTBOX_DIR", "DELIVERY", "BRAND_",
                            "LLM_", "SEND_", "UTM_", "FEED_", "TEMPLATES_DIR", "LIST_ID", "TEST_ADDRESS",
-                           "BOUNCE_", "DATABASE_URL")):
+                           "BOUNCE_", "DATABASE_URL", "PUBLISH_", "BLUESKY_", "MASTODON_", "X_")):
             monkeypatch.delenv(key, raising=False)
 
 
