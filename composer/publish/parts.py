@@ -41,6 +41,27 @@ def _card(article: dict[str, Any]) -> CardSpec | None:
                     description=str(article.get("standfirst") or "")[:1000], image_url=image_url)
 
 
+def _card_place(texts: list[str], facets: list[Any], url: str) -> tuple[int, str | None]:
+    """Which part carries the link card, and the link's URI as posted.
+
+    Bluesky texts show a link in its short form (``news.example.org/riverside…``); the full URI is
+    only in the part's link facet. So: the first part with a link facet, else the first part whose
+    text holds the article's URL or its short form, else part 1.
+    """
+    for i, part_facets in enumerate(facets[: len(texts)]):
+        for facet in part_facets if isinstance(part_facets, list) else []:
+            for feature in facet.get("features") or [] if isinstance(facet, dict) else []:
+                if isinstance(feature, dict) and feature.get("$type") == "app.bsky.richtext.facet#link":
+                    uri = feature.get("uri")
+                    if isinstance(uri, str) and uri.startswith(("https://", "http://")):
+                        return i, uri
+    short = url.split("://", 1)[-1][:30]
+    for i, text in enumerate(texts):
+        if url in text or short in text:
+            return i, None
+    return 0, None
+
+
 def build_parts(item: Item, network: str, *, thread: bool, settings: Any = None) -> list[PartSpec]:
     """The parts to publish for ``network``: the single post, or the thread's entries in order.
 
@@ -71,10 +92,11 @@ def build_parts(item: Item, network: str, *, thread: bool, settings: Any = None)
     if not texts:
         raise InputError(f"{item.name} has no {network} {'thread' if thread else 'post'} to publish")
     card = _card(article) if network == "bluesky" else None
-    # The card goes on the part that carries the article's link (the first such part), else on the first.
     card_at = 0
     if card is not None:
-        card_at = next((i for i, t in enumerate(texts) if card.url in t), 0)
+        card_at, uri = _card_place(texts, facets, card.url)
+        if uri:  # the link as posted (with its UTM parameters) is the better card URL
+            card = CardSpec(url=uri, title=card.title, description=card.description, image_url=card.image_url)
     out = []
     for i, text in enumerate(texts):
         part_facets = facets[i] if i < len(facets) and isinstance(facets[i], list) else []

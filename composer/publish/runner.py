@@ -65,7 +65,14 @@ def run_publication(state: PublishState, pub_id: int, client: Client, *, retry_d
     result = RunResult(pub_id, pub.network, "busy")
     if not state.claim(pub_id, clock()):
         result.parts = state.parts(pub_id)
-        result.message = "another worker is publishing it"
+        settled = state.publication(pub_id).state
+        if settled in ("done", "failed"):
+            result.state = settled
+            failed = [p for p in result.parts if p.state == "failed"]
+            result.message = (f"part {failed[0].index + 1} failed: {failed[0].reason}; fix it, then publish again "
+                              "with --retry" if failed else "already published")
+        else:
+            result.message = "another worker is publishing it"
         return result
     final, due = "active", clock()
     try:
@@ -229,3 +236,47 @@ def worker_pass(settings: Any, log: Log, *, now: float | None = None,
                              + (f" — {result.message}" if result.message else ""), settings))
             status = max(status, result.exit_code)
     return status
+
+
+# -- one item, now or later ----------------------------------------------------------------------
+
+
+def open_publication(state: PublishState, item: Any, network: str, *, thread: bool, settings: Any,
+                     due: float | None = None, due_text: str | None = None) -> tuple[Any, bool]:
+    """The publication of ``item`` on ``network`` (recorded now with its parts if it is new); (it, created)."""
+    from composer.publish.parts import build_parts
+
+    parts = build_parts(item, network, thread=thread, settings=settings)
+    return state.create(item=item.name, item_path=str(item.path.resolve()), network=network,
+                        mode="thread" if thread else "single", parts=parts, due=due, due_text=due_text)
+
+
+def publish_now(settings: Any, item: Any, network: str, *, thread: bool, retry: bool = False,
+                factory: Callable[[str, Any], Client] | None = None, log: Log | None = None,
+                max_wait: float = 0.0) -> RunResult:
+    """Publish ``item`` on ``network`` now: record it (once), then run what is left of it.
+
+    Running it again resumes: published parts are skipped, deferred ones are tried now, and
+    with ``retry`` failed ones too. Deferred parts due within ``max_wait`` seconds are waited for.
+    """
+    from composer.publish.clients import client_for
+    from composer.publish.state import location
+
+    client = (factory or client_for)(network, settings)
+    with PublishState(location(settings), lease=settings.send_lease) as state:
+        pub, _created = open_publication(state, item, network, thread=thread, settings=settings)
+        if pub.state == "scheduled":
+            state.db.execute("UPDATE publications SET due = ? WHERE id = ? AND state = 'scheduled'",
+                             (time.time(), pub.id))
+        if retry:
+            state.requeue_failed(pub.id)
+        state.retry_now(pub.id)
+        deadline = time.monotonic() + max_wait
+        while True:
+            result = run_publication(state, pub.id, client, retry_delay=settings.send_retry_delay,
+                                     max_attempts=settings.send_max_attempts, log=log,
+                                     timeout=settings.publish_timeout)
+            wait = (result.next_attempt or 0) - time.time()
+            if result.state != "active" or result.next_attempt is None or time.monotonic() + wait > deadline:
+                return result
+            time.sleep(max(0.0, wait))
