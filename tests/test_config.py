@@ -139,3 +139,21 @@ def test_database_url_is_a_secret_and_its_password_is_masked() -> None:
     assert mask_secrets("password pa$$word-42 refused", s) == "password *** refused"
     with pytest.raises(ConfigError, match="PostgreSQL URL"):
         load_settings(environ={"DATABASE_URL": "mysql://x@y/z"})
+
+
+def test_publishing_settings_are_read_checked_and_their_tokens_masked() -> None:
+    env = {"MASTODON_URL": "https://social.example/", "MASTODON_TOKEN": "mtok-123456", "MASTODON_VISIBILITY": "unlisted",
+           "MASTODON_LANGUAGE": "de", "BLUESKY_HANDLE": "news.example.org", "BLUESKY_APP_PASSWORD": "abcd-efgh",
+           "X_CONSUMER_KEY": "ck-1234", "X_CONSUMER_SECRET": "cs-5678", "X_ACCESS_TOKEN": "at-9012",
+           "X_ACCESS_TOKEN_SECRET": "as-3456", "X_BEARER_TOKEN": "bt-7890", "PUBLISH_TIMEOUT": "5"}
+    s = load_settings(environ=env)
+    assert (s.mastodon_url, s.mastodon_visibility, s.mastodon_language) == ("https://social.example", "unlisted", "de")
+    assert (s.bluesky_service, s.x_api_url, s.publish_timeout) == ("https://bsky.social", "https://api.x.com", 5.0)
+    secrets = [v for k, v in env.items() if k.endswith(("TOKEN", "PASSWORD", "SECRET", "KEY"))]
+    text = " ".join(secrets) + " " + repr(s)
+    masked = mask_secrets(text, s)
+    assert not any(v in masked for v in secrets) and not any(v in repr(s) for v in secrets)
+    with pytest.raises(ConfigError, match="MASTODON_VISIBILITY='direct': choose public, unlisted or private"):
+        load_settings(environ={"MASTODON_VISIBILITY": "direct"})
+    with pytest.raises(ConfigError, match="MASTODON_LANGUAGE"):
+        load_settings(environ={"MASTODON_LANGUAGE": "English"})

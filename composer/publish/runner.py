@@ -218,11 +218,12 @@ def worker_pass(settings: Any, log: Log, *, now: float | None = None,
     if not exists(where):
         return 0
     make = factory or client_for
+    clients: dict[str, Client] = {}  # one per network and pass: Bluesky opens a session once
     status = 0
     with PublishState(where, lease=settings.send_lease) as state:
         for pub in state.due(now):
             try:
-                client = make(pub.network, settings)
+                client = clients.get(pub.network) or clients.setdefault(pub.network, make(pub.network, settings))
                 result = run_publication(state, pub.id, client, retry_delay=settings.send_retry_delay,
                                          max_attempts=settings.send_max_attempts, log=log,
                                          timeout=settings.publish_timeout)

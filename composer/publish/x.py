@@ -9,7 +9,9 @@ X has no idempotency key. When the answer to a post is lost, :meth:`XClient.look
 account's recent posts (``GET /2/users/:id/tweets``) and looks for one with the part's text —
 compared with every link replaced, since X shows links as ``t.co`` addresses — and, for a
 reply, the same parent. A post X accepted but does not list yet cannot be seen that way; that
-is the one case where a repeat could duplicate (the README says so).
+is the one case where a repeat could duplicate (the README says so) — and even then X itself
+refuses a text the account posted recently (403, duplicate content), which is taken as "look
+it up again", never as a failure.
 
 A 429 carries ``x-rate-limit-reset`` (Unix time): the part is deferred until then, and the
 message says when, because plan limits (posts per 24 hours) are the usual cause.
@@ -124,6 +126,9 @@ class XClient:
             reset = float(reset_raw) if reset_raw.isdigit() else time.time() + 900.0
             when = dt.datetime.fromtimestamp(reset, dt.UTC).isoformat(timespec="seconds")
             raise RateLimited(f"{detail}; X's limit for this app or plan resets at {when}", reset)
+        if posting and resp.status == 403 and "duplicate" in detail.lower():
+            # X refuses a text it already has from this account: an earlier attempt may be that post.
+            raise OutcomeUnknown(detail)
         if resp.status >= 500:
             if posting:
                 raise OutcomeUnknown(detail)  # may have been stored: look it up, never post blindly

@@ -158,3 +158,88 @@ def test_a_worker_that_died_mid_request_is_resolved_by_lookup(settings: Any, ite
     assert result.state == "done" and result.looked_up == 1
     assert client.attempts == 5 and len(client.posts) == 5
     _chain_ok(client, 5)
+
+
+def test_two_workers_at_once_never_publish_a_part_twice(settings: Any, item: Item, database_url: str) -> None:
+    import threading
+    import time
+
+    from composer.publish.runner import open_publication, run_publication
+
+    class Slow(FakeClient):
+        def publish(self, part: Part, *, root: Posted | None, parent: Posted | None) -> Posted:
+            time.sleep(0.05)
+            return super().publish(part, root=root, parent=parent)
+
+    client = Slow()
+    target = database_url or settings.outbox_dir / "delivery.sqlite3"
+    with PublishState(target) as state:
+        pub, _ = open_publication(state, item, "bluesky", thread=True, settings=settings)
+    results: list[str] = []
+    start = threading.Barrier(3)
+
+    def work() -> None:
+        with PublishState(target) as own:
+            start.wait()
+            results.append(run_publication(own, pub.id, client, retry_delay=0).state)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert client.attempts == 5 and len(client.posts) == 5
+    assert results.count("busy") >= 1 and "done" in results
+    _chain_ok(client, 5)
+
+
+def test_a_scheduled_publication_waits_for_its_time(settings: Any, item: Item, database_url: str) -> None:
+    import time
+
+    from composer.publish.runner import open_publication, worker_pass
+
+    client = FakeClient()
+    target = database_url or settings.outbox_dir / "delivery.sqlite3"
+    when = time.time() + 3600
+    with PublishState(target) as state:
+        pub, created = open_publication(state, item, "bluesky", thread=False, settings=settings, due=when,
+                                        due_text="2030-01-01T09:00+01:00")
+        assert created and pub.state == "scheduled" and pub.due_text == "2030-01-01T09:00+01:00"
+    logged: list[str] = []
+    assert worker_pass(settings, logged.append, factory=lambda n, s: client) == 0 and client.attempts == 0
+    assert worker_pass(settings, logged.append, now=when + 1, factory=lambda n, s: client) == 0
+    assert client.attempts == 1 and any("done" in line for line in logged)
+    with PublishState(target) as state:
+        assert state.publication(pub.id).state == "done"
+
+
+def test_the_bluesky_client_is_built_from_its_settings(outbox_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The factory's contract with composer/publish/bluesky.py: BlueskyClient(service, handle, app_password, *, timeout)."""
+    import sys
+    import types
+
+    from composer.config import Settings
+    from composer.publish.base import PublishError
+    from composer.publish.clients import client_for, configured
+
+    settings = Settings(outbox_dir=outbox_dir, bluesky_handle="news.example.org",
+                        bluesky_app_password=Secret("abcd-efgh-ijkl-mnop"), publish_timeout=7.0)
+    assert configured(settings) == {"bluesky": True, "mastodon": False, "x": False}
+    seen: list[tuple[Any, ...]] = []
+
+    class Stub:
+        network = "bluesky"
+
+        def __init__(self, service: str, handle: str, app_password: str, *, timeout: float = 20.0) -> None:
+            seen.append((service, handle, app_password, timeout))
+
+    module = types.ModuleType("composer.publish.bluesky")
+    module.BlueskyClient = Stub  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "composer.publish.bluesky", module)
+    assert isinstance(client_for("bluesky", settings), Stub)
+    assert seen == [("https://bsky.social", "news.example.org", "abcd-efgh-ijkl-mnop", 7.0)]
+    monkeypatch.setitem(sys.modules, "composer.publish.bluesky", None)  # as if the module were missing
+    with pytest.raises(PublishError, match="no Bluesky client"):
+        client_for("bluesky", settings)
+    with pytest.raises(PublishError, match="BLUESKY_HANDLE and BLUESKY_APP_PASSWORD"):
+        client_for("bluesky", Settings(outbox_dir=outbox_dir))

@@ -145,3 +145,14 @@ def test_credentials_are_required(xapi: FakeNetwork) -> None:
 
     with pytest.raises(Rejected, match="HTTP 401"):
         client.publish(Part(network="x", index=0, count=1, text="hi", token="t"), root=None, parent=None)
+
+
+def test_x_refusing_a_duplicate_text_means_look_it_up(xapi: FakeNetwork) -> None:
+    from composer.publish.base import OutcomeUnknown
+
+    client = XClient(xapi.url, bearer_token=x_server.BEARER, user_id=x_server.USER_ID)
+    part = Part(network="x", index=0, count=1, text="only once", token="a")
+    first = client.publish(part, root=None, parent=None)
+    with pytest.raises(OutcomeUnknown, match="duplicate"):
+        client.publish(part, root=None, parent=None)
+    assert client.lookup(part, root=None, parent=None) == first and len(xapi.posts) == 1

@@ -6,7 +6,8 @@
 * ``GET /2/users/me`` → ``{"data": {"id", "username"}}``;
 * ``GET /2/users/:id/tweets`` → the account's recent posts, newest first, with
   ``referenced_tweets`` (``replied_to``) and links shown as ``t.co`` addresses, as X shows them;
-* a rate limit is 429 with ``x-rate-limit-reset`` in Unix seconds.
+* a rate limit is 429 with ``x-rate-limit-reset`` in Unix seconds;
+* a text the account already posted is refused with 403 (duplicate content), as X does.
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ class XHandler(JSONHandler):
         text = str(body.get("text") or "")
         reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
         with net.lock:
+            if any(p["text"] == text for p in net.posts):
+                self.reply(403, {"title": "Forbidden", "status": 403,
+                                 "detail": "You are not allowed to create a Tweet with duplicate content."})
+                return
             if reply_to is not None and not any(p["id"] == reply_to for p in net.posts):
                 self.reply(400, {"title": "Invalid Request", "detail": "in_reply_to_tweet_id does not exist"})
                 return
