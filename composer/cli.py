@@ -39,12 +39,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schedule": ("delivery", "schedule an item for later; `compose worker` sends it when due"),
     "cancel": ("delivery", "cancel a scheduled or running campaign"),
     "retry": ("delivery", "send a campaign's deferred readers now; --failed also retries failed ones"),
-    "worker": ("delivery", "send scheduled campaigns and retries, run due feeds (--once for cron)"),
+    "publish": ("publish", "publish an item's post or thread to Bluesky, Mastodon and X, now or --at a time; "
+                           "re-running resumes, a published part is never posted twice"),
+    "worker": ("delivery", "send scheduled campaigns and retries, run due feeds and publications (--once for cron)"),
     "db": ("delivery", "set up or upgrade the delivery database (also done automatically on first use)"),
     "subscribers": ("subscribers", "the audience: import, export, list, add, remove"),
     "bounces": ("bounces", "read the bounce mailbox (IMAP, Maildir, mbox): suppress bounced and complaining readers"),
     "feed": ("feeds", "follow RSS/Atom feeds: a digest of the entries that are new since the last issue"),
-    "status": ("status", "items, campaigns and per-reader delivery state"),
+    "status": ("status", "items, campaigns and per-reader delivery state, publications and their posts' URLs"),
     "preview": ("preview", "preview outbox items in a local web app (newsletter, text, posts, embed)"),
     "serve": ("serve", "run the public reader service: unsubscribe, subscribe, archive, feed"),
 }

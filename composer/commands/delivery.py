@@ -327,6 +327,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from composer.config import mask_secrets
     from composer.delivery.schedule import worker_loop
     from composer.feeds.run import worker_pass
+    from composer.publish.runner import worker_pass as publish_pass
 
     def log(text: str) -> None:
         import datetime as dt
@@ -347,7 +348,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         + ("" if args.once else f", every {args.poll:g} s"))
     try:
         with _term_as_interrupt():
-            return worker_loop(settings, poll=args.poll, once=args.once, log=log, also=(worker_pass,))
+            return worker_loop(settings, poll=args.poll, once=args.once, log=log, also=(worker_pass, publish_pass))
     except KeyboardInterrupt:
         if args.once:
             raise
@@ -359,7 +360,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    """``compose db migrate``: create or upgrade the delivery schema (SQLite file or DATABASE_URL)."""
+    """``compose db migrate``: create or upgrade the delivery and publishing schemas (SQLite file or DATABASE_URL)."""
     from composer.delivery.state import location, migrate_state
 
     where, before, after = migrate_state(location(settings))
@@ -367,6 +368,12 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"delivery state {where}: schema version {after}, up to date")
     else:
         _err(f"delivery state {where}: schema migrated from version {before} to {after}")
+    # The publisher's tables live in the same database with their own versions; opening migrates them.
+    from composer.publish.state import SCHEMA_VERSION, PublishState
+
+    with PublishState(location(settings)):
+        pass
+    _err(f"publishing state {where}: schema version {SCHEMA_VERSION}, up to date")
     return 0
 
 

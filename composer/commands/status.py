@@ -1,4 +1,5 @@
-"""``compose status [ITEM] [--json]``: the outbox's items, its campaigns and, for one item, every reader.
+"""``compose status [ITEM] [--json]``: the outbox's items, its campaigns and publications and, for one
+item, every reader and every published part with its URL.
 
 Read-only: it opens the delivery database only when one exists, so asking for the status of a
 fresh outbox never creates files in it.
@@ -53,8 +54,9 @@ def _open_state(settings: Settings) -> Iterator[Any]:
         yield state
 
 
-def _print_json(outbox: Any, item: Any, state: Any) -> None:
-    """The same document as before (campaigns, and items or every reader), written as it is read."""
+def _print_json(outbox: Any, item: Any, state: Any, publications: list[dict[str, Any]]) -> None:
+    """The same document as before (campaigns, and items or every reader), written as it is read, with
+    the item's (or the outbox's) publications and every part's state and URL."""
     import json
 
     write = sys.stdout.write
@@ -68,6 +70,7 @@ def _print_json(outbox: Any, item: Any, state: Any) -> None:
                 write(("," if i else "") + "\n    " + json.dumps(row, ensure_ascii=False))
             write("\n  ]}")
     write("\n]")
+    write(', "publications": ' + json.dumps(publications, ensure_ascii=False, indent=2))
     if item is None:
         items = [{"name": i.name, "state": i.manifest.get("state"), "subject": i.manifest.get("subject")}
                  for i in outbox.items()]
@@ -122,26 +125,68 @@ def _print_campaigns(state: Any, campaigns: list[Any], settings: Settings, item:
             print(_reader_line(r, settings))
 
 
+def _publications(settings: Settings, item: Any) -> list[dict[str, Any]]:
+    """The publications (of ``item``, or all), times as local ISO text, reasons with secrets masked."""
+    from composer.config import mask_secrets
+    from composer.publish.service import publication_views
+
+    views = publication_views(settings, item)
+    for v in views:
+        v["next_look"] = local_time(v["next_look"]) if v["next_look"] else None
+        for p in v["parts"]:
+            p["next_attempt"] = local_time(p["next_attempt"]) if p["next_attempt"] else None
+            p["reason"] = mask_secrets(p["reason"], settings) if p["reason"] else None
+    return views
+
+
+def _print_publications(views: list[dict[str, Any]], settings: Settings, item: Any) -> None:
+    """Each publication on a line; for one item, each part with its state and the URL of the post."""
+    from composer.config import mask_secrets
+    from composer.publish.service import LABELS
+
+    print("publications:")
+    for v in views:
+        when = f" at {v['scheduled_for']}" if v["scheduled_for"] else ""
+        tally = ", ".join(f"{n} {k}" for k, n in v["counts"].items())
+        print(f"  #{v['id']}  {v['item']}  on {LABELS.get(v['network'], v['network'])}  {v['mode']}  "
+              f"{v['state']}{when}  {tally}")
+        if item is None:
+            continue
+        for p in v["parts"]:
+            line = f"      {p['part']}/{p['of']}  {p['state']:<9}"
+            if p["url"]:
+                line += f" {p['url']}"
+            if p["state"] in ("deferred", "unknown") and p["next_attempt"]:
+                line += f"  next {p['next_attempt']}"
+            if p["reason"] and p["state"] != "published":
+                line += f"  — {mask_secrets(p['reason'], settings)}"
+            print(line)
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from composer.outbox import Outbox
 
     outbox = Outbox(settings.outbox_dir)
     item = outbox.get(args.item) if args.item else None
+    publications = _publications(settings, item)
     with _open_state(settings) as state:
         if args.json:
-            _print_json(outbox, item, state)
+            _print_json(outbox, item, state, publications)
             return 0
         if item is None:
             _print_items(outbox, settings)
         campaigns = state.campaigns(str(item.path) if item else None) if state is not None else []
         if not campaigns:
             print("no campaigns" + (f" for {item.name}" if item else ""))
-            return 0
-        _print_campaigns(state, campaigns, settings, item)
+        else:
+            _print_campaigns(state, campaigns, settings, item)
+    if publications:
+        _print_publications(publications, settings, item)
     return 0
 
 
 def register(add: Add) -> None:
     p = add("status", cmd_status)
-    p.add_argument("item", metavar="ITEM", nargs="?", help="show every reader of this item's campaigns")
+    p.add_argument("item", metavar="ITEM", nargs="?",
+                   help="show every reader of this item's campaigns and every part of its publications")
     p.add_argument("--json", action="store_true", help="machine-readable output")

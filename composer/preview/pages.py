@@ -220,7 +220,10 @@ def _posts(posts: Any, mastodon_limit: int) -> list[dict[str, Any]]:
 
 def item_context(item: Item, settings: Settings) -> dict[str, Any]:
     """Everything the item page shows, read from the item's files (missing files tolerated)."""
+    from composer.preview.publishing import publishing_context
+
     campaigns = item_campaigns(item, settings.database_url.reveal())
+    posts = _posts(read_json(item, "posts.json"), settings.mastodon_limit)
     html = email_html(item) or ""
     size = len(html.encode("utf-8"))
     eml = item_file_bytes(item.path, "newsletter.eml") or b""
@@ -247,7 +250,8 @@ def item_context(item: Item, settings: Settings) -> dict[str, Any]:
         "text": read_text(item, "newsletter.txt"),
         "headers": eml_headers(eml) if eml else [],
         "eml_size": len(eml),
-        "posts": _posts(read_json(item, "posts.json"), settings.mastodon_limit),
+        "posts": posts,
+        "publishing": publishing_context(item, settings, posts),
         "embed_code": read_text(item, "embed.html"),
         "oembed": json.dumps(oembed, ensure_ascii=False, indent=2) if oembed is not None else read_text(item, "oembed.json"),
         "meta_code": meta_html,

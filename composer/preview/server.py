@@ -17,9 +17,9 @@ Safety, since the app renders third-party text and can send mail:
   served, and only when they are regular files directly inside the item folder
   (:mod:`composer.preview.files`: a symlink planted in an item is never followed);
 * the ``Host`` header must name the loopback address the server is bound to (DNS rebinding), and
-  the one state-changing request (Send test) needs a per-process CSRF token and, when the
-  browser sends one, a matching ``Origin``; its body is capped and must arrive in time;
-* Send test results are shown with every secret masked as the CLI masks them.
+  the state-changing requests (Send test, Publish) need a per-process CSRF token and, when the
+  browser sends one, a matching ``Origin``; their body is capped and must arrive in time;
+* Send test and Publish results are shown with every secret masked as the CLI masks them.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ from composer.errors import ComposerError, InputError
 from composer.outbox import MANIFEST, Item, Outbox, read_manifest
 from composer.preview import pages
 from composer.preview.files import is_regular_file, item_file_bytes
+from composer.preview.publishing import MODES as PUBLISH_MODES
+from composer.preview.publishing import NETWORKS as PUBLISH_NETWORKS
+from composer.preview.publishing import PublishResult, publish_from_preview
 from composer.preview.reload import EventHub, Watcher, recompose
 from composer.preview.sendtest import SendResult, send_test
 from composer.serving import Limits, Serving, bind
@@ -150,6 +153,7 @@ class PreviewApp:
         self.csrf_token = secrets.token_urlsafe(32)
         self.hub = EventHub()
         self.flash: dict[str, SendResult] = {}
+        self.publish_flash: dict[str, PublishResult] = {}
         self.errors: dict[str, str] = {}
         self.stale: set[str] = set()
         self._locks: dict[str, threading.Lock] = {}
@@ -389,7 +393,8 @@ class Routes:
         item = app.refresh_if_stale(name, item)
         return _page(
             "item.html.j2", **pages.item_context(item, app.settings), csrf_token=app.csrf_token,
-            flash=app.flash.pop(name, None), error=app.errors.get(name), quoted_name=quote(item.name),
+            flash=app.flash.pop(name, None), publish_flash=app.publish_flash.pop(name, None),
+            error=app.errors.get(name), quoted_name=quote(item.name),
         )
 
     def _item_file(self, item: Item, rest: list[str], query: dict[str, list[str]]) -> Response:
@@ -451,15 +456,17 @@ class Routes:
     # -- POST ---------------------------------------------------------------------------------------
 
     async def _post(self, request: Request, segs: list[str]) -> Response:
-        if len(segs) != 3 or segs[0] != "item" or segs[2] != "send-test":
+        """``send-test`` and ``publish``: the only requests that change anything, both guarded alike."""
+        if len(segs) != 3 or segs[0] != "item" or segs[2] not in ("send-test", "publish"):
             return await run_in_threadpool(_error, 404, "No such page.")
         item = await run_in_threadpool(self.app.item, segs[1])
         if item is None:
             return await run_in_threadpool(_error, 404, "No such item in this outbox.")
+        action = "Send test" if segs[2] == "send-test" else "Publish"
         origin = request.headers.get("origin")
         if origin is not None and origin.lower() not in self.app.allowed_origins and self.app.allowed_hosts is not None:
             return await run_in_threadpool(
-                _error, 403, "This request came from another site; Send test only works from the preview page.")
+                _error, 403, f"This request came from another site; {action} only works from the preview page.")
         body = await self._form_body(request)
         if body is None:
             return await run_in_threadpool(_error, 400, "The form is missing or too large.")
@@ -471,8 +478,17 @@ class Routes:
         if not hmac.compare_digest(token.encode(), self.app.csrf_token.encode()):
             return await run_in_threadpool(
                 _error, 403, "The form's security token is missing or stale; reload the page and try again.")
-        self.app.flash[item.name] = await run_in_threadpool(send_test, item, self.app.settings)
-        return _redirect(f"/item/{quote(item.name)}")
+        if action == "Send test":
+            self.app.flash[item.name] = await run_in_threadpool(send_test, item, self.app.settings)
+            return _redirect(f"/item/{quote(item.name)}")
+        network, mode = (form.get("network") or [""])[0], (form.get("mode") or [""])[0]
+        if network not in PUBLISH_NETWORKS or mode not in PUBLISH_MODES:
+            return await run_in_threadpool(_error, 400, "Publish needs a network (bluesky, mastodon or x) and a mode "
+                                                        "(single or thread).")
+        retry = (form.get("retry") or [""])[0] == "1"
+        self.app.publish_flash[item.name] = await run_in_threadpool(
+            lambda: publish_from_preview(item, self.app.settings, network, mode, retry=retry))
+        return _redirect(f"/item/{quote(item.name)}#view=posts")
 
     async def _form_body(self, request: Request) -> bytes | None:
         """The body, or None when it is larger than :data:`MAX_FORM_BYTES` (said or sent) or
