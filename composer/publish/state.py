@@ -426,3 +426,20 @@ def location(settings: Any) -> str | Path:
 def exists(target: str | Path) -> bool:
     """Whether there may be a record to read (status and the preview never create one)."""
     return is_postgres_url(target) or Path(target).is_file()
+
+
+def migrate_record(target: str | os.PathLike[str]) -> tuple[str, int, int]:
+    """Create or upgrade the publisher's tables at ``target`` (``compose db migrate`` may call it beside
+    delivery's); returns (where, version before, version after)."""
+    engine = engine_for(target)
+    try:
+        db = Connection(engine, engine.connect())
+    except (OSError, *engine.Error) as exc:
+        raise OutboxError(f"cannot open the publishing state {engine.describe()} ({exc})") from exc
+    try:
+        before, after = migrate(engine, db, MIGRATIONS, table=VERSIONS_TABLE, what="publishing")
+    except engine.Error as exc:
+        raise OutboxError(f"cannot migrate the publishing state {engine.describe()} ({exc})") from exc
+    finally:
+        db.close()
+    return engine.describe(), before, after

@@ -105,3 +105,20 @@ def test_settings_choose_the_engine(outbox_dir: Path, database_url: str) -> None
     settings = make_settings(outbox_dir, database_url=Secret(database_url))
     where = location(settings)
     assert (where == database_url) if database_url else str(where).endswith("delivery.sqlite3")
+
+
+def test_the_record_is_migrated_explicitly_and_refuses_a_newer_schema(outbox_dir: Path, database_url: str) -> None:
+    import pytest
+
+    from composer.errors import ConfigError
+    from composer.publish.state import SCHEMA_VERSION, VERSIONS_TABLE, migrate_record
+
+    target = database_url or outbox_dir / "delivery.sqlite3"
+    outbox_dir.mkdir(parents=True, exist_ok=True)
+    _where, before, after = migrate_record(target)
+    assert (before, after) == (0, SCHEMA_VERSION)
+    assert migrate_record(target)[1:] == (SCHEMA_VERSION, SCHEMA_VERSION)
+    with PublishState(target) as state:
+        state.db.execute(f"INSERT INTO {VERSIONS_TABLE} (version, description, applied) VALUES (99, 'future', 0)")
+    with pytest.raises(ConfigError, match="publishing database .* has schema version 99"):
+        PublishState(target)
