@@ -2,10 +2,11 @@
 
 The part's token is the ``Idempotency-Key``. Mastodon remembers a key (with the status it
 created) for about an hour and answers a repeated request with the same key by returning that
-status instead of creating a second one — which is also the documented way to find out what
-happened to a request whose answer was lost: :meth:`MastodonClient.lookup` sends the same
-request again with the same key. (After the hour, a repeat would post again; the publisher
-looks up an unsure part at its next attempt, minutes later, well inside it.)
+status instead of creating a second one — the documented way to repeat a request whose answer
+was lost. Because the hour may have passed (a worker that died and was restarted the next
+day), :meth:`MastodonClient.lookup` first reads the account's recent statuses and looks for
+one with the part's text and parent; only when none is there does it repeat the request with
+the same key (which returns the status if the instance still has the key, or posts the part).
 
 Threads are ``in_reply_to_id`` chains. The instance's own character limit is read once from
 ``GET /api/v2/instance`` (``configuration.statuses.max_characters``) when it answers; a part
@@ -16,7 +17,9 @@ ISO 8601 time): the part is deferred until then.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 import time
 import uuid
 
@@ -114,6 +117,49 @@ class MastodonClient:
         return self._answer(self._post(part, parent))
 
     def lookup(self, part: Part, *, root: Posted | None, parent: Posted | None) -> Posted | None:
-        """The same request with the same ``Idempotency-Key``: Mastodon returns the status it made for
-        that key, or makes it now if the first request never arrived. Either way one status."""
+        """The account's recent status with this text and parent; else the same request with the same
+        ``Idempotency-Key`` (Mastodon returns the status it made for that key, or makes it now if the
+        first request never arrived). Either way one status."""
+        found = self._find_recent(part, parent)
+        if found is not None:
+            return found
         return self._answer(self._post(part, parent))
+
+    def _find_recent(self, part: Part, parent: Posted | None) -> Posted | None:
+        me = request("GET", f"{self.base}/api/v1/accounts/verify_credentials", headers=self._headers(),
+                     timeout=self.timeout)
+        if me.status != 200:
+            self._answer(me)  # raises: 401 is Rejected, 429 RateLimited, 5xx OutcomeUnknown
+        account = me.json()
+        if not isinstance(account, dict) or not account.get("id"):
+            return None
+        resp = request("GET", f"{self.base}/api/v1/accounts/{account['id']}/statuses?limit=40&exclude_reblogs=true",
+                       headers=self._headers(), timeout=self.timeout)
+        if resp.status != 200:
+            self._answer(resp)
+        statuses = resp.json()
+        want_parent = parent.id if parent is not None else None
+        for status in statuses if isinstance(statuses, list) else []:
+            if not isinstance(status, dict) or status.get("in_reply_to_id") != want_parent:
+                continue
+            if same_text(html_text(str(status.get("content") or "")), part.text):
+                return Posted(str(status["id"]), str(status.get("url") or status.get("uri") or ""))
+        return None
+
+
+_LINK = re.compile(r"https?://\S+")
+
+
+def html_text(content: str) -> str:
+    """The plain text of a status's HTML ``content`` (paragraphs and line breaks kept)."""
+    text = re.sub(r"<br\s*/?>", "\n", content, flags=re.I)
+    text = re.sub(r"</p>\s*<p[^>]*>", "\n\n", text, flags=re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def same_text(shown: str, sent: str) -> bool:
+    """Whether a status shows the text that was sent (links compared as links: instances shorten them)."""
+    def norm(text: str) -> str:
+        return " ".join(_LINK.sub("<link>", text).split())
+
+    return norm(shown) == norm(sent)

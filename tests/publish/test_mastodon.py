@@ -112,3 +112,24 @@ def test_plain_http_is_refused_except_to_loopback() -> None:
     with pytest.raises(PublishError, match="https"):
         MastodonClient("http://mastodon.example", "t")
     assert MastodonClient("http://127.0.0.1:9", "t").base == "http://127.0.0.1:9"
+
+
+def test_after_the_idempotency_keys_expired_the_lookup_still_finds_the_status(
+        settings: Any, item: Item, mastodon: FakeNetwork) -> None:
+    """A worker restarted after the instance forgot the key (about an hour) finds the status in the account's timeline."""
+    mastodon.keys_expired = True  # type: ignore[attr-defined]
+    mastodon.script = ["ok", "ok", "ok", "ok", "accept_then_sleep"]  # the last part carries a link
+    mastodon.sleep = 2.5
+    result = publish_now(settings, item, "mastodon", thread=True)
+    assert result.state == "done" and result.looked_up == 1
+    _assert_thread(mastodon)
+    assert ("GET", "/api/v1/accounts/verify_credentials") in mastodon.requests
+
+
+def test_the_text_of_rendered_html_matches_what_was_sent() -> None:
+    from composer.publish.mastodon import html_text, same_text
+    from tests.publish.mastodon_server import render
+
+    sent = "Café & co <reopens>\n\nRead more: https://news.example.org/a-very-long-path/that-is-cut?x=1 #Library"
+    assert same_text(html_text(render(sent)), sent)
+    assert not same_text(html_text(render(sent)), sent.replace("co", "company"))
