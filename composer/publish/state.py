@@ -196,6 +196,10 @@ class PublishState:
         self.lease = lease
         try:
             self.db = Connection(self.engine, self.engine.connect())
+            # Unlike a delivery outcome, a part's "pending" must survive a crash of the machine or the
+            # database server: it is what says "look it up" instead of "post again". So every commit
+            # here waits for the disk (delivery's connections trade that for speed; see engine.py).
+            self.db.execute("PRAGMA synchronous=FULL" if self.engine.name == "sqlite" else "SET synchronous_commit = on")
         except (OSError, *self.engine.Error) as exc:
             raise OutboxError(f"cannot open the publishing state {self.engine.describe()} ({exc})") from exc
         try:
