@@ -368,12 +368,14 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"delivery state {where}: schema version {after}, up to date")
     else:
         _err(f"delivery state {where}: schema migrated from version {before} to {after}")
-    # The publisher's tables live in the same database with their own versions; opening migrates them.
-    from composer.publish.state import SCHEMA_VERSION, PublishState
+    # The publisher's tables live in the same database, versioned on their own.
+    from composer.publish.state import migrate_record
 
-    with PublishState(location(settings)):
-        pass
-    _err(f"publishing state {where}: schema version {SCHEMA_VERSION}, up to date")
+    where, before, after = migrate_record(location(settings))
+    if before == after:
+        _err(f"publishing state {where}: schema version {after}, up to date")
+    else:
+        _err(f"publishing state {where}: schema migrated from version {before} to {after}")
     return 0
 
 
