@@ -12,7 +12,8 @@ SDK (0.0.73) brings pydantic models for the whole lexicon, httpx, a CBOR codec a
 resolution: 98 MB installed, and ``from atproto import Client`` took 0.69-1.07 s against
 0.04-0.05 s for this module (``python -X importtime``, same machine, same run). And the outcome
 rules below hinge on *where* a request failed (before it was fully sent, or after), which
-``http.client`` shows directly and a higher-level client folds into one timeout exception.
+``http.client`` shows directly, while the SDK turns a connect timeout and a read timeout
+alike into ``InvokeTimeoutError`` (``atproto_client/request.py``).
 The publisher imports this module only when a Bluesky part is to be published.
 
 Outcomes, as :mod:`composer.publish.base` defines them:
