@@ -198,8 +198,11 @@ class BlueskyClient:
             m = re.match(r"^at://([^/]+)/([^/]+)/([^/]+)$", posted.id)
             if not m:
                 raise Rejected(f"bluesky: cannot reply to {posted.id!r}: not an at:// record URI")
-            out = self._authed("GET", "com.atproto.repo.getRecord",
-                               params={"repo": m.group(1), "collection": m.group(2), "rkey": m.group(3)})
+            try:
+                out = self._authed("GET", "com.atproto.repo.getRecord",
+                                   params={"repo": m.group(1), "collection": m.group(2), "rkey": m.group(3)})
+            except _XrpcError as exc:  # the post replied to is gone: this part cannot follow it
+                raise self._rejected(exc) from None
             cid = str(out.get("cid", ""))
         return {"uri": posted.id, "cid": cid}
 

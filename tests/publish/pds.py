@@ -38,8 +38,7 @@ def why_unavailable() -> str | None:
     node = shutil.which("node")
     if not node:
         return "node is not installed (the Bluesky tests run the reference PDS, @atproto/pds, under Node)"
-    modules = install_dir() / "node_modules"
-    if not (modules / "@atproto" / "pds").is_dir() or not (modules / "@did-plc" / "server").is_dir():
+    if not (install_dir() / ".installed").is_file():  # written by install.sh once all of it works
         return f"the test PDS is not installed in {install_dir()} (run tests/publish/pdsnode/install.sh)"
     return None
 
@@ -86,17 +85,22 @@ class PdsServer:
             "PDS_CRAWLERS": "",
         }
         (self.dir / "data").mkdir()
-        log = self._log.open("wb")
-        self._proc = subprocess.Popen(["node", str(HERE / "launch.cjs")], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=log, env=env, cwd=self.dir)
+        with self._log.open("wb") as log:  # the child keeps its own descriptor
+            self._proc = subprocess.Popen(["node", str(HERE / "launch.cjs")], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=log, env=env, cwd=self.dir)
         line: list[bytes] = []
         reader = threading.Thread(target=lambda: line.append(self._proc.stdout.readline()), daemon=True)  # type: ignore[union-attr]
         reader.start()
         reader.join(timeout)
         if not line or not line[0].strip():
-            self.stop()
+            try:
+                code: int | None = self._proc.wait(timeout=5) if line else None  # b"": it closed stdout
+            except subprocess.TimeoutExpired:
+                code = None
             tail = self._log.read_text(errors="replace")[-2000:] if self._log.exists() else ""
-            raise RuntimeError(f"the test PDS did not start within {timeout:.0f}s: {tail}")
+            self.stop()
+            how = f"exited with {code}" if code is not None else f"did not start within {timeout:.0f}s"
+            raise RuntimeError(f"the test PDS {how}: {tail}")
         ready = json.loads(line[0])
         self.url = ready["pds"]
         return self

@@ -420,3 +420,23 @@ def test_a_wrong_password_is_rejected_without_showing_it(pds: Any, account: dict
         client.publish(_part(client, "Never sent."), root=None, parent=None)
     assert account["handle"] in info.value.detail and "refused" in info.value.detail
     assert wrong not in str(info.value) and account["app_password"] not in str(info.value)
+
+
+def test_a_parent_known_only_by_uri_gets_its_cid_looked_up(fake: FakeXrpc) -> None:
+    fake.routes["com.atproto.repo.getRecord"] = lambda h, b: _reply(
+        h, 200, {"uri": "at://did:plc:fake/app.bsky.feed.post/3kaaaaaaaaaa2", "cid": "bafyparent"})
+    fake.routes["com.atproto.repo.createRecord"] = _created
+    client = _client(fake.url)
+    parent = Posted(id="at://did:plc:fake/app.bsky.feed.post/3kaaaaaaaaaa2", url="")
+    client.publish(_part(client, "reply", index=1, count=2), root=parent, parent=parent)
+    record = json.loads(fake.calls[-1][2])["record"]
+    ref = {"uri": parent.id, "cid": "bafyparent"}
+    assert record["reply"] == {"root": ref, "parent": ref}
+
+
+def test_a_parent_that_is_gone_is_rejected(fake: FakeXrpc) -> None:
+    client = _client(fake.url)
+    parent = Posted(id="at://did:plc:fake/app.bsky.feed.post/3kaaaaaaaaaa2", url="")
+    with pytest.raises(Rejected, match="RecordNotFound"):
+        client.publish(_part(client, "reply", index=1, count=2), root=parent, parent=parent)
+    assert "com.atproto.repo.createRecord" not in fake.nsids()
