@@ -3,7 +3,7 @@
 # a PLC directory (@did-plc/server) into a cache folder for the Bluesky tests, from the lock file
 # beside this script. Idempotent: does nothing when that lock file is already installed there.
 # The folder is ${COMPOSER_PDS_DIR:-$HOME/.cache/composer-test-pds}; the tests look there too.
-# better-sqlite3 is a native module: built here (npm 11 no longer runs install scripts unasked),
+# better-sqlite3 is a native module: built here if npm skipped its install script (npm 11 may),
 # against the local Node headers when they are installed, so nothing is fetched from nodejs.org.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,7 +25,9 @@ rm -f "$dest/.installed"
 cp "$here/package.json" "$here/package-lock.json" "$dest/"
 if [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
 (cd "$dest" && npm ci --no-audit --no-fund --loglevel=error)
-(cd "$dest" && npm rebuild better-sqlite3 --loglevel=error >/dev/null)
+if [ ! -f "$dest/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ]; then
+  (cd "$dest" && npm rebuild better-sqlite3 --loglevel=error >/dev/null)
+fi
 (cd "$dest" && node -e "require('better-sqlite3')(':memory:').close(); require('@atproto/pds'); require('@did-plc/server')")
 touch "$dest/.installed"
 echo "pds: installed in $dest"
