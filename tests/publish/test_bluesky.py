@@ -440,3 +440,74 @@ def test_a_parent_that_is_gone_is_rejected(fake: FakeXrpc) -> None:
     with pytest.raises(Rejected, match="RecordNotFound"):
         client.publish(_part(client, "reply", index=1, count=2), root=parent, parent=parent)
     assert "com.atproto.repo.createRecord" not in fake.nsids()
+
+
+class LosingProxy:
+    """Passes requests on to the PDS; for the NSIDs in ``lose`` it hangs up instead of answering.
+
+    The server has done the work by then: this is the lost answer after a post was accepted.
+    """
+
+    def __init__(self, target: str, lose: set[str]) -> None:
+        import http.client
+        from urllib.parse import urlsplit
+
+        self.lose, self.lost = lose, 0
+        host, port = urlsplit(target).hostname, urlsplit(target).port
+        proxy = self
+
+        class H(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _relay(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                conn = http.client.HTTPConnection(host or "", port, timeout=30)
+                conn.request(self.command, self.path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                conn.close()
+                if self.path.split("?")[0].removeprefix("/xrpc/") in proxy.lose:
+                    proxy.lost += 1
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _relay
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_lost_answer_is_found_by_lookup_and_never_posted_twice(pds: Any, account: dict[str, str]) -> None:
+    proxy = LosingProxy(pds.url, {"com.atproto.repo.createRecord"})
+    try:
+        client = BlueskyClient(proxy.url, account["handle"], account["app_password"])
+        part = _part(client, "Accepted, but the answer never came.")
+        with pytest.raises(OutcomeUnknown):
+            client.publish(part, root=None, parent=None)
+        assert proxy.lost == 1
+        found = client.lookup(part, root=None, parent=None)
+        assert found is not None and found.id.endswith("/" + part.token)
+        # Even a publisher that retried blindly would not make a second post.
+        proxy.lose.clear()
+        assert client.publish(part, root=None, parent=None) == found
+    finally:
+        proxy.close()
+    listed = pds.xrpc("com.atproto.repo.listRecords", params=f"?repo={account['did']}&collection=app.bsky.feed.post")
+    assert [r["uri"] for r in listed["records"]] == [found.id]
