@@ -511,3 +511,27 @@ def test_a_lost_answer_is_found_by_lookup_and_never_posted_twice(pds: Any, accou
         proxy.close()
     listed = pds.xrpc("com.atproto.repo.listRecords", params=f"?repo={account['did']}&collection=app.bsky.feed.post")
     assert [r["uri"] for r in listed["records"]] == [found.id]
+
+
+def test_records_go_to_the_accounts_own_pds_from_its_did_document(fake: FakeXrpc) -> None:
+    home = FakeXrpc()  # where the account lives; `fake` is the entryway that signs in
+    try:
+        home.routes["com.atproto.repo.createRecord"] = _created
+        fake.routes["com.atproto.server.createSession"] = lambda h, b: _reply(h, 200, {
+            "did": "did:plc:fake", "handle": "alice.test", "accessJwt": "ACCESS-1", "refreshJwt": "REFRESH-1",
+            "didDoc": {"id": "did:plc:fake", "service": [
+                {"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": home.url}]}})
+        client = _client(fake.url)
+        client.publish(_part(client, "hi"), root=None, parent=None)
+        assert fake.nsids() == ["com.atproto.server.createSession"]
+        assert home.nsids() == ["com.atproto.repo.createRecord"]
+    finally:
+        home.close()
+
+
+def test_a_did_document_cannot_move_the_client_off_tls() -> None:
+    client = BlueskyClient("https://bsky.example", "alice.test", "pw")
+    doc = {"service": [{"id": "#atproto_pds", "serviceEndpoint": "http://plain.example"}]}
+    assert client._pds_from(doc) is None
+    doc = {"service": [{"id": "#atproto_pds", "serviceEndpoint": "https://pds.example:8443/"}]}
+    assert client._pds_from(doc) == "https://pds.example:8443"
