@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -128,8 +129,11 @@ class PdsServer:
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(f"{self.url}/xrpc/{nsid}{params}", data=data, headers=headers,
                                      method="POST" if body is not None else "GET")
-        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - our own local server
-            return json.loads(resp.read() or b"{}")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - our own local server
+                return json.loads(resp.read() or b"{}")
+        except urllib.error.HTTPError as exc:  # say what the server said, not only "400"
+            raise RuntimeError(f"{nsid}: {exc.code} {exc.read().decode(errors='replace')[:500]}") from None
 
     def create_account(self, handle: str) -> dict[str, str]:
         """A new account; returns its did, handle, main password and a fresh app password."""
