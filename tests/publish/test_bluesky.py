@@ -13,6 +13,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -535,3 +536,48 @@ def test_a_did_document_cannot_move_the_client_off_tls() -> None:
     assert client._pds_from(doc) is None
     doc = {"service": [{"id": "#atproto_pds", "serviceEndpoint": "https://pds.example:8443/"}]}
     assert client._pds_from(doc) == "https://pds.example:8443"
+
+
+def test_compose_publish_posts_a_thread_to_the_real_pds_once(pds: Any, account: dict[str, str], tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole path a user takes: ``compose publish ITEM --network bluesky --thread`` from the
+    settings, the durable record, the factory and this client, against the reference PDS; a
+    second run publishes nothing and ``status`` shows the same addresses."""
+    from composer.cli import main
+    from tests.publish.conftest import URL, make_item
+
+    outbox = tmp_path / "outbox"
+    make_item(outbox, name="2025-03-12-library", parts=3)
+    for key, value in {"OUTBOX_DIR": str(outbox), "BLUESKY_SERVICE": pds.url, "BLUESKY_HANDLE": account["handle"],
+                       "BLUESKY_APP_PASSWORD": account["app_password"]}.items():
+        monkeypatch.setenv(key, value)
+
+    assert main(["publish", "2025-03-12-library", "--network", "bluesky", "--thread"]) == 0
+    out, err = capsys.readouterr()
+    assert account["app_password"] not in out + err
+    urls = out.split()
+    assert len(urls) == 3 and all(u.startswith(f"https://bsky.app/profile/{account['handle']}/post/") for u in urls)
+
+    listed = pds.xrpc("com.atproto.repo.listRecords",
+                      params=f"?repo={account['did']}&collection=app.bsky.feed.post&limit=50")["records"]
+    assert len(listed) == 3
+    by_key = {r["uri"].rsplit("/", 1)[1]: r for r in listed}
+    records = [by_key[u.rsplit("/", 1)[1]] for u in urls]  # in thread order
+    assert [r["value"]["text"] for r in records] == [
+        f"bluesky part {i}/3: the riverside library reopens" + (f" {URL}" if i == 3 else "") for i in (1, 2, 3)]
+    root = {"uri": records[0]["uri"], "cid": records[0]["cid"]}
+    assert "reply" not in records[0]["value"]
+    for prev, rec in zip(records, records[1:], strict=False):
+        assert rec["value"]["reply"] == {"root": root, "parent": {"uri": prev["uri"], "cid": prev["cid"]}}
+    assert all(r["value"].get("langs") == ["en"] for r in records)
+
+    assert main(["publish", "2025-03-12-library", "--network", "bluesky", "--thread"]) == 0
+    assert capsys.readouterr().out.split() == urls
+    again = pds.xrpc("com.atproto.repo.listRecords",
+                     params=f"?repo={account['did']}&collection=app.bsky.feed.post&limit=50")["records"]
+    assert len(again) == 3
+
+    assert main(["status", "2025-03-12-library"]) == 0
+    status = capsys.readouterr().out
+    assert "on Bluesky  thread  done" in status and all(u in status for u in urls)
