@@ -213,7 +213,13 @@ rl.on('line', (line) => {
     process.stdout.write(JSON.stringify({twemoji: tpVersion, regex: require(path.join(path.dirname(tpPath), 'dist/lib/regex')).default.source}) + '\n');
     return;
   }
-  const r = tt.parseTweet(msg.text);
+  let r;
+  try {
+    r = tt.parseTweet(msg.text);
+  } catch (err) {  // twitter-text itself throws on a few inputs (seen once in isValidUrl)
+    process.stdout.write(JSON.stringify({error: String(err).slice(0, 200)}) + '\n');
+    return;
+  }
   process.stdout.write(JSON.stringify({w: r.weightedLength, v: r.valid, e: r.validRangeEnd}) + '\n');
 });
 """
@@ -355,8 +361,12 @@ def random_text(rng: random.Random) -> str:
 
 def _compare(node: NodeCounter, texts: list[str]) -> list[tuple[str, dict, xcount.PostCheck]]:
     answers = node.many(texts)
+    refused = sum("error" in ans for ans in answers)
+    assert refused <= len(texts) // 100, f"twitter-text threw on {refused} of {len(texts)} texts"
     bad = []
     for text, ans in zip(texts, answers, strict=True):
+        if "error" in ans:  # the reference cannot count it: nothing to compare against
+            continue
         mine = xcount.parse_post(text)
         if (mine.length, mine.valid, mine.valid_range_end) != (ans["w"], ans["v"], ans["e"]):
             bad.append((text, ans, mine))
@@ -387,7 +397,7 @@ def test_random_mixed_strings_agree_with_twitter_text(node):
 
 
 def test_hypothesis_strings_agree_with_twitter_text(node):
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, assume, given, settings
     from hypothesis import strategies as st
 
     piece = st.one_of(
@@ -400,6 +410,7 @@ def test_hypothesis_strings_agree_with_twitter_text(node):
     @given(st.lists(piece, max_size=25).map("".join))
     def check(text: str) -> None:
         ans = node.ask({"text": text})
+        assume("error" not in ans)  # twitter-text threw on it: no reference answer to compare with
         mine = xcount.parse_post(text)
         assert (mine.length, mine.valid, mine.valid_range_end) == (ans["w"], ans["v"], ans["e"]), text
 
