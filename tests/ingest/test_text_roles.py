@@ -47,6 +47,14 @@ def _page(*header: str, title: str = TITLE) -> Article:
         ("Von Felix Schröder und Jörg Soldwisch, dpa", ["Felix Schröder", "Jörg Soldwisch", "dpa"]),
         ("By Martin Untersinger (avec Damien Leloup et Morgane Tual)", ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]),
         ("Autorin/Autor Roman Goncharenko", ["Roman Goncharenko"]),
+        # Author labels in other languages never stay in the name; a photo credit after them is cut.
+        ("Текст: Иван Петров, фото: Анна Смирнова", ["Иван Петров"]),
+        ("Автори: Олена Іваненко, Петро Ткач", ["Олена Іваненко", "Петро Ткач"]),
+        ("Tekst: Anna Kowalska", ["Anna Kowalska"]),
+        ("Autorka: Jana Nováková", ["Jana Nováková"]),
+        ("Yazar: Ahmet Yılmaz", ["Ahmet Yılmaz"]),
+        ("Av Anna Svensson", ["Anna Svensson"]),
+        ("Texte : Jean Dupont", ["Jean Dupont"]),
     ],
 )
 def test_byline_rules(line: str, authors: list[str]) -> None:
@@ -70,6 +78,12 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
 )
 def test_bare_name_rules(line: str, authors: list[str] | None) -> None:
     assert meta.bare_names(line) == authors
+
+
+def test_a_label_glued_to_a_name_is_dropped_by_the_clean_up() -> None:
+    """The HTML reader's author fields pass through the same clean-up ("Текст: …" in a meta tag)."""
+    assert meta.clean_names(["Текст: Иван Петров"]) == ["Иван Петров"]
+    assert meta.clean_names(["Tekst: Jan Jansen"]) == ["Jan Jansen"]
 
 
 @pytest.mark.parametrize(

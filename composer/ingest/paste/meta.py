@@ -13,11 +13,18 @@ import re
 from composer.dates import find_date
 
 # "By Jane Doe", "Von Max Muster", "Par Marie Dupont", "Por …", "Di …", "Door …", "Written by …"
+# The label before an author's name in the languages readers paste from: "Text:", "Текст:",
+# "Автор:", "Tekst:", "Yazar:", "Av" (Swedish, Norwegian), "Af" (Danish).
+AUTHOR_LABEL = (
+    r"texto de|testo di|auteur|author|autor(?:in|ka|zy)?(?:/autor(?:in)?)?|autore|redactie|text|texte|texto|testo|tekst|"
+    r"текст|автор(?:ы|и)?|yazar|av|af"
+)
 _BY = re.compile(
-    r"^(?:(?:written|reported|words|text|story|posted|report) )?(?:by|von|par|por|di|door|de|texto de|auteur|author|autor(?:in)?(?:/autor(?:in)?)?|autore|"
-    r"redactie|text)\s*:?\s+(?P<names>.+)$",
+    r"^(?:(?:written|reported|words|text|story|posted|report) )?(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")"
+    r"\s*:?\s+(?P<names>.+)$",
     re.I,
 )
+_LEADING_LABEL = re.compile(r"^(?:" + AUTHOR_LABEL + r")\s*:\s*(?=\S)", re.I)
 # A kind of piece before the byline: "Analysis by …", "Kolumne von …", "Ein Kommentar von …".
 _KIND_BY = re.compile(
     r"^(?:an?\s+|ein(?:e)?\s+|une?\s+|uno?\s+|una\s+)?(?:analysis|commentary|opinion|column|review|interview|"
@@ -25,10 +32,14 @@ _KIND_BY = re.compile(
     r"commento|analisi|recensione|opinie|analyse|column|recensie)\s+(?:by|von|par|por|di|door)\s+",
     re.I,
 )
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЇЄҐ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|\||\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b|\ba\b|\bve\b|&)\s*")
-_BYLINE_TAIL = re.compile(r"\s*(?:[|•·–—]|\s-\s|,\s*(?=(?:published|updated|posted)\b)).*$", re.I)
+_BYLINE_TAIL = re.compile(
+    r"\s*(?:[|•·–—]|\s-\s|,\s*(?=(?:published|updated|posted)\b)"
+    r"|[,;]\s*(?=(?:photos?|fotos?|фото|bild(?:er)?|illustration|video|видео)\s*:)).*$",
+    re.I,
+)
 _ROLE = re.compile(
     r"\b(?:correspondent|editor|reporter|journalist|writer|columnist|contributor|producer|analyst|"
     r"staff|news|bbc|reuters|associated press|korrespondent(?:in)?|redakteur(?:in)?|autor(?:in)?|"
@@ -146,7 +157,7 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 _IN_PLACE = re.compile(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$")
 # Every byline shape below has a "by"-word, or a separator before something with a digit.
 _BYLINE_HINT = re.compile(
-    r"\b(?:by|von|par|por|di|door|de|texto|auteur|author|autor|autorin|autore|redactie|text)\b|[|•·–—-].*\d", re.I
+    r"\b(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")\b|[|•·–—-].*\d", re.I
 )
 
 
@@ -214,6 +225,7 @@ def clean_names(names: list[str]) -> list[str]:
     expanded: list[str] = []
     for name in names:
         name = _BY_AGAIN.sub("", _KIND_BY.sub("", name.strip(), count=1))  # "By Analysis by …"
+        name = _LEADING_LABEL.sub("", name)  # "Текст: Иван Петров"
         with_others = _WITH.search(name) or _OPEN_WITH.search(name)
         if with_others:  # "Martin Untersinger (avec Damien Leloup" + "Morgane Tual)"
             expanded.append(name[: with_others.start()])
