@@ -180,3 +180,21 @@ def test_seed_article_is_byte_for_byte_what_wave_1_gave(seed_path) -> None:  # t
     article = parse_text(seed_path.read_text(encoding="utf-8"), path="euronews-rutte-nato.txt")
     assert article.published is None  # the only date on the page is a photo caption's
     assert hashlib.sha256(article.to_json().encode()).hexdigest() == SEED_JSON_SHA256
+
+
+@pytest.mark.parametrize(
+    ("glued", "bare", "expected"),
+    [
+        ("Hafen Hamburg " + TITLE, TITLE, TITLE),  # a kicker run into the headline
+        ("Home » Business » " + TITLE, TITLE, TITLE),  # a breadcrumb trail
+        ("Harbour Weekly: " + TITLE, TITLE, "Harbour Weekly: " + TITLE),  # a colon: how the headline is written
+    ],
+)
+def test_a_headline_with_a_kicker_glued_on_gives_way_to_the_bare_one(glued: str, bare: str, expected: str) -> None:
+    from composer.ingest.text import analyse
+
+    page = analyse(MENU + bare + "\n\n" + glued + "\n\nBy Jane Moss\n\n" + LEAD)
+    ctx = page.context()
+    cands = roles.title_candidates(ctx)
+    picked = next(n for n, i in enumerate(cands) if ctx.lines[i].text == glued)
+    assert ctx.lines[cands[roles.refine_title(ctx, cands, picked)]].text == expected

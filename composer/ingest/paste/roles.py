@@ -314,6 +314,27 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
     return rows
 
 
+def refine_title(ctx: Context, cands: Sequence[int], pick: int) -> int:
+    """The headline among ``cands`` once the model has picked ``cands[pick]``: a line that is
+    another candidate with a kicker or breadcrumb glued before it ("Premier League Rückschlag im
+    Titelkampf …", "Home » Gesellschaft » „Unermüdlicher Einsatz“", "MSV-Interimstrainer …")
+    gives way to the bare headline printed on its own line.
+
+    A prefix that ends in a colon stays ("The Open Journalism Project: …" is how that headline
+    is written); the per-line scores cannot see that one line is the other plus a prefix.
+    """
+    lines = ctx.lines
+    text = lines[cands[pick]].text
+    for n, j in enumerate(cands):
+        other = lines[j].text
+        if n == pick or lines[j].words < 2 or len(other) >= len(text) or not text.endswith(other):
+            continue
+        prefix = text[: -len(other)].rstrip()
+        if len(prefix.split()) <= 8 and not prefix.endswith(":") and not ctx.kinds.is_meta(j):
+            return n
+    return pick
+
+
 def _nested(lines: Sequence[Line], cands: Sequence[int]) -> tuple[set[int], set[int]]:
     """Candidates that hold another candidate's text glued to more words (a kicker or breadcrumb
     run into the headline: "Premier League Rückschlag im Titelkampf"), and those held by one.
