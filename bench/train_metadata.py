@@ -141,7 +141,11 @@ def training_pages() -> list[tuple[str, str, str | None, list[str] | None, str |
         # Where the curated title differs from the copy only in quotes, dashes or a word, the
         # line that shows it still says which line is the headline.
         title = (matching_line(page.text.split("\n"), page.title) or page.title) if page.title else None
-        out.append((page.key, page.text, title, page.authors, page.published, known))
+        # Readability's curated metadata leaves the byline empty on many pages that show one
+        # ("By Stella Kim and Jennifer Jett"): there an empty byline means "not curated", not
+        # "none visible", and teaching "none" from it would teach the model to miss bylines.
+        authors = UNKNOWN if page.dataset == "readability-pasted" and not page.authors else page.authors
+        out.append((page.key, page.text, title, authors, page.published, known))
     for key, text, title in aeb_titles():
         out.append((key, text, title, UNKNOWN, None, False))
     for path in sorted(FIXTURES.glob("*.expected.json")):
