@@ -367,7 +367,7 @@ BYLINE_FEATURES = (
     "separator", "single_word", "first_rule_names", "lower_elsewhere", "has_stopword", "near_title_3",
     "near_title_8", "name_after_body", "name_far_away",
     "clean_name", "in_top_lines", "surname_in_body", "between_title_and_body", "title_words_in_name",
-    "clean_name_near_title", "first_clean_name",
+    "clean_name_near_title", "first_clean_name", "clean_name_above_title", "clean_name_at_body_end",
 )  # fmt: skip
 
 BYLINE_BEFORE = 40
@@ -469,6 +469,8 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
             1.0 if content_words(text) & title_words else 0.0,
             1.0 if i in clean and abs(i - anchor) <= 6 else 0.0,
             1.0 if i == first_clean else 0.0,
+            1.0 if i in clean and 0 < anchor - i <= 10 else 0.0,
+            1.0 if i in clean and 0 <= i - ctx.end <= 3 else 0.0,
         ])
     return rows
 
