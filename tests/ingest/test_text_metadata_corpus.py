@@ -27,7 +27,7 @@ HELD_OUT_MIN = {
     ("pasted-meta", "title"): 35, ("pasted-meta", "byline"): 30, ("pasted-meta", "date"): 35,
 }  # fmt: skip
 ALL_MIN = {
-    ("readability-pasted", "title"): 44, ("readability-pasted", "byline"): 24, ("readability-pasted", "date"): 8,
+    ("readability-pasted", "title"): 44, ("readability-pasted", "byline"): 22, ("readability-pasted", "date"): 8,
     ("pasted-meta", "title"): 112, ("pasted-meta", "byline"): 93, ("pasted-meta", "date"): 112,
 }  # fmt: skip
 

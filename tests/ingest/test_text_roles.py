@@ -55,6 +55,11 @@ def _page(*header: str, title: str = TITLE) -> Article:
         ("Yazar: Ahmet Yılmaz", ["Ahmet Yılmaz"]),
         ("Av Anna Svensson", ["Anna Svensson"]),
         ("Texte : Jean Dupont", ["Jean Dupont"]),
+        # Chinese, Japanese and Korean bylines: the role word stands where "By" would.
+        ("记者 王小明", ["王小明"]),
+        ("文／王小明", ["王小明"]),
+        ("大渡美咲 記者", ["大渡美咲"]),
+        ("홍길동 기자", ["홍길동"]),
     ],
 )
 def test_byline_rules(line: str, authors: list[str]) -> None:
@@ -73,6 +78,8 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
         ("Older Article", None),
         ("Current Issue", None),
         ("Kommentar von", None),
+        ("大渡 美咲", ["大渡 美咲"]),  # a Japanese name alone, family and given name apart
+        ("政治", None),
         ("the harbour was quiet", None),
     ],
 )

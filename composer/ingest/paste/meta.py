@@ -138,12 +138,34 @@ def cut_at_date(names: str) -> str:
     return " ".join(words).strip(" ,;:|")
 
 
+# Chinese, Japanese and Korean bylines name the role around the name instead of "By": "记者 王小明",
+# "文／王小明", "作者：王小明", "大渡美咲 記者", "홍길동 기자". A name is two to four Han characters
+# (one space allowed between family and given name) or two to four Hangul syllables.
+_HAN_NAME = r"[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,3}"
+_CJK_BYLINE = re.compile(
+    r"^(?:(?:记者|記者|作者|编辑|編集|文|撰文|取材|筆者)\s*[:：/／|]?\s*(?P<a>" + _HAN_NAME + r")"
+    r"|(?P<b>" + _HAN_NAME + r")\s*(?:记者|記者|编辑|特派員|特派记者|論説委員|編集委員)"
+    r"|(?P<c>[\uac00-\ud7a3]{2,4})\s*(?:기자|특파원|논설위원))$"
+)
+# A Japanese name printed alone, family and given name apart: "大渡 美咲".
+_HAN_NAME_SPACED = re.compile(r"^[\u4e00-\u9fff]{1,3} [\u3040-\u30ff\u4e00-\u9fff]{1,3}$")
+
+
+def cjk_name_line(line: str) -> bool:
+    """A Chinese, Japanese or Korean byline or name line (these have no capitals to go by)."""
+    text = line.strip()
+    return not text.isascii() and bool(_CJK_BYLINE.match(text) or _HAN_NAME_SPACED.match(text))
+
+
 def byline_names(line: str) -> list[str] | None:
     """The author names of a byline ("By Jane Doe and John Roe | Updated …"), else None.
 
     A line of fields ("Do 25.04.24 | 14:07 Uhr | Von Eva Kirchner-Rätsch") is read field by field.
     """
     line = line.strip()
+    cjk = _CJK_BYLINE.match(line) if not line.isascii() else None
+    if cjk:
+        return [cjk.group("a") or cjk.group("b") or cjk.group("c")]
     if _SEGMENTS.search(line):
         for segment in _SEGMENTS.split(line):
             if _BY.match(segment) or _POSTED_BY.match(segment):
@@ -259,6 +281,8 @@ def bare_names(line: str) -> list[str] | None:
     """A line that is only names: "Jane Doe", "Jane Doe and John Roe", "Michael HiltzikBusiness Columnist",
     "Alex Perry 1 day ago", "AFP"."""
     text = line.strip()
+    if _HAN_NAME_SPACED.match(text):
+        return [text]
     words = text.split()
     if not words or len(words) > 12 or not (words[0][:1].isupper() or text.lower() in _AGENCY_NAMES):
         return None  # names start with a capital; a dozen words are a sentence

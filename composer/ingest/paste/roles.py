@@ -386,7 +386,11 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
             line = lines[i]
             if not 1 <= line.words <= 30 or len(line.text) > 200 or line.furniture:
                 continue
-            plausible = (line.words <= 12 and line.text[:1].isupper()) or meta.byline_hint(line.text)
+            plausible = (
+                (line.words <= 12 and line.text[:1].isupper())
+                or meta.byline_hint(line.text)
+                or meta.cjk_name_line(line.text)
+            )
             if plausible and names_of(ctx, i):
                 out.append(i)
     return out
