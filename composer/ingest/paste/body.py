@@ -59,6 +59,8 @@ class BodySettings:
     comments_after_prose: float = 60.0  # prose weight that must precede a marker to count
     flat_widgets: bool = True
     extend_tables: bool = True
+    table_run: int = 8  # this many data rows in a row are a table the article may be …
+    table_row: float = 4.0  # … and then each row weighs this much
     min_body_weight: float = 20.0  # below this the page is searched again, repeats allowed
 
 
@@ -136,6 +138,16 @@ class Weigher:
         """Line weights adjusted by their neighbours (isolation, gaps, comment threads)."""
         s = self.settings
         out = [self.weight(line) for line in lines]
+        # A long table (standings, a calendar, a recipe's quantities) can be the article itself.
+        run = 0
+        for i in range(len(out) + 1):
+            if i < len(out) and out[i] == s.data_row:
+                run += 1
+                continue
+            if s.table_run and run >= s.table_run:
+                for j in range(i - run, i):
+                    out[j] = s.table_row
+            run = 0
         # Isolated prose: widgets between paragraphs ("Advertisement") do not separate them.
         text_at = [i for i, line in enumerate(lines) if not is_widget(line) or line.end_marker]
         for n, i in enumerate(text_at):
