@@ -216,5 +216,10 @@ def test_a_long_table_can_be_the_article() -> None:
     assert intro in body[0]
     assert any(rows[-1] in b for b in body), body
 
+    # Rows long enough to be weighed as weak prose are rows all the same.
+    calendar = [f"Round {n}: {n + 3} May at Santa Cruz do Sul track" for n in range(1, 11)]
+    a = _parse("\n".join(["Home", "", "Season calendar", "", intro, "", *calendar, "", "Contact", "", sidebar, ""]))
+    assert any(calendar[-1] in b.text for b in a.body), [b.text for b in a.body]
+
     few = "\n".join(["Home", "Standings", *rows[:5], "Contact", "", intro, "", sidebar, ""])
     assert all(rows[0] not in b.text for b in _parse(few).body)

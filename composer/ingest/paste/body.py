@@ -139,9 +139,11 @@ class Weigher:
         s = self.settings
         out = [self.weight(line) for line in lines]
         # A long table (standings, a calendar, a recipe's quantities) can be the article itself.
+        # A row is a short line with figures that does not read as prose ("5a etapa: 20 de maio –
+        # Santa Cruz do Sul" is long enough to be weighed as weak prose, and is still a row).
         run = 0
         for i in range(len(out) + 1):
-            if i < len(out) and out[i] == s.data_row:
+            if i < len(out) and s.short < out[i] <= 0 and lines[i].words >= 4 and _DIGITS.search(lines[i].text):
                 run += 1
                 continue
             if s.table_run and run >= s.table_run:
