@@ -14,6 +14,8 @@ Page-level facts sharpen the weights:
   author and a date, so isolated prose counts for less and long gaps cost more per line;
 * readers' comments follow the article: once a thread opens, later prose counts for little, so a
   long discussion cannot outweigh a short article.
+* a long run of table rows (short lines with figures: standings, a calendar) can be the article
+  itself, so eight or more rows in a row weigh as prose; a few rows stay a sidebar widget.
 
 The numbers in :class:`BodySettings` were tuned by hand on the AEB pasted-text pages (see
 ``tests/ingest/test_text_corpus.py``); they are kept in one settings object, in the manner of
