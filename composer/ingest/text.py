@@ -491,6 +491,8 @@ def _apply_roles(page: Analysis) -> None:
     cands = roles.title_candidates(ctx)
     if cands:
         pick = roles.best("title", roles.title_features(ctx, cands), roles.TITLE_FEATURES)
+        if pick is not None:
+            pick = roles.refine_title(ctx, cands, pick)
         if pick is not None and cands[pick] != head.title_at:
             _set_title(head, lines, page.kinds, cands[pick], page.start)
     cands = roles.byline_candidates(ctx, head.title_at)

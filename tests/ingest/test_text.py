@@ -198,3 +198,28 @@ def test_teaser_list_after_the_article_is_not_body() -> None:
     a = _parse(text)
     assert [b.text for b in a.body] == article
     assert a.title == "Trees for every street"
+
+
+def test_a_long_table_can_be_the_article() -> None:
+    """A standings page is a sentence or two over a long table; a short sidebar blurb with more
+    prose must not win over it, and a table of a few rows still does not make a body."""
+    rows = [f"{n} Driver Number{n} {5000 - 40 * n} {n % 3} {n % 2} {20 - n} {27 - n}" for n in range(1, 15)]
+    sidebar = (
+        "Subscribe to our weekly newsletter and we will send you the best stories of the season, "
+        "with interviews, analysis and the photos of the week, every Friday morning in your inbox."
+    )
+    intro = "This page always shows the latest championship standings, updated after the last race of the weekend."
+    text = "\n".join(["Home", "Racing", "Standings", "", "Championship standings", "", intro, "",
+                      "Pos. Driver Points Wins Poles Top 5 Top 10", *rows, "", "Contact", "", sidebar, ""])
+    a = _parse(text)
+    body = [b.text for b in a.body]
+    assert intro in body[0]
+    assert any(rows[-1] in b for b in body), body
+
+    # Rows long enough to be weighed as weak prose are rows all the same.
+    calendar = [f"Round {n}: {n + 3} May at Santa Cruz do Sul track" for n in range(1, 11)]
+    a = _parse("\n".join(["Home", "", "Season calendar", "", intro, "", *calendar, "", "Contact", "", sidebar, ""]))
+    assert any(calendar[-1] in b.text for b in a.body), [b.text for b in a.body]
+
+    few = "\n".join(["Home", "Standings", *rows[:5], "Contact", "", intro, "", sidebar, ""])
+    assert all(rows[0] not in b.text for b in _parse(few).body)

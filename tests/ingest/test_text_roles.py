@@ -47,6 +47,19 @@ def _page(*header: str, title: str = TITLE) -> Article:
         ("Von Felix Schröder und Jörg Soldwisch, dpa", ["Felix Schröder", "Jörg Soldwisch", "dpa"]),
         ("By Martin Untersinger (avec Damien Leloup et Morgane Tual)", ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]),
         ("Autorin/Autor Roman Goncharenko", ["Roman Goncharenko"]),
+        # Author labels in other languages never stay in the name; a photo credit after them is cut.
+        ("Текст: Иван Петров, фото: Анна Смирнова", ["Иван Петров"]),
+        ("Автори: Олена Іваненко, Петро Ткач", ["Олена Іваненко", "Петро Ткач"]),
+        ("Tekst: Anna Kowalska", ["Anna Kowalska"]),
+        ("Autorka: Jana Nováková", ["Jana Nováková"]),
+        ("Yazar: Ahmet Yılmaz", ["Ahmet Yılmaz"]),
+        ("Av Anna Svensson", ["Anna Svensson"]),
+        ("Texte : Jean Dupont", ["Jean Dupont"]),
+        # Chinese, Japanese and Korean bylines: the role word stands where "By" would.
+        ("记者 王小明", ["王小明"]),
+        ("文／王小明", ["王小明"]),
+        ("大渡美咲 記者", ["大渡美咲"]),
+        ("홍길동 기자", ["홍길동"]),
     ],
 )
 def test_byline_rules(line: str, authors: list[str]) -> None:
@@ -65,11 +78,19 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
         ("Older Article", None),
         ("Current Issue", None),
         ("Kommentar von", None),
+        ("大渡 美咲", ["大渡 美咲"]),  # a Japanese name alone, family and given name apart
+        ("政治", None),
         ("the harbour was quiet", None),
     ],
 )
 def test_bare_name_rules(line: str, authors: list[str] | None) -> None:
     assert meta.bare_names(line) == authors
+
+
+def test_a_label_glued_to_a_name_is_dropped_by_the_clean_up() -> None:
+    """The HTML reader's author fields pass through the same clean-up ("Текст: …" in a meta tag)."""
+    assert meta.clean_names(["Текст: Иван Петров"]) == ["Иван Петров"]
+    assert meta.clean_names(["Tekst: Jan Jansen"]) == ["Jan Jansen"]
 
 
 @pytest.mark.parametrize(
@@ -166,3 +187,21 @@ def test_seed_article_is_byte_for_byte_what_wave_1_gave(seed_path) -> None:  # t
     article = parse_text(seed_path.read_text(encoding="utf-8"), path="euronews-rutte-nato.txt")
     assert article.published is None  # the only date on the page is a photo caption's
     assert hashlib.sha256(article.to_json().encode()).hexdigest() == SEED_JSON_SHA256
+
+
+@pytest.mark.parametrize(
+    ("glued", "bare", "expected"),
+    [
+        ("Hafen Hamburg " + TITLE, TITLE, TITLE),  # a kicker run into the headline
+        ("Home » Business » " + TITLE, TITLE, TITLE),  # a breadcrumb trail
+        ("Harbour Weekly: " + TITLE, TITLE, "Harbour Weekly: " + TITLE),  # a colon: how the headline is written
+    ],
+)
+def test_a_headline_with_a_kicker_glued_on_gives_way_to_the_bare_one(glued: str, bare: str, expected: str) -> None:
+    from composer.ingest.text import analyse
+
+    page = analyse(MENU + bare + "\n\n" + glued + "\n\nBy Jane Moss\n\n" + LEAD)
+    ctx = page.context()
+    cands = roles.title_candidates(ctx)
+    picked = next(n for n, i in enumerate(cands) if ctx.lines[i].text == glued)
+    assert ctx.lines[cands[roles.refine_title(ctx, cands, picked)]].text == expected

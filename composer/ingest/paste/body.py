@@ -14,6 +14,8 @@ Page-level facts sharpen the weights:
   author and a date, so isolated prose counts for less and long gaps cost more per line;
 * readers' comments follow the article: once a thread opens, later prose counts for little, so a
   long discussion cannot outweigh a short article.
+* a long run of table rows (short lines with figures: standings, a calendar) can be the article
+  itself, so eight or more rows in a row weigh as prose; a few rows stay a sidebar widget.
 
 The numbers in :class:`BodySettings` were tuned by hand on the AEB pasted-text pages (see
 ``tests/ingest/test_text_corpus.py``); they are kept in one settings object, in the manner of
@@ -59,6 +61,8 @@ class BodySettings:
     comments_after_prose: float = 60.0  # prose weight that must precede a marker to count
     flat_widgets: bool = True
     extend_tables: bool = True
+    table_run: int = 8  # this many data rows in a row are a table the article may be …
+    table_row: float = 4.0  # … and then each row weighs this much
     min_body_weight: float = 20.0  # below this the page is searched again, repeats allowed
 
 
@@ -136,6 +140,18 @@ class Weigher:
         """Line weights adjusted by their neighbours (isolation, gaps, comment threads)."""
         s = self.settings
         out = [self.weight(line) for line in lines]
+        # A long table (standings, a calendar, a recipe's quantities) can be the article itself.
+        # A row is a short line with figures that does not read as prose ("5a etapa: 20 de maio –
+        # Santa Cruz do Sul" is long enough to be weighed as weak prose, and is still a row).
+        run = 0
+        for i in range(len(out) + 1):
+            if i < len(out) and s.short < out[i] <= 0 and lines[i].words >= 4 and _DIGITS.search(lines[i].text):
+                run += 1
+                continue
+            if s.table_run and run >= s.table_run:
+                for j in range(i - run, i):
+                    out[j] = s.table_row
+            run = 0
         # Isolated prose: widgets between paragraphs ("Advertisement") do not separate them.
         text_at = [i for i, line in enumerate(lines) if not is_widget(line) or line.end_marker]
         for n, i in enumerate(text_at):

@@ -13,11 +13,18 @@ import re
 from composer.dates import find_date
 
 # "By Jane Doe", "Von Max Muster", "Par Marie Dupont", "Por …", "Di …", "Door …", "Written by …"
+# The label before an author's name in the languages readers paste from: "Text:", "Текст:",
+# "Автор:", "Tekst:", "Yazar:", "Av" (Swedish, Norwegian), "Af" (Danish).
+AUTHOR_LABEL = (
+    r"texto de|testo di|auteur|author|autor(?:in|ka|zy)?(?:/autor(?:in)?)?|autore|redactie|text|texte|texto|testo|tekst|"
+    r"текст|автор(?:ы|и)?|yazar|av|af"
+)
 _BY = re.compile(
-    r"^(?:(?:written|reported|words|text|story|posted|report) )?(?:by|von|par|por|di|door|de|texto de|auteur|author|autor(?:in)?(?:/autor(?:in)?)?|autore|"
-    r"redactie|text)\s*:?\s+(?P<names>.+)$",
+    r"^(?:(?:written|reported|words|text|story|posted|report) )?(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")"
+    r"\s*:?\s+(?P<names>.+)$",
     re.I,
 )
+_LEADING_LABEL = re.compile(r"^(?:" + AUTHOR_LABEL + r")\s*:\s*(?=\S)", re.I)
 # A kind of piece before the byline: "Analysis by …", "Kolumne von …", "Ein Kommentar von …".
 _KIND_BY = re.compile(
     r"^(?:an?\s+|ein(?:e)?\s+|une?\s+|uno?\s+|una\s+)?(?:analysis|commentary|opinion|column|review|interview|"
@@ -25,10 +32,14 @@ _KIND_BY = re.compile(
     r"commento|analisi|recensione|opinie|analyse|column|recensie)\s+(?:by|von|par|por|di|door)\s+",
     re.I,
 )
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЇЄҐ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|\||\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b|\ba\b|\bve\b|&)\s*")
-_BYLINE_TAIL = re.compile(r"\s*(?:[|•·–—]|\s-\s|,\s*(?=(?:published|updated|posted)\b)).*$", re.I)
+_BYLINE_TAIL = re.compile(
+    r"\s*(?:[|•·–—]|\s-\s|,\s*(?=(?:published|updated|posted)\b)"
+    r"|[,;]\s*(?=(?:photos?|fotos?|фото|bild(?:er)?|illustration|video|видео)\s*:)).*$",
+    re.I,
+)
 _ROLE = re.compile(
     r"\b(?:correspondent|editor|reporter|journalist|writer|columnist|contributor|producer|analyst|"
     r"staff|news|bbc|reuters|associated press|korrespondent(?:in)?|redakteur(?:in)?|autor(?:in)?|"
@@ -127,12 +138,34 @@ def cut_at_date(names: str) -> str:
     return " ".join(words).strip(" ,;:|")
 
 
+# Chinese, Japanese and Korean bylines name the role around the name instead of "By": "记者 王小明",
+# "文／王小明", "作者：王小明", "大渡美咲 記者", "홍길동 기자". A name is two to four Han characters
+# (one space allowed between family and given name) or two to four Hangul syllables.
+_HAN_NAME = r"[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,3}"
+_CJK_BYLINE = re.compile(
+    r"^(?:(?:记者|記者|作者|编辑|編集|文|撰文|取材|筆者)\s*[:：/／|]?\s*(?P<a>" + _HAN_NAME + r")"
+    r"|(?P<b>" + _HAN_NAME + r")\s*(?:记者|記者|编辑|特派員|特派记者|論説委員|編集委員)"
+    r"|(?P<c>[\uac00-\ud7a3]{2,4})\s*(?:기자|특파원|논설위원))$"
+)
+# A Japanese name printed alone, family and given name apart: "大渡 美咲".
+_HAN_NAME_SPACED = re.compile(r"^[\u4e00-\u9fff]{1,3} [\u3040-\u30ff\u4e00-\u9fff]{1,3}$")
+
+
+def cjk_name_line(line: str) -> bool:
+    """A Chinese, Japanese or Korean byline or name line (these have no capitals to go by)."""
+    text = line.strip()
+    return not text.isascii() and bool(_CJK_BYLINE.match(text) or _HAN_NAME_SPACED.match(text))
+
+
 def byline_names(line: str) -> list[str] | None:
     """The author names of a byline ("By Jane Doe and John Roe | Updated …"), else None.
 
     A line of fields ("Do 25.04.24 | 14:07 Uhr | Von Eva Kirchner-Rätsch") is read field by field.
     """
     line = line.strip()
+    cjk = _CJK_BYLINE.match(line) if not line.isascii() else None
+    if cjk:
+        return [cjk.group("a") or cjk.group("b") or cjk.group("c")]
     if _SEGMENTS.search(line):
         for segment in _SEGMENTS.split(line):
             if _BY.match(segment) or _POSTED_BY.match(segment):
@@ -146,7 +179,7 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 _IN_PLACE = re.compile(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$")
 # Every byline shape below has a "by"-word, or a separator before something with a digit.
 _BYLINE_HINT = re.compile(
-    r"\b(?:by|von|par|por|di|door|de|texto|auteur|author|autor|autorin|autore|redactie|text)\b|[|•·–—-].*\d", re.I
+    r"\b(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")\b|[|•·–—-].*\d", re.I
 )
 
 
@@ -214,6 +247,7 @@ def clean_names(names: list[str]) -> list[str]:
     expanded: list[str] = []
     for name in names:
         name = _BY_AGAIN.sub("", _KIND_BY.sub("", name.strip(), count=1))  # "By Analysis by …"
+        name = _LEADING_LABEL.sub("", name)  # "Текст: Иван Петров"
         with_others = _WITH.search(name) or _OPEN_WITH.search(name)
         if with_others:  # "Martin Untersinger (avec Damien Leloup" + "Morgane Tual)"
             expanded.append(name[: with_others.start()])
@@ -247,6 +281,8 @@ def bare_names(line: str) -> list[str] | None:
     """A line that is only names: "Jane Doe", "Jane Doe and John Roe", "Michael HiltzikBusiness Columnist",
     "Alex Perry 1 day ago", "AFP"."""
     text = line.strip()
+    if _HAN_NAME_SPACED.match(text):
+        return [text]
     words = text.split()
     if not words or len(words) > 12 or not (words[0][:1].isupper() or text.lower() in _AGENCY_NAMES):
         return None  # names start with a capital; a dozen words are a sentence

@@ -91,6 +91,12 @@ class Context:
             self._cache["counts"] = Counter(line.text for line in self.lines)
         return self._cache["counts"]  # type: ignore[no-any-return]
 
+    def body_text(self) -> str:
+        """The body lines as one string (for "does this name occur in the article" questions)."""
+        if "body_text" not in self._cache:
+            self._cache["body_text"] = "\n".join(line.text for line in self.lines[self.start : self.end])
+        return self._cache["body_text"]  # type: ignore[no-any-return]
+
     def lower_words(self) -> set[str]:
         """Words the body writes in lower case (ordinary words, not names)."""
         if "lower" not in self._cache:
@@ -167,6 +173,8 @@ TITLE_FEATURES = (
     "is_credit_or_caption", "relative_position", "widget_glued", "ends_comma", "rank_1", "rank_2", "rank_3",
     "rank_log", "prose_between_log", "overlap_words_6", "overlap_x_rank_1", "overlap_x_near", "first_para_overlap",
     "next_is_meta", "standfirst_then_meta", "person_below_4", "date_below_15", "date_above_3",
+    "holds_other", "inside_other", "headline_above_1", "headline_below_1", "longer_than_next", "top_echo",
+    "best_body_overlap", "overlap_rank_2", "closed_long", "after_headline_then_prose",
 )  # fmt: skip
 
 TITLE_WINDOW = 45  # lines above the body searched for the headline …
@@ -229,6 +237,11 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
     near_meta = _Nearby(len(lines), cands, meta_line, 3, 6)
     near_person = _Nearby(len(lines), cands, person, 0, 4)
     near_date = _Nearby(len(lines), cands, has_date, 3, 15)
+    holds, inside = _nested(lines, cands)
+    body_overlaps = [len(words & body) / len(words) if words else 0.0 for words in cand_words]
+    best_body = max(body_overlaps, default=0.0)
+    second = sorted(set(overlaps), reverse=True)[1:2]
+    top = {meta.clean_title(lines[j].text).casefold() for j in range(min(3, len(lines)))}
     rows = []
     for n, i in enumerate(cands):
         line = lines[i]
@@ -287,8 +300,57 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
             near_person.after(i, 4),
             near_date.after(i, 15),
             near_date.before(i, 3),
+            1.0 if i in holds else 0.0,
+            1.0 if i in inside else 0.0,
+            1.0 if prev is not None and _headline_like(prev) and not kinds.is_meta(i - 1) else 0.0,
+            1.0 if nxt is not None and _headline_like(nxt) and not nxt.closed and not kinds.is_meta(i + 1) else 0.0,
+            1.0 if nxt is not None and line.words > nxt.words else 0.0,
+            1.0 if i >= 3 and meta.clean_title(text).casefold() in top else 0.0,
+            1.0 if body_overlaps[n] == best_body and best_body > 0 else 0.0,
+            1.0 if second and overlaps[n] == second[0] and overlaps[n] > 0 else 0.0,
+            1.0 if line.closed and line.words >= 15 else 0.0,
+            1.0 if prev is not None and _headline_like(prev) and nxt is not None and nxt.words >= 12 and nxt.closed else 0.0,
         ])
     return rows
+
+
+def refine_title(ctx: Context, cands: Sequence[int], pick: int) -> int:
+    """The headline among ``cands`` once the model has picked ``cands[pick]``: a line that is
+    another candidate with a kicker or breadcrumb glued before it ("Premier League Rückschlag im
+    Titelkampf …", "Home » Gesellschaft » „Unermüdlicher Einsatz“", "MSV-Interimstrainer …")
+    gives way to the bare headline printed on its own line.
+
+    A prefix that ends in a colon stays ("The Open Journalism Project: …" is how that headline
+    is written); the per-line scores cannot see that one line is the other plus a prefix.
+    """
+    lines = ctx.lines
+    text = lines[cands[pick]].text
+    for n, j in enumerate(cands):
+        other = lines[j].text
+        if n == pick or lines[j].words < 2 or len(other) >= len(text) or not text.endswith(other):
+            continue
+        prefix = text[: -len(other)].rstrip()
+        if len(prefix.split()) <= 8 and not prefix.endswith(":") and not ctx.kinds.is_meta(j):
+            return n
+    return pick
+
+
+def _nested(lines: Sequence[Line], cands: Sequence[int]) -> tuple[set[int], set[int]]:
+    """Candidates that hold another candidate's text glued to more words (a kicker or breadcrumb
+    run into the headline: "Premier League Rückschlag im Titelkampf"), and those held by one.
+
+    The shorter line is usually the headline itself, printed once bare and once with its kicker.
+    """
+    holds: set[int] = set()
+    inside: set[int] = set()
+    texts = [(i, lines[i].text) for i in cands if lines[i].words >= 3]
+    by_len = sorted(texts, key=lambda t: len(t[1]))
+    for a, (i, short) in enumerate(by_len):
+        for j, long in by_len[a + 1 :]:
+            if len(long) > len(short) + 3 and short in long:
+                holds.add(j)
+                inside.add(i)
+    return holds, inside
 
 
 def _headline_like(line: Line) -> bool:
@@ -304,6 +366,8 @@ BYLINE_FEATURES = (
     "role_near", "follow", "has_digit", "closed", "is_caption_or_credit", "repeated", "names_found",
     "separator", "single_word", "first_rule_names", "lower_elsewhere", "has_stopword", "near_title_3",
     "near_title_8", "name_after_body", "name_far_away",
+    "clean_name", "in_top_lines", "surname_in_body", "between_title_and_body", "title_words_in_name",
+    "clean_name_near_title", "first_clean_name", "clean_name_above_title", "clean_name_at_body_end",
 )  # fmt: skip
 
 BYLINE_BEFORE = 40
@@ -322,7 +386,11 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
             line = lines[i]
             if not 1 <= line.words <= 30 or len(line.text) > 200 or line.furniture:
                 continue
-            plausible = (line.words <= 12 and line.text[:1].isupper()) or meta.byline_hint(line.text)
+            plausible = (
+                (line.words <= 12 and line.text[:1].isupper())
+                or meta.byline_hint(line.text)
+                or meta.cjk_name_line(line.text)
+            )
             if plausible and names_of(ctx, i):
                 out.append(i)
     return out
@@ -356,6 +424,11 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
 
     near_date = _Nearby(len(lines), cands, has_date, 2, 2)
     near_role = _Nearby(len(lines), cands, role, 1, 1)
+    top = {line.text for line in lines[:3]}
+    body_text = ctx.body_text()
+    title_words = content_words(lines[title_at].text) if title_at is not None else set()
+    clean = {i for i in cands if _clean_name(lines[i].text, lower)}
+    first_clean = next((i for i in sorted(clean) if i > anchor), None)
     rows = [[1.0] + [0.0] * (len(BYLINE_FEATURES) - 1)]
     for i in cands:
         line = lines[i]
@@ -393,8 +466,29 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
             1.0 if abs(i - anchor) <= 8 else 0.0,
             1.0 if names and any(names[0] in line.text for line in lines[ctx.end : ctx.end + 60]) else 0.0,
             1.0 if names and _elsewhere(ctx, names[0], i) else 0.0,
+            1.0 if i in clean else 0.0,
+            1.0 if text in top else 0.0,
+            1.0 if name_tokens and name_tokens[-1] in body_text else 0.0,
+            1.0 if title_at is not None and title_at < i < ctx.start else 0.0,
+            1.0 if content_words(text) & title_words else 0.0,
+            1.0 if i in clean and abs(i - anchor) <= 6 else 0.0,
+            1.0 if i == first_clean else 0.0,
+            1.0 if i in clean and 0 < anchor - i <= 10 else 0.0,
+            1.0 if i in clean and 0 <= i - ctx.end <= 3 else 0.0,
         ])
     return rows
+
+
+_CLEAN_NAME = re.compile(r"^[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,3}$")
+
+
+def _clean_name(text: str, lower: set[str]) -> bool:
+    """A line that is a person's name and nothing else: two to four capitalised words, none of
+    them a function word or a word the article itself writes in lower case."""
+    if not _CLEAN_NAME.match(text):
+        return False
+    words = text.split()
+    return all(w[:1].isupper() and w.lower() not in STOPWORDS and w.lower() not in lower for w in words)
 
 
 def _elsewhere(ctx: Context, name: str, i: int) -> bool:
