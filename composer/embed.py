@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
+from composer import regexcache as rx
 from composer.article import Article, Summary
 from composer.links import checked_link
 from composer.textutil import clean_line
@@ -27,8 +27,8 @@ __all__ = ["render_embed", "cut_at_word", "json_for_script", "og_locale", "EMBED
 EMBED_WIDTH = 550
 TWITTER_TITLE_MAX = 70
 TWITTER_DESCRIPTION_MAX = 200
-_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_LANG_TAG = rx.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_ISO_DATE = rx.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 def cut_at_word(text: str, limit: int) -> str:

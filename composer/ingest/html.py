@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from composer import regexcache as rx
 from composer.article import Article, Block, Image, Related, Source, Span
 from composer.errors import InputError
 from composer.ingest.paste.meta import clean_names
@@ -75,17 +76,17 @@ _ARTICLE_TYPES = {
     "scholarlyarticle", "techarticle", "socialmediaposting", "webpage", "posting",
 }
 # "By", "Par", "Por", "Door", "Von" — but not the "von" of "von der Leyen".
-_BYLINE_PREFIX = re.compile(r"^\s*(?:by|par|por|door|von(?!\s+d[aeiu][mnrs]?\b))\s*[:\s]\s*", re.I)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|\|)\s*|\s*,\s*(?=\S+\s+\S)", re.I)
+_BYLINE_PREFIX = rx.compile(r"^\s*(?:by|par|por|door|von(?!\s+d[aeiu][mnrs]?\b))\s*[:\s]\s*", re.I)
+_AUTHOR_SPLIT = rx.compile(r"\s*(?:;|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|\|)\s*|\s*,\s*(?=\S+\s+\S)", re.I)
 # A byline that runs on into its dateline or a handle: "Ann Lee March 3, 2017", "Ann Lee @annlee".
-_BYLINE_TAIL = re.compile(
+_BYLINE_TAIL = rx.compile(
     r"\s+(?:@\w+|\d{1,4}[./-]\d|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?\s*(?:\d|$)|updated\b|published\b).*$",
     re.I,
 )
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|·•»«:–—-]|::)\s+")
-_SUFFIX_SEPARATORS = re.compile(r"\s+(?:[|·•»–—-]|::|--)\s+")
-_BYLINE_TAIL_PART = re.compile(r"^(?:by|von|par|por|door|di)\s+\S", re.I)
-_WS = re.compile(r"[ \t\n\r\f\v\u00a0]+")
+_TITLE_SEPARATORS = rx.compile(r"\s+(?:[|·•»«:–—-]|::)\s+")
+_SUFFIX_SEPARATORS = rx.compile(r"\s+(?:[|·•»–—-]|::|--)\s+")
+_BYLINE_TAIL_PART = rx.compile(r"^(?:by|von|par|por|door|di)\s+\S", re.I)
+_WS = rx.compile(r"[ \t\n\r\f\v\u00a0]+")
 
 
 @dataclass
@@ -521,10 +522,10 @@ def _tags(src: _Sources) -> tuple[str, ...]:
 
 
 # A tag list squeezed into one value: "Oceans,New Zealand,Environment", "a; b; c".
-_TAG_LIST = re.compile(r"\s*[;,]\s*")
+_TAG_LIST = rx.compile(r"\s*[;,]\s*")
 # Tags a CMS or tracker sets for itself, not topics for readers: "_no-apple-news", "channel_other",
 # "ctp_video", "Lite:true", "section-Articles", "stream-23490979", "front-page".
-_CMS_TAG = re.compile(
+_CMS_TAG = rx.compile(
     r"^_|^[\x21-\x7e]*_[\x21-\x7e]*$|^[^\s:=]+[:=][^\s]*$|[-_]\d{4,}$|^\d+$|"
     r"^(?:section|channel|category|cat|type|format|template|layout|stream|feed|placement|position|featured|homepage|"
     r"hp|no|noindex|nofollow|hide|hidden|exclude|internal|sponsored|paid|syndication|syndicated|apple-news|amp|fb|"
@@ -726,7 +727,7 @@ def _text_block(text: str, kind: str) -> Block | None:
 # Class or id tokens of page furniture that extractors sometimes keep: ad slots, consent
 # banners, newsletter boxes, share bars, "read more"/related teasers, comment threads.
 # ("paywall"/"subscriber" are not here: paywalled sites wrap the article itself in them.)
-_FURNITURE = re.compile(
+_FURNITURE = rx.compile(
     r"^(?:ads?|advert\w*|ad[-_]\w+|\w+[-_]ads?|dfp\w*|sponsor\w*|promo(?:tion)?s?|newsletter\w*|"
     r"cookie\w*|consent\w*|gdpr\w*|onetrust\w*|cmp[-_]\w+|social[-_]?(?:share|media|links|icons)\w*|"
     r"share[-_]?(?:bar|buttons?|tools|links|box)\w*|sharing|related[-_]?\w*|read[-_]?more\w*|"
@@ -734,7 +735,7 @@ _FURNITURE = re.compile(
     re.I,
 )
 _KEEP_TAGS = {"html", "body", "main", "article", "head"}
-_RELATED = re.compile(r"^(?:related[-_]?\w*|read[-_]?more\w*|more[-_]news|see[-_]?also)$", re.I)
+_RELATED = rx.compile(r"^(?:related[-_]?\w*|read[-_]?more\w*|more[-_]news|see[-_]?also)$", re.I)
 _MAX_RELATED = 5
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from composer import regexcache as rx
 from composer import templating
 from composer.article import Article, Summary
 from composer.checks import is_hex_colour
@@ -90,7 +91,7 @@ class Rendered:
 
 # --- cleaning ---------------------------------------------------------------------------------
 
-_MARKER_CHARS = re.compile(f"[{merge.OPEN}{merge.CLOSE}]")
+_MARKER_CHARS = rx.compile(f"[{merge.OPEN}{merge.CLOSE}]")
 
 
 def clean(value: str | None) -> str:
@@ -118,7 +119,7 @@ def clean_subject(value: str | None) -> str:
     return one_line(_MARKER_CHARS.sub("", value))
 
 
-_FONT_BAD = re.compile(r"[;{}<>\"\\\r\n]")
+_FONT_BAD = rx.compile(r"[;{}<>\"\\\r\n]")
 _COLOUR_FIELDS = ("accent", "accent_text", "text_color", "background", "dark_background", "dark_text", "dark_link")
 _FONT_FIELDS = ("font", "heading_font")
 
@@ -352,9 +353,9 @@ def inline_css(html: str, accent: str) -> str:
     return str(_inliner(accent).inline(html))
 
 
-_TAG = re.compile(r"<[A-Za-z][^<>]*>")
-_ATTR_VALUE = re.compile(r"""(=\s*)("[^"]*"|'[^']*')""")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_TAG = rx.compile(r"<[A-Za-z][^<>]*>")
+_ATTR_VALUE = rx.compile(r"""(=\s*)("[^"]*"|'[^']*')""")
+_NON_ASCII = rx.compile(r"[^\x00-\x7f]")
 
 
 def protect_attributes(mjml_source: str) -> str:
@@ -374,8 +375,8 @@ def protect_attributes(mjml_source: str) -> str:
     return _TAG.sub(attrs, mjml_source)
 
 
-_BLANK_LINES = re.compile(r"\n{3,}")
-_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_BLANK_LINES = rx.compile(r"\n{3,}")
+_TRAILING_SPACE = rx.compile(r"[ \t]+\n")
 
 
 def _render_html(env: jinja2.Environment, base: str, context: dict[str, Any]) -> tuple[str, str]:
