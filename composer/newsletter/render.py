@@ -189,9 +189,29 @@ def format_date(value: str | dt.date | None, language: str) -> str | None:
     locale = _locale(language)
     if locale is None:
         return day.isoformat()
-    from babel.dates import format_date as babel_format_date
+    return str(_babel_dates().format_date(day, format="long", locale=locale))
 
-    return str(babel_format_date(day, format="long", locale=locale))
+
+def _babel_dates() -> Any:
+    """``babel.dates``, imported without pytz when nothing has imported it yet.
+
+    On import babel.dates looks up the machine's time zone, and with pytz installed that lookup
+    checks pytz's whole zone list on disk (~600 files, 20–60 ms per run). Without pytz babel
+    uses ``zoneinfo`` — its documented fallback — and a calendar date, all composer formats,
+    reads the same either way.
+    """
+    import sys
+
+    if "babel.dates" not in sys.modules and "pytz" not in sys.modules:
+        sys.modules["pytz"] = None  # type: ignore[assignment]  # an import of it now raises ModuleNotFoundError
+        try:
+            import babel.dates
+        finally:
+            if sys.modules.get("pytz", 0) is None:
+                del sys.modules["pytz"]
+    import babel.dates
+
+    return babel.dates
 
 
 def format_names(names: list[str], language: str) -> str:

@@ -414,3 +414,35 @@ def test_text_part_never_breaks_a_url_inside_a_line() -> None:
 def test_subject_keeps_the_authors_spacing_but_not_line_breaks() -> None:
     r = render_newsletter(single(subject="Weekly  digest:  \u201cquotes\u201d\r\nBcc: x@y\u2028end"), SETTINGS)
     assert r.subject == "Weekly  digest:  \u201cquotes\u201d Bcc: x@y end"
+
+
+
+_DATES_PROBE = """
+import datetime, json, sys
+if sys.argv[1] == "babel-with-pytz":
+    import pytz  # noqa: F401  # babel's own way when pytz is there
+from composer.newsletter.render import format_date
+langs = ["en", "en-GB", "de", "fr", "es", "it", "nl", "pt", "pt-BR", "ru", "ja", "ar", "fi"]
+days = [datetime.date(2025, m, d) for m, d in ((1, 1), (3, 14), (9, 30), (12, 31))] + [datetime.date(1999, 2, 28)]
+dates = [format_date(d, lang) for lang in langs for d in days]
+pytz_loaded = "pytz" in sys.modules
+import babel.dates
+print(json.dumps({"dates": dates, "pytz": pytz_loaded, "babel_pytz": babel.dates.pytz is not None}))
+"""
+
+
+def test_dates_are_formatted_without_loading_pytz_and_read_the_same() -> None:
+    import json
+    import subprocess
+    import sys
+
+    pytest.importorskip("pytz", reason="pytz is not installed: babel uses zoneinfo anyway")
+
+    def probe(mode: str) -> dict[str, object]:
+        out = subprocess.run([sys.executable, "-c", _DATES_PROBE, mode], capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+
+    ours, theirs = probe("composer"), probe("babel-with-pytz")
+    assert ours["pytz"] is False and ours["babel_pytz"] is False
+    assert theirs["babel_pytz"] is True  # the reference really is babel with pytz
+    assert ours["dates"] == theirs["dates"] and "14. März 2025" in ours["dates"]
