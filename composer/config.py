@@ -428,14 +428,14 @@ _OTHER_KEYS = ("COMPOSER_CACHE",)  # read elsewhere (cachedir), not settings
 def env_file_warnings(path: str | os.PathLike[str] | None = None) -> list[str]:
     """Keys in the ``.env`` file that composer does not know but that look like its own (a typo such as
     ``SMTP_PASWORD`` would otherwise be ignored in silence)."""
-    import difflib
-
     known = [*_KEYS, *_THEME_KEYS, *_OTHER_KEYS]
     prefixes = {k.split("_", 1)[0] + "_" for k in known}
     out = []
     for key in read_env_file(path):
         if key in known:
             continue
+        import difflib  # only for an unknown key: every run asks, few have one
+
         close = difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.75)
         if close:
             out.append(f"{key} in .env is not a composer setting; did you mean {close[0]}?")

@@ -51,7 +51,7 @@ def test_a_pattern_equals_what_re_compiles(pattern: str, flags: int) -> None:
 
 def test_every_stored_program_equals_re_compile(tmp_path: Path) -> None:
     first = _run(tmp_path, {})
-    files = list((tmp_path / "cache" / "composer" / "regex").glob("programs-*.marshal"))
+    files = list((tmp_path / "cache" / "composer" / "regex").glob("sre-*.marshal"))
     assert first == {"equal": True, "stored": len(PATTERNS)} and len(files) == 1
     second = _run(tmp_path, {})  # now built from the stored programs
     assert second == {"equal": True, "stored": len(PATTERNS)}
@@ -59,7 +59,7 @@ def test_every_stored_program_equals_re_compile(tmp_path: Path) -> None:
 
 def test_a_damaged_store_is_ignored_and_rewritten(tmp_path: Path) -> None:
     _run(tmp_path, {})
-    store = next((tmp_path / "cache" / "composer" / "regex").glob("programs-*.marshal"))
+    store = next((tmp_path / "cache" / "composer" / "regex").glob("sre-*.marshal"))
     store.write_bytes(b"\x00not marshal")
     assert _run(tmp_path, {})["equal"] is True
     assert store.read_bytes() != b"\x00not marshal"
@@ -68,12 +68,15 @@ def test_a_damaged_store_is_ignored_and_rewritten(tmp_path: Path) -> None:
 def test_a_wrong_program_in_the_store_is_not_used(tmp_path: Path) -> None:
     """An entry whose program the engine refuses is made again rather than trusted."""
     import marshal
+    from array import array
 
     _run(tmp_path, {})
-    store = next((tmp_path / "cache" / "composer" / "regex").glob("programs-*.marshal"))
+    store = next((tmp_path / "cache" / "composer" / "regex").glob("sre-*.marshal"))
     programs = marshal.loads(store.read_bytes())
     for key, (flags, code, groups, groupindex, indexgroup) in list(programs.items()):
-        programs[key] = (flags, [999] + code[1:], groups, groupindex, indexgroup)
+        ops = array(regexcache._CODE, code)
+        ops[0] = 999  # no such opcode
+        programs[key] = (flags, ops.tobytes(), groups, groupindex, indexgroup)
     store.write_bytes(marshal.dumps(programs))
     assert _run(tmp_path, {})["equal"] is True
 
