@@ -739,6 +739,22 @@ _RELATED = rx.compile(r"^(?:related[-_]?\w*|read[-_]?more\w*|more[-_]news|see[-_
 _MAX_RELATED = 5
 
 
+def _any_token(token: re.Pattern[str]) -> re.Pattern[str]:
+    """A pattern that finds, in a whitespace-separated string, a whole token ``token`` matches.
+
+    ``token`` is anchored ``^(?:…)$`` and none of its alternatives can match whitespace, so a
+    match bounded by whitespace (or the ends) on both sides is exactly one whole token: one
+    search in C per element instead of a Python loop over its tokens.
+    """
+    inner = token.pattern
+    assert inner.startswith("^(?:") and inner.endswith(")$")
+    return rx.compile(r"(?<!\S)" + inner[1:-1] + r"(?!\S)", token.flags)
+
+
+_FURNITURE_TOKEN = _any_token(_FURNITURE)
+_RELATED_TOKEN = _any_token(_RELATED)
+
+
 def _marked_elements(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
     """(related boxes, furniture) in document order, from one pass over the elements that carry
     a class or an id — lxml finds those in C, so the page is not walked twice in Python."""
@@ -747,10 +763,10 @@ def _marked_elements(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlEle
     for el in tree.xpath("//*[@class or @id]"):
         if el.tag in _KEEP_TAGS:
             continue
-        tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).split()
-        if any(_RELATED.match(t) for t in tokens):
+        names = (el.get("class") or "") + " " + (el.get("id") or "")
+        if _RELATED_TOKEN.search(names):
             related.append(el)
-        if any(_FURNITURE.match(t) for t in tokens):
+        if _FURNITURE_TOKEN.search(names):
             furniture.append(el)
     return related, furniture
 
