@@ -31,6 +31,7 @@ from composer.errors import RenderError, TemplateError
 from composer.lang import normalize_language
 from composer.links import checked_link
 from composer.newsletter import merge
+from composer.newsletter.longdate import format_long_date, format_name_list
 from composer.textutil import clean_line, one_line
 
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
@@ -166,15 +167,6 @@ def theme_context(theme: Theme) -> dict[str, Any]:
 # --- dates and words --------------------------------------------------------------------------
 
 
-def _locale(language: str) -> Any:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return None
-
-
 def format_date(value: str | dt.date | None, language: str) -> str | None:
     """A date as readers of ``language`` write it ("14. März 2025"); ISO when the locale is unknown."""
     if not value:
@@ -186,42 +178,13 @@ def format_date(value: str | dt.date | None, language: str) -> str | None:
             return None
     else:
         day = value
-    locale = _locale(language)
-    if locale is None:
-        return day.isoformat()
-    return str(_babel_dates().format_date(day, format="long", locale=locale))
+    return format_long_date(day, language)
 
-
-def _babel_dates() -> Any:
-    """``babel.dates``, imported without pytz when nothing has imported it yet.
-
-    On import babel.dates looks up the machine's time zone, and with pytz installed that lookup
-    checks pytz's whole zone list on disk (~600 files, 20–60 ms per run). Without pytz babel
-    uses ``zoneinfo`` — its documented fallback — and a calendar date, all composer formats,
-    reads the same either way.
-    """
-    import sys
-
-    if "babel.dates" not in sys.modules and "pytz" not in sys.modules:
-        sys.modules["pytz"] = None  # type: ignore[assignment]  # an import of it now raises ModuleNotFoundError
-        try:
-            import babel.dates
-        finally:
-            if sys.modules.get("pytz", 0) is None:
-                del sys.modules["pytz"]
-    import babel.dates
-
-    return babel.dates
 
 
 def format_names(names: list[str], language: str) -> str:
     """"A, B and C" in the reader's language."""
-    locale = _locale(language)
-    if locale is None or len(names) < 2:
-        return ", ".join(names)
-    from babel.lists import format_list
-
-    return str(format_list(names, locale=locale))
+    return format_name_list(names, language)
 
 
 # --- context ----------------------------------------------------------------------------------
