@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("composer.sqlite_store", "composer.regexcache"),  # the SQLite file every store opens the same way (errors.OutboxError)
     ("composer.dates", "composer.lang"),
     ("composer.config", "composer.article"),
-    ("composer.outbox", "composer.templating", "composer.links"),
+    ("composer.outbox", "composer.templating", "composer.links", "composer.cldr"),
     ("composer.ingest", "composer.summarize"),
     ("composer.newsletter", "composer.social", "composer.embed"),
     ("composer.audience",),  # subscribers and suppressions: every send asks it who is suppressed

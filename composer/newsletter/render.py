@@ -26,12 +26,12 @@ from composer import regexcache as rx
 from composer import templating
 from composer.article import Article, Summary
 from composer.checks import is_hex_colour
+from composer.cldr import format_long_date, format_name_list
 from composer.config import Settings, Theme
 from composer.errors import RenderError, TemplateError
 from composer.lang import normalize_language
 from composer.links import checked_link
 from composer.newsletter import merge
-from composer.newsletter.longdate import format_long_date, format_name_list
 from composer.textutil import clean_line, one_line
 
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})

@@ -471,7 +471,7 @@ def test_stored_long_date_recipes_write_what_babel_writes(tmp_path: Path) -> Non
     assert "2025-03-14" in runs[1]["dates"]  # "zz": not a language babel knows
     # stored after the first run: the second loads locale data only for Thai, whose long date has an era
     assert set(runs[0]["locale_data"]) > {"root", "th", "en", "de"} and set(runs[1]["locale_data"]) == {"root", "th"}
-    stored = json.loads(next((tmp_path / "cache" / "composer" / "babel").glob("long-dates-*.json")).read_text("utf-8"))
+    stored = json.loads(next((tmp_path / "cache" / "composer" / "babel").glob("cldr-*.json")).read_text("utf-8"))
     assert stored["zz"] == "iso" and stored["th"] == "babel" and stored["de"]["tokens"][0] == ["field", ["d", 1]]
 
 
@@ -487,20 +487,20 @@ def test_stored_list_recipes_join_names_as_babel_does(tmp_path: Path, monkeypatc
     from babel import Locale
     from babel.lists import format_list
 
-    from composer.newsletter import longdate
+    from composer import cldr
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("COMPOSER_CACHE", raising=False)
-    monkeypatch.setattr(longdate, "_recipes", None)
+    monkeypatch.setattr(cldr, "_recipes", None)
     langs = ["en", "de", "fr", "es", "it", "nl", "pt-BR", "ru", "ja", "ar", "zz"]
     lists = [["Ana"], ["Ana", "Bo"], ["Ana", "Bo", "Cy"], ["Ana", "Bo", "Cy", "{0} Dee"], list("ABCDEFG")]
     for attempt in ("made", "stored"):
         if attempt == "stored":
-            monkeypatch.setattr(longdate, "_recipes", None)  # a new process: read back from the file
+            monkeypatch.setattr(cldr, "_recipes", None)  # a new process: read back from the file
         for lang in langs:
             for names in lists:
                 expected = (", ".join(names) if lang == "zz" or len(names) < 2
                             else format_list(names, locale=Locale.parse(lang.replace("-", "_"))))
                 assert format_names(names, lang) == expected, (attempt, lang, names)
-    stored = json.loads(next((tmp_path / "cache" / "composer" / "babel").glob("long-dates-*.json")).read_text("utf-8"))
+    stored = json.loads(next((tmp_path / "cache" / "composer" / "babel").glob("cldr-*.json")).read_text("utf-8"))
     assert stored["list:de"]["end"] == "{0} und {1}" and stored["list:zz"] == "iso"

@@ -1,5 +1,5 @@
-"""Long dates ("14. März 2025") and name lists ("A, B und C") exactly as babel writes them,
-without loading babel's locale data.
+"""Long dates ("14. März 2025"), name lists ("A, B und C") and Open Graph locales exactly as
+babel gives them, without loading babel's locale data.
 
 babel loads and merges a locale's CLDR data (the root locale's large file plus the locale's
 own: 20–60 ms in every process) to read a few strings: the long date pattern and the month
@@ -9,7 +9,8 @@ tokens — and applied here as babel applies them: day, month and year fields fo
 "2"/start/middle/end patterns for lists.
 
 A recipe is stored only after it gave babel's exact output: every day of a leap year and years
-of one to four digits for dates, lists of two to six names for lists. A date pattern with any
+of one to four digits for dates, lists of two to six names for lists. An Open Graph locale
+(``en`` → ``en_US``) is babel's own answer, stored as it is. A date pattern with any
 other field (an era, a weekday), or a recipe that did not match, is marked as babel's, and
 babel does that language's work.
 """
@@ -74,6 +75,35 @@ def format_long_date(day: dt.date, language: str) -> str:
     if recipe == "babel":
         return _babel_long(day, language)
     return _apply(recipe, day)
+
+
+def og_locale(lang: str) -> str | None:
+    """Open Graph's ``language_TERRITORY`` for a BCP 47 tag (``en`` → ``en_US``), using CLDR's likely
+    subtags; None for ``und`` or a tag babel does not know."""
+    if lang == "und":
+        return None
+    key = f"og:{lang}"
+    recipes = _load()
+    if key in recipes and (recipes[key] is None or isinstance(recipes[key], str)):
+        return recipes[key]  # type: ignore[no-any-return]
+    found = _og_locale(lang)
+    _store(key, found, _path())
+    return found
+
+
+def _og_locale(lang: str) -> str | None:
+    try:
+        from babel import Locale
+        from babel.core import get_global
+
+        loc = Locale.parse(lang.replace("-", "_"))
+        territory = loc.territory
+        if not territory:
+            likely = get_global("likely_subtags").get(loc.language, "")
+            territory = next((p for p in likely.split("_")[1:] if p.isupper() and len(p) == 2), None)
+        return f"{loc.language}_{territory}" if territory else loc.language
+    except Exception:  # an unknown tag: better no og:locale than a wrong one
+        return None
 
 
 def format_name_list(names: list[str], language: str) -> str:
@@ -207,7 +237,7 @@ def _babel_tokens(pattern: str) -> list[tuple[str, Any]]:
 
 
 def _path() -> Any:
-    """The recipes file, named after the installed babel (its files' size and time), or None."""
+    """The recipes file, named after the installed babel (its package file's size and time), or None."""
     import importlib.util
     import os
 
@@ -219,7 +249,7 @@ def _path() -> Any:
         info = os.stat(spec.origin)
     except OSError:
         return None
-    return folder / f"long-dates-{info.st_size:x}-{info.st_mtime_ns:x}.json"
+    return folder / f"cldr-{info.st_size:x}-{info.st_mtime_ns:x}.json"
 
 
 def _load() -> dict[str, Any]:
@@ -233,9 +263,16 @@ def _load() -> dict[str, Any]:
             except (OSError, ValueError):
                 stored = None
             if isinstance(stored, dict):
-                _recipes = {k: v for k, v in stored.items()
-                            if v in ("iso", "babel") or (_valid_list(v) if k.startswith("list:") else _valid(v))}
+                _recipes = {k: v for k, v in stored.items() if _valid_entry(k, v)}
     return _recipes
+
+
+def _valid_entry(key: str, value: object) -> bool:
+    if key.startswith("og:"):
+        return value is None or isinstance(value, str)
+    if value in ("iso", "babel"):
+        return True
+    return _valid_list(value) if key.startswith("list:") else _valid(value)
 
 
 def _valid(recipe: object) -> bool:
