@@ -9,7 +9,9 @@ own metric (``bench/aeb.py``) and prints a Markdown table:
 
 Composer's rows score ``"\\n".join(block.text for block in article.body)``: the body only,
 as the ground truth holds the body only. Timing is the median wall time per page of the
-extractor call alone (decoding and scoring excluded), on whatever machine runs it.
+extractor call alone (decoding and scoring excluded), on whatever machine runs it; below the
+table, composer's HTML reader and trafilatura are timed again alternately page by page (each
+page's best of three), the fair comparison when other work shares the machine.
 
     python bench/extraction.py [--limit N]
 
@@ -21,6 +23,7 @@ role model never saw, beside the wave-1 reader, with both readers' body F1 on ``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import statistics
 import sys
@@ -128,6 +131,25 @@ def run(row: Row, extractor: Extractor, pages: list[aeb.Page], load: Callable[[a
     return row
 
 
+def paired_timing(first: Extractor, second: Extractor, pages: list[aeb.Page],
+                  load: Callable[[aeb.Page], str], tries: int = 3) -> tuple[float, float]:
+    """Median ms/page of two extractors timed alternately on each page, each page's best of
+    ``tries``: on a busy machine, rows timed one after the other see different loads."""
+    a, b = [], []
+    for page in pages:
+        source = load(page)
+        best = [float("inf"), float("inf")]
+        for _ in range(tries):
+            for i, extractor in enumerate((first, second)):
+                start = time.perf_counter()
+                with contextlib.suppress(Exception):  # timing only; failures are scored by run()
+                    extractor(source, page)
+                best[i] = min(best[i], (time.perf_counter() - start) * 1000)
+        a.append(best[0])
+        b.append(best[1])
+    return statistics.median(a), statistics.median(b)
+
+
 def _available(module: str) -> str | None:
     """None if ``module`` imports, else a note saying why its row is skipped."""
     try:
@@ -172,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         errors = f" ({row.errors} pages failed, scored 0)" if row.errors else ""
         print(f"| {row.name}{errors} | {row.data} | {row.f1:.3f} | {row.precision:.3f} | {row.recall:.3f} | {row.median_ms:.1f} |",
               flush=True)
+    if not _available("trafilatura"):
+        ours, theirs = paired_timing(composer_html, trafilatura_defaults, pages, lambda p: html_pages[p.key])
+        print(f"\ncomposer HTML reader vs trafilatura alone (defaults), timed alternately page by page (best of 3):"
+              f" {ours:.1f} vs {theirs:.1f} median ms/page = {ours / theirs:.2f}×")
     for note in notes:
         print(f"\nnote: {note}")
     print("\npasted-text metadata (title/byline/date, held-out publishers, vs wave 1): python bench/metadata.py")

@@ -4,7 +4,9 @@ Every row is a new process, timed from spawn to exit (wall) with the CPU it used
 from the kernel's accounting), as a person running the command sees it. Baselines measured in
 the same run: ``python -c pass`` (the floor of any Python command) and the JavaScript ``mjml``
 CLI rendering the *same* MJML that composer's own item holds (what a Node toolchain would pay
-for the newsletter alone). Medians of ``--runs`` runs (default 7) after one warm-up.
+for the newsletter alone). Medians of ``--runs`` runs (default 7) after one warm-up; a command
+and its baseline run alternately, so that other work on the machine weighs on both alike, and
+the ratio is given by wall time and by CPU time (the fairer one on a busy machine).
 
 Two bytecode modes, because users run both:
 - ``.pyc cached``: bytecode kept in a private ``PYTHONPYCACHEPREFIX`` (as after a normal,
@@ -55,6 +57,22 @@ def run_once(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, flo
 def measure(cmd: list[str], env: dict[str, str], cwd: Path, runs: int) -> tuple[float, float, int]:
     run_once(cmd, env, cwd)  # warm-up: file cache, bytecode and template caches
     samples = [run_once(cmd, env, cwd) for _ in range(runs)]
+    return _summary(samples)
+
+
+def measure_pair(first: list[str], second: list[str], env: dict[str, str], cwd: Path,
+                 runs: int) -> tuple[tuple[float, float, int], tuple[float, float, int]]:
+    """Both commands, alternating run by run, so that a busy machine weighs on both alike."""
+    run_once(first, env, cwd)
+    run_once(second, env, cwd)
+    a, b = [], []
+    for _ in range(runs):
+        a.append(run_once(first, env, cwd))
+        b.append(run_once(second, env, cwd))
+    return _summary(a), _summary(b)
+
+
+def _summary(samples: list[tuple[float, float, int]]) -> tuple[float, float, int]:
     return (statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples),
             max(s[2] for s in samples))
 
@@ -110,30 +128,35 @@ def _bench(work: Path, args: argparse.Namespace) -> int:
     else:
         print(f"note: {AEB} not found: HTML and digest rows are skipped", file=sys.stderr)
 
+    load_before = os.getloadavg()[0]
     rows: list[tuple[str, str, float, float, int, str]] = []
 
-    def add(label: str, mode: str, cmd: list[str], env: dict[str, str], ref: float | None, ref_name: str) -> float:
-        wall, cpu, rss = measure(cmd, env, work, args.runs)
-        ratio = f"{wall / ref:.2f}× {ref_name}" if ref else ""
+    def row(label: str, mode: str, result: tuple[float, float, int],
+            ref: tuple[float, float, int] | None = None, ref_name: str = "") -> None:
+        wall, cpu, rss = result
+        ratio = f"{wall / ref[0]:.2f}× {ref_name} ({cpu / ref[1]:.2f}× by CPU)" if ref else ""
         rows.append((label, mode, wall, cpu, rss, ratio))
-        return wall
 
     for mode, env in (("`.pyc` cached", cached_env), ("PYTHONDONTWRITEBYTECODE=1", nobc_env)):
-        floor = add("python -c pass", mode, [py, "-c", "pass"], env, None, "")
-        add("compose --help", mode, [*compose, "--help"], env, floor, "python -c pass")
+        floor, helped = measure_pair([py, "-c", "pass"], [*compose, "--help"], env, work, args.runs)
+        row("python -c pass", mode, floor)
+        row("compose --help", mode, helped, floor, "python -c pass")
         for label, src in sources:
             outbox = work / f"outbox-{len(rows)}"
             cmd = [*compose, "compose", str(src), "--outbox", str(outbox)]
-            mjml_wall = None
-            if mjml is not None:
-                run_once(cmd, env, work)
-                item = next(p for p in outbox.iterdir() if p.is_dir() and not p.name.startswith("."))
-                mjml_cmd = [str(mjml), str(item / "newsletter.mjml"), "-s"]
-                mjml_wall = add(f"mjml CLI, same MJML as {label}", mode, mjml_cmd, env, None, "")
-            add(f"compose compose {label}", mode, cmd, env, mjml_wall, "mjml CLI")
+            if mjml is None:
+                row(f"compose compose {label}", mode, measure(cmd, env, work, args.runs))
+                continue
+            run_once(cmd, env, work)
+            item = next(p for p in outbox.iterdir() if p.is_dir() and not p.name.startswith("."))
+            mjml_cmd = [str(mjml), str(item / "newsletter.mjml"), "-s"]
+            theirs, ours = measure_pair(mjml_cmd, cmd, env, work, args.runs)
+            row(f"mjml CLI, same MJML as {label}", mode, theirs)
+            row(f"compose compose {label}", mode, ours, theirs, "mjml CLI")
         if pages:
-            add("compose compose --digest of 1 HTML page", mode,
-                [*compose, "compose", str(pages[0]), "--digest", "--outbox", str(work / "outbox-digest1")], env, None, "")
+            row("compose compose --digest of 1 HTML page", mode, measure(
+                [*compose, "compose", str(pages[0]), "--digest", "--outbox", str(work / "outbox-digest1")],
+                env, work, args.runs))
 
     for n in (5, 20, 50):
         if len(pages) >= n:
@@ -143,7 +166,7 @@ def _bench(work: Path, args: argparse.Namespace) -> int:
 
     print(f"`python bench/startup.py --runs {args.runs}` — {sys.implementation.name} "
           f"{'.'.join(map(str, sys.version_info[:3]))}, {os.cpu_count()} CPUs; whole processes, median of "
-          f"{args.runs} runs after a warm-up")
+          f"{args.runs} runs after a warm-up; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print()
     print("| what | bytecode | wall ms (median) | CPU ms (median) | peak RSS MiB | ratio |")
     print("|---|---|---:|---:|---:|---|")

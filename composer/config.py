@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from composer import regexcache as rx
 from composer.checks import is_address, is_hex_colour, is_loopback
 from composer.errors import ConfigError, InputError
 
@@ -247,8 +248,8 @@ SECRET_KEYS = tuple(k for k, (_f, kind) in _KEYS.items() if kind in ("secret", "
 # Converters: one per kind in the tables above. Each takes the key (for the message) and the
 # value already stripped and checked to be a single line, and returns the setting or raises
 # ConfigError naming the key.
-_FONT_UNSAFE = re.compile(r"[;{}<>]")
-_HTTP_URL = re.compile(r"^https?://[^\s/]+", re.I)
+_FONT_UNSAFE = rx.compile(r"[;{}<>]")
+_HTTP_URL = rx.compile(r"^https?://[^\s/]+", re.I)
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
 
@@ -450,13 +451,13 @@ def _convert(key: str, kind: str, raw: str) -> Any:
 
 def read_env_file(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """Values from a ``.env`` file (default: ``./.env``), without changing ``os.environ``."""
-    from dotenv import dotenv_values
-
     env_path = Path(path) if path else Path.cwd() / ".env"
     if not env_path.is_file():
         if path:
             raise ConfigError(f"{env_path}: no such settings file")
         return {}
+    from dotenv import dotenv_values  # only with a file to read: its import costs more than the check
+
     try:
         values = dotenv_values(env_path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -470,14 +471,14 @@ _OTHER_KEYS = ("COMPOSER_CACHE",)  # read elsewhere (cachedir), not settings
 def env_file_warnings(path: str | os.PathLike[str] | None = None) -> list[str]:
     """Keys in the ``.env`` file that composer does not know but that look like its own (a typo such as
     ``SMTP_PASWORD`` would otherwise be ignored in silence)."""
-    import difflib
-
     known = [*_KEYS, *_THEME_KEYS, *_OTHER_KEYS]
     prefixes = {k.split("_", 1)[0] + "_" for k in known}
     out = []
     for key in read_env_file(path):
         if key in known:
             continue
+        import difflib  # only for an unknown key: every run asks, few have one
+
         close = difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.75)
         if close:
             out.append(f"{key} in .env is not a composer setting; did you mean {close[0]}?")
@@ -566,7 +567,7 @@ def mask_secrets(text: str, settings: Settings) -> str:
     return mask_url_passwords(text)
 
 
-_URL_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)(\S+)(@)", re.I)
+_URL_PASSWORD = rx.compile(r"\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)(\S+)(@)", re.I)
 
 
 def mask_url_passwords(text: str) -> str:

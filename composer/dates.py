@@ -19,6 +19,8 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
+from composer import regexcache as rx
+
 __all__ = ["find_date", "parse_date"]
 
 
@@ -274,7 +276,7 @@ _SEP = r"(?:\s*(?:[,|/•·@–—-]|\bat\b|\bum\b|\ba\b|\bas\b|\ba las\b|\balle
 _TIME_TAIL = rf"(?:{_SEP}(?:{_TIME}|{_TIME_AMPM_ONLY})(?:\s*\(?{_ZONE}\)?)?)?"
 _TIME_HEAD = rf"(?:(?:{_TIME}|{_TIME_AMPM_ONLY})(?:\s*\(?{_ZONE}\)?)?{_SEP})"
 
-_ISO = re.compile(
+_ISO = rx.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
     r"(?:[T ](?P<hour>[0-2]\d):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d)(?:\.\d+)?)?"
     r"\s?(?P<zone>z|(?P<osign>[+-])(?P<oh>\d\d):?(?P<om>\d\d))?)?(?!\d)",
@@ -295,11 +297,11 @@ def _shapes() -> list[re.Pattern[str]]:
     numeric_ymd = rf"(?<![\w.:/-]){_YEAR}(?P<s>[./])(?P<month>[01]?\d)(?P=s){_DAY}"
     shapes = []
     for core in (day_month_year, month_day_year, numeric_dmy, numeric_ymd):
-        shapes.append(re.compile(rf"{core}(?!\d){_TIME_TAIL}", re.I))
+        shapes.append(rx.compile(rf"{core}(?!\d){_TIME_TAIL}", re.I))
     # A time in front: "14:05 GMT, 12 March 2025", "Updated 9.15am, Wed 12 Mar 2025".
     weekday = "(?:(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+)?"
     for core in (day_month_year, month_day_year, numeric_dmy):
-        shapes.append(re.compile(rf"(?<![\d:.]){_TIME_HEAD}{weekday}{core}(?!\d)", re.I))
+        shapes.append(rx.compile(rf"(?<![\d:.]){_TIME_HEAD}{weekday}{core}(?!\d)", re.I))
     return shapes
 
 
@@ -308,8 +310,8 @@ def _no_year() -> list[re.Pattern[str]]:
     """A date without a year ("March 12", "12 March"), only used with a reference year; needs a
     full month name or a dateline context so that "may 5" in running text is not taken for a date."""
     return [
-        re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY}{_ORD}(?![\d\w])", re.I),
-        re.compile(rf"(?<![\w.]){_DAY}{_ORD}\s*(?:de\s+)?{_MONTH}(?![\w])", re.I),
+        rx.compile(rf"(?<![\w]){_MONTH}\s+{_DAY}{_ORD}(?![\d\w])", re.I),
+        rx.compile(rf"(?<![\w.]){_DAY}{_ORD}\s*(?:de\s+)?{_MONTH}(?![\w])", re.I),
     ]
 
 
@@ -404,7 +406,7 @@ def _scan(text: str, language: str | None, year: int | None = None) -> tuple[str
 @cache
 def _filler() -> re.Pattern[str]:
     """Words that may stand around a date in a line that is only a date ("Wednesday, le … à")."""
-    return re.compile(
+    return rx.compile(
         r"\b(?:" + "|".join(_WEEKDAYS) + r"|uhr|le|el|il|de|del|den|der|am|on|the|of|at|um|a|à|as|às|om|h)\b\.?",
     )
 
@@ -429,7 +431,7 @@ def parse_date(text: str, language: str | None = None) -> str | None:
     return value
 
 
-_HAS_DIGIT = re.compile(r"\d")
+_HAS_DIGIT = rx.compile(r"\d")
 
 
 def find_date(line: str, language: str | None = None, *, year: int | None = None) -> str | None:

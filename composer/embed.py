@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
+from composer import cldr
+from composer import regexcache as rx
 from composer.article import Article, Summary
 from composer.links import checked_link
 from composer.textutil import clean_line
@@ -27,8 +28,8 @@ __all__ = ["render_embed", "cut_at_word", "json_for_script", "og_locale", "EMBED
 EMBED_WIDTH = 550
 TWITTER_TITLE_MAX = 70
 TWITTER_DESCRIPTION_MAX = 200
-_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_LANG_TAG = rx.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_ISO_DATE = rx.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 def cut_at_word(text: str, limit: int) -> str:
@@ -58,21 +59,9 @@ def _lang(article: Article, summary: Summary) -> str:
 
 
 def og_locale(lang: str) -> str | None:
-    """Open Graph's ``language_TERRITORY`` for a BCP 47 tag (``en`` → ``en_US``), using CLDR's likely subtags."""
-    if lang == "und":
-        return None
-    try:
-        from babel import Locale
-        from babel.core import get_global
-
-        loc = Locale.parse(lang.replace("-", "_"))
-        territory = loc.territory
-        if not territory:
-            likely = get_global("likely_subtags").get(loc.language, "")
-            territory = next((p for p in likely.split("_")[1:] if p.isupper() and len(p) == 2), None)
-        return f"{loc.language}_{territory}" if territory else loc.language
-    except Exception:  # an unknown tag: better no og:locale than a wrong one
-        return None
+    """Open Graph's ``language_TERRITORY`` for a BCP 47 tag (``en`` → ``en_US``), using CLDR's likely
+    subtags (babel's answer, kept between runs: see :mod:`composer.cldr`)."""
+    return cldr.og_locale(lang)
 
 
 def _iso(value: str | None) -> str | None:

@@ -11,7 +11,7 @@ itself (half a second and ~100 MiB), and decides exactly as py3langid would.
 
 from __future__ import annotations
 
-import re
+from composer import regexcache as rx
 
 SUPPORTED = ("en", "de", "fr", "es", "it", "nl", "pt")
 
@@ -36,7 +36,7 @@ _WORD_LANGS: dict[str, tuple[str, ...]] = {}
 for _lang, _words in _PROFILES.items():
     for _w in _words.split():
         _WORD_LANGS[_w] = (*_WORD_LANGS.get(_w, ()), _lang)
-_TOKEN = re.compile(r"[^\W\d_]+")
+_TOKEN = rx.compile(r"[^\W\d_]+")
 # A verdict from function words needs this many hits and twice the runner-up's count.
 _MIN_HITS = 8.0
 _MIN_RATIO = 2.0

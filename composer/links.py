@@ -13,15 +13,16 @@ passes URLs through :func:`checked_link`; anything that is not plainly http(s) i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from composer import regexcache as rx
 
 __all__ = ["checked_link", "add_utm", "display_url"]
 
 # Browsers strip these before parsing a URL, which is how "java\tscript:" tricks get through
 # naive checks; we refuse URLs containing them instead of stripping.
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_SPACE = rx.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def checked_link(url: str | None) -> str | None:

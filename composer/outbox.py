@@ -24,17 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from composer import regexcache as rx
 from composer.errors import InputError, OutboxError
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 _TMP_PREFIX = ".tmp-"
-_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+_NAME = rx.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
 
 
 def slugify_title(title: str | None, max_length: int = 60) -> str:
     """A lowercase ASCII slug for a folder name; ``article`` when nothing usable is left."""
-    from slugify import slugify
+    with rx.stored_compiles():  # python-slugify compiles its patterns as it loads
+        from slugify import slugify
 
     slug = slugify(title or "", max_length=max_length, word_boundary=True, save_order=True) if title else ""
     slug = re.sub(r"[^a-z0-9-]", "", slug.lower()).strip("-")

@@ -164,3 +164,23 @@ def test_help_lists_every_verb_without_importing_them() -> None:
             "print(missing, loaded)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[] []"
+
+
+@pytest.mark.parametrize("columns", [None, "50", "203", "0", "wide"])
+def test_help_is_laid_out_as_argparse_would_for_the_terminal_width(monkeypatch: pytest.MonkeyPatch,
+                                                                   columns: str | None) -> None:
+    """The help formatter finds the width without shutil; the text must be argparse's own."""
+    import argparse
+    import shutil
+
+    from composer.cli import build_parser
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    ours = build_parser()
+    theirs = build_parser()
+    theirs.formatter_class = argparse.HelpFormatter  # asks shutil.get_terminal_size()
+    assert ours.format_help() == theirs.format_help()
+    assert ours._get_formatter()._width == shutil.get_terminal_size().columns - 2

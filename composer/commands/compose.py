@@ -40,23 +40,28 @@ def _load_with_feeds(args: argparse.Namespace,
     article stops everything before anything is written); an entry whose page fails is only
     reported, and the digest is made from the rest.
     """
-    import datetime as dt
-
-    from composer.feeds.digest import Digest, current_entries, manifest_fields, read_digest
+    from composer.article import Article
     from composer.ingest import load_source
-    from composer.ingest.feed import Feed
-    from composer.pipeline import summarise_article
 
     urls = source_urls(args)  # a bad --url stops everything before any source is read
     loaded = [load_source(src, fmt=args.format) for src in args.sources]
     for source, url in zip(loaded, urls, strict=True):
-        if url and isinstance(source, Feed):
+        if url and not isinstance(source, Article):
             raise InputError(f"--url {url} was given for {source.url}, a feed: --url names one article's link")
-    loaded = [source if isinstance(source, Feed) else with_url(source, url) for source, url in zip(loaded, urls,
-                                                                                                 strict=True)]
-    feeds = [x for x in loaded if isinstance(x, Feed)]
-    if not feeds:
+    loaded = [with_url(source, url) if isinstance(source, Article) else source
+              for source, url in zip(loaded, urls, strict=True)]
+    # load_source gives an Article or a Feed. Without a feed the run needs none of the feed machinery
+    # (entry fetching, threads, the digest step), so it is imported only below.
+    if all(isinstance(x, Article) for x in loaded):
         return loaded, None, None
+
+    import datetime as dt
+
+    from composer.feeds.digest import Digest, current_entries, manifest_fields, read_digest
+    from composer.ingest.feed import Feed
+    from composer.pipeline import summarise_article
+
+    feeds = [x for x in loaded if isinstance(x, Feed)]
     if not args.digest:
         raise InputError(f"{feeds[0].url} is a feed: add --digest to compose its entries into one issue "
                          f"(or follow it with `compose feed add NAME {feeds[0].url}`)")
@@ -92,7 +97,10 @@ def _load_with_feeds(args: argparse.Namespace,
 
 
 def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
-    from composer.pipeline import compose_to_outbox
+    from composer.regexcache import stored_compiles
+
+    with stored_compiles():  # jinja2, the email package and the products compile their patterns as they load
+        from composer.pipeline import compose_to_outbox
 
     if args.subject is not None and not args.subject.strip():
         raise InputError("--subject is empty")

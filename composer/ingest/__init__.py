@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from composer import regexcache as rx
 from composer.article import Article, Source
 from composer.errors import InputError
 from composer.ingest.sources import read_source
@@ -37,10 +38,10 @@ _EXTENSIONS = {
     ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".txt": "text",
 }
 
-_HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta[\s>]|<title[\s>]|<article[\s>])", re.I | re.S)
-_HTML_TAGS = re.compile(r"</?(?:p|div|span|a|h[1-6]|article|section|br|img|ul|li|main)\b[^>]*>", re.I)
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_MD_SIGNS = re.compile(r"^(?:#{1,6} \S|[*-] \S|\d+\. \S|> \S|```)|\[[^\]\n]+\]\([^)\s]+\)|\*\*[^*\n]+\*\*", re.M)
+_HTML_START = rx.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta[\s>]|<title[\s>]|<article[\s>])", re.I | re.S)
+_HTML_TAGS = rx.compile(r"</?(?:p|div|span|a|h[1-6]|article|section|br|img|ul|li|main)\b[^>]*>", re.I)
+_FRONT_MATTER = rx.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_MD_SIGNS = rx.compile(r"^(?:#{1,6} \S|[*-] \S|\d+\. \S|> \S|```)|\[[^\]\n]+\]\([^)\s]+\)|\*\*[^*\n]+\*\*", re.M)
 
 
 def register_reader(fmt: str, module: str) -> None:
@@ -50,9 +51,11 @@ def register_reader(fmt: str, module: str) -> None:
 
 def get_reader(fmt: str) -> Reader:
     try:
-        module = importlib.import_module(_READERS[fmt])
+        name = _READERS[fmt]
     except KeyError:  # a missing registry key: the message says all there is
         raise InputError(f"unknown input format {fmt!r} (known: {', '.join(sorted(_READERS))})") from None
+    with rx.stored_compiles():  # a reader and its libraries compile their patterns as they load
+        module = importlib.import_module(name)
     return module.parse  # type: ignore[no-any-return]
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from composer import regexcache as rx
 from composer.article import Article
 from composer.errors import ComposerError
 from composer.ingest.feed import FeedEntry
@@ -43,7 +44,7 @@ __all__ = ["EntryResult", "HostGate", "read_entries", "MIN_PAGE_WORDS"]
 MIN_PAGE_WORDS = 25
 STUB_WORDS = 150
 _STUB_MARGIN = 10  # words a page must add to the excerpt to count as more than it
-_PAYWALL = re.compile(
+_PAYWALL = rx.compile(
     r"subscribe (?:now |today )?to (?:continue|read|keep reading|unlock)|subscribers? only|already a subscriber|"
     r"(?:sign|log) ?in to (?:continue|read|keep reading)|to continue reading|"
     r"(?:article|story|content) is (?:only )?(?:available|reserved) (?:to|for) (?:subscribers|members)|"

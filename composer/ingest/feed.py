@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from composer import regexcache as rx
 from composer.article import Article, Source
 from composer.errors import InputError
 from composer.ingest.sanitize import clean_value, resolve_url, strip_tags
@@ -43,15 +44,15 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q
 # An entry whose own content has at least this many words, and does not end like a teaser,
 # is taken as the full article; shorter ones are excerpts and the linked page is fetched.
 FULL_TEXT_WORDS = 150
-_TEASER_END = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|weiterlesen|lire la suite)\W*$",
+_TEASER_END = rx.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|weiterlesen|lire la suite)\W*$",
                          re.I)
 
 # The root element after the XML declaration, comments, processing instructions and a doctype.
 _PROLOGUE = r"\A\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--.*?-->|<\?[^>]*\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)\s*)*"
-_FEED_ROOT = re.compile(_PROLOGUE + r"<(?:[A-Za-z_][\w.-]*:)?(rss|feed|RDF)\b", re.S)
-_XML_ENCODING = re.compile(r"(\A\ufeff?\s*<\?xml[^>]*?\bencoding=[\"'])[^\"']*([\"'])")
-_ALTERNATE = re.compile(r"<link\b[^>]*\btype=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.I)
-_HREF = re.compile(r"\bhref=[\"']([^\"']+)[\"']", re.I)
+_FEED_ROOT = rx.compile(_PROLOGUE + r"<(?:[A-Za-z_][\w.-]*:)?(rss|feed|RDF)\b", re.S)
+_XML_ENCODING = rx.compile(r"(\A\ufeff?\s*<\?xml[^>]*?\bencoding=[\"'])[^\"']*([\"'])")
+_ALTERNATE = rx.compile(r"<link\b[^>]*\btype=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.I)
+_HREF = rx.compile(r"\bhref=[\"']([^\"']+)[\"']", re.I)
 
 
 @dataclass(frozen=True)

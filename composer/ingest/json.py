@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from typing import Any
 
+from composer import regexcache as rx
 from composer.article import Article, Block, Image, Related, Source, Span
 from composer.errors import InputError
 from composer.ingest.sanitize import clean_list, clean_value, resolve_url, strip_tags
@@ -29,9 +29,9 @@ from composer.textutil import normalize_text
 __all__ = ["parse", "article_from_data"]
 
 _TEXT_KEYS = ("text", "body", "content", "article", "raw_text", "articleBody", "maintext")
-_TAGLIKE = re.compile(r"<\s*/?\s*[A-Za-z!]")
-_PARA_BREAK = re.compile(r"\n\s*\n")
-_WS = re.compile(r"[ \t\u00a0]+")
+_TAGLIKE = rx.compile(r"<\s*/?\s*[A-Za-z!]")
+_PARA_BREAK = rx.compile(r"\n\s*\n")
+_WS = rx.compile(r"[ \t\u00a0]+")
 
 
 def _load(text: str) -> Any:

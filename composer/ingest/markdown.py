@@ -17,6 +17,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from composer import regexcache as rx
 from composer.article import Article, Block, Image, Source, Span
 from composer.errors import InputError
 from composer.ingest.sanitize import clean_list, clean_value, resolve_url, strip_tags, trimmed_block
@@ -25,8 +26,8 @@ from composer.textutil import normalize_text
 
 __all__ = ["parse", "split_front_matter"]
 
-_FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+_FRONT = rx.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_WS = rx.compile(r"[ \t\r\f\v\u00a0]+")
 _MAX_FRONT_MATTER = 64 * 1024
 
 

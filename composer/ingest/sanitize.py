@@ -19,14 +19,15 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from composer import regexcache as rx
 from composer.article import Block, Span
 from composer.textutil import clean_line
 
 _ALLOWED_SCHEMES = ("http", "https")
 # Browsers ignore ASCII whitespace and controls inside a scheme ("java\tscript:"), so they are
 # removed before the scheme is judged, otherwise such a link would slip through the allow-list.
-_URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
-_TAG = re.compile(r"<!--.*?-->|<\s*(script|style)\b.*?</\s*\1\s*>|</?[A-Za-z][^<>]*>", re.S | re.I)
+_URL_JUNK = rx.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+_TAG = rx.compile(r"<!--.*?-->|<\s*(script|style)\b.*?</\s*\1\s*>|</?[A-Za-z][^<>]*>", re.S | re.I)
 _MAX_URL = 2048
 
 

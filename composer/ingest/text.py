@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from composer import regexcache as rx
 from composer.article import Article, Block, Image, Related, Source
 from composer.dates import find_date
 from composer.errors import InputError
@@ -31,29 +32,29 @@ from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWOR
 from composer.ingest.paste.lines import Line, split_lines
 from composer.lang import detect_language
 
-_LIST_MARK = re.compile(r"^(?:[-*•·▪●◦–]\s+)(?P<text>.+)$")
-_NUMBERED = re.compile(r"^\d{1,2}[.)]\s+\S")
+_LIST_MARK = rx.compile(r"^(?:[-*•·▪●◦–]\s+)(?P<text>.+)$")
+_NUMBERED = rx.compile(r"^\d{1,2}[.)]\s+\S")
 _OPEN_QUOTE = "\"“„«‘'‹»"
 _CLOSE_QUOTE = "\"”“»’'›«"
-_ATTRIBUTION = re.compile(r"^[—–-]{1,2}\s*(?P<who>\S.{0,80})$")
-_INLINE_RELATED = re.compile(
+_ATTRIBUTION = rx.compile(r"^[—–-]{1,2}\s*(?P<who>\S.{0,80})$")
+_INLINE_RELATED = rx.compile(
     r"^(?:read more|read also|related|see also|more|lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|"
     r"auch interessant|lee también|leer más|ver también|leggi anche|lees ook|leia também|veja também)\s*[:|»>]\s*\S",
     re.I,
 )
-_CREDIT_LINE = re.compile(
+_CREDIT_LINE = rx.compile(
     r"^\(?(?:reporting|writing|editing|additional reporting|compiled|edited|translated|graphics?|photos?)\s+by\b.*"
     r"|^\((?:reporting|writing|editing) .*\)$",
     re.I,
 )
-_COPYRIGHT_YEAR = re.compile(r"(?:©|\bcopyright\b)\s*(?:\d{4}\s*[-–]\s*)?((?:19|20)\d\d)", re.I)
-_DIGIT = re.compile(r"\d")
-_YEAR = re.compile(r"^((?:19|20)\d\d)")
+_COPYRIGHT_YEAR = rx.compile(r"(?:©|\bcopyright\b)\s*(?:\d{4}\s*[-–]\s*)?((?:19|20)\d\d)", re.I)
+_DIGIT = rx.compile(r"\d")
+_YEAR = rx.compile(r"^((?:19|20)\d\d)")
 _HEADER_SCAN = 12  # lines at the top of the body run that may still be header (byline, caption)
 _TITLE_SCAN = 14  # lines above the body walked for the headline and header lines
 _TITLE_WINDOW = 30  # lines above the body searched for a headline that matches the lead
-_WORDS = re.compile(r"\w+")
-_HANDLE = re.compile(r"^@\w{2,30}$")  # "@janedoe" under a byline
+_WORDS = rx.compile(r"\w+")
+_HANDLE = rx.compile(r"^@\w{2,30}$")  # "@janedoe" under a byline
 
 
 @dataclass
@@ -526,16 +527,16 @@ def _names_around(ctx: roles.Context, i: int) -> list[str]:
     return names
 
 
-_URL_IN_LINE = re.compile(
+_URL_IN_LINE = rx.compile(
     r"^(?:(?P<label>[^\s:]{0,20}(?:\s+[^\s:]+){0,6})\s*:?\s+)?(?P<url>https?://[^\s<>\"']+?)[.,;)]?$", re.I
 )
-_PERMALINK_LABEL = re.compile(
+_PERMALINK_LABEL = rx.compile(
     r"\b(?:permalink|perma-link|short ?link|kurz-?link|kurz-?url|copy link|share link|link (?:to|zum|zu) (?:this|diesem|dem)|"
     r"adresse|url|lien|enlace|collegamento|link|source|quelle|originally published)\b",
     re.I,
 )
-_SLUG_WORDS = re.compile(r"[^\W\d_]{3,}")
-_NOT_ARTICLE_PATH = re.compile(r"/(?:social|users?|profiles?|authors?|tags?|comments?|search|login|share)(?:/|\?|$)", re.I)
+_SLUG_WORDS = rx.compile(r"[^\W\d_]{3,}")
+_NOT_ARTICLE_PATH = rx.compile(r"/(?:social|users?|profiles?|authors?|tags?|comments?|search|login|share)(?:/|\?|$)", re.I)
 
 
 def canonical_url(lines: Sequence[Line], title_at: int | None, start: int, end: int, title: str | None) -> str | None:

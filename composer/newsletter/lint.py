@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from composer import regexcache as rx
 from composer.newsletter import merge
 from composer.newsletter.render import CLIP_BYTES, WARN_BYTES
 
 _EXECUTABLE_TAGS = frozenset({"script", "iframe", "object", "embed", "applet", "form", "base", "frame", "frameset"})
 _URL_ATTRS = frozenset({"href", "src", "action", "formaction", "background", "poster", "srcset", "xlink:href"})
-_BAD_SCHEMES = re.compile(r"^\s*(?:javascript|vbscript|data|file)\s*:", re.I)
-_JUNK = re.compile(r"[\x00-\x20\x7f]")
+_BAD_SCHEMES = rx.compile(r"^\s*(?:javascript|vbscript|data|file)\s*:", re.I)
+_JUNK = rx.compile(r"[\x00-\x20\x7f]")
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
+from composer import regexcache as rx
+
 OPEN = "\ue000"
 CLOSE = "\ue001"
-MARKER = re.compile("\ue000([A-Za-z_][A-Za-z0-9_]*)(?:\\|([^\ue000\ue001]*))?\ue001")
-_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MARKER = rx.compile("\ue000([A-Za-z_][A-Za-z0-9_]*)(?:\\|([^\ue000\ue001]*))?\ue001")
+_FIELD = rx.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def marker(field: str, default: str = "") -> Markup:

@@ -20,6 +20,7 @@ from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
+from composer import regexcache as rx
 from composer.checks import is_address
 from composer.errors import InputError
 from composer.newsletter.render import Rendered
@@ -34,8 +35,8 @@ _WIRE = compat32.clone(linesep="\r\n")
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
 _UTF8_QP.header_encoding = QP
-_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
-_LONG_WORD = re.compile(r"\S{60,}")
+_BREAKS = rx.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+_LONG_WORD = rx.compile(r"\S{60,}")
 
 
 def header_safe(value: str, what: str = "header") -> str:

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Mapping
 from email import quoprimime
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
+from composer import regexcache as rx
 from composer.checks import is_address
 from composer.config import Settings
 from composer.errors import InputError
@@ -45,7 +45,7 @@ _TEXT_SENTINEL = "@@composer-text-body@@"
 _MID_SENTINEL = "<composer-message-id@placeholder.invalid>"
 _LU_SENTINEL = "<https://composer-list-unsubscribe.invalid/>"
 _SOFT = b"=\r\n"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_CONTROL = rx.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 class RecipientError(InputError):

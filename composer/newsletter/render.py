@@ -22,9 +22,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from composer import regexcache as rx
 from composer import templating
 from composer.article import Article, Summary
 from composer.checks import is_hex_colour
+from composer.cldr import format_long_date, format_name_list
 from composer.config import Settings, Theme
 from composer.errors import RenderError, TemplateError
 from composer.lang import normalize_language
@@ -90,7 +92,7 @@ class Rendered:
 
 # --- cleaning ---------------------------------------------------------------------------------
 
-_MARKER_CHARS = re.compile(f"[{merge.OPEN}{merge.CLOSE}]")
+_MARKER_CHARS = rx.compile(f"[{merge.OPEN}{merge.CLOSE}]")
 
 
 def clean(value: str | None) -> str:
@@ -118,7 +120,7 @@ def clean_subject(value: str | None) -> str:
     return one_line(_MARKER_CHARS.sub("", value))
 
 
-_FONT_BAD = re.compile(r"[;{}<>\"\\\r\n]")
+_FONT_BAD = rx.compile(r"[;{}<>\"\\\r\n]")
 _COLOUR_FIELDS = ("accent", "accent_text", "text_color", "background", "dark_background", "dark_text", "dark_link")
 _FONT_FIELDS = ("font", "heading_font")
 
@@ -165,15 +167,6 @@ def theme_context(theme: Theme) -> dict[str, Any]:
 # --- dates and words --------------------------------------------------------------------------
 
 
-def _locale(language: str) -> Any:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return None
-
-
 def format_date(value: str | dt.date | None, language: str) -> str | None:
     """A date as readers of ``language`` write it ("14. März 2025"); ISO when the locale is unknown."""
     if not value:
@@ -185,22 +178,13 @@ def format_date(value: str | dt.date | None, language: str) -> str | None:
             return None
     else:
         day = value
-    locale = _locale(language)
-    if locale is None:
-        return day.isoformat()
-    from babel.dates import format_date as babel_format_date
+    return format_long_date(day, language)
 
-    return str(babel_format_date(day, format="long", locale=locale))
 
 
 def format_names(names: list[str], language: str) -> str:
     """"A, B and C" in the reader's language."""
-    locale = _locale(language)
-    if locale is None or len(names) < 2:
-        return ", ".join(names)
-    from babel.lists import format_list
-
-    return str(format_list(names, locale=locale))
+    return format_name_list(names, language)
 
 
 # --- context ----------------------------------------------------------------------------------
@@ -352,9 +336,9 @@ def inline_css(html: str, accent: str) -> str:
     return str(_inliner(accent).inline(html))
 
 
-_TAG = re.compile(r"<[A-Za-z][^<>]*>")
-_ATTR_VALUE = re.compile(r"""(=\s*)("[^"]*"|'[^']*')""")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_TAG = rx.compile(r"<[A-Za-z][^<>]*>")
+_ATTR_VALUE = rx.compile(r"""(=\s*)("[^"]*"|'[^']*')""")
+_NON_ASCII = rx.compile(r"[^\x00-\x7f]")
 
 
 def protect_attributes(mjml_source: str) -> str:
@@ -374,8 +358,8 @@ def protect_attributes(mjml_source: str) -> str:
     return _TAG.sub(attrs, mjml_source)
 
 
-_BLANK_LINES = re.compile(r"\n{3,}")
-_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_BLANK_LINES = rx.compile(r"\n{3,}")
+_TRAILING_SPACE = rx.compile(r"[ \t]+\n")
 
 
 def _render_html(env: jinja2.Environment, base: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -23,13 +23,13 @@ uses, so a post we write is one the network accepts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import regex
 
+from composer import regexcache as rx
 from composer.article import Article, Summary
 from composer.links import add_utm, checked_link, display_url
 from composer.social import networks as counting
@@ -72,7 +72,7 @@ class _Tok:
     glue: bool = False
 
 
-_CLAUSE_END = re.compile(r"[,;:]['\"’”)\]]*$")
+_CLAUSE_END = rx.compile(r"[,;:]['\"’”)\]]*$")
 _DASHES = {"—", "–", "-"}
 _CJK_SPLIT = regex.compile(r"(?<=[。！？])|(?<=[，、；：])")
 _CJK_SENTENCE_END = ("。", "！", "？")

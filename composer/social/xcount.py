@@ -43,6 +43,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+from composer import regexcache as rx
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs ~5 ms to import and is only needed by type checkers
     from typing import Any
@@ -315,18 +317,18 @@ class _UrlPatterns:
         tld_start = "".join(sorted({c for t in generic + country for c in (t[0].lower(), t[0].upper())
                                     if t[0].isascii()} | {"x", "X"}))
         tld_start = f"[{re.escape(tld_start)}\\x80-\\U0010FFFF]"
-        self.candidate = re.compile(f"(?:{before}|^)(?:{scheme})?(?={subdomain}+{tld_start})")
-        self.before = re.compile(before)  # the character before a URL (or the start of the text)
-        self.scheme = re.compile(scheme)
-        self.labels = re.compile(f"{subdomain}*")  # as many domain labels as possible, with their dots
+        self.candidate = rx.compile(f"(?:{before}|^)(?:{scheme})?(?={subdomain}+{tld_start})")
+        self.before = rx.compile(before)  # the character before a URL (or the start of the text)
+        self.scheme = rx.compile(scheme)
+        self.labels = rx.compile(f"{subdomain}*")  # as many domain labels as possible, with their dots
         # Port, path (group 1) and query: the largest pattern, compiled when a URL first has one.
         self.tail_source = f"(?::[0-9]+)?(/{path}*)?(?:\\?{query_char}*{query_end})?"
         # One or more labels of twitter-text's validAsciiDomain.
-        self.ascii_labels = re.compile("(?:" + _class(_points("-") | a_z | digits | latin) + "+\\.)+")
-        self.punycode = re.compile(_literal_ci("xn--") + _class(_points("-") | digits | a_z) + "+")
-        self.tco = re.compile(tco)
-        self.no_protocol_before = re.compile(r"[\-_./]\Z")
-        self.followers = re.compile("[0-9a-zA-Z@+\\-]*")  # a run of characters that may not follow a TLD
+        self.ascii_labels = rx.compile("(?:" + _class(_points("-") | a_z | digits | latin) + "+\\.)+")
+        self.punycode = rx.compile(_literal_ci("xn--") + _class(_points("-") | digits | a_z) + "+")
+        self.tco = rx.compile(tco)
+        self.no_protocol_before = rx.compile(r"[\-_./]\Z")
+        self.followers = rx.compile("[0-9a-zA-Z@+\\-]*")  # a run of characters that may not follow a TLD
         self.tld_tables = (_TldTable(generic), _TldTable(country))
 
 
@@ -337,7 +339,7 @@ def _url_patterns() -> _UrlPatterns:
 
 @cache
 def _url_tail() -> re.Pattern[str]:
-    return re.compile(_url_patterns().tail_source)
+    return rx.compile(_url_patterns().tail_source)
 
 
 def _tld_end(text: str, p: int, pats: _UrlPatterns) -> int | None:
@@ -437,7 +439,7 @@ def _u16(s: str) -> int:
     return len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = rx.compile("[\U00010000-\U0010FFFF]")
 
 
 def _split_pair(m: re.Match) -> str:
@@ -464,8 +466,8 @@ _MAX_URL_LENGTH = 4096
 _MAX_TCO_SLUG = 40
 
 
-_IDNA_DOTS = re.compile("[.\u3002\uff0e\uff61]")
-_NON_PRINTABLE_ASCII = re.compile("[^\x20-\x7e]")
+_IDNA_DOTS = rx.compile("[.\u3002\uff0e\uff61]")
+_NON_PRINTABLE_ASCII = rx.compile("[^\x20-\x7e]")
 
 
 def _punycode_label_length(label: str) -> int:
@@ -603,7 +605,7 @@ def _emoji_pattern() -> re.Pattern[str]:
     :func:`_emoji_pattern_source`.
     """
     lines = [line for line in _data_text(_EMOJI_PATTERN_FILE).split("\n") if line and not line.startswith("#")]
-    return re.compile(lines[0])
+    return rx.compile(lines[0])
 
 
 def _emoji_pattern_source() -> str:

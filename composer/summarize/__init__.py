@@ -7,10 +7,10 @@ optional LLM path lives in :mod:`composer.summarize.llm` and falls back to this 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
+from composer import regexcache as rx
 from composer.article import Article, Summary
 from composer.lang import SUPPORTED, normalize_language
 from composer.summarize import extractive
@@ -23,7 +23,7 @@ from composer.summarize.stopwords import stopwords
 
 __all__ = ["SummaryOptions", "Summary", "summarise", "summarize", "shorten"]
 
-_WORDS = re.compile(r"\w+")
+_WORDS = rx.compile(r"\w+")
 _LEAD_SENTENCES = 3  # the lead, for hashtags: a news story names its subject in its first sentences
 
 
@@ -47,7 +47,7 @@ class SummaryOptions:
     weights: extractive.Weights = extractive.DEFAULT_WEIGHTS
 
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:,|;|:|\s[-–—]\s|\s\()\s*")
+_CLAUSE_BREAK = rx.compile(r"\s*(?:,|;|:|\s[-–—]\s|\s\()\s*")
 
 
 def shorten(sentence: str, limit: int) -> str:

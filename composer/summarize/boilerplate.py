@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
+from composer import regexcache as rx
+
 # Whole-line furniture, in the supported languages. Matched against the start of a line/sentence.
-_FURNITURE = re.compile(
+_FURNITURE = rx.compile(
     r"""^\W*(?:
         share(?:\s+(?:this|on|via|the))?|share\s+this\s+(?:article|story|page)|pin\s+it|email\s+this|
         follow\s+(?:us|me|@)|like\s+us\s+on|subscribe\s+(?:to|now|for)|sign\s+up|sign\s+in|log\s+in|
@@ -48,10 +50,10 @@ _ANYWHERE_LITERAL = (
     "share this article", "share this story", "media playback", "image caption", "image copyright",
     "all rights reserved", "sign up for our", "subscribe to our", "copy this link",
 )
-_LITERAL = re.compile("|".join(re.escape(p) for p in _ANYWHERE_LITERAL))
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.\w{2,}")
-_STAMP = re.compile(r"\b(?:published|updated|copyright):?\s*\.?\s*\d")
-_NEWSLETTER = re.compile(r"\bnewsletter\b.*\b(?:sign|subscri)")
+_LITERAL = rx.compile("|".join(re.escape(p) for p in _ANYWHERE_LITERAL))
+_EMAIL = rx.compile(r"[\w.+-]+@[\w-]+\.\w{2,}")
+_STAMP = rx.compile(r"\b(?:published|updated|copyright):?\s*\.?\s*\d")
+_NEWSLETTER = rx.compile(r"\bnewsletter\b.*\b(?:sign|subscri)")
 
 
 def _anywhere(t: str) -> bool:
@@ -66,13 +68,13 @@ def _anywhere(t: str) -> bool:
 
 
 # A dateline on its own ("LONDON (Reuters) -", "Published 3 July 2024 10:15 CET").
-_DATELINE_ONLY = re.compile(
+_DATELINE_ONLY = rx.compile(
     r"^\W*(?:[A-Z][A-Z .'-]{1,30}(?:\([^)]{1,20}\))?\s*[-–—:]?|(?:\w+\.?\s+)?\d{1,2}[./ ]\s*\w+\.?[./ ]\s*\d{2,4}"
     r"(?:[, ]+\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?(?:\s+[A-Z]{2,4})?)\W*$"
 )
 # Leading datelines and agency tags glued to a real sentence: "(CNN) — ", "LONDON (Reuters) - ",
 # "By . Jane Doe . PUBLISHED: . 10:51 EST, 3 April 2015 . | . UPDATED: . ... ." (Daily Mail).
-_LEADING_TAG = re.compile(
+_LEADING_TAG = rx.compile(
     r"^(?:\s*(?:\(CNN\)|\((?:Reuters|AP|AFP|dpa|ANSA|EFE)\)|[A-Z][A-Z .'-]{2,30},?(?:\s+[A-Z][a-z]+\.?)?\s*\((?:CNN|Reuters|AP|AFP|dpa)\))\s*[-–—:]*\s*)+"
 )
 
@@ -84,7 +86,7 @@ def strip_leading_tag(sentence: str) -> str:
 
 
 # Where pasted widgets run into the text without a space: "…Copy this linkResearchers found".
-_GLUE = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])")
+_GLUE = rx.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])")
 
 
 def strip_glued_furniture(sentence: str) -> str:

@@ -12,20 +12,20 @@ Everything here is a pure function of the article: no I/O, no randomness, no clo
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
+from composer import regexcache as rx
 from composer.article import Article
 from composer.summarize.boilerplate import is_furniture, looks_like_caption, strip_glued_furniture, strip_leading_tag
 from composer.summarize.sentences import split_sentences
 from composer.summarize.standalone import points_back, repair, strip_dateline
 from composer.summarize.stopwords import stopwords
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD = rx.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _BODY_TYPES = ("paragraph", "quote", "list_item")
 # An opening quote after a space, or a closing one after punctuation (apostrophes do not count).
-_QUOTATION = re.compile(r"(?:^|\s)[\"“‘'«„]\w|[.,!?][\"”’'»]")
+_QUOTATION = rx.compile(r"(?:^|\s)[\"“‘'«„]\w|[.,!?][\"”’'»]")
 
 
 @dataclass(frozen=True)

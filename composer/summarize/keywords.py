@@ -15,12 +15,12 @@ repeats another (plural, part of a longer name, acronym) is dropped.
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from functools import lru_cache
 
 import regex
 
+from composer import regexcache as rx
 from composer.summarize.stopwords import generic_nouns, stopwords
 
 
@@ -33,14 +33,14 @@ def _word_set(words: str) -> frozenset[str]:
 # patterns per sentence instead of a Python loop per token keeps keywords well under a millisecond.
 _NAME_RUN = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}\p{N}'’.\-]*(?:[ \t]+\p{Lu}[\p{L}\p{M}\p{N}'’.\-]*)*")
 _LOWER_WORD = regex.compile(r"(?<![\p{L}\p{N}'’-])\p{Ll}[\p{L}\p{M}]+(?:-[\p{L}\p{M}]+)*(?![\p{L}\p{N}])")
-_HASHTAG_PART = re.compile(r"[^\W_]+")
-_OPENING = re.compile(r"^[\W_]*")
+_HASHTAG_PART = rx.compile(r"[^\W_]+")
+_OPENING = rx.compile(r"^[\W_]*")
 _MAX_SENTENCES = 12
-_ROLE = re.compile(r"(?:er|or|ian|ist|ent|ant|ess|minister|secretary|chancellor|coach|star|chief|captain|boss|judge|mayor)$")
+_ROLE = rx.compile(r"(?:er|or|ian|ist|ent|ant|ess|minister|secretary|chancellor|coach|star|chief|captain|boss|judge|mayor)$")
 _NEXT_WORD = regex.compile(r"[ \t]+(\p{Ll}[\p{L}\p{M}]+)(?![\p{L}\p{N}'’-])")
 # English adjectives of nationality or period ("Chinese", "Scottish", "Victorian") describe the
 # story rather than name its subject.
-_DEMONYM = re.compile(r"[A-Z][a-z]{3,}(?:ese|ish|ian|ean)|French|German|Dutch|Greek|Swiss|Thai|Welsh|Irish|Scots|Czech|Arab")
+_DEMONYM = rx.compile(r"[A-Z][a-z]{3,}(?:ese|ish|ian|ean)|French|German|Dutch|Greek|Swiss|Thai|Welsh|Irish|Scots|Czech|Arab")
 
 
 def _name_parts(run: str, at_start: bool, stop: frozenset[str]) -> list[list[str]]:
@@ -400,8 +400,8 @@ def _cms(tag: str) -> bool:
 
 
 # Letters and digits (``re``'s Unicode classes: faster than ``regex`` here, and news text is NFC).
-_GROUND_TOKEN = re.compile(r"[^\W_]+")
-_WORD_GAP = re.compile(r"([^\W_]+)([\W_]*)")
+_GROUND_TOKEN = rx.compile(r"[^\W_]+")
+_WORD_GAP = rx.compile(r"([^\W_]+)([\W_]*)")
 
 
 def grounded(tag: str, text: str | list[str]) -> bool:

@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
+from composer import regexcache as rx
 from composer.article import Article, Summary
 from composer.summarize import shorten
 from composer.summarize.keywords import hashtags as make_hashtags
@@ -28,7 +29,7 @@ __all__ = ["LLMSettings", "summarise_llm", "build_messages", "validate"]
 
 MAX_INPUT_CHARS = 12_000  # enough for a long news story; keeps small local models within context
 # A URL: with a scheme, starting "www.", or a bare domain followed by a path ("example.com/story").
-_URL = re.compile(r"(?:https?://|www\.|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/)[^\s\"'<>)\]]*", re.IGNORECASE)
+_URL = rx.compile(r"(?:https?://|www\.|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/)[^\s\"'<>)\]]*", re.IGNORECASE)
 
 SYSTEM_PROMPT = """You summarise news articles for a newsletter. Use only facts stated in the article.
 Reply with one JSON object and nothing else, with exactly these keys:

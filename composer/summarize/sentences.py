@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from composer import regexcache as rx
 from composer.summarize.stopwords import sentence_openers
 
 # Abbreviations that take a full stop and are normally followed by more of the same sentence.
@@ -63,18 +64,18 @@ _LANG_ABBR = {
 _CLOSERS = "\"'”’»)]›"
 _OPENERS = "\"'“‘«([¿¡‹"
 # Terminal punctuation, optional closers, whitespace, and a sentence opener.
-_BOUNDARY = re.compile(
+_BOUNDARY = rx.compile(
     r"(?P<end>(?:\.{3}|…|[.!?])[!?.]*)(?P<close>[" + re.escape(_CLOSERS) + r"]*(?:\s[»›])?)"
     r"(?P<space>\s+)(?=[" + re.escape(_OPENERS) + r"]*[\w])"
 )
 # A full stop/!/? glued to a capitalised word: "community.Dr Venter", "said.\"The".
-_GLUED = re.compile(
+_GLUED = rx.compile(
     r"(?P<end>[.!?])(?<=[^\W_]{2}[.!?]|[^\W_][\"”’)][.!?])"  # punctuation first: cheap to reject
     r"(?P<close>[" + re.escape(_CLOSERS) + r"]?)(?=[" + re.escape(_OPENERS) + r"]?[^\W\d_a-zà-ÿ][^\W\d_A-ZÀ-Þ])"
 )
-_FIRST_WORD = re.compile(r"[" + re.escape(_OPENERS) + r"]*([\w'’-]+)")
-_ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")  # U.S, U.K, e.g (the last dot is the terminal one)
-_ROMAN = re.compile(r"^[IVXLCDM]+$")
+_FIRST_WORD = rx.compile(r"[" + re.escape(_OPENERS) + r"]*([\w'’-]+)")
+_ACRONYM = rx.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")  # U.S, U.K, e.g (the last dot is the terminal one)
+_ROMAN = rx.compile(r"^[IVXLCDM]+$")
 
 
 @lru_cache(maxsize=16)

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from composer import regexcache as rx
+
 
 def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -88,7 +90,7 @@ _BACK_PHRASES = {
 }
 # "The move comes after…": a definite noun phrase that refers to an event told before — unless a
 # complement right after it says which ("The decision to close the plant…").
-_ANAPHORIC_NP = re.compile(r"^(the (?:move|decision|announcement|comments|remarks|incident|news|order|step|development"
+_ANAPHORIC_NP = rx.compile(r"^(the (?:move|decision|announcement|comments|remarks|incident|news|order|step|development"
                            r"|revelation|news|claims?|allegations?))\s+([a-z]+)")
 _NP_COMPLEMENT = _word_set("to of by for on in at from that which about against over with")
 _PREPOSITIONS = {
@@ -107,16 +109,16 @@ _DE_ARTICLE_PRONOUNS = frozenset({"das", "die", "der", "den", "dem"})
 _NL_HET_VERBS = frozenset({"is", "was", "gaat", "ging", "wordt", "werd", "zou", "lijkt", "leek", "heeft", "had", "kan",
                            "moet", "blijkt", "bleek"})
 _OPEN_PUNCT = " \"'“‘«„¿¡([—–-…"
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_WORD = rx.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Italian "E’ stato" / "E' stata": the verb è written with an apostrophe, not the conjunction.
-_IT_E_VERB = re.compile(r"^[EeÈè]['’`]\s")
+_IT_E_VERB = rx.compile(r"^[EeÈè]['’`]\s")
 
 
 @lru_cache(maxsize=16)
 def _removable(lang: str) -> re.Pattern[str]:
     words = sorted((w.strip() for w in _REMOVABLE.get(lang, _REMOVABLE["en"]).split("|")), key=len, reverse=True)
     alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words if w)
-    return re.compile(r"^(?P<word>" + alternatives + r")(?P<comma>\s*,)?\s+(?=\S)", re.IGNORECASE)
+    return rx.compile(r"^(?P<word>" + alternatives + r")(?P<comma>\s*,)?\s+(?=\S)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=16)
@@ -129,7 +131,7 @@ def _starters(lang: str) -> frozenset[str]:
 # English extraposition and weather/time "it": the subject of "It wasn't easy, and…", "It is
 # time to…", "It is unclear whether…" refers to what follows, so such a lead stands alone. Only
 # a short predicate right before a comma, colon or clause word counts ("It was a mistake." does not).
-_EN_DUMMY_IT = re.compile(
+_EN_DUMMY_IT = rx.compile(
     r"it(?:'s| is| was| isn't| wasn't| has been| had been| will be| would be| seems| seemed)"
     r"(?:\s+not)?(?:\s+[a-z-]+){1,2}\s*(?:[,:]|\s(?:to|that|whether|if|how|why|when|for)\b)"
 )
@@ -228,7 +230,7 @@ def points_back(sentence: str, lang: str = "en") -> str | None:
 
 _AGENCY = r"(?:CNN|Reuters|AP|AFP|dpa|DPA|ANSA|EFE|Lusa|ANP|Belga|APA|KNA|epd|AA|UPI|PTI|IANS|Xinhua|Bloomberg|SDA|ATS)"
 _DASH = r"\s*[-–—:]+\s+"
-_DATELINE = re.compile(
+_DATELINE = rx.compile(
     r"^\s*(?:"
     # "(CNN) —", "(AP) —"
     r"\(" + _AGENCY + r"\)" + _DASH + r"|"

@@ -186,3 +186,22 @@ def test_xhtml_with_xml_declaration_and_xml_lang() -> None:
     art = parse(xhtml, src())
     assert (art.title, art.language) == ("Un titre", "fr")
     assert art.body[0].text.startswith("Le conseil municipal")
+
+
+def test_one_search_per_element_finds_exactly_the_tokens_the_per_token_match_finds() -> None:
+    """Furniture and related boxes are found with one search over "class id"; it must agree with
+    matching each whitespace-separated token, including odd whitespace and case folding."""
+    import random
+
+    from composer.ingest import html
+
+    samples = {"ad", "ads-top x", "x  advert_box", "main-ad", "share-bar\tcontent", "readmore", "read-more-x",
+               "related", "see_also", "comments", "comment-list article", "adx", "reads more", "shared",
+               "\u00a0ad\u2003", "ſponsor", "ADS", "promotions", "more-news", "morenews", "x-ads y", "", " "}
+    rnd = random.Random(17)
+    alphabet = list("adsvertiplmoc-_ rSHARE\t\n\u00a0\u2003ſKk")
+    samples |= {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16))) for _ in range(20000)}
+    for names in samples:
+        tokens = names.split()
+        for token, combined in ((html._RELATED, html._RELATED_TOKEN), (html._FURNITURE, html._FURNITURE_TOKEN)):
+            assert bool(combined.search(names)) == any(token.match(t) for t in tokens), names

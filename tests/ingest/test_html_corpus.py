@@ -155,3 +155,34 @@ def test_every_readability_page_gives_an_article_or_a_clear_error(readability) -
         # Body text may show "<" literally (code samples written with &lt;): that is the author's
         # text, escaped again by every renderer. Tags in the page itself never become text.
         assert all(b.text.strip() and b.text == b.text.strip() for b in article.body), name
+
+
+@pytest.mark.skipif(not READABILITY.is_dir(), reason="../shared/corpus/extraction/readability not found")
+def test_trafilatura_metadata_for_the_gaps_is_field_for_field_its_whole_run() -> None:
+    """Only the steps for missing fields run; each field asked for must equal the whole run's."""
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.settings import set_date_params
+
+    from composer.ingest import html
+
+    fields = {"title": ("title",), "author": ("author",), "date": ("date",), "site": ("sitename",)}
+    always = ("description", "image")
+    pages = {p.parent.name: p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted(READABILITY.glob("*/source.html"))}
+    pages |= {page.key: page.html() for page in list(_aeb().pages())[::2]}  # news pages: dated URLs, bylines
+    dated = 0
+    for key, text in pages.items():
+        try:
+            tree = html._load_tree(text)
+        except InputError:
+            continue
+        whole = extract_metadata(tree, None, set_date_params(False))
+        dated += bool(whole.date)
+        for missing in [set(fields), *({name} for name in fields), set()]:
+            part = html._trafilatura_metadata(tree, **{name: name in missing for name in fields})
+            for name in missing:
+                for attr in fields[name]:
+                    assert getattr(part, attr) == getattr(whole, attr), (key, attr)
+            for attr in always:
+                assert getattr(part, attr) == getattr(whole, attr), (key, attr)
+    assert dated > 100  # the comparison did cover the date search

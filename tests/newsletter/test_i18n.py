@@ -89,3 +89,39 @@ def test_author_lists_use_the_local_conjunction() -> None:
     assert format_names(["A", "B"], "de") == "A und B"
     assert format_names(["A", "B", "C"], "fr") == "A, B et C"
     assert format_names(["A"], "es") == "A"
+
+
+def test_compiled_catalogs_are_kept_and_read_back_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("COMPOSER_CACHE", raising=False)
+    msgids = sorted(template_msgids())
+    for lang in LANGUAGES:
+        i18n._translations.cache_clear()
+        fresh = i18n._translations(lang)  # compiled with Babel, then kept
+        kept = list((tmp_path / "cache" / "composer" / "catalogs").glob(f"composer-{lang}-*.mo"))
+        assert len(kept) == 1
+        i18n._translations.cache_clear()
+        again = i18n._translations(lang)  # read back from the cache folder
+        assert [again.gettext(m) for m in msgids] == [fresh.gettext(m) for m in msgids]
+        assert any(again.gettext(m) != m for m in msgids)  # really translated
+        kept[0].write_bytes(b"\x00damaged")
+        i18n._translations.cache_clear()
+        assert [i18n._translations(lang).gettext(m) for m in msgids] == [fresh.gettext(m) for m in msgids]
+    i18n._translations.cache_clear()
+
+
+def test_an_edited_catalog_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept .mo is found by the hash of the .po's text, so an edit is never hidden by the cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("COMPOSER_CACHE", raising=False)
+    locale_dir = tmp_path / "locale"
+    po = locale_dir / "de" / "LC_MESSAGES" / "composer.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes(i18n.catalog_path("de").read_bytes())
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale_dir)
+    i18n._translations.cache_clear()
+    assert i18n._translations("de").gettext("Key points") == "Das Wichtigste"
+    po.write_text(po.read_text(encoding="utf-8").replace('"Das Wichtigste"', '"Kurz gesagt"'), encoding="utf-8")
+    i18n._translations.cache_clear()
+    assert i18n._translations("de").gettext("Key points") == "Kurz gesagt"
+    i18n._translations.cache_clear()

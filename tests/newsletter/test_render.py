@@ -20,6 +20,7 @@ from composer.newsletter.render import (
     Entry,
     Issue,
     format_date,
+    format_names,
     issue_context,
     render_newsletter,
     theme_context,
@@ -414,3 +415,92 @@ def test_text_part_never_breaks_a_url_inside_a_line() -> None:
 def test_subject_keeps_the_authors_spacing_but_not_line_breaks() -> None:
     r = render_newsletter(single(subject="Weekly  digest:  \u201cquotes\u201d\r\nBcc: x@y\u2028end"), SETTINGS)
     assert r.subject == "Weekly  digest:  \u201cquotes\u201d Bcc: x@y end"
+
+
+
+_DATES_PROBE = """
+import datetime, json, sys
+if sys.argv[1] == "babel-with-pytz":
+    import pytz  # noqa: F401  # babel's own way when pytz is there
+from composer.newsletter.render import format_date
+langs = ["en", "en-GB", "de", "fr", "es", "it", "nl", "pt", "pt-BR", "ru", "ja", "ar", "fi"]
+days = [datetime.date(2025, m, d) for m, d in ((1, 1), (3, 14), (9, 30), (12, 31))] + [datetime.date(1999, 2, 28)]
+dates = [format_date(d, lang) for lang in langs for d in days]
+pytz_loaded = "pytz" in sys.modules
+import babel.dates
+print(json.dumps({"dates": dates, "pytz": pytz_loaded, "babel_pytz": babel.dates.pytz is not None}))
+"""
+
+
+def test_dates_are_formatted_without_loading_pytz_and_read_the_same() -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("pytz", reason="pytz is not installed: babel uses zoneinfo anyway")
+
+    def probe(mode: str) -> dict[str, object]:
+        env = {**os.environ, "COMPOSER_CACHE": "off"}  # babel itself formats every date (no stored recipes)
+        out = subprocess.run([sys.executable, "-c", _DATES_PROBE, mode], capture_output=True, text=True, check=True,
+                             env=env)
+        return json.loads(out.stdout)
+
+    ours, theirs = probe("composer"), probe("babel-with-pytz")
+    assert ours["pytz"] is False and ours["babel_pytz"] is False
+    assert theirs["babel_pytz"] is True  # the reference really is babel with pytz
+    assert ours["dates"] == theirs["dates"] and "14. März 2025" in ours["dates"]
+
+
+def test_stored_long_date_recipes_write_what_babel_writes(tmp_path: Path) -> None:
+    """The second process formats from the stored recipes, without babel's locale data, and
+    every language reads as babel writes it; unknown languages stay ISO."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = _DATES_PROBE.replace('langs = ["en"', 'langs = ["zz", "de-AT", "th", "en"')
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("COMPOSER_CACHE", None)
+    runs = [json.loads(subprocess.run([sys.executable, "-c", probe + _LOADED, "composer"], capture_output=True,
+                                      text=True, check=True, env=env).stdout.splitlines()[-1]) for _ in range(2)]
+    reference = json.loads(subprocess.run([sys.executable, "-c", probe, "babel-with-pytz"], capture_output=True,
+                                          text=True, check=True, env={**env, "COMPOSER_CACHE": "off"}).stdout)
+    assert runs[0]["dates"] == runs[1]["dates"] == reference["dates"]
+    assert "2025-03-14" in runs[1]["dates"]  # "zz": not a language babel knows
+    # stored after the first run: the second loads locale data only for Thai, whose long date has an era
+    assert set(runs[0]["locale_data"]) > {"root", "th", "en", "de"} and set(runs[1]["locale_data"]) == {"root", "th"}
+    stored = json.loads(next((tmp_path / "cache" / "composer" / "babel").glob("cldr-*.json")).read_text("utf-8"))
+    assert stored["zz"] == "iso" and stored["th"] == "babel" and stored["de"]["tokens"][0] == ["field", ["d", 1]]
+
+
+_LOADED = """
+import babel.localedata
+print(json.dumps({"dates": dates, "locale_data": sorted(babel.localedata._cache)}))
+"""
+
+
+def test_stored_list_recipes_join_names_as_babel_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from babel import Locale
+    from babel.lists import format_list
+
+    from composer import cldr
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("COMPOSER_CACHE", raising=False)
+    monkeypatch.setattr(cldr, "_recipes", None)
+    langs = ["en", "de", "fr", "es", "it", "nl", "pt-BR", "ru", "ja", "ar", "zz"]
+    lists = [["Ana"], ["Ana", "Bo"], ["Ana", "Bo", "Cy"], ["Ana", "Bo", "Cy", "{0} Dee"], list("ABCDEFG")]
+    for attempt in ("made", "stored"):
+        if attempt == "stored":
+            monkeypatch.setattr(cldr, "_recipes", None)  # a new process: read back from the file
+        for lang in langs:
+            for names in lists:
+                expected = (", ".join(names) if lang == "zz" or len(names) < 2
+                            else format_list(names, locale=Locale.parse(lang.replace("-", "_"))))
+                assert format_names(names, lang) == expected, (attempt, lang, names)
+    stored = json.loads(next((tmp_path / "cache" / "composer" / "babel").glob("cldr-*.json")).read_text("utf-8"))
+    assert stored["list:de"]["end"] == "{0} und {1}" and stored["list:zz"] == "iso"

@@ -24,19 +24,19 @@ trafilatura's ``settings.py``, rather than scattered through the code.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from composer import regexcache as rx
 from composer.ingest.paste.lexicon import RELATED_HEADINGS
 from composer.ingest.paste.lines import Line
 
-_TOKEN = re.compile(r"\w+")
-_COMMENT_COUNT = re.compile(r"^\d+\s+\w+$")  # "12 Comments": a counter, often in the header
+_TOKEN = rx.compile(r"\w+")
+_COMMENT_COUNT = rx.compile(r"^\d+\s+\w+$")  # "12 Comments": a counter, often in the header
 # A headline glued to its teaser text: "…Student-AthleteA 24-year-old woman…"
-_GLUED_TEASER = re.compile(r"[a-z?!’'\")][A-Z][a-z]")
-_DIGITS = re.compile(r"\d")
+_GLUED_TEASER = rx.compile(r"[a-z?!’'\")][A-Z][a-z]")
+_DIGITS = rx.compile(r"\d")
 _BARRIER = -1000.0
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from composer import regexcache as rx
+
 
 def _words(text: str, sep: str | None = None) -> frozenset[str]:
     """A word list written as a block of text (easier to read and extend than a literal)."""
@@ -68,7 +70,7 @@ FURNITURE_LINES = _words(
 )
 
 # Widget labels with a variable part: "Share on WhatsApp", "Compartir en Facebook", "Copiar enlace".
-FURNITURE_PATTERN = re.compile(
+FURNITURE_PATTERN = rx.compile(
     r"^(?:share|compartir|partager|teilen|condividi|delen|partilhar|compartilhar|tweet|email|e-mail|send|enviar)"
     r"(?: (?:this|on|en|sur|auf|su|op|no|via|per|por|by|the))* [\w.+-]+$|"
     r"^(?:copy|copiar|copier|kopieren|copia|kopieer|copie)(?: the| le| el| o| den| il)? (?:link|enlace|lien|link kopieren|url)$|"
@@ -76,7 +78,7 @@ FURNITURE_PATTERN = re.compile(
 )
 
 # Phrases that make a line boilerplate wherever they appear in it.
-BOILERPLATE = re.compile(
+BOILERPLATE = rx.compile(
     r"|".join(
         [
             r"\ball rights reserved\b",
@@ -132,7 +134,7 @@ BOILERPLATE = re.compile(
 )
 
 # "Jane Doe is a reporter for …": the author's note under an article, not part of it.
-AUTHOR_BIO = re.compile(
+AUTHOR_BIO = rx.compile(
     r"^[A-ZÀ-Ý][\w.'’ -]{2,60}(?:\s\([^)]*\))? (?:is|was|writes|covers) (?:a |an |the )?[\w ,'’&-]{0,60}?"
     r"\b(?:reporter|writer|editor|correspondent|contributor|columnist|journalist|author|curator|producer|host|fellow)\b",
 )
@@ -188,7 +190,7 @@ BOILERPLATE_HINTS = (
 
 # Lines that open a comment thread or mark the end of the article proper. Prose after these is
 # readers' talk, not the article, so the body never runs across one.
-END_MARKERS = re.compile(
+END_MARKERS = rx.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions|kommentare?|commentaires?|comentarios?|commenti|"
     r"reacties|comentários?)(?:\s*\(\d+\))?\s*:?$|"
     r"^\d+\s+(?:comments?|responses?|replies|thoughts?) (?:to|on)\b|"
@@ -199,10 +201,10 @@ END_MARKERS = re.compile(
     # applied to a line's key (lower case, surrounding punctuation removed)
 )
 # A comment's header: "thelastchargersfan says:", "Gary M on September 17, 2018 at 8:50 pm said:".
-COMMENT_HEADER = re.compile(r"\b(?:says|said|wrote|commented|schreibt|a écrit|escribió|dice|disse|schreef)\s*:$")
+COMMENT_HEADER = rx.compile(r"\b(?:says|said|wrote|commented|schreibt|a écrit|escribió|dice|disse|schreef)\s*:$")
 
 # Headings that introduce a list of other stories ("You might also like").
-RELATED_HEADINGS = re.compile(
+RELATED_HEADINGS = rx.compile(
     r"^(?:you (?:might|may) (?:also )?like|related(?: (?:articles|stories|content|news|coverage|topics))?|"
     r"more (?:on this story|from [\w .'-]+|stories|news|on this topic)|read more|read next|up next|recommended(?: for you)?|"
     r"(?:most )?(?:read|popular|viewed)(?: (?:in|on|from) [\w .'&-]{2,30})?|top stories|see also|further reading|"
@@ -219,7 +221,7 @@ RELATED_HEADINGS = re.compile(
 
 
 # Footer links that end a list of related headlines ("Complaints & corrections", "Contact us").
-FOOTER_LINK = re.compile(
+FOOTER_LINK = rx.compile(
     r"^(?:complaints?(?: (?:&|and) corrections)?|corrections|contact(?: us)?|about(?: us)?|terms(?: of (?:use|service))?|"
     r"terms (?:&|and) conditions|privacy(?: policy| notice| settings)?|cookies?(?: policy| settings)?|advertise(?: with us)?|"
     r"careers|jobs|accessibility(?: help)?|sitemap|site map|help|faq|impressum|datenschutz|kontakt|mentions légales|"

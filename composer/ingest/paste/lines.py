@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from composer import regexcache as rx
 from composer.ingest.paste.lexicon import (
     AUTHOR_BIO,
     BOILERPLATE,
@@ -22,16 +23,16 @@ from composer.ingest.paste.lexicon import (
 )
 from composer.textutil import normalize_text
 
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_CLOSED = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$|[\"”»]$")
+_SPACES = rx.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_WORD = rx.compile(r"\w+(?:['’]\w+)*")
+_CJK = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CLOSED = rx.compile(r"[.!?…:;。！？][\"'”’»)\]]*$|[\"”»]$")
 # Button labels run together when copied: "Share this articleComments", "Close ButtonCopy".
-_GLUED = re.compile(r"[a-z]{3,}[A-Z][a-z]")
-_WIDGET_WORD = re.compile(
+_GLUED = rx.compile(r"[a-z]{3,}[A-Z][a-z]")
+_WIDGET_WORD = rx.compile(
     r"\b(?:share|comments?|close|button|copy|copied|print|e-?mail|facebook|twitter|whatsapp|menu|subscribe|log ?in|sign ?in|search|save)"
 )
-_HINTS = re.compile("|".join(re.escape(h) for h in BOILERPLATE_HINTS))
+_HINTS = rx.compile("|".join(re.escape(h) for h in BOILERPLATE_HINTS))
 _PUNCT = " \t.,;:!?¡¿-–—|•·»«›‹\"'“”„‘’()[]{}*#/\\…_+=~^<>@&%$"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from composer import regexcache as rx
 from composer.dates import find_date
 
 # "By Jane Doe", "Von Max Muster", "Par Marie Dupont", "Por …", "Di …", "Door …", "Written by …"
@@ -19,28 +20,28 @@ AUTHOR_LABEL = (
     r"texto de|testo di|auteur|author|autor(?:in|ka|zy)?(?:/autor(?:in)?)?|autore|redactie|text|texte|texto|testo|tekst|"
     r"текст|автор(?:ы|и)?|yazar|av|af"
 )
-_BY = re.compile(
+_BY = rx.compile(
     r"^(?:(?:written|reported|words|text|story|posted|report) )?(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")"
     r"\s*:?\s+(?P<names>.+)$",
     re.I,
 )
-_LEADING_LABEL = re.compile(r"^(?:" + AUTHOR_LABEL + r")\s*:\s*(?=\S)", re.I)
+_LEADING_LABEL = rx.compile(r"^(?:" + AUTHOR_LABEL + r")\s*:\s*(?=\S)", re.I)
 # A kind of piece before the byline: "Analysis by …", "Kolumne von …", "Ein Kommentar von …".
-_KIND_BY = re.compile(
+_KIND_BY = rx.compile(
     r"^(?:an?\s+|ein(?:e)?\s+|une?\s+|uno?\s+|una\s+)?(?:analysis|commentary|opinion|column|review|interview|"
     r"kommentar|kolumne|analyse|gastbeitrag|essay|reportage|chronique|tribune|entretien|análisis|columna|opinión|"
     r"commento|analisi|recensione|opinie|analyse|column|recensie)\s+(?:by|von|par|por|di|door)\s+",
     re.I,
 )
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЇЄҐ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
-_NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}$")
-_NAME_SPLIT = re.compile(r"\s*(?:,|\||\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b|\ba\b|\bve\b|&)\s*")
-_BYLINE_TAIL = re.compile(
+_NAME = rx.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}$")
+_NAME_SPLIT = rx.compile(r"\s*(?:,|\||\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b|\ba\b|\bve\b|&)\s*")
+_BYLINE_TAIL = rx.compile(
     r"\s*(?:[|•·–—]|\s-\s|,\s*(?=(?:published|updated|posted)\b)"
     r"|[,;]\s*(?=(?:photos?|fotos?|фото|bild(?:er)?|illustration|video|видео)\s*:)).*$",
     re.I,
 )
-_ROLE = re.compile(
+_ROLE = rx.compile(
     r"\b(?:correspondent|editor|reporter|journalist|writer|columnist|contributor|producer|analyst|"
     r"staff|news|bbc|reuters|associated press|korrespondent(?:in)?|redakteur(?:in)?|autor(?:in)?|"
     r"journaliste|rédact(?:eur|rice)|correspondant(?:e)?|periodista|corresponsal|redactor(?:a)?|giornalista|"
@@ -48,73 +49,73 @@ _ROLE = re.compile(
     re.I,
 )
 
-_UPDATED = re.compile(
+_UPDATED = rx.compile(
     r"\b(?:updated|last (?:modified|updated)|modified|aktualisiert|geändert|mis à jour|modifié|actualizado|"
     r"actualización|aggiornato|modifica|modificato|bijgewerkt|gewijzigd|aangepast|atualizado|atualização)\b",
     re.I,
 )
-_DATE_LABEL = re.compile(
+_DATE_LABEL = rx.compile(
     r"^(?:published|posted|updated|last (?:modified|updated)|modified|first published|date|"
     r"veröffentlicht|aktualisiert|stand|erschienen|publié|mis à jour|modifié|publicado|actualizado|pubblicato|"
     r"aggiornato|gepubliceerd|bijgewerkt|atualizado)\b",
     re.I,
 )
-_RELATIVE = re.compile(
+_RELATIVE = rx.compile(
     r"^(?:(?:updated|published|posted|aktualisiert|mis à jour|actualizado)\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hour|hr|day|week|month)s?\s+ago$|^(?:vor \d+ (?:minuten|stunden|tagen))$",
     re.I,
 )
 # A weekday or "today" with a time and no date: "Monday 6:30PM", "Heute, 14:05 Uhr", "Hoy 09:10".
-_DAY_TIME = re.compile(
+_DAY_TIME = rx.compile(
     r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|heute|gestern|aujourd'hui|hier|hoy|ayer|"
     r"oggi|ieri|vandaag|gisteren|hoje|ontem)\b,?\s*(?:at |um |à |a las |alle |om |às )?\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?"
     r"(?:\s+[a-z]{2,4})?$",
     re.I,
 )
-_READ_TIME = re.compile(
+_READ_TIME = rx.compile(
     r"^(?:(?:lecture|reading time|read time|lesezeit|lesedauer|lectura|tiempo de lectura|lettura|leestijd|leitura)\s*:?\s*)?\d+\s*(?:min(?:ute)?s?|minuten|minutes?|minutos|minuti)\.?\s*(?:read|lesezeit|de lecture|de lectura|di lettura|leestijd|de leitura)?$",
     re.I,
 )
-_PLACEHOLDER_DATE = re.compile(
+_PLACEHOLDER_DATE = rx.compile(
     r"^(?:published|updated|posted)(?:\s+on)?(?:\s+(?:published|updated|posted)(?:\s+on)?)*\s*:?$", re.I
 )
 
 # Photo credits: "Copyright AP Photo/…", "© Reuters", "Photograph: Name/Agency", "Image source, Getty".
-_CREDIT_START = re.compile(
+_CREDIT_START = rx.compile(
     r"^(?:copyright|©|\(c\)|photo(?:graph)?s?|image(?: source)?|picture|foto(?:s)?|bild(?:quelle)?|crédit(?:s)?(?: photo)?|"
     r"credit(?:s)?|quelle|source|imagen|immagine|fotografia|afbeelding)\s*[:,.…]*\s*(?P<credit>.+)$",
     re.I,
 )
-_CREDIT_GLUED = re.compile(
+_CREDIT_GLUED = rx.compile(
     r"\s*(?:(?:copyright|©)\s*(?P<a>.+)|(?:photograph|photo|foto|bild|image|credit|crédit|imagen)\s*:\s*(?P<b>.+))$",
     re.I,
 )
-_CREDIT_WORDS = re.compile(
+_CREDIT_WORDS = rx.compile(
     r"\b(?:getty images|afp|ap photo|reuters|epa|dpa|shutterstock|alamy|pa (?:media|wire)|imago|picture[- ]alliance|"
     r"keystone|anadolu|sipa|xinhua|efe|ansa|anp|lusa|bloomberg)\b",
     re.I,
 )
-_CAPTION_LABEL = re.compile(
+_CAPTION_LABEL = rx.compile(
     r"^(?:image caption|media caption|caption|bildunterschrift|légende)\s*[,:]\s*(?P<caption>.+)$", re.I
 )
 
 # Wire datelines: "LONDON, March 12 (Reuters) -", "BERLIN, 12. März (dpa) –", "PARIS (AFP) -".
 _AGENCIES = r"Reuters|AP|AFP|dpa|DPA|Bloomberg|ANSA|EFE|ANP|Lusa|UPI|PA|Xinhua|KNA|APA|SDA|Belga"
-WIRE_DATELINE = re.compile(
+WIRE_DATELINE = rx.compile(
     rf"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý .'’/-]{{1,40}}(?:,\s*[A-Z][\w .]{{1,20}})?),?\s+"
     rf"(?P<date>[^()]{{0,30}}?)\s*\((?P<agency>{_AGENCIES})(?:/\w+)?\)\s*[-–—]",
 )
 
 
-_POSTED_BY = re.compile(
+_POSTED_BY = rx.compile(
     r"^(?:posted|published|written|updated|veröffentlicht|publié|publicado|pubblicato)\b.{0,60}?\b(?:by|von|par|por|di|door)\s+(?P<names>.+)$",
     re.I,
 )
-_NAME_THEN_DATE = re.compile(r"^(?P<names>[^|•·–—-]{3,60}?)\s+[|•·–—-]\s+(?P<rest>.*\d.*)$")
+_NAME_THEN_DATE = rx.compile(r"^(?P<names>[^|•·–—-]{3,60}?)\s+[|•·–—-]\s+(?P<rest>.*\d.*)$")
 
 
-_DATE_THEN_BY = re.compile(r"^(?P<pre>.{4,60}?)\s(?:by|von|par|por|di|door)\s+(?P<names>\S.+)$", re.I)
-_SEGMENTS = re.compile(r"\s+[|•·]\s+")
-_MONTH_WORD = re.compile(
+_DATE_THEN_BY = rx.compile(r"^(?P<pre>.{4,60}?)\s(?:by|von|par|por|di|door)\s+(?P<names>\S.+)$", re.I)
+_SEGMENTS = rx.compile(r"\s+[|•·]\s+")
+_MONTH_WORD = rx.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|"
     r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|"
     r"mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|"
@@ -122,9 +123,9 @@ _MONTH_WORD = re.compile(
     r"november|december))\.?,?$",
     re.I,
 )
-_WITH = re.compile(r"\s*\((?:avec|with|mit|con|com|met)\s+(?P<others>[^()]+)\)\s*$", re.I)
-_OPEN_WITH = re.compile(r"\s*\((?:avec|with|mit|con|com|met)\s+(?P<others>[^()]+)$", re.I)
-_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+_WITH = rx.compile(r"\s*\((?:avec|with|mit|con|com|met)\s+(?P<others>[^()]+)\)\s*$", re.I)
+_OPEN_WITH = rx.compile(r"\s*\((?:avec|with|mit|con|com|met)\s+(?P<others>[^()]+)$", re.I)
+_DOMAIN = rx.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 
 
 def cut_at_date(names: str) -> str:
@@ -142,13 +143,13 @@ def cut_at_date(names: str) -> str:
 # "文／王小明", "作者：王小明", "大渡美咲 記者", "홍길동 기자". A name is two to four Han characters
 # (one space allowed between family and given name) or two to four Hangul syllables.
 _HAN_NAME = r"[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,3}"
-_CJK_BYLINE = re.compile(
+_CJK_BYLINE = rx.compile(
     r"^(?:(?:记者|記者|作者|编辑|編集|文|撰文|取材|筆者)\s*[:：/／|]?\s*(?P<a>" + _HAN_NAME + r")"
     r"|(?P<b>" + _HAN_NAME + r")\s*(?:记者|記者|编辑|特派員|特派记者|論説委員|編集委員)"
     r"|(?P<c>[\uac00-\ud7a3]{2,4})\s*(?:기자|특파원|논설위원))$"
 )
 # A Japanese name printed alone, family and given name apart: "大渡 美咲".
-_HAN_NAME_SPACED = re.compile(r"^[\u4e00-\u9fff]{1,3} [\u3040-\u30ff\u4e00-\u9fff]{1,3}$")
+_HAN_NAME_SPACED = rx.compile(r"^[\u4e00-\u9fff]{1,3} [\u3040-\u30ff\u4e00-\u9fff]{1,3}$")
 
 
 def cjk_name_line(line: str) -> bool:
@@ -175,10 +176,10 @@ def byline_names(line: str) -> list[str] | None:
     return _byline(line)
 
 
-_FOUR_DIGITS = re.compile(r"\d{4}")
-_IN_PLACE = re.compile(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$")
+_FOUR_DIGITS = rx.compile(r"\d{4}")
+_IN_PLACE = rx.compile(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$")
 # Every byline shape below has a "by"-word, or a separator before something with a digit.
-_BYLINE_HINT = re.compile(
+_BYLINE_HINT = rx.compile(
     r"\b(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")\b|[|•·–—-].*\d", re.I
 )
 
@@ -224,12 +225,12 @@ def _byline(line: str) -> list[str] | None:
     return good
 
 
-_BY_AGAIN = re.compile(r"^(?:\w+\s+)?(?:by|von|par)\s+", re.I)
-_AFFILIATION = re.compile(r"(?:studio|redaktion|büro|bureau|desk|newsroom|hauptstadt|zentrale|agentur)\b", re.I)
-_GLUED_TAIL = re.compile(
+_BY_AGAIN = rx.compile(r"^(?:\w+\s+)?(?:by|von|par)\s+", re.I)
+_AFFILIATION = rx.compile(r"(?:studio|redaktion|büro|bureau|desk|newsroom|hauptstadt|zentrale|agentur)\b", re.I)
+_GLUED_TAIL = rx.compile(
     r"(?<=[a-zà-ÿ.])(?:[A-Z][\w-]*(?:\s+[\w-]+){0,3})$"
 )
-_TRAILING_WIDGET = re.compile(r"\s*(?:follow|twitter|e-?mail|folgen|suivre|seguir)(?:\s+\w+)?$", re.I)
+_TRAILING_WIDGET = rx.compile(r"\s*(?:follow|twitter|e-?mail|folgen|suivre|seguir)(?:\s+\w+)?$", re.I)
 _AGENCY_NAMES = frozenset(
     {"ap", "afp", "dpa", "reuters", "epd", "kna", "sid", "anp", "efe", "ansa", "lusa", "apa", "sda", "belga", "upi",
      "xinhua", "tt", "ntb", "ritzau", "ctk", "pap"}
@@ -365,7 +366,7 @@ def is_date_line(line: str) -> bool:
 _LABEL_ONLY = frozenset(
     {"image", "source", "picture", "photo", "foto", "bild", "quelle", "imagen", "immagine", "afbeelding", "fotografia"}
 )
-_LABELLED = re.compile(r"^\w+(?: source)?\s*[:,]")
+_LABELLED = rx.compile(r"^\w+(?: source)?\s*[:,]")
 
 
 def credit_of(line: str) -> str | None:
@@ -391,12 +392,12 @@ def split_glued_credit(line: str) -> tuple[str, str] | None:
     return None
 
 
-_PAREN_CREDIT = re.compile(
+_PAREN_CREDIT = rx.compile(
     r"^(?P<caption>.{10,}?)\s*\((?P<credit>[^()]{0,60}?(?:photo|foto|getty|reuters|afp|\bap\b|efe|dpa|epa|anp|ansa|lusa|"
     r"shutterstock|imago|picture|/)[^()]{0,60})\)$",
     re.I,
 )
-_CAPS_CREDIT = re.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,40}\s*\([^()]{2,30}\))$")
+_CAPS_CREDIT = rx.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,40}\s*\([^()]{2,30}\))$")
 
 
 def trailing_credit(line: str) -> tuple[str, str] | None:
@@ -412,7 +413,7 @@ def caption_label(line: str) -> str | None:
     return m.group("caption").strip() if m else None
 
 
-TAG_HEADING = re.compile(
+TAG_HEADING = rx.compile(
     r"^(?:tags?|topics?|archivado en|etiquetas|temas|themen|schlagwörter|schlagworte|sujets|mots-clés|argomenti|"
     r"onderwerpen|trefwoorden|tópicos|assuntos|explore more on these topics|filed under|more about)\s*:?\s*(?P<inline>.*)$",
     re.I,
@@ -424,15 +425,15 @@ def wire_dateline(paragraph: str) -> re.Match[str] | None:
 
 
 # Breadcrumbs before a headline: "Start / Ausland / Headline", "Home » Gesellschaft » Headline".
-_CRUMB = re.compile(r"\s+(?:>|»|›|/|\\)\s+")
+_CRUMB = rx.compile(r"\s+(?:>|»|›|/|\\)\s+")
 # A site name after the headline: "Headline | CBC News", "Headline | Site Name".
-_SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[|｜]\s+(?P<site>[^|]{2,40})$")
+_SITE_SUFFIX = rx.compile(r"^(?P<title>.{12,}?)\s+[|｜]\s+(?P<site>[^|]{2,40})$")
 
 
 # A kicker glued to the headline when copied: '"Es wird bald beginnen"Trump spricht …',
 # 'ZprávyDomácíKauzyHlavní aktér …' (a breadcrumb trail of one-word links).
-_QUOTE_KICKER = re.compile(r"^[\"“„«][^\"”“»]{3,80}[\"”“»](?=[A-ZÀ-ÝА-Я])")
-_CAMEL = re.compile(r"(?<=[a-zà-ÿа-я0-9])(?=[A-ZÀ-ÝА-Я][a-zà-ÿа-я])|(?<=[A-ZÀ-ÝА-Я])(?=[A-ZÀ-ÝА-Я][a-zà-ÿа-я])")
+_QUOTE_KICKER = rx.compile(r"^[\"“„«][^\"”“»]{3,80}[\"”“»](?=[A-ZÀ-ÝА-Я])")
+_CAMEL = rx.compile(r"(?<=[a-zà-ÿа-я0-9])(?=[A-ZÀ-ÝА-Я][a-zà-ÿа-я])|(?<=[A-ZÀ-ÝА-Я])(?=[A-ZÀ-ÝА-Я][a-zà-ÿа-я])")
 
 
 def _unglue_kicker(text: str) -> str:

@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Protocol
 
+from composer import regexcache as rx
 from composer.dates import find_date
 from composer.ingest.paste import meta
 from composer.ingest.paste.body import is_widget
@@ -31,22 +32,22 @@ from composer.ingest.paste.lexicon import RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line
 
 MODEL_FILE = "paste-roles.json"
-_WORDS = re.compile(r"\w+")
-_DIGIT = re.compile(r"\d")
-_YEAR = re.compile(r"(?:19|20)\d\d")  # composer.dates reads only dates with a four-digit year
-_CAP_WORD = re.compile(r"^[\"'“„«‘(]?[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω0-9]")
-_SEPARATOR = re.compile(r"\s[|–—-]\s|\s\|\s?|\s?\|\s")
-_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
-_BY_START = re.compile(r"^(?:by|von|par|por|di|door|de|av|af|od|autor|author|text|written by)\b\s*:?", re.I)
-_PUBLISHED_WORD = re.compile(
+_WORDS = rx.compile(r"\w+")
+_DIGIT = rx.compile(r"\d")
+_YEAR = rx.compile(r"(?:19|20)\d\d")  # composer.dates reads only dates with a four-digit year
+_CAP_WORD = rx.compile(r"^[\"'“„«‘(]?[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω0-9]")
+_SEPARATOR = rx.compile(r"\s[|–—-]\s|\s\|\s?|\s?\|\s")
+_TIME = rx.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+_BY_START = rx.compile(r"^(?:by|von|par|por|di|door|de|av|af|od|autor|author|text|written by)\b\s*:?", re.I)
+_PUBLISHED_WORD = rx.compile(
     r"\b(?:published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|stand|"
     r"opublikowano|publicerad|publisert|udgivet|zveřejněno|yayınlanma)\b", re.I,
 )
-_UPDATED_WORD = re.compile(
+_UPDATED_WORD = rx.compile(
     r"\b(?:updated|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|atualizado|"
     r"zaktualizowano|oppdatert|uppdaterad|opdateret|aktualizováno|güncelleme)\b", re.I,
 )
-_FOLLOW = re.compile(r"\b(?:follow|twitter|folgen|suivre|seguir|email|e-mail|x\.com)\b", re.I)
+_FOLLOW = rx.compile(r"\b(?:follow|twitter|folgen|suivre|seguir|email|e-mail|x\.com)\b", re.I)
 
 
 class Kinds(Protocol):
@@ -479,7 +480,7 @@ def byline_features(ctx: Context, cands: Sequence[int], title_at: int | None) ->
     return rows
 
 
-_CLEAN_NAME = re.compile(r"^[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,3}$")
+_CLEAN_NAME = rx.compile(r"^[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,3}$")
 
 
 def _clean_name(text: str, lower: set[str]) -> bool:

@@ -1,0 +1,160 @@
+"""Compiled regular expressions kept between runs, because compiling them is most of start-up.
+
+Every ``compose`` is a new process, and CPython's ``re`` compiles each pattern in pure Python
+(parse, then code generation): the ~250 fixed patterns of the readers, dates and summariser
+cost ~100 ms per run, more than parsing and summarising an article. Making them lazy does not
+help — a compose uses nearly all of them — so this module keeps the *result* of compiling: the
+small list of integers (the SRE program) that ``re`` hands to its C engine. A later process
+hands the stored program to the engine directly, which takes microseconds.
+
+Only for patterns fixed in the source (module constants): the store grows with every distinct
+pattern, so patterns built from input belong to ``re.compile``. The store is one file in the
+user's private cache folder (see ``cachedir``), named after the exact interpreter and engine
+version, since the program format is private to CPython; the engine validates every program it
+is given. Whatever goes wrong — another Python, a changed private API, a damaged or missing
+file, caching turned off — the pattern is compiled by ``re.compile`` instead: the result is the
+same ``re.Pattern`` (patterns compare equal when their source, flags and program are equal, and
+the tests check that for every stored one).
+"""
+
+from __future__ import annotations
+
+import _sre
+import atexit
+import marshal
+import re
+import sys
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from composer.cachedir import user_cache_dir, write_private
+
+# A program is a list of unsigned ints of the engine's code size; stored as their bytes, which
+# marshal loads as one copy instead of an object per int (the store loads in well under 1 ms).
+_CODE = "I" if array("I").itemsize == _sre.CODESIZE else "L"
+_LIMIT = 4000  # stored programs; a store that outgrows it starts again from this run's patterns
+
+_made: dict[tuple[str, int], re.Pattern[str]] = {}
+_programs: dict[tuple[str, int], tuple] | None = None  # (pattern, flags) -> arguments of _sre.compile
+_new = 0
+_broken = False  # the private API did not behave: use re.compile for the rest of the process
+_re_compile = re.compile
+_depth = 0
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, from the stored program when this interpreter has one."""
+    key = (pattern, int(flags))
+    found = _made.get(key)
+    if found is not None:
+        return found
+    compiled = None
+    if not _broken and isinstance(pattern, (str, bytes)):
+        compiled = _from_program(key)
+    if compiled is None:
+        compiled = _re_compile(pattern, flags)
+    _made[key] = compiled
+    return compiled
+
+
+@contextmanager
+def stored_compiles() -> Iterator[None]:
+    """While a block imports modules, their ``re.compile`` calls go through the store as well.
+
+    For libraries whose import compiles dozens of patterns (trafilatura and its helpers, jinja2,
+    the email package): their module constants are as fixed as ours. Only ``re.compile`` is
+    routed, and only for the block; a pattern given as bytes, or anything the store cannot
+    take, still goes to ``re``'s own compile.
+    """
+    global _depth
+    if _depth == 0:
+        re.compile = compile  # type: ignore[assignment]
+    _depth += 1
+    try:
+        yield
+    finally:
+        _depth -= 1
+        if _depth == 0:
+            re.compile = _re_compile
+
+
+def _from_program(key: tuple[str, int]) -> re.Pattern[str] | None:
+    global _broken, _new
+    programs = _load()
+    stored = programs.get(key)
+    if stored is not None:
+        try:
+            flags, code, groups, groupindex, indexgroup = stored
+            return _sre.compile(key[0], flags, array(_CODE, code).tolist(), groups, groupindex, indexgroup)
+        except Exception:  # a damaged entry: make it again below
+            pass
+    try:
+        flags, code, groups, groupindex, indexgroup = _program(*key)
+    except Exception:  # an invalid pattern or flags: re.compile raises the error a caller expects
+        return None
+    try:
+        compiled = _sre.compile(key[0], flags, code, groups, groupindex, indexgroup)
+        packed = array(_CODE, code).tobytes()
+    except Exception:  # CPython's internals are not what this module expects: re.compile from now on
+        _broken = True
+        return None
+    if _new == 0:
+        atexit.register(_save)
+    programs[key] = (flags, packed, groups, groupindex, indexgroup)
+    _new += 1
+    return compiled
+
+
+def _program(pattern: str, flags: int) -> tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]:
+    """What ``re._compiler.compile`` passes to ``_sre.compile`` after the pattern itself."""
+    from re import _compiler, _parser
+
+    parsed = _parser.parse(pattern, flags)
+    code = [int(op) for op in _compiler._code(parsed, flags)]  # its opcodes are int subclasses
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def _path() -> Path | None:
+    folder = user_cache_dir("regex")
+    if folder is None:
+        return None
+    tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{_sre.MAGIC}-{_sre.CODESIZE}"
+    return folder / f"sre-{tag}.marshal"
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _load() -> dict[tuple[str, int], tuple]:
+    global _programs
+    if _programs is None:
+        path = _path()
+        _programs = _read(path) if path is not None else {}
+    return _programs
+
+
+def _save() -> None:
+    """Store this run's new programs beside what another process may have stored meanwhile."""
+    path = _path()
+    if path is None or _programs is None:
+        return
+    stored = _read(path)
+    if len(stored) + _new > _LIMIT:
+        stored = {}
+    stored.update({key: _programs[key] for key in _made if key in _programs})
+    try:
+        data = marshal.dumps(stored)
+    except ValueError:  # not plain data after all: store nothing rather than fail at exit
+        return
+    write_private(path, data)

@@ -1,0 +1,106 @@
+"""The compiled-pattern store gives the same patterns as ``re.compile``, across processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from composer import regexcache
+
+PATTERNS = [
+    (r"(?P<day>\d{1,2})\.\s*(?P<month>[A-Za-zä]+)\s+(?P<year>\d{4})", re.I),
+    (r"^(?:by|von|par)\s+(\S.+)$", re.I | re.M),
+    (r"[^\W\d_]{3,}(?:['’][^\W_]+)?", 0),
+    (r"(?<![\w.])(\d+)(?!\d)|(?P<word>\w+)\s+(?P=word)", 0),
+    (r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S),
+    (r"[\U00010000-\U0010FFFF]+|[\u3002\uff0e]", 0),
+    (r"x" * 50 + r"|(?:a|b|c)*?c{2,5}", re.X),
+]
+
+PROBE = """
+import json, re, sys
+from composer import regexcache
+made = [regexcache.compile(p, f) for p, f in json.loads(sys.argv[1])]
+print(json.dumps({"equal": all(m == re.compile(p, f) for m, (p, f) in zip(made, json.loads(sys.argv[1]))),
+                  "stored": len(regexcache._programs or {})}))
+"""
+
+
+def _run(tmp_path: Path, env_extra: dict[str, str]) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if k != "COMPOSER_CACHE"}
+    env.update({"XDG_CACHE_HOME": str(tmp_path / "cache"), **env_extra})
+    out = subprocess.run([sys.executable, "-c", PROBE, json.dumps(PATTERNS)], capture_output=True, text=True,
+                         env=env, check=True)
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize(("pattern", "flags"), PATTERNS)
+def test_a_pattern_equals_what_re_compiles(pattern: str, flags: int) -> None:
+    # re.Pattern equality compares the source, the flags and the compiled program itself.
+    made = regexcache.compile(pattern, flags)
+    assert made == re.compile(pattern, flags)
+    assert made.groupindex == re.compile(pattern, flags).groupindex
+    assert regexcache.compile(pattern, flags) is made  # one object per pattern in a process
+
+
+def test_every_stored_program_equals_re_compile(tmp_path: Path) -> None:
+    first = _run(tmp_path, {})
+    files = list((tmp_path / "cache" / "composer" / "regex").glob("sre-*.marshal"))
+    assert first == {"equal": True, "stored": len(PATTERNS)} and len(files) == 1
+    second = _run(tmp_path, {})  # now built from the stored programs
+    assert second == {"equal": True, "stored": len(PATTERNS)}
+
+
+def test_a_damaged_store_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    _run(tmp_path, {})
+    store = next((tmp_path / "cache" / "composer" / "regex").glob("sre-*.marshal"))
+    store.write_bytes(b"\x00not marshal")
+    assert _run(tmp_path, {})["equal"] is True
+    assert store.read_bytes() != b"\x00not marshal"
+
+
+def test_a_wrong_program_in_the_store_is_not_used(tmp_path: Path) -> None:
+    """An entry whose program the engine refuses is made again rather than trusted."""
+    import marshal
+    from array import array
+
+    _run(tmp_path, {})
+    store = next((tmp_path / "cache" / "composer" / "regex").glob("sre-*.marshal"))
+    programs = marshal.loads(store.read_bytes())
+    for key, (flags, code, groups, groupindex, indexgroup) in list(programs.items()):
+        ops = array(regexcache._CODE, code)
+        ops[0] = 999  # no such opcode
+        programs[key] = (flags, ops.tobytes(), groups, groupindex, indexgroup)
+    store.write_bytes(marshal.dumps(programs))
+    assert _run(tmp_path, {})["equal"] is True
+
+
+def test_with_caching_off_nothing_is_written(tmp_path: Path) -> None:
+    assert _run(tmp_path, {"COMPOSER_CACHE": "off"})["equal"] is True
+    assert not list((tmp_path / "cache").rglob("*.marshal"))
+
+
+def test_invalid_patterns_raise_as_re_does() -> None:
+    with pytest.raises(re.error):
+        regexcache.compile(r"(unclosed")
+    with pytest.raises(ValueError):
+        regexcache.compile(r"\w+", re.LOCALE)  # a str pattern cannot use LOCALE
+    assert regexcache.compile(r"\d+") == re.compile(r"\d+")  # and the store still works afterwards
+    assert not regexcache._broken
+
+
+def test_stored_compiles_routes_re_compile_only_inside_the_block() -> None:
+    plain = re.compile
+    with regexcache.stored_compiles():
+        assert re.compile is regexcache.compile
+        with regexcache.stored_compiles():
+            pass
+        assert re.compile is regexcache.compile  # nested blocks keep it until the outer one ends
+        assert re.compile(rb"\d+") == plain(rb"\d+")  # bytes patterns are served too
+    assert re.compile is plain
