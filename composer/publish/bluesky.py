@@ -50,11 +50,11 @@ from composer.publish.base import (
     OutcomeUnknown,
     Part,
     Posted,
-    PublishError,
     RateLimited,
     Rejected,
     Transient,
 )
+from composer.publish.http import check_base_url
 
 __all__ = ["BlueskyClient", "new_tid", "TID_RE", "THUMB_MAX_BYTES", "POST_COLLECTION"]
 
@@ -110,9 +110,7 @@ class BlueskyClient:
     network = "bluesky"
 
     def __init__(self, service: str, handle: str, app_password: str, *, timeout: float = 20.0) -> None:
-        parts = urlsplit(service.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise PublishError(f"bluesky: the service must be an http(s) URL, got {service!r}")
+        parts = urlsplit(check_base_url(service.strip(), "BLUESKY_SERVICE"))  # plain http to loopback only
         self._service = f"{parts.scheme}://{parts.netloc}"
         self._pds = self._service
         self.handle = handle.strip().lstrip("@")

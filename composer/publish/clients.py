@@ -46,9 +46,7 @@ def client_for(network: str, settings: Any) -> Client:
                        access_token_secret=settings.x_access_token_secret.reveal(),
                        bearer_token=settings.x_bearer_token.reveal(), user_id=settings.x_user_id or "",
                        timeout=timeout)
-    try:
-        from composer.publish.bluesky import BlueskyClient  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:
-        raise PublishError("this composer has no Bluesky client (composer/publish/bluesky.py is missing)") from exc
+    from composer.publish.bluesky import BlueskyClient
+
     return BlueskyClient(settings.bluesky_service, settings.bluesky_handle or "",
                          settings.bluesky_app_password.reveal(), timeout=timeout)

@@ -238,8 +238,9 @@ def test_the_bluesky_client_is_built_from_its_settings(outbox_dir: Path, monkeyp
     monkeypatch.setitem(sys.modules, "composer.publish.bluesky", module)
     assert isinstance(client_for("bluesky", settings), Stub)
     assert seen == [("https://bsky.social", "news.example.org", "abcd-efgh-ijkl-mnop", 7.0)]
-    monkeypatch.setitem(sys.modules, "composer.publish.bluesky", None)  # as if the module were missing
-    with pytest.raises(PublishError, match="no Bluesky client"):
-        client_for("bluesky", settings)
+    monkeypatch.delitem(sys.modules, "composer.publish.bluesky")  # the real client from here on
+    with pytest.raises(PublishError, match="use https"):  # an app password never travels in clear
+        client_for("bluesky", settings.replace(bluesky_service="http://pds.example.org"))
+    assert client_for("bluesky", settings.replace(bluesky_service="http://127.0.0.1:2583")).network == "bluesky"
     with pytest.raises(PublishError, match="BLUESKY_HANDLE and BLUESKY_APP_PASSWORD"):
         client_for("bluesky", Settings(outbox_dir=outbox_dir))
