@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "composer"
 # Lowest first. Units in the same layer are independent of each other: neither imports the other.
 LAYERS: list[tuple[str, ...]] = [
     ("composer.errors", "composer.textutil", "composer.checks", "composer.cachedir", "composer.langid_model"),
-    ("composer.sqlite_store",),  # the SQLite file every store opens the same way (errors.OutboxError)
+    ("composer.sqlite_store", "composer.database"),  # how every store opens SQLite; the engines (SQLite, PostgreSQL) shared stores run on
     ("composer.dates", "composer.lang"),
     ("composer.config", "composer.article"),
     ("composer.outbox", "composer.templating", "composer.links"),
