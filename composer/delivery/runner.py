@@ -227,10 +227,11 @@ def run_campaign(
         workers = max(1, concurrency if concurrency is not None else settings.send_concurrency)
         make_audience = audience
         if make_audience is None:
-            # The audience tables share the SQLite state file; with PostgreSQL state they stay in
-            # the outbox's SQLite file (the audience store has no PostgreSQL engine yet).
-            make_audience = (lambda: open_store(settings.outbox_dir)) if is_postgres_url(state_path) else (
-                lambda: SQLiteAudience(state_path))
+            # The audience lives where the state does: the same SQLite file, or the same PostgreSQL database.
+            if is_postgres_url(state_path):
+                make_audience = lambda: open_store(settings.outbox_dir, str(state_path))  # noqa: E731
+            else:
+                make_audience = lambda: SQLiteAudience(state_path)  # noqa: E731
         args = (state_path, campaign_id, template, make_backend, policy, limiter, shared, deadline, batch,
                 make_audience)
         if workers == 1:
