@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import os
 import signal
+import smtplib
 import socket
 import subprocess
 import sys
@@ -317,3 +318,11 @@ def test_unreachable_server_stops_the_run_and_keeps_the_rest_pending(tmp_path: P
     summary = send(item, s, write_csv(tmp_path / "s.csv", [f"{a},,"for a in emails(20)]), max_wait=0)
     assert summary.error and "cannot connect" in summary.error
     assert summary.counts["deferred"] == 1 and summary.counts["pending"] == 19 and summary.exit_code == 1
+
+
+@pytest.mark.parametrize("address", ["ann@example.com", "a.b+tag@sub.example.co.uk", "o'hara@example.ie",
+                                     "x_y-z=1@example.com", "bounces+c1.s2.0123abcd@example.org", "News <n@example.org>",
+                                     "\"a b\"@example.com", "a..b@example.com", ".a@example.com", "a@[192.0.2.1]", "",
+                                     "ann@example.com>", "<ann@example.com>"])
+def test_envelope_addresses_are_written_as_smtplib_writes_them(address: str) -> None:
+    assert smtp_module.envelope_address(address) == smtplib.quoteaddr(address)
