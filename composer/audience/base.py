@@ -112,6 +112,14 @@ class AudienceStore(abc.ABC):
     def suppression(self, email: str) -> Suppression | None:
         return self.suppressed([email]).get(email)
 
+    def prefetch(self, emails: Iterable[str]) -> None:
+        """Look up the suppressions of a batch of readers in one query, for :meth:`suppression` to answer from.
+
+        An answer from the batch is only given while the store can tell, cheaply and for certain,
+        that no suppression changed since the batch was read; otherwise :meth:`suppression`
+        asks the database as before. The default keeps nothing (every call asks)."""
+        return None
+
     @abc.abstractmethod
     def suppressions(self) -> list[Suppression]: ...
 

@@ -138,3 +138,30 @@ def test_postgresql_holds_the_audience_beside_the_delivery_state_and_migrates_on
         db.execute("INSERT INTO audience_schema (version, applied) VALUES (99, 0)")
     with pytest.raises(OutboxError, match="schema version 99, newer than this composer"):
         open_store(tmp_path / "outbox", pg_url)
+
+
+def test_a_prefetched_batch_answers_without_queries_until_anything_is_committed(tmp_path: Path,
+                                                                                 audience_url: str) -> None:
+    """The send loop reads a batch's suppressions in one query; per reader, SQLite then only asks whether
+    another connection committed (PRAGMA data_version). Any commit elsewhere, or a suppression through
+    this same store, is seen by the very next check: an unsubscription still stops the next message."""
+    readers = [f"r{i}@example.com" for i in range(5)]
+    with open_store(tmp_path, audience_url) as store, open_store(tmp_path, audience_url) as other:
+        other.suppress("r0@example.com", "bounced", source="test")
+        store.prefetch(readers)
+        statements: list[str] = []
+        if not audience_url:
+            store.db.raw.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+        assert store.suppression("r0@example.com").reason == "bounced"
+        assert store.suppression("r1@example.com") is None
+        if not audience_url:
+            assert not [s for s in statements if "suppressions" in s]  # answered from the batch
+        other.suppress("r2@example.com", "unsubscribed", source="one-click")  # another connection
+        assert store.suppression("r2@example.com").reason == "unsubscribed"
+        store.suppress("r3@example.com", "complained", source="webhook")  # this connection
+        assert store.suppression("r3@example.com").reason == "complained"
+        other.unsuppress("r2@example.com", reasons=("unsubscribed",), source="test")
+        assert store.suppression("r2@example.com") is None
+        other.log(None, "something else")  # any commit elsewhere: the batch is read again, answers stay right
+        assert [store.suppression(r) is not None for r in readers] == [True, False, False, True, False]
+        assert store.suppression("not-in-batch@example.com") is None
