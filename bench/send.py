@@ -1,6 +1,6 @@
 """Send throughput and memory: composer beside raw smtplib, against two sinks and both engines.
 
-    python bench/send.py [-n 5000] [--sink smtp-sink,aiosmtpd] [--engine sqlite,postgresql]
+    python bench/send.py [-n 5000] [--sink smtp-sink,aiosmtpd] [--engine sqlite,postgresql] [--kinds raw,path,serial,cli]
                          [--concurrency 1,2,4] [--workers 1,4] [--rounds 1]
 
 Sinks: Postfix's ``smtp-sink`` (C, fast: it shows the sender's own cost) and an ``aiosmtpd`` sink
@@ -15,7 +15,12 @@ process's own ``VmHWM``) belongs to that run alone:
 * **raw smtplib** — the ceiling: N messages over one connection, ``sendmail`` with bytes
   personalised *before* the clock starts (50 distinct messages, cycled);
 * **composer send path** — ``run_campaign`` in-process at each concurrency: claim, personalise
-  with the MIME skeleton, send, record each outcome (the list import is timed separately);
+  with the MIME skeleton, send, record each outcome (the list import is timed separately). It
+  pipelines MAIL/RCPT/DATA when the sink offers PIPELINING (both sinks here: smtp-sink does,
+  the aiosmtpd sink does not), which smtplib's ``sendmail`` never does;
+* **composer send path, one command at a time** (kind ``serial``) — the same with pipelining
+  turned off, so each message costs the same four round trips as raw smtplib: what is left is
+  composer's own work (claims, suppression check, personalisation, journal);
 * **`compose send` CLI** — the whole command (SQLite only), wall clock of the process;
 * **PostgreSQL workers** — W processes of ``run_campaign`` (concurrency 1 each) sharing one
   campaign, from the first one's start to the last one's end; the ratio W vs 1 is printed.
@@ -190,6 +195,10 @@ def worker_path(outbox: Path, item_name: str, n: int, csv: Path, concurrency: in
     from composer.newsletter.personalize import MessageTemplate
     from composer.outbox import Outbox
 
+    if os.environ.get("COMPOSER_BENCH_SERIAL_SMTP"):
+        from composer.delivery.smtp import SMTPBackend
+
+        SMTPBackend._can_pipeline = lambda self, message: False  # type: ignore[method-assign]
     settings = load_settings()
     item = Outbox(outbox).get(item_name)
     t0 = time.perf_counter()
@@ -261,11 +270,13 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
                 item_name = make_item(outbox)
                 csv = base / f"{label}-{r}.csv"
                 make_csv(csv, n)
-                env = env_for(outbox, port, concurrency, new_db() if new_db and label == "path" else "")
+                env = env_for(outbox, port, concurrency, new_db() if new_db and label in ("path", "serial") else "")
+                if label == "serial":
+                    env["COMPOSER_BENCH_SERIAL_SMTP"] = "1"
                 before = counter.value if counter is not None else 0
                 if label == "raw":
                     cmd = [sys.executable, __file__, "--worker", "raw", str(outbox), item_name, str(n), str(port)]
-                elif label == "path":
+                elif label in ("path", "serial"):
                     cmd = [sys.executable, __file__, "--worker", "path", str(outbox), item_name, str(n), str(csv),
                            str(concurrency)]
                 else:
@@ -290,7 +301,7 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
         return statistics.median(n / s[1][0] for s in samples[label])
 
     def cpu_ms(label: str) -> str:
-        index = {"raw": 2, "path": 2}.get(label)
+        index = {"raw": 2, "path": 2, "serial": 2}.get(label)
         cpus = [s[3] if index is None else s[1][index] for s in samples[label]]
         return f"{statistics.median(cpus) / n * 1000:.2f}"
 
@@ -303,6 +314,7 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
     names = {"raw": "raw smtplib, pre-built bytes, 1 connection",
              "path": f"composer send path (run_campaign, {'PostgreSQL' if new_db else 'SQLite'}), "
                      f"concurrency {concurrency}",
+             "serial": f"the same, pipelining off (4 round trips a message, as smtplib), concurrency {concurrency}",
              "cli": "`compose send` CLI, whole process (start-up, list import, send)"}
     for label in kinds:
         versus = f"{rates[label] / ceiling:.2f}×" if ceiling else "-"
@@ -384,7 +396,8 @@ def main() -> None:
     parser.add_argument("--workers", default="1,4", help="PostgreSQL worker processes to compare (default 1,4; "
                                                         "'' to skip)")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds; the table shows medians")
-    parser.add_argument("--kinds", default="raw,path,cli", help="which senders to run (default raw,path,cli)")
+    parser.add_argument("--kinds", default="raw,path,serial,cli",
+                        help="which senders to run: raw, path, serial, cli (default all)")
     args = parser.parse_args()
     concurrencies = [int(c) for c in args.concurrency.split(",") if c]
     engines = [e for e in args.engine.split(",") if e]
@@ -412,7 +425,7 @@ def main() -> None:
                     ceiling: float | None = None
                     for engine in engines:
                         for c in concurrencies:
-                            wanted = [k for k in kinds if (k == "raw" and first) or k == "path"
+                            wanted = [k for k in kinds if (k == "raw" and first) or k in ("path", "serial")
                                       or (k == "cli" and engine == "sqlite" and c == concurrencies[0])]
                             new_db = pg.url if engine == "postgresql" and pg else None
                             got, rates = bench(n, c, port, counter, args.rounds, wanted, new_db, ceiling)
