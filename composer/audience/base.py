@@ -120,6 +120,16 @@ class AudienceStore(abc.ABC):
         asks the database as before. The default keeps nothing (every call asks)."""
         return None
 
+    def generation_query(self) -> str | None:
+        """A SELECT of the suppressions' generation that another connection to the same database can
+        add to a statement it runs anyway (then :meth:`tell_generation`), or None."""
+        return None
+
+    def tell_generation(self, generation: object) -> None:
+        """The generation just read with :meth:`generation_query`: it lets the next :meth:`suppression`
+        answer from the prefetched batch without a round trip of its own."""
+        return None
+
     @abc.abstractmethod
     def suppressions(self) -> list[Suppression]: ...
 

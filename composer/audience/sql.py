@@ -36,9 +36,11 @@ from composer.audience.base import (
 from composer.database import Connection, Engine
 from composer.errors import ConfigError, InputError, OutboxError
 
-# (version, statements): append only; never edit a migration that has shipped. ``{identity}``
-# and ``{real}`` are the engine's spellings of a self-numbered key and a floating-point column.
-MIGRATIONS: list[tuple[int, str]] = [
+# (version, statements): append only; never edit a migration that has shipped. A script is
+# split on ";" and run on both engines, ``{identity}`` and ``{real}`` being the engine's
+# spellings of a self-numbered key and a floating-point column; a dict gives each engine its own
+# list of statements instead.
+MIGRATIONS: list[tuple[int, str | dict[str, list[str]]]] = [
     (1, """
 CREATE TABLE subscribers (
     id             {identity},
@@ -79,7 +81,21 @@ CREATE TABLE audience_events (
 );
 CREATE INDEX audience_events_by_address ON audience_events(email_hash, at);
 """),
+    # A generation number that every change to the suppressions raises (PostgreSQL). A send
+    # loop reads its batch's suppressions once and then only needs to know whether anything
+    # changed: it reads this number in the same statement that records its last outcome, so the
+    # per-message check costs no round trip of its own. SQLite has PRAGMA data_version for that.
+    (2, {"sqlite": [], "postgresql": [
+        "CREATE TABLE audience_changes (id INTEGER PRIMARY KEY CHECK (id = 1), generation BIGINT NOT NULL)",
+        "INSERT INTO audience_changes (id, generation) VALUES (1, 0)",
+        """CREATE FUNCTION composer_suppressions_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN UPDATE audience_changes SET generation = generation + 1 WHERE id = 1; RETURN NULL; END $$""",
+        """CREATE TRIGGER suppressions_changed AFTER INSERT OR UPDATE OR DELETE ON suppressions
+           FOR EACH STATEMENT EXECUTE FUNCTION composer_suppressions_changed()""",
+    ]}),
 ]
+# What a statement that has just recorded an outcome selects to learn the audience's generation.
+GENERATION_QUERY = "SELECT generation FROM audience_changes WHERE id = 1"
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _SUB_COLUMNS = ("id, email, name, fields, status, consent_at, consent_source, consent_ip, confirmed_at, created, "
@@ -103,7 +119,11 @@ def migrate(engine: Engine, db: Connection, where: str) -> tuple[int, int]:
                               f"composer understands ({SCHEMA_VERSION}); upgrade composer")
         for version, script in MIGRATIONS:
             if version > current:
-                for statement in script.replace("{identity}", engine.identity).replace("{real}", engine.real).split(";"):
+                if isinstance(script, dict):
+                    statements = script[engine.name]
+                else:
+                    statements = script.replace("{identity}", engine.identity).replace("{real}", engine.real).split(";")
+                for statement in statements:
                     if statement.strip():
                         db.execute(statement)
                 db.execute("INSERT INTO audience_schema (version, applied) VALUES (?, ?)", (version, time.time()))
@@ -121,6 +141,8 @@ class SQLAudience(AudienceStore):
         self.engine = engine
         self._lock = threading.RLock()
         self._batch: tuple[object, dict[str, Suppression | None]] | None = None  # (change token, answers)
+        self._fresh = False  # PostgreSQL: the batch was read since the last check
+        self._told: object | None = None  # PostgreSQL: a generation read since the last check (tell_generation)
         where = engine.describe()
         try:
             self.db = Connection(engine, engine.connect())
@@ -300,8 +322,16 @@ class SQLAudience(AudienceStore):
         no table: a few microseconds against a query, a hash and a row per message.
         """
         if self.engine.name != "sqlite":
-            return None  # PostgreSQL: any check is a round trip, the same as the query itself
+            return None  # PostgreSQL: asking is a round trip; the generation comes from tell_generation
         return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def generation_query(self) -> str | None:
+        return GENERATION_QUERY if self.engine.name == "postgresql" else None
+
+    def tell_generation(self, generation: object) -> None:
+        """PostgreSQL: the suppressions' generation as just read by another statement (the send loop
+        reads it with each recorded outcome). It serves one check."""
+        self._told = generation
 
     def _changed(self) -> None:
         self._batch = None
@@ -309,10 +339,12 @@ class SQLAudience(AudienceStore):
     def prefetch(self, emails: Iterable[str]) -> None:
         wanted = list(emails)
         with self._lock:
-            token = self._change_token()  # before the query: a commit after it is noticed by the next check
-            if token is None:
-                self._batch = None
-                return
+            # The token is read before the query: a commit after it is noticed by the next check.
+            if self.engine.name == "sqlite":
+                token = self._change_token()
+            else:
+                (token,) = self.db.execute(GENERATION_QUERY).fetchone()
+                self._fresh, self._told = True, None
             found = self.suppressed(wanted)
             self._batch = (token, {e: found.get(e) for e in wanted})
 
@@ -320,10 +352,20 @@ class SQLAudience(AudienceStore):
         with self._lock:
             batch = self._batch
             if batch is not None and email in batch[1]:
-                if self._change_token() != batch[0]:
+                if self.engine.name == "sqlite":
+                    current = self._change_token()
+                else:
+                    # Valid right after the batch was read, or with a generation told since the last
+                    # check; a caller that tells nothing gets one query per check, as before.
+                    current = batch[0] if self._fresh else self._told
+                    self._fresh, self._told = False, None
+                    if current is None:
+                        return self.suppressed([email]).get(email)
+                if current != batch[0]:
                     # Something was committed elsewhere (maybe only another worker's claim): read the
                     # batch again, in one query, rather than one query per remaining reader.
                     self.prefetch(batch[1])
+                    self._fresh = False  # this check used the new batch's freshness
                     batch = self._batch
                 if batch is not None:
                     return batch[1][email]

@@ -121,6 +121,10 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
     with DeliveryState(state_path, lease=policy.lease) as state, make_audience() as audience:
         backend: Backend | None = None
         unattempted: list[Row] = []  # claimed by us, not yet recorded: given back if we stop
+        # PostgreSQL with the audience in the same database: each recorded outcome also reads the
+        # suppressions' generation, so the next reader's check needs no round trip of its own.
+        if state.engine.name == "postgresql" and getattr(audience, "url", None) == str(state_path):
+            state.generation_query = audience.generation_query()
         try:
             backend = make_backend()
             while not shared.stop.is_set():
@@ -174,6 +178,8 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
                         new = "failed"
                     else:
                         new = state.mark_temporary(row, result.reason, policy)
+                    if state.generation_query:
+                        audience.tell_generation(state.audience_generation)
                     unattempted = rows[i + 1:]
                     shared.moved(row.previous, new)
                     if result.unreachable:

@@ -165,3 +165,38 @@ def test_a_prefetched_batch_answers_without_queries_until_anything_is_committed(
         other.log(None, "something else")  # any commit elsewhere: the batch is read again, answers stay right
         assert [store.suppression(r) is not None for r in readers] == [True, False, False, True, False]
         assert store.suppression("not-in-batch@example.com") is None
+
+
+def test_postgresql_checks_answer_from_the_batch_with_a_generation_read_elsewhere(pg_url: str,
+                                                                                  tmp_path: Path) -> None:
+    """With PostgreSQL the send loop reads the suppressions' generation in the statement that records
+    its last outcome and tells the store; an equal generation lets the check skip its query, and every
+    suppression change (added, lifted, forgotten) raises it, so the next check reads the batch again."""
+    import psycopg
+
+    readers = ["a@example.com", "b@example.com", "c@example.com"]
+    with open_store(tmp_path, pg_url) as store, open_store(tmp_path, pg_url) as other, \
+            psycopg.connect(pg_url, autocommit=True) as elsewhere:
+        def generation() -> int:
+            return elsewhere.execute(store.generation_query()).fetchone()[0]
+
+        store.prefetch(readers)
+        queries: list[str] = []
+        original = store.suppressed
+        store.suppressed = lambda emails: (queries.append("q"), original(emails))[1]  # type: ignore[method-assign]
+        assert store.suppression("a@example.com") is None  # fresh batch
+        store.tell_generation(generation())
+        assert store.suppression("b@example.com") is None  # unchanged generation: no query
+        assert queries == []
+        before = generation()
+        other.suppress("b@example.com", "unsubscribed", source="one-click")
+        assert generation() > before
+        store.tell_generation(generation())
+        assert store.suppression("b@example.com").reason == "unsubscribed"  # changed: the batch is read again
+        assert queries == ["q"]
+        assert store.suppression("c@example.com") is None  # nothing told since: asks, as before the batch existed
+        assert queries == ["q", "q"]
+        for change in (lambda: other.unsuppress("b@example.com", source="t"), lambda: other.forget("c@example.com")):
+            before = generation()
+            change()
+            assert generation() > before
