@@ -38,6 +38,11 @@ def masked_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
 
 
+def error_text(exc: BaseException) -> str:
+    """A driver's error on one line (libpq's run over several: "…refused\n\tIs the server running…")."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 class Engine:
     """What differs between the databases for every store; a store's logic is written once against this."""
 

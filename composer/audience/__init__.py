@@ -29,7 +29,7 @@ from composer.audience.base import (
     normalise,
 )
 from composer.config import Settings
-from composer.database import is_postgres_url
+from composer.database import error_text, is_postgres_url
 
 DB_NAME = "delivery.sqlite3"  # the same file as the delivery state: one file per outbox
 
@@ -68,11 +68,11 @@ def migrate_for(settings: Settings) -> tuple[str, int, int]:
     try:
         db = Connection(engine, engine.connect())
     except (OSError, *engine.Error) as exc:
-        raise OutboxError(f"cannot open the audience data in {where} ({exc})") from exc
+        raise OutboxError(f"cannot open the audience data in {where} ({error_text(exc)})") from exc
     try:
         before, after = migrate(engine, db, where)
     except engine.Error as exc:
-        raise OutboxError(f"cannot migrate the audience data in {where} ({exc})") from exc
+        raise OutboxError(f"cannot migrate the audience data in {where} ({error_text(exc)})") from exc
     finally:
         db.close()
     return where, before, after

@@ -33,7 +33,7 @@ from composer.audience.base import (
     address_hash,
     normalise,
 )
-from composer.database import Connection, Engine
+from composer.database import Connection, Engine, error_text
 from composer.errors import ConfigError, InputError, OutboxError
 
 # (version, statements): append only; never edit a migration that has shipped. A script is
@@ -147,7 +147,7 @@ class SQLAudience(AudienceStore):
         try:
             self.db = Connection(engine, engine.connect())
         except (OSError, *engine.Error) as exc:
-            raise OutboxError(f"cannot open the audience data in {where} ({exc})") from exc
+            raise OutboxError(f"cannot open the audience data in {where} ({error_text(exc)})") from exc
         try:
             migrate(engine, self.db, where)
         except (ConfigError, OutboxError):
@@ -155,7 +155,7 @@ class SQLAudience(AudienceStore):
             raise
         except engine.Error as exc:
             self.db.close()
-            raise OutboxError(f"cannot set up the audience data in {where} ({exc})") from exc
+            raise OutboxError(f"cannot set up the audience data in {where} ({error_text(exc)})") from exc
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:

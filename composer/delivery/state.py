@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from composer.database import error_text
 from composer.delivery.engine import (
     SCHEMA_VERSION,
     Connection,
@@ -119,11 +120,11 @@ def migrate_state(target: str | os.PathLike[str]) -> tuple[str, int, int]:
     try:
         db = Connection(engine, engine.connect())
     except (OSError, *engine.Error) as exc:
-        raise OutboxError(f"cannot open the delivery state {engine.describe()} ({exc})") from exc
+        raise OutboxError(f"cannot open the delivery state {engine.describe()} ({error_text(exc)})") from exc
     try:
         before, after = migrate(engine, db)
     except engine.Error as exc:
-        raise OutboxError(f"cannot migrate the delivery state {engine.describe()} ({exc})") from exc
+        raise OutboxError(f"cannot migrate the delivery state {engine.describe()} ({error_text(exc)})") from exc
     finally:
         db.close()
     return engine.describe(), before, after
@@ -160,9 +161,9 @@ class DeliveryState:
         try:
             self.db = Connection(self.engine, self.engine.connect())
         except self.engine.Error as exc:
-            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({exc})") from exc
+            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({error_text(exc)})") from exc
         except OSError as exc:
-            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({exc})") from exc
+            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({error_text(exc)})") from exc
         try:
             if schema_version(self.db) != SCHEMA_VERSION:
                 migrate(self.engine, self.db)  # also refuses a schema newer than this composer
@@ -171,7 +172,7 @@ class DeliveryState:
             raise
         except self.engine.Error as exc:
             self.db.close()
-            raise OutboxError(f"cannot set up the delivery state {self.engine.describe()} ({exc})") from exc
+            raise OutboxError(f"cannot set up the delivery state {self.engine.describe()} ({error_text(exc)})") from exc
         self.host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         # PostgreSQL: a SELECT of the audience's generation to run with each recorded outcome (the

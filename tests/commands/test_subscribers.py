@@ -164,3 +164,12 @@ def test_a_scheduled_send_to_the_store_skips_who_unsubscribed_before_the_worker_
     assert summary.counts["sent"] == 1 and summary.counts["skipped"] == 1
     assert logged[-1].endswith("1 sent, 0 deferred, 0 failed, 0 pending, 1 skipped (suppressed)")
     assert sent_to(env) == {"ann@example.com"}
+
+
+def test_an_unreachable_postgresql_audience_is_one_line_without_the_password(
+        env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://me:s3cret-db-pw@127.0.0.1:1/news")
+    assert main(["subscribers", "list"]) == 2
+    out, err = capsys.readouterr()
+    assert "s3cret-db-pw" not in out + err
+    assert err.count("\n") == 1 and "cannot open the audience data in postgresql://me:***@127.0.0.1:1/news" in err
