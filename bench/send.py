@@ -225,9 +225,9 @@ def worker_drain(outbox: Path, item_name: str, campaign_id: int) -> None:
 
     settings = load_settings()
     template = MessageTemplate.from_item(Outbox(outbox).get(item_name), settings)
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     summary = run_campaign(location(settings), campaign_id, settings, template=template, concurrency=1)
-    print(f"RESULT {start} {time.time()} {summary.counts['sent']}")
+    print(f"RESULT {start} {time.time()} {summary.counts['sent']} {time.process_time() - cpu}")
 
 
 def worker_cli(argv: list[str]) -> None:
@@ -337,8 +337,37 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
     return rows, rates
 
 
-def bench_workers(n: int, workers: int, port: int, url: str) -> float:
-    """W worker processes on one PostgreSQL campaign of N readers: messages/s over all of them."""
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process so far (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(data_dir: Path) -> list[int]:
+    """The processes of the PostgreSQL server running in ``data_dir`` (they work in that folder)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.path.realpath(f"/proc/{entry}/cwd").startswith(str(data_dir.resolve())):
+                    found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def bench_workers(n: int, workers: int, port: int, url: str, data_dir: Path,
+                  sink_pid: int) -> tuple[float, dict[str, float]]:
+    """W worker processes on one PostgreSQL campaign of N readers: messages/s over all of them, and
+    CPU ms per message of the workers (their send loops), the database server and the sink, with
+    the share of all CPUs those three kept busy. Server processes come and go with connections, so
+    they are sampled every 50 ms while the workers run (the last < 50 ms of each is missed)."""
+    import threading
+
     from composer.config import load_settings
     from composer.delivery.campaign import Audience, open_campaign
     from composer.delivery.state import DeliveryState
@@ -354,6 +383,19 @@ def bench_workers(n: int, workers: int, port: int, url: str) -> float:
         with DeliveryState.for_settings(settings) as state:
             campaign, _ = open_campaign(state, Outbox(outbox).get(item_name), settings, "smtp", Audience(list_path=csv))
         cmd = [sys.executable, __file__, "--worker", "drain", str(outbox), item_name, str(campaign.id)]
+        base = {pid: _cpu_seconds(pid) for pid in _server_pids(data_dir)}
+        seen: dict[int, float] = {}
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                for pid in _server_pids(data_dir):
+                    seen[pid] = _cpu_seconds(pid)
+                done.wait(0.05)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        sink_before = _cpu_seconds(sink_pid)
         procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(workers)]
         results = []
         for p in procs:
@@ -361,10 +403,17 @@ def bench_workers(n: int, workers: int, port: int, url: str) -> float:
             if p.returncode:
                 raise SystemExit(f"worker failed: {err.decode(errors='replace')}")
             results.append([float(x) for x in out.decode().split("RESULT ", 1)[1].split()])
+        done.set()
+        sampler.join()
         sent = max(int(r[2]) for r in results)  # each reports the campaign's total
         if sent != n:
             raise SystemExit(f"{workers} workers sent {sent} messages, expected {n}")
-        return n / (max(r[1] for r in results) - min(r[0] for r in results))
+        wall = max(r[1] for r in results) - min(r[0] for r in results)
+        cpu = {"workers": sum(r[3] for r in results), "server": sum(v - base.get(p, 0.0) for p, v in seen.items()),
+               "sink": _cpu_seconds(sink_pid) - sink_before}
+        per = {k: v / n * 1000 for k, v in cpu.items()}
+        per["share"] = sum(cpu.values()) / wall / (os.cpu_count() or 1)
+        return n / wall, per
 
 
 def personalise_ms(outbox: Path) -> float:
@@ -450,13 +499,20 @@ def main() -> None:
                         # Interleaved rounds (1, 4, 1, 4, …): load from elsewhere hits both alike; the
                         # ratio is the median of each round's own ratio.
                         runs: dict[int, list[float]] = {w: [] for w in counts}
+                        usage: dict[int, list[dict[str, float]]] = {w: [] for w in counts}
                         for _ in range(args.rounds):
                             for w in counts:
-                                runs[w].append(bench_workers(args.n, w, port, pg.url()))
+                                rate, per = bench_workers(args.n, w, port, pg.url(), pg.data, sink.pid)
+                                runs[w].append(rate)
+                                usage[w].append(per)
                         base = counts[0]
                         for w, got in runs.items():
                             ratio = statistics.median(r / b for r, b in zip(got, runs[base], strict=True))
-                            scaling.append(f"| {sink_name} | {w} | {statistics.median(got):,.0f} | {ratio:.2f}× |")
+
+                            med = {k: statistics.median(u[k] for u in usage[w]) for k in usage[w][0]}
+                            scaling.append(f"| {sink_name} | {w} | {statistics.median(got):,.0f} | {ratio:.2f}× | "
+                                           f"{med['workers']:.2f} / {med['server']:.2f} / {med['sink']:.2f} | "
+                                           f"{med['share']:.0%} |")
             finally:
                 sink.terminate()
         with tempfile.TemporaryDirectory() as tmp:
@@ -473,8 +529,9 @@ def main() -> None:
         print("| " + " | ".join(row) + " |")
     if scaling:
         print("\nPostgreSQL, W worker processes (concurrency 1 each) sharing one campaign (medians of the rounds):\n")
-        print("| sink | workers | messages/s | vs 1 worker |")
-        print("|---|---:|---:|---:|")
+        print("| sink | workers | messages/s | vs 1 worker | CPU ms/msg: workers / PostgreSQL / sink | "
+              f"busy share of the {os.cpu_count()} CPUs |")
+        print("|---|---:|---:|---:|---:|---:|")
         print("\n".join(scaling))
     print(f"\nPersonalising one message (MessageTemplate.render, bytes only): {per:.3f} ms")
 
