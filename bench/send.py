@@ -216,7 +216,11 @@ def worker_path(outbox: Path, item_name: str, n: int, csv: Path, concurrency: in
 
 
 def worker_drain(outbox: Path, item_name: str, campaign_id: int) -> None:
-    """One of W worker processes sharing a PostgreSQL campaign: prints its start and end times."""
+    """One of W worker processes sharing a PostgreSQL campaign: prints its start and end times.
+
+    It says READY once its imports are done and starts when the bench says go (a line on stdin),
+    so W workers start sending together and one's start-up does not eat another's CPU inside the
+    timed window (a long-running ``compose worker`` pays its start-up once)."""
     from composer.config import load_settings
     from composer.delivery.runner import run_campaign
     from composer.delivery.state import location
@@ -225,6 +229,12 @@ def worker_drain(outbox: Path, item_name: str, campaign_id: int) -> None:
 
     settings = load_settings()
     template = MessageTemplate.from_item(Outbox(outbox).get(item_name), settings)
+    import psycopg  # noqa: F401
+
+    import composer.delivery.smtp  # noqa: F401 - imported by the first send otherwise
+
+    print("READY", flush=True)
+    sys.stdin.readline()
     start, cpu = time.time(), time.process_time()
     summary = run_campaign(location(settings), campaign_id, settings, template=template, concurrency=1)
     print(f"RESULT {start} {time.time()} {summary.counts['sent']} {time.process_time() - cpu}")
@@ -396,7 +406,16 @@ def bench_workers(n: int, workers: int, port: int, url: str, data_dir: Path,
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         sink_before = _cpu_seconds(sink_pid)
-        procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(workers)]
+        procs = [subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(workers)]
+        for p in procs:  # all started up: then all go at once
+            assert p.stdout is not None
+            if p.stdout.readline().strip() != b"READY":
+                raise SystemExit(f"worker failed to start: {p.communicate()[1].decode(errors='replace')}")
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write(b"go\n")
+            p.stdin.flush()
         results = []
         for p in procs:
             out, err = p.communicate()
