@@ -145,7 +145,7 @@ class SQLAudience(AudienceStore):
         self._told: object | None = None  # PostgreSQL: a generation read since the last check (tell_generation)
         where = engine.describe()
         try:
-            self.db = Connection(engine, engine.connect())
+            self._db = Connection(engine, engine.connect())
         except (OSError, *engine.Error) as exc:
             raise OutboxError(f"cannot open the audience data in {where} ({error_text(exc)})") from exc
         try:
@@ -156,6 +156,19 @@ class SQLAudience(AudienceStore):
         except engine.Error as exc:
             self.db.close()
             raise OutboxError(f"cannot set up the audience data in {where} ({error_text(exc)})") from exc
+
+    @property
+    def db(self) -> Connection:
+        """The connection. One the PostgreSQL server dropped (a restart, a failover, a killed backend)
+        is replaced at its next use: the call that met the broken connection failed, the next
+        works — a reader service running for months recovers without being restarted."""
+        db = self._db
+        if getattr(db.raw, "broken", False):  # psycopg marks a connection the server closed
+            with contextlib.suppress(Exception):
+                db.close()
+            self._db = db = Connection(self.engine, self.engine.connect())
+            self._batch = None
+        return db
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:

@@ -200,3 +200,20 @@ def test_postgresql_checks_answer_from_the_batch_with_a_generation_read_elsewher
             before = generation()
             change()
             assert generation() > before
+
+
+def test_a_postgresql_connection_the_server_dropped_is_replaced(pg_url: str, tmp_path: Path) -> None:
+    """``compose serve`` keeps one store for months: after a database restart (here: its backend
+    killed) the call that meets the dead connection fails, and the next one works again."""
+    import psycopg
+
+    with open_store(tmp_path, pg_url) as store:
+        store.suppress("ann@example.com", "unsubscribed", source="test")
+        pid = store.db.raw.info.backend_pid  # type: ignore[attr-defined]
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
+        with pytest.raises(psycopg.OperationalError):
+            store.suppression("ann@example.com")
+        assert store.suppression("ann@example.com").reason == "unsubscribed"
+        assert store.suppress("bob@example.com", "bounced", source="test")
+        assert store.db.raw.info.backend_pid != pid  # type: ignore[attr-defined]
