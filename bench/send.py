@@ -1,6 +1,6 @@
 """Send throughput and memory: composer beside raw smtplib, against two sinks and both engines.
 
-    python bench/send.py [-n 5000] [--sink smtp-sink,aiosmtpd] [--engine sqlite,postgresql]
+    python bench/send.py [-n 5000] [--sink smtp-sink,aiosmtpd] [--engine sqlite,postgresql] [--kinds raw,path,serial,cli]
                          [--concurrency 1,2,4] [--workers 1,4] [--rounds 1]
 
 Sinks: Postfix's ``smtp-sink`` (C, fast: it shows the sender's own cost) and an ``aiosmtpd`` sink
@@ -12,10 +12,17 @@ for the greeting and unsubscribe link are added if the templates have none), wri
 subscribers CSV of N readers, then measures, each in a fresh process so peak memory (the
 process's own ``VmHWM``) belongs to that run alone:
 
-* **raw smtplib** — the ceiling: N messages over one connection, ``sendmail`` with bytes
-  personalised *before* the clock starts (50 distinct messages, cycled);
+* **raw smtplib** — the baseline: N messages over one connection, ``sendmail`` with bytes
+  personalised *before* the clock starts (50 distinct messages, cycled). It runs in every round
+  of every row, and "vs raw" is the median of each round's own ratio, so load from elsewhere that
+  comes and goes between rounds cancels out;
 * **composer send path** — ``run_campaign`` in-process at each concurrency: claim, personalise
-  with the MIME skeleton, send, record each outcome (the list import is timed separately);
+  with the MIME skeleton, send, record each outcome (the list import is timed separately). It
+  pipelines MAIL/RCPT/DATA when the sink offers PIPELINING, which smtplib's ``sendmail`` never
+  does (smtp-sink offers it; the aiosmtpd sink does not, so there both send the same commands);
+* **composer send path, one command at a time** (kind ``serial``) — the same with pipelining
+  turned off, so each message costs the same four round trips as raw smtplib: what is left is
+  composer's own work (claims, suppression check, personalisation, journal);
 * **`compose send` CLI** — the whole command (SQLite only), wall clock of the process;
 * **PostgreSQL workers** — W processes of ``run_campaign`` (concurrency 1 each) sharing one
   campaign, from the first one's start to the last one's end; the ratio W vs 1 is printed.
@@ -190,6 +197,10 @@ def worker_path(outbox: Path, item_name: str, n: int, csv: Path, concurrency: in
     from composer.newsletter.personalize import MessageTemplate
     from composer.outbox import Outbox
 
+    if os.environ.get("COMPOSER_BENCH_SERIAL_SMTP"):
+        from composer.delivery.smtp import SMTPBackend
+
+        SMTPBackend._can_pipeline = lambda self, message: False  # type: ignore[method-assign]
     settings = load_settings()
     item = Outbox(outbox).get(item_name)
     t0 = time.perf_counter()
@@ -205,7 +216,11 @@ def worker_path(outbox: Path, item_name: str, n: int, csv: Path, concurrency: in
 
 
 def worker_drain(outbox: Path, item_name: str, campaign_id: int) -> None:
-    """One of W worker processes sharing a PostgreSQL campaign: prints its start and end times."""
+    """One of W worker processes sharing a PostgreSQL campaign: prints its start and end times.
+
+    It says READY once its imports are done and starts when the bench says go (a line on stdin),
+    so W workers start sending together and one's start-up does not eat another's CPU inside the
+    timed window (a long-running ``compose worker`` pays its start-up once)."""
     from composer.config import load_settings
     from composer.delivery.runner import run_campaign
     from composer.delivery.state import location
@@ -214,9 +229,15 @@ def worker_drain(outbox: Path, item_name: str, campaign_id: int) -> None:
 
     settings = load_settings()
     template = MessageTemplate.from_item(Outbox(outbox).get(item_name), settings)
-    start = time.time()
+    import psycopg  # noqa: F401
+
+    import composer.delivery.smtp  # noqa: F401 - imported by the first send otherwise
+
+    print("READY", flush=True)
+    sys.stdin.readline()
+    start, cpu = time.time(), time.process_time()
     summary = run_campaign(location(settings), campaign_id, settings, template=template, concurrency=1)
-    print(f"RESULT {start} {time.time()} {summary.counts['sent']}")
+    print(f"RESULT {start} {time.time()} {summary.counts['sent']} {time.process_time() - cpu}")
 
 
 def worker_cli(argv: list[str]) -> None:
@@ -245,7 +266,7 @@ def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, list[str], in
 
 def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchronized | None,  # type: ignore[name-defined]
           rounds: int, kinds: list[str], new_db: Any = None,
-          ceiling: float | None = None) -> tuple[list[tuple[str, ...]], dict[str, float]]:
+          ceiling: float | None = None, show_raw: bool = True) -> tuple[list[tuple[str, ...]], dict[str, float]]:
     """Rounds interleave the senders (raw, path, cli, raw, …) so load from elsewhere hits all alike.
 
     ``counter`` counts what the aiosmtpd sink received (None with smtp-sink: then the send
@@ -261,11 +282,13 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
                 item_name = make_item(outbox)
                 csv = base / f"{label}-{r}.csv"
                 make_csv(csv, n)
-                env = env_for(outbox, port, concurrency, new_db() if new_db and label == "path" else "")
+                env = env_for(outbox, port, concurrency, new_db() if new_db and label in ("path", "serial") else "")
+                if label == "serial":
+                    env["COMPOSER_BENCH_SERIAL_SMTP"] = "1"
                 before = counter.value if counter is not None else 0
                 if label == "raw":
                     cmd = [sys.executable, __file__, "--worker", "raw", str(outbox), item_name, str(n), str(port)]
-                elif label == "path":
+                elif label in ("path", "serial"):
                     cmd = [sys.executable, __file__, "--worker", "path", str(outbox), item_name, str(n), str(csv),
                            str(concurrency)]
                 else:
@@ -290,22 +313,32 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
         return statistics.median(n / s[1][0] for s in samples[label])
 
     def cpu_ms(label: str) -> str:
-        index = {"raw": 2, "path": 2}.get(label)
+        index = {"raw": 2, "path": 2, "serial": 2}.get(label)
         cpus = [s[3] if index is None else s[1][index] for s in samples[label]]
         return f"{statistics.median(cpus) / n * 1000:.2f}"
 
     def rss(label: str) -> str:
         return f"{max(int(s[1][-1]) for s in samples[label]) / 1024:.0f}"
 
+    def each(label: str) -> list[float]:
+        return [n / s[0] if label == "cli" else n / s[1][0] for s in samples[label]]
+
     rates = {label: rate(label) for label in kinds}
     ceiling = rates.get("raw", ceiling)
+    # "vs raw": the median of each round's own ratio (raw ran in the same round, moments before),
+    # so load from elsewhere that comes and goes between rounds cancels out.
+    ratios = {label: statistics.median(a / b for a, b in zip(each(label), each("raw"), strict=True))
+              for label in kinds if "raw" in samples}
     rows = []
     names = {"raw": "raw smtplib, pre-built bytes, 1 connection",
              "path": f"composer send path (run_campaign, {'PostgreSQL' if new_db else 'SQLite'}), "
                      f"concurrency {concurrency}",
+             "serial": f"the same, pipelining off (4 round trips a message, as smtplib), concurrency {concurrency}",
              "cli": "`compose send` CLI, whole process (start-up, list import, send)"}
     for label in kinds:
-        versus = f"{rates[label] / ceiling:.2f}×" if ceiling else "-"
+        if label == "raw" and not show_raw:
+            continue
+        versus = f"{ratios[label]:.2f}×" if label in ratios else "-"  # "-": raw was not run
         rows.append((f"{n:,}", names[label], f"{rates[label]:,.0f}", versus, cpu_ms(label), rss(label)))
     if "path" in samples:
         imports = statistics.median(s[1][1] for s in samples["path"])
@@ -314,8 +347,37 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
     return rows, rates
 
 
-def bench_workers(n: int, workers: int, port: int, url: str) -> float:
-    """W worker processes on one PostgreSQL campaign of N readers: messages/s over all of them."""
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process so far (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(data_dir: Path) -> list[int]:
+    """The processes of the PostgreSQL server running in ``data_dir`` (they work in that folder)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.path.realpath(f"/proc/{entry}/cwd").startswith(str(data_dir.resolve())):
+                    found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def bench_workers(n: int, workers: int, port: int, url: str, data_dir: Path,
+                  sink_pid: int) -> tuple[float, dict[str, float]]:
+    """W worker processes on one PostgreSQL campaign of N readers: messages/s over all of them, and
+    CPU ms per message of the workers (their send loops), the database server and the sink, with
+    the share of all CPUs those three kept busy. Server processes come and go with connections, so
+    they are sampled every 50 ms while the workers run (the last < 50 ms of each is missed)."""
+    import threading
+
     from composer.config import load_settings
     from composer.delivery.campaign import Audience, open_campaign
     from composer.delivery.state import DeliveryState
@@ -331,17 +393,46 @@ def bench_workers(n: int, workers: int, port: int, url: str) -> float:
         with DeliveryState.for_settings(settings) as state:
             campaign, _ = open_campaign(state, Outbox(outbox).get(item_name), settings, "smtp", Audience(list_path=csv))
         cmd = [sys.executable, __file__, "--worker", "drain", str(outbox), item_name, str(campaign.id)]
-        procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(workers)]
+        base = {pid: _cpu_seconds(pid) for pid in _server_pids(data_dir)}
+        seen: dict[int, float] = {}
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                for pid in _server_pids(data_dir):
+                    seen[pid] = _cpu_seconds(pid)
+                done.wait(0.05)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        sink_before = _cpu_seconds(sink_pid)
+        procs = [subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(workers)]
+        for p in procs:  # all started up: then all go at once
+            assert p.stdout is not None
+            if p.stdout.readline().strip() != b"READY":
+                raise SystemExit(f"worker failed to start: {p.communicate()[1].decode(errors='replace')}")
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write(b"go\n")
+            p.stdin.flush()
         results = []
         for p in procs:
             out, err = p.communicate()
             if p.returncode:
                 raise SystemExit(f"worker failed: {err.decode(errors='replace')}")
             results.append([float(x) for x in out.decode().split("RESULT ", 1)[1].split()])
+        done.set()
+        sampler.join()
         sent = max(int(r[2]) for r in results)  # each reports the campaign's total
         if sent != n:
             raise SystemExit(f"{workers} workers sent {sent} messages, expected {n}")
-        return n / (max(r[1] for r in results) - min(r[0] for r in results))
+        wall = max(r[1] for r in results) - min(r[0] for r in results)
+        cpu = {"workers": sum(r[3] for r in results), "server": sum(v - base.get(p, 0.0) for p, v in seen.items()),
+               "sink": _cpu_seconds(sink_pid) - sink_before}
+        per = {k: v / n * 1000 for k, v in cpu.items()}
+        per["share"] = sum(cpu.values()) / wall / (os.cpu_count() or 1)
+        return n / wall, per
 
 
 def personalise_ms(outbox: Path) -> float:
@@ -384,7 +475,8 @@ def main() -> None:
     parser.add_argument("--workers", default="1,4", help="PostgreSQL worker processes to compare (default 1,4; "
                                                         "'' to skip)")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds; the table shows medians")
-    parser.add_argument("--kinds", default="raw,path,cli", help="which senders to run (default raw,path,cli)")
+    parser.add_argument("--kinds", default="raw,path,serial,cli",
+                        help="which senders to run: raw, path, serial, cli (default all)")
     args = parser.parse_args()
     concurrencies = [int(c) for c in args.concurrency.split(",") if c]
     engines = [e for e in args.engine.split(",") if e]
@@ -412,18 +504,34 @@ def main() -> None:
                     ceiling: float | None = None
                     for engine in engines:
                         for c in concurrencies:
-                            wanted = [k for k in kinds if (k == "raw" and first) or k == "path"
+                            # raw runs in every round of every row (shown once), as each row's baseline
+                            wanted = [k for k in kinds if k in ("raw", "path", "serial")
                                       or (k == "cli" and engine == "sqlite" and c == concurrencies[0])]
                             new_db = pg.url if engine == "postgresql" and pg else None
-                            got, rates = bench(n, c, port, counter, args.rounds, wanted, new_db, ceiling)
+                            got, rates = bench(n, c, port, counter, args.rounds, wanted, new_db, ceiling,
+                                               show_raw=first)
                             ceiling = rates.get("raw", ceiling)
                             rows += [(sink_name, *r) for r in got]
                             first = False
                     if pg and args.workers:
                         counts = [int(w) for w in args.workers.split(",") if w]
-                        rates = {w: bench_workers(args.n, w, port, pg.url()) for w in counts}
-                        base = rates[counts[0]]
-                        scaling += [f"| {sink_name} | {w} | {r:,.0f} | {r / base:.2f}× |" for w, r in rates.items()]
+                        # Interleaved rounds (1, 4, 1, 4, …): load from elsewhere hits both alike; the
+                        # ratio is the median of each round's own ratio.
+                        runs: dict[int, list[float]] = {w: [] for w in counts}
+                        usage: dict[int, list[dict[str, float]]] = {w: [] for w in counts}
+                        for _ in range(args.rounds):
+                            for w in counts:
+                                rate, per = bench_workers(args.n, w, port, pg.url(), pg.data, sink.pid)
+                                runs[w].append(rate)
+                                usage[w].append(per)
+                        base = counts[0]
+                        for w, got in runs.items():
+                            ratio = statistics.median(r / b for r, b in zip(got, runs[base], strict=True))
+
+                            med = {k: statistics.median(u[k] for u in usage[w]) for k in usage[w][0]}
+                            scaling.append(f"| {sink_name} | {w} | {statistics.median(got):,.0f} | {ratio:.2f}× | "
+                                           f"{med['workers']:.2f} / {med['server']:.2f} / {med['sink']:.2f} | "
+                                           f"{med['share']:.0%} |")
             finally:
                 sink.terminate()
         with tempfile.TemporaryDirectory() as tmp:
@@ -439,9 +547,10 @@ def main() -> None:
     for row in rows:
         print("| " + " | ".join(row) + " |")
     if scaling:
-        print("\nPostgreSQL, W worker processes (concurrency 1 each) sharing one campaign:\n")
-        print("| sink | workers | messages/s | vs 1 worker |")
-        print("|---|---:|---:|---:|")
+        print("\nPostgreSQL, W worker processes (concurrency 1 each) sharing one campaign (medians of the rounds):\n")
+        print("| sink | workers | messages/s | vs 1 worker | CPU ms/msg: workers / PostgreSQL / sink | "
+              f"busy share of the {os.cpu_count()} CPUs |")
+        print("|---|---:|---:|---:|---:|---:|")
         print("\n".join(scaling))
     print(f"\nPersonalising one message (MessageTemplate.render, bytes only): {per:.3f} ms")
 

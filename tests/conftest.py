@@ -54,3 +54,14 @@ def pg_server():  # noqa: ANN201 - a tests.pgserver.PgServer
 def pg_url(pg_server) -> str:  # noqa: ANN001
     """A fresh, empty PostgreSQL database."""
     return pg_server.url()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def audience_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The audience (and delivery state) on each engine: "" is the outbox's SQLite file; for PostgreSQL a
+    fresh database, also set as DATABASE_URL for the commands a test runs (in process or not)."""
+    if request.param == "sqlite":
+        return ""
+    url = str(request.getfixturevalue("pg_url"))
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url

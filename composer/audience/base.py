@@ -112,6 +112,24 @@ class AudienceStore(abc.ABC):
     def suppression(self, email: str) -> Suppression | None:
         return self.suppressed([email]).get(email)
 
+    def prefetch(self, emails: Iterable[str]) -> None:
+        """Look up the suppressions of a batch of readers in one query, for :meth:`suppression` to answer from.
+
+        An answer from the batch is only given while the store can tell, cheaply and for certain,
+        that no suppression changed since the batch was read; otherwise :meth:`suppression`
+        asks the database as before. The default keeps nothing (every call asks)."""
+        return None
+
+    def generation_query(self) -> str | None:
+        """A SELECT of the suppressions' generation that another connection to the same database can
+        add to a statement it runs anyway (then :meth:`tell_generation`), or None."""
+        return None
+
+    def tell_generation(self, generation: object) -> None:
+        """The generation just read with :meth:`generation_query`: it lets the next :meth:`suppression`
+        answer from the prefetched batch without a round trip of its own."""
+        return None
+
     @abc.abstractmethod
     def suppressions(self) -> list[Suppression]: ...
 

@@ -262,16 +262,18 @@ def tally(summary: Summary, outcome: Outcome) -> None:
 @contextlib.contextmanager
 def open_scanner(settings: Settings, *, dry_run: bool = False, now: float | None = None) -> Iterator[Scanner]:
     """A scanner on the outbox's database (delivery state, audience and bounce records: one file)."""
-    from composer.audience import open_store
+    from composer.audience import open_for
     from composer.delivery.state import DB_NAME, location
 
     where = location(settings)  # DATABASE_URL, else the outbox's SQLite file
-    path = Path(settings.outbox_dir) / DB_NAME  # the audience and the bounce records live here either way
+    # The reports already processed are remembered in the outbox's SQLite file either way (per
+    # machine: run the scan on one); the audience goes with DATABASE_URL, like the delivery state.
+    path = Path(settings.outbox_dir) / DB_NAME
     if isinstance(where, Path) and not where.is_file():
         # Reading on without it would mark every bounce processed and unmatched, and flag it seen.
         raise InputError(f"{where} does not exist: nothing was sent from the outbox {settings.outbox_dir}, so no "
                          "bounce can be matched; give the outbox the campaigns were sent from (--outbox DIR)")
-    with DeliveryState(where) as state, open_store(settings.outbox_dir) as audience:
+    with DeliveryState(where) as state, open_for(settings) as audience:
         seen = SeenReports(path)
         try:
             yield Scanner(settings, state, audience, seen, dry_run=dry_run, now=now)

@@ -160,7 +160,7 @@ def _term_as_interrupt() -> Iterator[None]:
 
 
 def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
-    from composer.audience import open_store
+    from composer.audience import open_for
     from composer.delivery.campaign import open_campaign
     from composer.delivery.runner import run_campaign
     from composer.delivery.state import DeliveryState
@@ -173,7 +173,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
     _check_stale(item, settings, args, refuse=not args.dry_run)
     if args.dry_run:
         return _dry_run(item, template, args, via, settings)
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         audience = _audience(args, store)
         with DeliveryState.for_settings(settings) as state:
             campaign, added = open_campaign(state, item, settings, via, audience)
@@ -196,13 +196,12 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
 
 def _dry_run(item: Any, template: Any, args: argparse.Namespace, via: str, settings: Settings) -> int:
     """Check the list and build every message; a dry run writes nothing, not even an empty database."""
-    from pathlib import Path
 
-    from composer.audience import DB_NAME, open_store
+    from composer.audience import exists, open_for
 
-    if not (Path(settings.outbox_dir) / DB_NAME).is_file():
+    if not exists(settings):
         return _dry_run_with(item, template, _audience(args), via, settings, None)
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         return _dry_run_with(item, template, _audience(args, store), via, settings, store)
 
 
@@ -245,7 +244,7 @@ def _dry_run_with(item: Any, template: Any, audience: Any, via: str, settings: S
 
 
 def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
-    from composer.audience import open_store
+    from composer.audience import open_for
     from composer.delivery.campaign import open_campaign
     from composer.delivery.schedule import parse_when
     from composer.delivery.state import DeliveryState
@@ -257,7 +256,7 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     via = _via(args, settings)
     MessageTemplate.from_item(item, settings)  # fail now, not at 09:00, if the item cannot be sent
     _check_stale(item, settings, args, refuse=True)
-    with open_store(settings.outbox_dir) as store, DeliveryState.for_settings(settings) as state:
+    with open_for(settings) as store, DeliveryState.for_settings(settings) as state:
         audience = _audience(args, store)
         campaign, added = open_campaign(state, item, settings, via, audience,
                                         scheduled_for=(when.timestamp(), when.isoformat(timespec="minutes")))
@@ -360,22 +359,20 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    """``compose db migrate``: create or upgrade the delivery and publishing schemas (SQLite file or DATABASE_URL)."""
+    """``compose db migrate``: create or upgrade the delivery, publishing and audience schemas (SQLite file or DATABASE_URL)."""
+    from composer.audience import migrate_for
     from composer.delivery.state import location, migrate_state
-
-    where, before, after = migrate_state(location(settings))
-    if before == after:
-        _err(f"delivery state {where}: schema version {after}, up to date")
-    else:
-        _err(f"delivery state {where}: schema migrated from version {before} to {after}")
-    # The publisher's tables live in the same database, versioned on their own.
     from composer.publish.state import migrate_record
 
-    where, before, after = migrate_record(location(settings))
-    if before == after:
-        _err(f"publishing state {where}: schema version {after}, up to date")
-    else:
-        _err(f"publishing state {where}: schema migrated from version {before} to {after}")
+    # The publisher's tables live in the same database as the delivery state, versioned on their own.
+    for what, migrate in (("delivery state", lambda: migrate_state(location(settings))),
+                          ("publishing state", lambda: migrate_record(location(settings))),
+                          ("audience data", lambda: migrate_for(settings))):
+        where, before, after = migrate()
+        if before == after:
+            _err(f"{what} {where}: schema version {after}, up to date")
+        else:
+            _err(f"{what} {where}: schema migrated from version {before} to {after}")
     return 0
 
 

@@ -56,9 +56,9 @@ def _epoch(value: str, line: int) -> float | None:
 
 
 def _store(settings: Settings) -> Any:
-    from composer.audience import open_store
+    from composer.audience import open_for
 
-    return open_store(settings.outbox_dir)
+    return open_for(settings)
 
 
 # -- import / export --------------------------------------------------------------------------

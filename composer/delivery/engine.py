@@ -2,10 +2,10 @@
 
 :class:`composer.delivery.state.DeliveryState` holds all the logic and speaks one SQL, written
 with ``?`` placeholders. What differs between the engines is isolated here, in one small class
-per engine:
+per engine, built on :mod:`composer.database` (which the audience store shares):
 
 * connecting, and the write transaction (SQLite: ``BEGIN IMMEDIATE``, the database-wide write
-  lock; PostgreSQL: ``BEGIN`` plus row locks);
+  lock; PostgreSQL: ``BEGIN`` plus row locks) — from :mod:`composer.database`;
 * the schema's types and the case-insensitive unique index on addresses, given as numbered
   migrations (:data:`MIGRATIONS`) applied in order and recorded in ``schema_migrations``;
 * claiming a batch of readers: SQLite selects then updates under its write lock; PostgreSQL
@@ -22,13 +22,15 @@ when ``DATABASE_URL`` names it.
 from __future__ import annotations
 
 import os
-import sqlite3
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from composer import database
+from composer.database import Connection, is_postgres_url, masked_url
 from composer.errors import ConfigError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Connection", "Engine", "PostgresEngine", "SQLiteEngine", "engine_for",
+           "is_postgres_url", "masked_url", "migrate", "schema_version"]
 
 SCHEMA_VERSION = 2
 
@@ -79,39 +81,10 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
 ]
 
 
-def is_postgres_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+class Engine(database.Engine):
+    """The delivery state's part of an engine: its claim query and how a dead worker is recognised."""
 
-
-def masked_url(url: str) -> str:
-    """``url`` with its password replaced by ``***`` (for messages and logs)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = netloc[0].split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
-
-
-class Engine:
-    """What differs between the databases; the state's logic is written once against this."""
-
-    name = ""
-    Error: tuple[type[BaseException], ...] = ()
-    IntegrityError: tuple[type[BaseException], ...] = ()
     checks_pids = False  # may a claim's owner be tested by PID (one machine only)?
-
-    def connect(self) -> Any:
-        raise NotImplementedError
-
-    def describe(self) -> str:
-        raise NotImplementedError
-
-    def sql(self, text: str) -> str:
-        return text
-
-    begin = "BEGIN"
-    insert_ignore = ("INSERT OR IGNORE INTO", "")
     email_equals = "email = ? COLLATE NOCASE"
 
     def lock_campaign(self, db: Connection, campaign_id: int) -> None:
@@ -119,56 +92,18 @@ class Engine:
 
     def lock_schema(self, db: Connection) -> None:
         """Serialise migrations run by several processes at once."""
+        self.lock(db, 7420150001)
 
     def claim(self, db: Connection, campaign_id: int, limit: int, now: float, owner: str,
               lease_until: float) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
 
-class Connection:
-    """A connection with one calling convention (``?`` placeholders) whatever the engine."""
-
-    def __init__(self, engine: Engine, raw: Any) -> None:
-        self.engine = engine
-        self.raw = raw
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.raw.execute(self.engine.sql(sql), params)
-
-    def executemany(self, sql: str, params: list[Sequence[Any]]) -> None:
-        if self.engine.name == "sqlite":
-            self.raw.executemany(sql, params)
-        else:
-            with self.raw.cursor() as cur:
-                cur.executemany(self.engine.sql(sql), params)
-
-    def close(self) -> None:
-        self.raw.close()
-
-
 _COLUMNS = "seq, email, fields, message_id, attempts, state"
 
 
-class SQLiteEngine(Engine):
-    name = "sqlite"
-    Error = (sqlite3.Error,)
-    IntegrityError = (sqlite3.IntegrityError,)
+class SQLiteEngine(Engine, database.SQLiteEngine):
     checks_pids = True
-    begin = "BEGIN IMMEDIATE"  # the write lock up front, so check-then-update is atomic
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-
-    def describe(self) -> str:
-        return str(self.path)
-
-    def connect(self) -> Any:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA busy_timeout=60000")
-        return db
 
     def claim(self, db: Connection, campaign_id: int, limit: int, now: float, owner: str,
               lease_until: float) -> list[tuple[Any, ...]]:
@@ -187,41 +122,15 @@ class SQLiteEngine(Engine):
         return rows
 
 
-class PostgresEngine(Engine):
-    name = "postgresql"
-    insert_ignore = ("INSERT INTO", " ON CONFLICT DO NOTHING")
+class PostgresEngine(Engine, database.PostgresEngine):
     email_equals = "lower(email) = lower(?)"
 
     def __init__(self, url: str) -> None:
-        self.url = url
-        try:
-            import psycopg
-        except ImportError as exc:
-            raise ConfigError("DATABASE_URL names PostgreSQL but psycopg is not installed; "
-                              "pip install 'composer[postgres]'") from exc
-        self.psycopg = psycopg
-        self.Error = (psycopg.Error,)
-        self.IntegrityError = (psycopg.errors.IntegrityError,)
-
-    def describe(self) -> str:
-        return masked_url(self.url)
-
-    def sql(self, text: str) -> str:
-        return text.replace("?", "%s")
-
-    def connect(self) -> Any:
-        db = self.psycopg.connect(self.url, autocommit=True, application_name="composer", connect_timeout=30)
-        # A recorded outcome survives the worker's death as soon as the server has it; only a
-        # crash of the database server itself can lose the last ~0.6 s of them (then those
-        # readers are sent again, with the same Message-ID). See README, "Running on several machines".
-        db.execute("SET synchronous_commit = off")
-        return db
+        # Each outcome is one commit; not waiting for the server's disk is what makes that cheap.
+        super().__init__(url, synchronous_commit=False)
 
     def lock_campaign(self, db: Connection, campaign_id: int) -> None:
         db.execute("SELECT id FROM campaigns WHERE id = ? FOR UPDATE", (campaign_id,))
-
-    def lock_schema(self, db: Connection) -> None:
-        db.execute("SELECT pg_advisory_xact_lock(7420150001)")
 
     def claim(self, db: Connection, campaign_id: int, limit: int, now: float, owner: str,
               lease_until: float) -> list[tuple[Any, ...]]:

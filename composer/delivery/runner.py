@@ -16,7 +16,11 @@ Right before each message is rendered, the audience store is asked whether the r
 suppressed (unsubscribed, bounced, complained, removed); such a reader is marked ``skipped``
 with the reason instead. Asking per message rather than when the list is imported is what
 makes an unsubscription that arrives while a campaign runs stop that reader's pending message,
-whichever adapter sends and whether the list came from a CSV or the store.
+whichever adapter sends and whether the list came from a CSV or the store. The batch's
+suppressions are read in one query right after the claim (``AudienceStore.prefetch``); with
+SQLite the per-message question is then only whether anything was committed since
+(``PRAGMA data_version``), and any commit sends it back to the database — so the answer is as
+fresh as a per-message query, for a fraction of its cost.
 """
 
 from __future__ import annotations
@@ -117,6 +121,10 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
     with DeliveryState(state_path, lease=policy.lease) as state, make_audience() as audience:
         backend: Backend | None = None
         unattempted: list[Row] = []  # claimed by us, not yet recorded: given back if we stop
+        # PostgreSQL with the audience in the same database: each recorded outcome also reads the
+        # suppressions' generation, so the next reader's check needs no round trip of its own.
+        if state.engine.name == "postgresql" and getattr(audience, "url", None) == str(state_path):
+            state.generation_query = audience.generation_query()
         try:
             backend = make_backend()
             while not shared.stop.is_set():
@@ -126,6 +134,8 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
                 rows = unattempted = state.claim(campaign_id, batch, now=claimed_at)
                 renew_at = claimed_at + state.lease / 2
                 owned: set[int] | None = None  # None: the claim is fresh, every row is ours
+                if rows:
+                    audience.prefetch(r.email for r in rows)
                 if not rows:
                     upcoming = state.next_due(campaign_id)
                     now = time.time()
@@ -168,6 +178,8 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
                         new = "failed"
                     else:
                         new = state.mark_temporary(row, result.reason, policy)
+                    if state.generation_query:
+                        audience.tell_generation(state.audience_generation)
                     unattempted = rows[i + 1:]
                     shared.moved(row.previous, new)
                     if result.unreachable:
@@ -227,10 +239,11 @@ def run_campaign(
         workers = max(1, concurrency if concurrency is not None else settings.send_concurrency)
         make_audience = audience
         if make_audience is None:
-            # The audience tables share the SQLite state file; with PostgreSQL state they stay in
-            # the outbox's SQLite file (the audience store has no PostgreSQL engine yet).
-            make_audience = (lambda: open_store(settings.outbox_dir)) if is_postgres_url(state_path) else (
-                lambda: SQLiteAudience(state_path))
+            # The audience lives where the state does: the same SQLite file, or the same PostgreSQL database.
+            if is_postgres_url(state_path):
+                make_audience = lambda: open_store(settings.outbox_dir, str(state_path))  # noqa: E731
+            else:
+                make_audience = lambda: SQLiteAudience(state_path)  # noqa: E731
         args = (state_path, campaign_id, template, make_backend, policy, limiter, shared, deadline, batch,
                 make_audience)
         if workers == 1:

@@ -9,10 +9,20 @@ verification off.
 Outcomes: a 4xx reply, a dropped connection or a timeout is *temporary* — the message is
 retried later (that includes SES-style ``454 Throttling``); a 5xx reply is *permanent*. After a
 connection-level failure the session is dropped and the next message opens a new one.
+
+Pipelining (RFC 2920): when the server offers ``PIPELINING``, ``MAIL FROM``, ``RCPT TO`` and
+``DATA`` go out in one write and their three replies are read together, then the message and
+its ending dot: two round trips per message instead of smtplib's four. A single sender waits on
+round trips far more than it computes (against a local relay as against a distant provider), so
+this is where its time goes. Every reply is still checked, in order, with the same outcomes as
+above; the message's bytes are only sent after the server's ``354``, so nothing is ever sent
+before its reader's claim and ``RCPT TO`` were accepted. Without ``PIPELINING`` (or for
+addresses that need ``SMTPUTF8``) smtplib's ``sendmail`` is used as before.
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 
@@ -22,6 +32,17 @@ from composer.delivery.base import Backend, Outgoing, Result
 from composer.errors import ConfigError, DeliveryError
 
 _DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOT_ATOM_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
+def envelope_address(address: str) -> str:
+    """``<address>`` for MAIL FROM / RCPT TO, as ``smtplib.quoteaddr`` writes it.
+
+    A plain dot-atom address (nearly all of them) is wrapped directly: ``quoteaddr`` runs the
+    full RFC 2822 address parser, which cost more per message than the rest of the envelope.
+    """
+    return f"<{address}>" if _DOT_ATOM_ADDRESS.fullmatch(address) else smtplib.quoteaddr(address)
 
 
 def _text(value: bytes | str) -> str:
@@ -132,6 +153,9 @@ class SMTPBackend(Backend):
             return Result(message.key, message.recipient, "temporary", reason, unreachable=True)
         assert self.connection is not None
         try:
+            if self._can_pipeline(message):
+                self._send_pipelined(self.connection, message)
+                return result("sent")
             refused = self.connection.sendmail(message.sender, [message.recipient], message.data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()), (550, b"recipient refused"))
@@ -153,6 +177,42 @@ class SMTPBackend(Backend):
             code, reply = refused.get(message.recipient, next(iter(refused.values())))
             return result(classify(code), f"{code} {_text(reply)}")
         return result("sent")
+
+    def _can_pipeline(self, message: Outgoing) -> bool:
+        conn = self.connection
+        return (conn is not None and conn.has_extn("pipelining") and isinstance(message.data, bytes)
+                and message.sender.isascii() and message.recipient.isascii())
+
+    def _send_pipelined(self, conn: smtplib.SMTP, message: Outgoing) -> None:
+        """One message in two round trips; raises what ``sendmail`` raises for the same replies."""
+        data = message.data
+        size = f" SIZE={len(data)}" if conn.has_extn("size") else ""
+        conn.send(f"MAIL FROM:{envelope_address(message.sender)}{size}\r\n"
+                  f"RCPT TO:{envelope_address(message.recipient)}\r\nDATA\r\n")
+        mail = conn.getreply()
+        rcpt = conn.getreply()
+        go = conn.getreply()
+        refused = mail[0] != 250 or rcpt[0] not in (250, 251)
+        if go[0] == 354 and refused:
+            # A server should refuse DATA without a valid recipient; one that did not gets an empty message.
+            conn.send(b".\r\n")
+            conn.getreply()
+        if mail[0] != 250:
+            raise smtplib.SMTPSenderRefused(mail[0], mail[1], message.sender)
+        if rcpt[0] not in (250, 251):
+            self._reset()  # as sendmail does before reporting refused recipients
+            raise smtplib.SMTPRecipientsRefused({message.recipient: rcpt})
+        if go[0] != 354:
+            raise smtplib.SMTPDataError(*go)
+        # Dot-stuffing (RFC 5321 4.5.2): the same as smtplib's "(?m)^\." regex (a line starts at the
+        # beginning or after LF), as a byte replace — 10× faster on a newsletter whose CSS starts lines with ".".
+        body = data.replace(b"\n.", b"\n..")
+        if body[:1] == b".":
+            body = b"." + body
+        conn.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
+        done = conn.getreply()
+        if done[0] != 250:
+            raise smtplib.SMTPDataError(*done)
 
     def _reset(self) -> None:
         """Leave the session ready for the next message after a refused one."""

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from composer.database import error_text
 from composer.delivery.engine import (
     SCHEMA_VERSION,
     Connection,
@@ -119,11 +120,11 @@ def migrate_state(target: str | os.PathLike[str]) -> tuple[str, int, int]:
     try:
         db = Connection(engine, engine.connect())
     except (OSError, *engine.Error) as exc:
-        raise OutboxError(f"cannot open the delivery state {engine.describe()} ({exc})") from exc
+        raise OutboxError(f"cannot open the delivery state {engine.describe()} ({error_text(exc)})") from exc
     try:
         before, after = migrate(engine, db)
     except engine.Error as exc:
-        raise OutboxError(f"cannot migrate the delivery state {engine.describe()} ({exc})") from exc
+        raise OutboxError(f"cannot migrate the delivery state {engine.describe()} ({error_text(exc)})") from exc
     finally:
         db.close()
     return engine.describe(), before, after
@@ -160,9 +161,9 @@ class DeliveryState:
         try:
             self.db = Connection(self.engine, self.engine.connect())
         except self.engine.Error as exc:
-            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({exc})") from exc
+            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({error_text(exc)})") from exc
         except OSError as exc:
-            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({exc})") from exc
+            raise OutboxError(f"cannot open the delivery state {self.engine.describe()} ({error_text(exc)})") from exc
         try:
             if schema_version(self.db) != SCHEMA_VERSION:
                 migrate(self.engine, self.db)  # also refuses a schema newer than this composer
@@ -171,9 +172,13 @@ class DeliveryState:
             raise
         except self.engine.Error as exc:
             self.db.close()
-            raise OutboxError(f"cannot set up the delivery state {self.engine.describe()} ({exc})") from exc
+            raise OutboxError(f"cannot set up the delivery state {self.engine.describe()} ({error_text(exc)})") from exc
         self.host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        # PostgreSQL: a SELECT of the audience's generation to run with each recorded outcome (the
+        # send loop sets it; see AudienceStore.generation_query), and the last value it returned.
+        self.generation_query: str | None = None
+        self.audience_generation: object = None
         self._journal_fd: int | None = None
         self._journaled = False
         self._journal_offset = 0
@@ -404,8 +409,16 @@ class DeliveryState:
 
     def _record(self, row: Row, state: str, reason: str | None, next_attempt: float | None, now: float) -> None:
         if self.path is None:
-            self.db.execute("UPDATE recipients SET state = ?, reason = ?, owner = NULL, next_attempt = ?, updated = ? "
-                            "WHERE campaign = ? AND seq = ?", (state, reason, next_attempt, now, row.campaign, row.seq))
+            update = ("UPDATE recipients SET state = ?, reason = ?, owner = NULL, next_attempt = ?, updated = ? "
+                      "WHERE campaign = ? AND seq = ?")
+            params = (state, reason, next_attempt, now, row.campaign, row.seq)
+            if self.generation_query:
+                # One statement, one round trip: the outcome, and whether any suppression changed since
+                # (a data-modifying WITH runs whether or not its result is read).
+                (self.audience_generation,) = self.db.execute(f"WITH done AS ({update}) {self.generation_query}",
+                                                              params).fetchone()
+            else:
+                self.db.execute(update, params)
             return
         if self._journal_fd is None:
             path = self._journal_path(self.owner)

@@ -55,13 +55,11 @@ def build_test_message(item: Item, settings: Settings, to: str, *, now: dt.datet
 
 def _suppression(settings: Settings, to: str) -> str | None:
     """Why ``to`` must not be mailed, or None; reads the outbox's audience data only if there is any."""
-    from pathlib import Path
+    from composer.audience import exists, open_for
 
-    from composer.audience import DB_NAME, open_store
-
-    if not (Path(settings.outbox_dir) / DB_NAME).is_file():
+    if not exists(settings):
         return None
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         found = store.suppression(to)
     return f"{found.reason}, {found.source}" if found else None
 

@@ -53,7 +53,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from composer.audience import AudienceStore, open_store
+from composer.audience import AudienceStore, open_for
 from composer.checks import is_address
 from composer.config import Settings, load_settings
 from composer.errors import ComposerError, ConfigError
@@ -161,7 +161,7 @@ class ReaderService:
         self.https = self.site.startswith("https://")
         self.cookie = "__Host-composer-form" if self.https else "composer-form"
         self.env = make_env(settings.templates_dir)
-        self.store = (store_factory or (lambda: open_store(settings.outbox_dir)))()
+        self.store = (store_factory or (lambda: open_for(settings)))()
         self.signer = Signer(secret)
         self.clock = clock
         self.per_ip = RateLimit(settings.subscribe_rate_limit, 3600.0)

@@ -47,11 +47,10 @@ def send_to(settings: Settings, readers: list[str], item_name: str = "2025-03-12
         item_name, {"email.html": html.encode(), "email.txt": b"Hello\n"}, {"subject": "Issue", "title": "Issue"})
     csv = Path(settings.outbox_dir).parent / f"{item_name}.csv"
     csv.write_text("email\n" + "\n".join(readers) + "\n", encoding="utf-8")
-    state = DeliveryState.in_outbox(settings.outbox_dir)
-    campaign, _ = open_campaign(state, item, settings, "memory", Audience(list_path=csv))
-    state.close()
+    with DeliveryState.for_settings(settings) as state:
+        campaign, _ = open_campaign(state, item, settings, "memory", Audience(list_path=csv))
     backend = MemoryBackend(settings)
-    run_campaign(state.path, campaign.id, settings, template=MessageTemplate.from_item(item, settings),
+    run_campaign(state.target, campaign.id, settings, template=MessageTemplate.from_item(item, settings),
                  make_backend=lambda: backend)
     return Sent(settings, campaign.id, {m.recipient: m for m in backend.sent})
 
@@ -157,5 +156,6 @@ def outbox_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(outbox_dir: Path) -> Settings:
-    return make_settings(outbox_dir)
+def settings(outbox_dir: Path, audience_url: str) -> Settings:
+    """Bounces are scanned on both engines: the outbox's SQLite file, and PostgreSQL (DATABASE_URL)."""
+    return make_settings(outbox_dir, database_url=Secret(audience_url))

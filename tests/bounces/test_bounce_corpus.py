@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.audience import open_store
+from composer.audience import open_for
 from composer.bounces.parse import parse_report
 from composer.bounces.scan import open_scanner
 from composer.bounces.sources import MboxSource
@@ -127,6 +127,6 @@ def test_real_bounces_through_the_scanner_suppress_the_reader_named_by_verp(samp
     with MboxSource(box) as source, open_scanner(settings) as scanner:
         outcomes = list(scanner.scan(source))
     assert all(o.match is not None and o.match.how == "verp" for o in outcomes if o.action != "duplicate")
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         suppressed = {s.email for s in store.suppressions() if s.reason == "bounced"}
     assert suppressed == wanted and len(wanted) >= TARGET * len(readers)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.audience import open_store
+from composer.audience import open_for
 from composer.bounces.scan import open_scanner
 from composer.bounces.sources import ImapSource
 from composer.cli import main
@@ -107,7 +107,7 @@ def test_scan_over_imap_marks_processed_mail_seen_and_is_safe_to_repeat(
     assert main([*args, "--dry-run"]) == 0  # read-only: nothing flagged, nothing suppressed
     assert "read 3: 1 hard, 0 soft, 1 complaints, 1 other" in capsys.readouterr().out
     assert not any("\\Seen" in f for f in _flags(mailbox))
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         assert store.suppressions() == []
 
     assert main(args) == 0
@@ -116,7 +116,7 @@ def test_scan_over_imap_marks_processed_mail_seen_and_is_safe_to_repeat(
                            "matched 2, unmatched 0; suppressed 2")
     assert dovecot.PASSWORD not in out + err
     assert all("\\Seen" in f for f in _flags(mailbox)) and len(_flags(mailbox)) == 3  # flagged, never deleted
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         assert {(s.email, s.reason) for s in store.suppressions()} == {("ann@example.com", "bounced"),
                                                                       ("bob@example.net", "complained")}
     assert main(args) == 0  # cron again: nothing unseen is left

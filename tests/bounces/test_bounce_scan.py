@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from composer.audience import open_store
+from composer.audience import open_for
 from composer.bounces.parse import parse_report
 from composer.bounces.scan import Summary, open_scanner, tally
 from composer.bounces.sources import Mail, MaildirSource, MboxSource, parse_imap_url
@@ -35,7 +34,7 @@ def scan(settings: Settings, messages: list[bytes], *, dry_run: bool = False) ->
 
 
 def suppression(settings: Settings, email: str) -> str | None:
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         found = store.suppression(email)
         return f"{found.reason}: {found.detail}" if found else None
 
@@ -98,7 +97,7 @@ def test_hard_bounce_by_verp_suppresses_the_reader_and_the_next_send_skips_them(
     assert summary.outcomes[0].match is not None and summary.outcomes[0].match.how == "verp"
     assert (suppression(settings, "bob@example.net") or "").startswith("bounced: hard 5.1.1")
     assert suppression(settings, "ann@example.com") is None
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         assert skip_reason(store, "bob@example.net") == "suppressed: bounced (bounce mailbox)"
 
 
@@ -136,7 +135,7 @@ def test_forged_or_foreign_bounces_change_nothing(settings: Settings) -> None:
     messages.append(dsn(BOUNCE_ADDRESS, "cy@example.org", message_id="<forged-x@x>"))
     summary = scan(settings, messages)
     assert (summary.hard, summary.matched, summary.unmatched, summary.suppressed) == (5, 0, 5, 0)
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         assert store.suppressions() == []
         assert sum(1 for e in store.events() if e.kind == "bounce: unmatched") == 5
 
@@ -152,10 +151,8 @@ def test_soft_bounces_suppress_after_the_limit_within_the_window(settings: Setti
     assert (first.soft, first.hard, first.matched, first.suppressed) == (2, 0, 2, 0)
     assert [o.action for o in first.outcomes] == ["counted (1 of 3 within 14 days)", "counted (2 of 3 within 14 days)"]
     # Age those two beyond the window: they no longer count.
-    db = sqlite3.connect(settings.outbox_dir / "delivery.sqlite3")
-    db.execute("UPDATE audience_events SET at = ? WHERE kind = 'bounce: soft'", (time.time() - 15 * 86400,))
-    db.commit()
-    db.close()
+    with open_for(settings) as store, store.transaction() as db:  # type: ignore[attr-defined]
+        db.execute("UPDATE audience_events SET at = ? WHERE kind = 'bounce: soft'", (time.time() - 15 * 86400,))
     again = scan(settings, [dsn(to, "cy@example.org", message_id=f"<s{n}@x>", **full) for n in (3, 4)])
     assert again.suppressed == 0 and suppression(settings, "cy@example.org") is None
     last = scan(settings, [dsn(to, "cy@example.org", message_id="<s5@x>", **full)])
@@ -207,7 +204,7 @@ def test_repeated_runs_process_each_report_once(settings: Settings, tmp_path: Pa
         with MboxSource(box) as source, open_scanner(settings) as scanner:
             outcomes = list(scanner.scan(source))
     assert [o.action for o in outcomes] == ["duplicate"]
-    with open_store(settings.outbox_dir) as store:
+    with open_for(settings) as store:
         assert sum(1 for e in store.events("ann@example.com") if e.kind == "bounce: soft") == 1
     assert suppression(settings, "ann@example.com") is None
 

@@ -1,4 +1,7 @@
-"""Suppression in every send, and ``compose subscribers`` through the real CLI entry point."""
+"""Suppression in every send, and ``compose subscribers`` through the real CLI entry point.
+
+Every test runs on both engines (``audience_url``): the outbox's SQLite file, and PostgreSQL
+named by ``DATABASE_URL`` (audience and delivery state both there)."""
 
 from __future__ import annotations
 
@@ -36,9 +39,9 @@ def sent_to(outbox: Path, campaign: int = 1) -> set[str]:
     return found
 
 
-def test_csv_send_skips_suppressed_readers_and_says_why(env: Path, tmp_path: Path,
+def test_csv_send_skips_suppressed_readers_and_says_why(env: Path, audience_url: str, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    with open_store(env) as store:
+    with open_store(env, audience_url) as store:
         store.suppress("bob@example.com", "unsubscribed", source="one-click")
         store.suppress("cy@example.com", "bounced", source="webhook")
     subs = subs_csv(tmp_path, "ann@example.com,Ann", "BOB@example.com,Bob", "cy@example.com,Cy")
@@ -50,12 +53,12 @@ def test_csv_send_skips_suppressed_readers_and_says_why(env: Path, tmp_path: Pat
     assert sent_to(env) == {"ann@example.com"}
 
 
-def test_unsubscribing_while_a_campaign_runs_stops_the_pending_message(env: Path) -> None:
+def test_unsubscribing_while_a_campaign_runs_stops_the_pending_message(env: Path, audience_url: str) -> None:
     settings = Settings(mail_from="News <news@example.org>", site_url="https://news.example.org",
-                        unsubscribe_secret=Secret("s"), outbox_dir=env)
+                        unsubscribe_secret=Secret("s"), outbox_dir=env, database_url=Secret(audience_url))
     item = Outbox(env).get(ITEM)
     template = MessageTemplate.from_item(item, settings)
-    state_path = env / "delivery.sqlite3"
+    state_path = audience_url or env / "delivery.sqlite3"
     with DeliveryState(state_path) as state:
         campaign, added = open_campaign(state, item, settings, "memory",
                                         Audience(to=["ann@example.com", "bob@example.com"]))
@@ -68,7 +71,7 @@ def test_unsubscribing_while_a_campaign_runs_stops_the_pending_message(env: Path
     class Unsubscribing(MemoryBackend):
         def send_one(self, message):  # type: ignore[no-untyped-def]
             sent.append(message.recipient)
-            with open_store(env) as store:  # bob unsubscribes while ann's message goes out
+            with open_store(env, audience_url) as store:  # bob unsubscribes while ann's message goes out
                 store.suppress("bob@example.com", "unsubscribed", source="one-click")
             return backend.send_one(message)
 
@@ -79,7 +82,7 @@ def test_unsubscribing_while_a_campaign_runs_stops_the_pending_message(env: Path
     assert summary.skipped[0]["reason"] == "suppressed: unsubscribed (one-click)"
 
 
-def test_add_import_export_list_and_send_to_the_store(env: Path, tmp_path: Path,
+def test_add_import_export_list_and_send_to_the_store(env: Path, audience_url: str, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     subs = subs_csv(tmp_path, "ann@example.com,Ann,Oslo", "bob@example.com,Bob,Rome", "nope,X,Y",
                     header="email,name,city")
@@ -104,7 +107,7 @@ def test_add_import_export_list_and_send_to_the_store(env: Path, tmp_path: Path,
     assert "2 messages would be sent via outbox; 1 suppressed reader skipped" in capsys.readouterr().err
 
 
-def test_forget_keeps_them_from_being_imported_again(env: Path, tmp_path: Path,
+def test_forget_keeps_them_from_being_imported_again(env: Path, audience_url: str, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["subscribers", "add", "ann@example.com", "--list", "news"]) == 0
     assert main(["subscribers", "remove", "ann@example.com", "--forget"]) == 0
@@ -120,8 +123,8 @@ def test_forget_keeps_them_from_being_imported_again(env: Path, tmp_path: Path,
     assert main(["subscribers", "add", "ann@example.com", "--resubscribe", "--list", "news"]) == 0
 
 
-def test_status_shows_skipped_readers(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with open_store(env) as store:
+def test_status_shows_skipped_readers(env: Path, audience_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with open_store(env, audience_url) as store:
         store.suppress("bob@example.com", "complained", source="webhook sendgrid")
     subs = subs_csv(tmp_path, "ann@example.com,Ann", "bob@example.com,Bob")
     assert main(["send", ITEM, "--list", subs]) == 0
@@ -132,19 +135,19 @@ def test_status_shows_skipped_readers(env: Path, tmp_path: Path, capsys: pytest.
     assert "skipped  bob@example.com  — suppressed: complained (webhook sendgrid)" in out
 
 
-def test_send_test_in_the_preview_refuses_a_suppressed_test_address(env: Path) -> None:
+def test_send_test_in_the_preview_refuses_a_suppressed_test_address(env: Path, audience_url: str) -> None:
     from composer.preview.sendtest import send_test
 
-    settings = Settings(mail_from="News <news@example.org>", outbox_dir=env, test_address="me@example.com")
-    with open_store(env) as store:
+    settings = Settings(mail_from="News <news@example.org>", outbox_dir=env, test_address="me@example.com",
+                        database_url=Secret(audience_url))
+    with open_store(env, audience_url) as store:
         store.suppress("me@example.com", "unsubscribed", source="one-click")
     result = send_test(Outbox(env).get(ITEM), settings)
     assert not result.ok and "me@example.com is on the suppression list (unsubscribed, one-click)" in result.message
     assert not (env / ".test-sends").exists()
 
 
-def test_a_scheduled_send_to_the_store_skips_who_unsubscribed_before_the_worker_ran(
-        env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_scheduled_send_to_the_store_skips_who_unsubscribed_before_the_worker_ran(env: Path, audience_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     import time
 
     from composer.config import load_settings
@@ -154,10 +157,19 @@ def test_a_scheduled_send_to_the_store_skips_who_unsubscribed_before_the_worker_
         assert main(["subscribers", "add", address, "--list", "weekly"]) == 0
     assert main(["schedule", ITEM, "--at", "2999-01-01T09:00+00:00", "--subscribers", "weekly"]) == 0
     assert "to 2 readers" in capsys.readouterr().err
-    with open_store(env) as store:
+    with open_store(env, audience_url) as store:
         store.suppress("bob@example.com", "unsubscribed", source="one-click")
     logged: list[str] = []
     [summary] = run_due(load_settings(), now=time.time() + 1e11, log=logged.append)
     assert summary.counts["sent"] == 1 and summary.counts["skipped"] == 1
     assert logged[-1].endswith("1 sent, 0 deferred, 0 failed, 0 pending, 1 skipped (suppressed)")
     assert sent_to(env) == {"ann@example.com"}
+
+
+def test_an_unreachable_postgresql_audience_is_one_line_without_the_password(
+        env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://me:s3cret-db-pw@127.0.0.1:1/news")
+    assert main(["subscribers", "list"]) == 2
+    out, err = capsys.readouterr()
+    assert "s3cret-db-pw" not in out + err
+    assert err.count("\n") == 1 and "cannot open the audience data in postgresql://me:***@127.0.0.1:1/news" in err

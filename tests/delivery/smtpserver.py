@@ -4,7 +4,9 @@
 reply to RCPT TO with that code, ``"454"`` answers RCPT TO with SES's throttling reply,
 ``"drop"`` closes the connection after the message data arrived (before answering), ``"slow"``
 sleeps past the client's timeout before answering RCPT TO. Attempts beyond the list succeed.
-``Sink.received`` lists ``(recipient, message bytes)`` for every accepted message.
+``Sink.received`` lists ``(recipient, message bytes)`` for every accepted message. The server
+offers ``PIPELINING`` (as Postfix and the big providers do) unless ``Sink.pipelining`` is False,
+so both ways the SMTP adapter talks are tested; ``Sink.commands`` counts the commands seen.
 """
 
 from __future__ import annotations
@@ -36,6 +38,14 @@ class Sink:
     slow_seconds: float = 2.0
     attempts: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    pipelining: bool = True
+    commands: Counter[str] = field(default_factory=Counter)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: ANN001, ANN201
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     def _next(self, address: str) -> str | None:
         with self.lock:
@@ -50,11 +60,13 @@ class Sink:
         return steps[n] if n < len(steps) else None
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001, ANN201
+        self.commands["MAIL"] += 1
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201
+        self.commands["RCPT"] += 1
         if self._peek(address) == "454":
             self._next(address)
             return "454 Throttling failure: Maximum sending rate exceeded."
@@ -69,6 +81,10 @@ class Sink:
             await asyncio.sleep(self.slow_seconds)
             return "451 4.4.2 Too slow"
         envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_RSET(self, server, session, envelope):  # noqa: ANN001, ANN201
+        self.commands["RSET"] += 1
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201

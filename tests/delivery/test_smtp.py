@@ -5,8 +5,11 @@ from __future__ import annotations
 import email
 import os
 import signal
+import smtplib
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
@@ -15,6 +18,7 @@ import pytest
 
 from composer.config import Secret, Settings
 from composer.delivery import smtp as smtp_module
+from composer.delivery.base import Outgoing
 from composer.delivery.campaign import Audience, open_campaign
 from composer.delivery.runner import RunSummary, run_campaign
 from composer.delivery.smtp import SMTPBackend
@@ -158,8 +162,10 @@ def test_missing_starttls_refused_unless_loopback(item: Item, settings: Settings
         SMTPBackend(s.replace(smtp_security="none", smtp_host="mail.example.org"))
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
 def test_temporary_and_permanent_failures(tmp_path: Path, item: Item, settings: Settings, sink: Sink,
-                                          plain_server: int) -> None:
+                                          plain_server: int, pipelining: bool) -> None:
+    sink.pipelining = pipelining
     sink.rules = {
         "retry@example.com": ["451"],
         "twice@example.com": ["451", "451"],
@@ -183,6 +189,52 @@ def test_temporary_and_permanent_failures(tmp_path: Path, item: Item, settings: 
     assert reasons["gone@example.com"].startswith("550")
     assert reasons["never@example.com"].startswith("gave up after 3 attempts: 451")
     assert sink.attempts["never@example.com"] == 3  # SEND_MAX_ATTEMPTS=3
+    # each refused recipient left the session reset for the next message (451 ×1, ×2, ×3, 550, 454)
+    assert sink.commands["RSET"] == 8
+
+
+def _answer_only_after(conn: socket.socket, needed: bytes, replies: bytes, seen: list[bytes]) -> bool:
+    """Read until ``needed`` arrived (False if the client stopped first), then send ``replies``."""
+    buffer = b""
+    while needed not in buffer:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return False
+        buffer += chunk
+    seen.append(buffer)
+    conn.sendall(replies)
+    return True
+
+
+def test_with_pipelining_the_envelope_goes_out_in_one_write(settings: Settings) -> None:
+    """A server that answers MAIL FROM only once RCPT TO and DATA have arrived too: a client waiting for
+    each reply (smtplib's sendmail) would time out here; the pipelined client sends the message."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    seen: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.sendall(b"220 test ESMTP\r\n")
+            _answer_only_after(conn, b"\r\n", b"250-test\r\n250-PIPELINING\r\n250 SIZE 1000000\r\n", seen)
+            if _answer_only_after(conn, b"DATA\r\n", b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead\r\n", seen):
+                _answer_only_after(conn, b"\r\n.\r\n", b"250 2.0.0 queued\r\n", seen)
+                _answer_only_after(conn, b"QUIT\r\n", b"221 bye\r\n", seen)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    backend = SMTPBackend(smtp_settings(settings, port, smtp_timeout=2.0))
+    data = b"Subject: dots\r\n\r\n.starts with a dot\r\nmiddle\r\n..two"
+    result = backend.send_one(Outgoing(key="1", sender="news@example.org", recipient="ann@example.com", data=data))
+    backend.close()
+    thread.join(5)
+    listener.close()
+    assert result.status == "sent", result.reason
+    envelope, content = seen[1], seen[2]
+    assert envelope == f"MAIL FROM:<news@example.org> SIZE={len(data)}\r\nRCPT TO:<ann@example.com>\r\nDATA\r\n".encode()
+    # dot-stuffed (RFC 5321 4.5.2), ended with CRLF . CRLF
+    assert content == b"Subject: dots\r\n\r\n..starts with a dot\r\nmiddle\r\n...two\r\n.\r\n"
 
 
 def test_slow_server_times_out_then_retries(tmp_path: Path, item: Item, settings: Settings, sink: Sink,
@@ -266,3 +318,11 @@ def test_unreachable_server_stops_the_run_and_keeps_the_rest_pending(tmp_path: P
     summary = send(item, s, write_csv(tmp_path / "s.csv", [f"{a},,"for a in emails(20)]), max_wait=0)
     assert summary.error and "cannot connect" in summary.error
     assert summary.counts["deferred"] == 1 and summary.counts["pending"] == 19 and summary.exit_code == 1
+
+
+@pytest.mark.parametrize("address", ["ann@example.com", "a.b+tag@sub.example.co.uk", "o'hara@example.ie",
+                                     "x_y-z=1@example.com", "bounces+c1.s2.0123abcd@example.org", "News <n@example.org>",
+                                     "\"a b\"@example.com", "a..b@example.com", ".a@example.com", "a@[192.0.2.1]", "",
+                                     "ann@example.com>", "<ann@example.com>"])
+def test_envelope_addresses_are_written_as_smtplib_writes_them(address: str) -> None:
+    assert smtp_module.envelope_address(address) == smtplib.quoteaddr(address)

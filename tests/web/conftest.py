@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from composer.audience import AudienceStore, open_store
 from composer.newsletter.merge import marker
 from composer.outbox import Item, Outbox
 
@@ -75,6 +76,10 @@ class Server:
         except urllib.error.HTTPError as exc:
             return Response(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
 
+    def store(self) -> AudienceStore:
+        """The audience the server uses (its DATABASE_URL, else the outbox's SQLite file)."""
+        return open_store(self.outbox, self.env.get("DATABASE_URL", ""))
+
 
 def start_server(tmp_path: Path, *args: str, **extra_env: str) -> Server:
     port = free_port()
@@ -113,7 +118,8 @@ def stop_server(server: Server) -> None:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path, audience_url: str) -> Iterator[Server]:
+    """``compose serve`` on each engine (with PostgreSQL, ``audience_url`` is in the environment it inherits)."""
     srv = start_server(tmp_path)
     try:
         yield srv

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from composer.audience import open_store
 from composer.cli import main
 from composer.newsletter.unsubscribe import make_token
 from tests.web.conftest import SECRET, Server, start_server, stop_server, write_issue
@@ -38,7 +37,7 @@ def list_unsubscribe(eml: Path) -> str:
 
 
 def suppressed(server: Server) -> list[str | None]:
-    with open_store(server.outbox) as store:
+    with server.store() as store:
         return [s.email for s in store.suppressions()]
 
 
@@ -64,7 +63,7 @@ def test_one_click_unsubscribe_then_the_next_send_skips_the_reader(cli_env: Serv
     again = server.request("POST", link, ONE_CLICK)  # idempotent
     assert again.status == 200
     assert suppressed(server) == ["ann@example.com"]
-    with open_store(server.outbox) as store:
+    with server.store() as store:
         assert [e.kind for e in store.events("ann@example.com")] == ["suppressed: unsubscribed", "again: unsubscribed"]
 
     capsys.readouterr()
@@ -172,7 +171,7 @@ def test_subscribe_needs_the_form_token_and_bots_get_the_same_answer(server: Ser
     assert bot.body == real.body
     assert [b"bob@example.com" in p.read_bytes() for p in confirmations(server)] == [True]
     # a known, subscribed address and an unknown one answer alike (no enumeration)
-    with open_store(server.outbox) as store:
+    with server.store() as store:
         store.upsert("cy@example.com", lists=["newsletter"])
     known = server.request("POST", "/subscribe", f"email=cy@example.com&token={token}".encode(), {"Cookie": cookie})
     unknown = server.request("POST", "/subscribe", f"email=dee@example.com&token={token}".encode(), {"Cookie": cookie})
@@ -200,14 +199,14 @@ def test_confirmation_link_cannot_be_forged_and_get_changes_nothing(server: Serv
     assert msg["To"] == "ann@example.com" and "Confirm your subscription" in msg["Subject"]
     link = re.search(r"(/subscribe/confirm\?\S+)", msg.get_body(("plain",)).get_content()).group(1)  # type: ignore[union-attr]
     assert server.request("GET", link).status == 200
-    with open_store(server.outbox) as store:
+    with server.store() as store:
         assert store.get("ann@example.com").status == "pending"
     forged = link.replace("ann%40example.com", "eve%40example.com").replace("ann@example.com", "eve@example.com")
     assert server.request("POST", forged, b"").status == 400
     longer = re.sub(r"x=(\d+)", lambda m: f"x={int(m.group(1)) + 999999}", link)
     assert server.request("POST", longer, b"").status == 400
     assert server.request("POST", link, b"").status == 200
-    with open_store(server.outbox) as store:
+    with server.store() as store:
         ann = store.get("ann@example.com")
         assert ann.status == "subscribed" and ann.lists == ("newsletter",)
         assert ann.consent_source == "web form, double opt-in" and ann.consent_ip == "127.0.0.1"

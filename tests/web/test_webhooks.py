@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from composer.audience import open_store
 from composer.web.webhooks import SNSCertificates, sns_cert_url_ok
 from tests.web.conftest import Server, start_server, stop_server
 
@@ -57,11 +56,13 @@ class Keys:
         return base64.b64encode(der).decode()
 
 
-@pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Keys]]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def setup(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Keys]]:
+    """One server per engine for the module: the outbox's SQLite file, and PostgreSQL (DATABASE_URL)."""
     tmp = tmp_path_factory.mktemp("webhooks")
     keys = Keys(tmp)
-    server = start_server(tmp, WEBHOOK_MAILGUN_SIGNING_KEY=MAILGUN_KEY, WEBHOOK_POSTMARK_USERNAME="pm",
+    database = {} if request.param == "sqlite" else {"DATABASE_URL": request.getfixturevalue("pg_server").url()}
+    server = start_server(tmp, **database, WEBHOOK_MAILGUN_SIGNING_KEY=MAILGUN_KEY, WEBHOOK_POSTMARK_USERNAME="pm",
                           WEBHOOK_POSTMARK_PASSWORD="pm-secret", WEBHOOK_SENDGRID_PUBLIC_KEY=keys.sendgrid_public(),
                           WEBHOOK_SES_TOPIC_ARN=TOPIC, WEBHOOK_SES_CERT_CACHE=str(keys.cache))
     try:
@@ -71,7 +72,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Ke
 
 
 def suppression(server: Server, address: str) -> tuple[str, str] | None:
-    with open_store(server.outbox) as store:
+    with server.store() as store:
         found = store.suppression(address)
     return (found.reason, found.source) if found else None
 
