@@ -13,7 +13,10 @@ extractor call alone (decoding and scoring excluded), on whatever machine runs i
 table, composer's HTML reader and trafilatura are timed again alternately page by page (each
 page's best of three), the fair comparison when other work shares the machine.
 
-    python bench/extraction.py [--limit N]
+    python bench/extraction.py [--limit N] [--steps]
+
+``--steps`` prints only where composer's HTML reader spends its time, step by step, beside
+``trafilatura.extract`` on the same pages in the same run.
 
 Metadata of pasted text (title, byline, published date) on pages of publishers the reader's
 role model never saw, beside the wave-1 reader, with both readers' body F1 on ``aeb/text``:
@@ -150,6 +153,81 @@ def paired_timing(first: Extractor, second: Extractor, pages: list[aeb.Page],
     return statistics.median(a), statistics.median(b)
 
 
+_STEPS = (
+    ("_load_tree", "parse the page (trafilatura's load_html, once)"),
+    ("extract_metadata", "composer's metadata from the page"),
+    ("_marked_elements", "class/id scan for furniture and related boxes"),
+    ("_prune_furniture", "drop furniture"),
+    ("_trafilatura_body", "trafilatura, composer's options (both passes)"),
+    ("_body_blocks", "trafilatura's XML to blocks"),
+    ("_fallback_blocks", "fallback blocks (pages trafilatura rejects)"),
+    ("_fill_gaps", "trafilatura's metadata for missing fields"),
+    ("_language", "language"),
+)
+
+
+def step_times(pages: list[aeb.Page], load: Callable[[aeb.Page], str]) -> None:
+    """Where composer's HTML reader spends its time, step by step, beside ``trafilatura.extract``
+    on the same pages in the same run: the steps that are trafilatura's own work (loading the
+    page, its extraction with composer's options) bound how close to 1× composer can get."""
+    import trafilatura
+
+    from composer.article import Source
+    from composer.ingest import html
+
+    spent: dict[str, float] = dict.fromkeys((name for name, _ in _STEPS), 0.0)
+    passes = {"precision": [0, 0.0], "default": [0, 0.0]}
+    originals = {name: getattr(html, name) for name, _ in _STEPS}
+
+    def timed(name: str) -> Callable[..., object]:
+        def call(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return originals[name](*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - start
+                spent[name] += elapsed
+                if name == "_trafilatura_body":
+                    mode = passes["precision" if args[2] else "default"]
+                    mode[0] += 1
+                    mode[1] += elapsed
+        return call
+
+    texts = [load(p) for p in pages]
+    for name in originals:
+        setattr(html, name, timed(name))
+    try:
+        total = 0.0
+        for text, page in zip(texts, pages, strict=True):
+            start = time.perf_counter()
+            with contextlib.suppress(Exception):  # timing only; failures are scored by run()
+                html.parse(text, Source(path=f"{page.key}.html", format="html"))
+            total += time.perf_counter() - start
+    finally:
+        for name, original in originals.items():
+            setattr(html, name, original)
+    start = time.perf_counter()
+    for text in texts:
+        with contextlib.suppress(Exception):
+            trafilatura.extract(text)
+    theirs = time.perf_counter() - start
+    print(f"\ncomposer HTML reader step by step, {len(pages)} pages, one parse each "
+          f"(python bench/extraction.py --steps):\n")
+    print("| step | ms (all pages) | share of composer |")
+    print("|---|---:|---:|")
+    for name, label in _STEPS:
+        print(f"| {label} | {spent[name] * 1000:.0f} | {100 * spent[name] / total:.1f} % |")
+        if name == "_trafilatura_body":
+            for mode, (count, secs) in passes.items():
+                print(f"| … of which the {mode}-mode pass ({count} pages) | {secs * 1000:.0f} | {100 * secs / total:.1f} % |")
+    print(f"| composer HTML reader, whole | {total * 1000:.0f} | 100 % |")
+    print(f"| trafilatura.extract alone (defaults), same pages | {theirs * 1000:.0f} | {total / theirs:.2f}× |")
+    floor = spent["_load_tree"] + passes["precision"][1]
+    print(f"\ntrafilatura's own work inside composer (page parse + precision pass): {floor * 1000:.0f} ms ="
+          f" {floor / theirs:.2f}× trafilatura.extract; with the default-mode pass:"
+          f" {(floor + passes['default'][1]) / theirs:.2f}×")
+
+
 def _available(module: str) -> str | None:
     """None if ``module`` imports, else a note saying why its row is skipped."""
     try:
@@ -162,12 +240,17 @@ def _available(module: str) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="score only the first N pages (sorted by key)")
+    parser.add_argument("--steps", action="store_true",
+                        help="only time composer's HTML reader step by step beside trafilatura.extract (no scores)")
     args = parser.parse_args(argv)
     if not (aeb.AEB / "ground-truth.json").is_file():
         print(f"AEB benchmark not found at {aeb.AEB}", file=sys.stderr)
         return 2
     pages = list(aeb.pages())[: args.limit] if args.limit else list(aeb.pages())
     html_pages = {p.key: p.html() for p in pages}
+    if args.steps:
+        step_times(pages, lambda p: html_pages[p.key])
+        return 0
     text_pages = {p.key: p.pasted() for p in pages}
 
     plan: list[tuple[Row, Extractor, dict[str, str], str | None]] = [

@@ -14,6 +14,11 @@ Two bytecode modes, because users run both:
 - ``PYTHONDONTWRITEBYTECODE=1``: the environment as given with bytecode writing off, so an
   editable checkout recompiles composer's own modules every run.
 
+``python -c 'import trafilatura'`` is timed beside the HTML rows, and trafilatura imported the
+way composer imports it (``composer.ingest.trafilatura_import``: py3langid hidden, regexes from
+the store): the interpreter and trafilatura's own import chain (courlan, htmldate, urllib3,
+charset_normalizer, jusText) are a floor that composer's HTML reader cannot go below.
+
 Peak memory (max RSS) of digests of 5, 20 and 50 pages of the article-extraction benchmark
 closes the table. The mjml CLI is installed with npm into a temporary prefix (rows say so and
 are skipped when npm is missing or offline); pages come from ``../shared/corpus``.
@@ -154,6 +159,12 @@ def _bench(work: Path, args: argparse.Namespace) -> int:
             row(f"mjml CLI, same MJML as {label}", mode, theirs)
             row(f"compose compose {label}", mode, ours, theirs, "mjml CLI")
         if pages:
+            # What no HTML read can go below: the interpreter plus trafilatura's own imports
+            # (courlan, htmldate, urllib3, charset_normalizer), in the same bytecode mode.
+            row("python -c 'import trafilatura'", mode, measure([py, "-c", "import trafilatura"], env, work, args.runs))
+            row("trafilatura imported as composer does (no py3langid, stored regexes)", mode, measure(
+                [py, "-c", "from composer.ingest.trafilatura_import import import_trafilatura; import_trafilatura()"],
+                env, REPO, args.runs))
             row("compose compose --digest of 1 HTML page", mode, measure(
                 [*compose, "compose", str(pages[0]), "--digest", "--outbox", str(work / "outbox-digest1")],
                 env, work, args.runs))
