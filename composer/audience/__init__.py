@@ -16,11 +16,13 @@ delivery state (:mod:`composer.audience.postgres`). Both run the one SQL of
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from composer.audience.base import (
     REASONS,
     STATUSES,
+    WEB_REQUESTED,
     AudienceStore,
     Event,
     Subscriber,
@@ -78,10 +80,28 @@ def migrate_for(settings: Settings) -> tuple[str, int, int]:
     return where, before, after
 
 
+def purge_pass(settings: Settings, log: Callable[[str], None]) -> int:
+    """The hook ``compose worker`` runs each round: erase web sign-ups whose link expired a day ago.
+
+    A day past the link's lifetime (``SUBSCRIBE_CONFIRM_HOURS``), so a person who clicks late
+    still meets a page that says the link expired rather than one that knows nothing of them.
+    """
+    import time
+
+    if not exists(settings):
+        return 0
+    cutoff = time.time() - (settings.subscribe_confirm_hours + 24) * 3600
+    with open_for(settings) as store:
+        erased = store.purge_unconfirmed(cutoff)
+    if erased:
+        log(f"audience: erased {erased} sign-up{'' if erased == 1 else 's'} never confirmed")
+    return 0
+
+
 def exists(settings: Settings) -> bool:
     """Whether there may be audience data to read (a dry run must not create an empty SQLite file)."""
     return bool(is_postgres_url(store_url(settings))) or (Path(settings.outbox_dir) / DB_NAME).is_file()
 
 
-__all__ = ["DB_NAME", "REASONS", "STATUSES", "AudienceStore", "Event", "Subscriber", "Suppression",
+__all__ = ["DB_NAME", "REASONS", "STATUSES", "WEB_REQUESTED", "AudienceStore", "Event", "Subscriber", "Suppression",
            "address_hash", "exists", "migrate_for", "normalise", "open_for", "open_store", "store_url"]

@@ -16,6 +16,8 @@ from typing import Any
 
 STATUSES = ("pending", "subscribed", "unsubscribed", "bounced", "complained")
 REASONS = ("unsubscribed", "bounced", "complained", "manual")
+# The consent source of a sign-up from compose serve's form until its link is followed.
+WEB_REQUESTED = "web form (requested)"
 # the subscriber status a suppression reason leaves behind
 STATUS_FOR_REASON = {"unsubscribed": "unsubscribed", "bounced": "bounced", "complained": "complained",
                      "manual": "unsubscribed"}
@@ -94,6 +96,16 @@ class AudienceStore(abc.ABC):
     def forget(self, email: str, *, source: str = "manual") -> bool:
         """Erase the person (subscriber row, addresses in events and suppressions); keep a hashed
         suppression so that they are never mailed or re-imported by mistake. True if anything was held."""
+
+    @abc.abstractmethod
+    def purge_unconfirmed(self, before: float) -> int:
+        """Erase sign-ups from the web form still unconfirmed since ``before`` (Unix time).
+
+        Their confirmation link has expired, so the address and IP address kept for it serve no
+        purpose any more; keeping them would hold personal data of people who never agreed to
+        anything. Unlike :meth:`forget` this adds no suppression: the person may sign up again.
+        Returns how many were erased.
+        """
 
     # -- suppression --------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from composer.audience.base import (
     REASONS,
     STATUS_FOR_REASON,
     STATUSES,
+    WEB_REQUESTED,
     AudienceStore,
     Event,
     Subscriber,
@@ -296,6 +297,18 @@ class SQLAudience(AudienceStore):
             db.execute("INSERT INTO audience_events (at, email_hash, email, kind, detail) VALUES (?, ?, NULL, ?, ?)",
                        (time.time(), key, "forgotten", json.dumps({"source": source})))
             return held > 0
+
+    def purge_unconfirmed(self, before: float) -> int:
+        with self.transaction() as db:
+            rows = db.execute("SELECT id, email_hash FROM subscribers WHERE status = 'pending' AND confirmed_at IS NULL "
+                              "AND consent_source = ? AND updated < ?", (WEB_REQUESTED, before)).fetchall()
+            for sid, key in rows:
+                db.execute("DELETE FROM subscriber_lists WHERE subscriber = ?", (sid,))
+                db.execute("DELETE FROM subscribers WHERE id = ?", (sid,))
+                db.execute("UPDATE audience_events SET email = NULL, detail = '{}' WHERE email_hash = ?", (key,))
+                db.execute("INSERT INTO audience_events (at, email_hash, email, kind, detail) VALUES (?, ?, NULL, ?, ?)",
+                           (time.time(), key, "unconfirmed sign-up erased", "{}"))
+            return len(rows)
 
     # -- suppression --------------------------------------------------------------------------
 

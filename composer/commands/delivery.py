@@ -323,6 +323,7 @@ def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from composer.audience import purge_pass
     from composer.config import mask_secrets
     from composer.delivery.schedule import worker_loop
     from composer.feeds.run import worker_pass
@@ -347,7 +348,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         + ("" if args.once else f", every {args.poll:g} s"))
     try:
         with _term_as_interrupt():
-            return worker_loop(settings, poll=args.poll, once=args.once, log=log, also=(worker_pass, publish_pass))
+            return worker_loop(settings, poll=args.poll, once=args.once, log=log, also=(worker_pass, publish_pass, purge_pass))
     except KeyboardInterrupt:
         if args.once:
             raise

@@ -53,7 +53,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from composer.audience import AudienceStore, open_for
+from composer.audience import WEB_REQUESTED, AudienceStore, open_for
 from composer.checks import is_address
 from composer.config import Settings, load_settings
 from composer.errors import ComposerError, ConfigError
@@ -264,8 +264,9 @@ class ReaderService:
         if current is not None and current.status == "subscribed" and list_name in current.lists and held is None:
             self.store.log(email, "subscribe repeated", ip=ip)
             return
-        if current is None:
-            self.store.upsert(email, name=name or None, status="pending", consent_source="web form (requested)",
+        if current is None or (current.status == "pending" and current.consent_source == WEB_REQUESTED):
+            # A repeated request touches the row, so the purge of expired sign-ups counts from the newest link.
+            self.store.upsert(email, name=name or None, status="pending", consent_source=WEB_REQUESTED,
                               consent_ip=ip, event="subscribe requested")
         else:
             self.store.log(email, "subscribe requested", ip=ip)

@@ -110,6 +110,29 @@ def test_forget_erases_the_person_but_keeps_a_hashed_suppression(tmp_path: Path,
     assert b"ann@example.com" not in raw and b"192.0.2.1" not in raw  # secure_delete: no copy left in free pages
 
 
+def test_expired_web_sign_ups_are_erased_and_nothing_else(tmp_path: Path, audience_url: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from composer.audience import WEB_REQUESTED
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    with open_store(tmp_path, audience_url) as store:
+        store.upsert("old@example.com", status="pending", consent_source=WEB_REQUESTED, consent_ip="192.0.2.7")
+        store.upsert("imported@example.com", status="pending", consent_source="import of list.csv")
+        store.upsert("member@example.com", lists=["news"], consent_source=WEB_REQUESTED, confirmed_at=clock[0])
+        clock[0] += 3600
+        store.upsert("new@example.com", status="pending", consent_source=WEB_REQUESTED)
+        assert store.purge_unconfirmed(before=clock[0] - 1) == 1
+        assert store.get("old@example.com") is None
+        assert {s.email for s in store.subscribers()} == {"imported@example.com", "member@example.com",
+                                                           "new@example.com"}
+        assert all("192.0.2.7" not in str(e.detail) and e.email != "old@example.com" for e in store.events())
+        assert store.suppression("old@example.com") is None  # they may sign up again
+        assert store.purge_unconfirmed(before=clock[0] - 1) == 0
+
+
 def test_postgresql_holds_the_audience_beside_the_delivery_state_and_migrates_once(
         pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """DATABASE_URL moves the audience too: nothing is written to the outbox, ``compose db migrate``
@@ -217,3 +240,27 @@ def test_a_postgresql_connection_the_server_dropped_is_replaced(pg_url: str, tmp
         assert store.suppression("ann@example.com").reason == "unsubscribed"
         assert store.suppress("bob@example.com", "bounced", source="test")
         assert store.db.raw.info.backend_pid != pid  # type: ignore[attr-defined]
+
+
+def test_the_worker_erases_sign_ups_a_day_past_their_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    from composer.audience import WEB_REQUESTED
+    from composer.cli import main
+
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    monkeypatch.setenv("OUTBOX_DIR", str(outbox))
+    monkeypatch.setenv("SUBSCRIBE_CONFIRM_HOURS", "48")
+    real = time.time
+    with open_store(outbox, "") as store:
+        monkeypatch.setattr(time, "time", lambda: real() - (48 + 24) * 3600 - 60)
+        store.upsert("late@example.com", status="pending", consent_source=WEB_REQUESTED)
+        monkeypatch.setattr(time, "time", lambda: real() - (48 + 24) * 3600 + 60)
+        store.upsert("recent@example.com", status="pending", consent_source=WEB_REQUESTED)
+    monkeypatch.setattr(time, "time", real)
+    assert main(["worker", "--once"]) == 0
+    assert "erased 1 sign-up never confirmed" in capsys.readouterr().err
+    with open_store(outbox, "") as store:
+        assert [s.email for s in store.subscribers()] == ["recent@example.com"]
