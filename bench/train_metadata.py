@@ -196,9 +196,13 @@ def matching_line(lines: list[str], title: str) -> str | None:
 
 TrainingPage = tuple[str, str, str | None, list[str] | None, str | None, "bool | str", str]
 AEB_ROLES = ("title", "byline", "date")
+# AEB dates are not used by default: they only ever teach "this line" (a page whose HTML day the
+# copy does not show says nothing sure about the copy), which pulls the model off "none" — the
+# seed's photo-caption date then became its published date. Pasted-meta teaches dates well enough.
+DEFAULT_AEB_ROLES = ("title", "byline")
 
 
-def training_pages(aeb_roles: tuple[str, ...] = AEB_ROLES) -> list[TrainingPage]:
+def training_pages(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES) -> list[TrainingPage]:
     """(group, text, title, authors, published day, date known, source) for every training page;
     ``aeb_roles`` says which of the AEB pages' HTML-derived labels are used (for ablations)."""
     out = []
@@ -231,7 +235,7 @@ def training_pages(aeb_roles: tuple[str, ...] = AEB_ROLES) -> list[TrainingPage]
     return out
 
 
-def build_examples(aeb_roles: tuple[str, ...] = AEB_ROLES) -> dict[str, list[Example]]:
+def build_examples(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES) -> dict[str, list[Example]]:
     from composer.errors import InputError
     from composer.ingest import text as reader
     from composer.ingest.paste import meta, roles
@@ -325,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--l2", type=float, default=0.01)
     parser.add_argument("--check", action="store_true", help="report, do not write the model")
-    parser.add_argument("--aeb-roles", default=",".join(AEB_ROLES),
+    parser.add_argument("--aeb-roles", default=",".join(DEFAULT_AEB_ROLES),
                         help="which HTML-derived AEB labels to use: a comma list of title, byline, date, or none")
     args = parser.parse_args(argv)
     aeb_roles = tuple(r for r in args.aeb_roles.split(",") if r in AEB_ROLES)
