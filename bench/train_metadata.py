@@ -54,7 +54,7 @@ class Example:
     group: str  # publisher, for cross-validation
     x: np.ndarray
     positive: np.ndarray  # bool per row
-    source: str = "curated"  # "curated" (corpus metadata, fixtures, seed) or "aeb" (labels read from HTML)
+    source: str = "curated"  # "curated" (corpus metadata, fixtures, seed); "aeb" or "html" (labels read from HTML)
 
 
 UNKNOWN = ["?"]  # authors not known for the page: it teaches the title only
@@ -194,6 +194,21 @@ def matching_line(lines: list[str], title: str) -> str | None:
     return best
 
 
+def readability_html_authors(page_id: str) -> list[str] | None:
+    """The authors composer's HTML reader finds in readability's ``source.html`` of ``page_id``."""
+    from composer.article import Source
+    from composer.ingest.html import parse as parse_html
+
+    path = bm.CORPUS / "readability" / page_id / "source.html"
+    if not path.is_file():
+        return None
+    try:
+        art = parse_html(path.read_text(encoding="utf-8", errors="replace"), Source(path=path.name, format="html"))
+    except Exception:  # noqa: BLE001 - a page the HTML reader refuses teaches nothing
+        return None
+    return list(art.authors) or None
+
+
 TrainingPage = tuple[str, str, str | None, list[str] | None, str | None, "bool | str", str]
 AEB_ROLES = ("title", "byline", "date")
 # AEB dates are not used by default: they only ever teach "this line" (a page whose HTML day the
@@ -218,6 +233,13 @@ def training_pages(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES) -> list[Train
         # "none visible", and teaching "none" from it would teach the model to miss bylines.
         authors = UNKNOWN if page.dataset == "readability-pasted" and not page.authors else page.authors
         out.append((page.key, page.text, title, authors, page.published, known, "curated"))
+        if authors is UNKNOWN and "byline" in aeb_roles:
+            # The same page once more, for the byline alone, labelled like the AEB pages: the
+            # authors composer's HTML reader finds in readability's source.html, kept only where
+            # a line of the copy gives exactly those names.
+            html_authors = readability_html_authors(page.id)
+            if html_authors:
+                out.append((page.key, page.text, None, html_authors, None, False, "html"))
     for key, text, title, authors, published in aeb_labels():
         # Labels read from the HTML: they count only where the copy shows them ("aligned").
         out.append((key, text, title if "title" in aeb_roles else None,
