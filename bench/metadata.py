@@ -32,7 +32,7 @@ the role model takes to load. Timings: median over pages of each page's fastest 
 (wall milliseconds, after a warm-up pass), so that other work on a shared machine does not
 decide which reader looks faster.
 
-    python bench/metadata.py [--no-baseline] [--show-misses]
+    python bench/metadata.py [--no-baseline | --baseline REV] [--show-misses]
 """
 
 from __future__ import annotations
@@ -269,10 +269,12 @@ def aeb_scores(bodies: dict[str, tuple[str, float]]) -> tuple[float, float, floa
     return f1, precision, recall, statistics.median(ms for _b, ms in bodies.values())
 
 
-def wave1_predictions(pages: list[Page]) -> tuple[dict[str, Prediction], dict[str, tuple[str, float]]] | None:
-    """Run the wave-1 reader (composer at ``WAVE1_COMMIT``, taken from git) in a subprocess."""
+def wave1_predictions(pages: list[Page], commit: str = WAVE1_COMMIT
+                      ) -> tuple[dict[str, Prediction], dict[str, tuple[str, float]]] | None:
+    """Run the reader of another revision (composer at ``commit``, wave 1 unless told, taken from
+    git with its own model file) in a subprocess."""
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", WAVE1_COMMIT, "composer"],
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "composer"],
                                  capture_output=True, check=False)
         if archive.returncode != 0:
             return None
@@ -303,6 +305,8 @@ def iter_groups(pages: list[Page]) -> Iterator[tuple[str, str, list[Page]]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-baseline", action="store_true", help="skip the wave-1 reader")
+    parser.add_argument("--baseline", default=WAVE1_COMMIT, metavar="REV",
+                        help="git revision whose reader is the baseline (default: wave 1), e.g. the previous model's commit")
     parser.add_argument("--show-misses", action="store_true", help="list the held-out pages each field misses")
     parser.add_argument("--predict-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -315,7 +319,10 @@ def main(argv: list[str] | None = None) -> int:
         preds = predict_all(pages, composer_parse, runs=TIMING_RUNS)
         json.dump({"meta": {k: v.__dict__ for k, v in preds.items()}, "aeb": aeb_bodies()}, sys.stdout)
         return 0
-    wave1 = None if args.no_baseline else wave1_predictions(pages)
+    wave1 = None if args.no_baseline else wave1_predictions(pages, args.baseline)
+    base_name = "wave 1" if args.baseline == WAVE1_COMMIT else f"at {args.baseline}"
+    if not args.no_baseline and wave1 is None:
+        print(f"baseline {args.baseline}: could not be run", file=sys.stderr)
     predict_all(pages, composer_parse)  # warm-up, as for the baseline
     new = predict_all(pages, composer_parse, runs=TIMING_RUNS)
     new_aeb = aeb_bodies()
@@ -328,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| dataset | pages | reader | title exact | byline (visible) | date (all) | date (visible) | median ms/page |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
     for dataset, part, group in iter_groups(pages):
-        for name, preds in (("wave 1", old), ("new", new)):
+        for name, preds in ((base_name, old), ("new", new)):
             if preds is None:
                 continue
             f = figures(group, preds)
@@ -338,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nBody on the article-extraction benchmark as pasted text (aeb/text, 181 pages; bench/aeb.py metric):\n")
         print("| reader | F1 | precision | recall | median ms/page |")
         print("|---|---:|---:|---:|---:|")
-        for name, bodies in (("wave 1", wave1[1] if wave1 else None), ("new", new_aeb)):
+        for name, bodies in ((base_name, wave1[1] if wave1 else None), ("new", new_aeb)):
             if bodies:
                 f1, p, r, ms = aeb_scores(bodies)
                 print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {ms:.1f} |")

@@ -5,9 +5,13 @@ Training pages, and only these:
 * the pages of ``readability-pasted`` and ``pasted-meta`` whose publisher is **not** held out
   (``bench/metadata.py``: ``is_held_out``) — the held-out publishers are never read here;
 * the article-extraction benchmark's pages (``aeb/text``) of publishers that are not held out,
-  for the headline only: the label is the headline composer's HTML reader finds in the same
-  page's HTML, where the copy shows it as a line (the route issue 12 suggests: align the copy
-  with what the HTML reader finds);
+  for the headline and the byline, labelled from the same page's HTML and aligned to the copy
+  (the route issue 12 suggests): the headline is the copy's line the HTML's title signals agree
+  on (:func:`aligned_title`), the byline the line that gives exactly the authors composer's HTML
+  reader finds; a page teaches a role only where the copy shows its label (``--aeb-roles`` also
+  offers the HTML's published day, off by default: see ``DEFAULT_AEB_ROLES``);
+* readability's pages without a curated byline, for the byline only, labelled the same way from
+  their ``source.html``;
 * the paste fixtures in ``tests/fixtures/paste`` with their expected Articles, and the seed page
   (so that the model agrees with the pages the project's own tests pin down).
 
@@ -17,10 +21,12 @@ value (several may: a headline printed twice), or "none" for a byline/date the p
 show. The model is a conditional logit (softmax over a page's candidates) with L2
 regularisation, fitted by full-batch gradient descent with Adam; the weights are written as JSON.
 
-    python bench/train_metadata.py [--l2 0.01] [--check]
+    python bench/train_metadata.py [--l2 0.01] [--check] [--aeb-roles title,byline]
 
 ``--check`` leaves the shipped file alone and prints the training accuracy of each role and a
-leave-publishers-out cross-validation on the training pages (the held-out pages stay unseen).
+leave-publishers-out cross-validation on the training pages (the held-out pages stay unseen),
+also on the curated pages alone: those are the same pages whatever HTML-derived labels are
+added, so that is the figure to compare data choices by.
 """
 
 from __future__ import annotations
@@ -54,17 +60,77 @@ class Example:
     group: str  # publisher, for cross-validation
     x: np.ndarray
     positive: np.ndarray  # bool per row
+    source: str = "curated"  # "curated" (corpus metadata, fixtures, seed); "aeb" or "html" (labels read from HTML)
 
 
 UNKNOWN = ["?"]  # authors not known for the page: it teaches the title only
+ALIGNED = "aligned"  # date_known for HTML-derived labels: a date example only where the copy shows that day
 
 
-def aeb_titles() -> list[tuple[str, str, str]]:
-    """(publisher, pasted text, headline) for AEB pages of publishers that are not held out.
+_TITLE_SEP = re.compile(r"\s+[|–—:·»-]\s+")
 
-    The headline is what composer's HTML reader finds in the page's HTML; a page counts only
-    when that headline is a line of the pasted copy (else the HTML title carried a site suffix
-    or the copy lost it, and the page would teach nothing).
+
+def title_signals(raw_html: str, reader_title: str | None) -> list[str]:
+    """What a page's HTML says its headline is, each source separately: composer's HTML reader,
+    ``og:title``, ``twitter:title``, the ``<title>`` (whole, and without a site name after or
+    before a separator) and the first ``<h1>``. None of them looks at the pasted copy.
+    """
+    from lxml import html as lxml_html
+
+    out = [reader_title] if reader_title else []
+    try:
+        tree = lxml_html.fromstring(raw_html.encode("utf-8"))
+    except (ValueError, lxml_html.etree.ParserError):
+        return out
+    for key in ("og:title", "twitter:title"):
+        out += tree.xpath(f'//meta[@property="{key}" or @name="{key}"]/@content')[:1]
+    title = " ".join((tree.findtext(".//title") or "").split())
+    if title:
+        out.append(title)
+        parts = _TITLE_SEP.split(title)
+        if len(parts) > 1:
+            # A site name is a short part; only parts of four words or more stand for the headline.
+            out += [p for p in (parts[0], " - ".join(parts[:-1]), " - ".join(parts[1:])) if len(p.split()) >= 4]
+    h1 = tree.xpath("//h1")
+    if h1:
+        text = " ".join(h1[0].text_content().split())
+        if len(text.split()) >= 2:
+            out.append(text)
+    return out
+
+
+def aligned_title(lines: list[str], signals: list[str]) -> str | None:
+    """The copy's line the HTML's headline signals point at, when they agree.
+
+    Each signal is aligned to a line on its own (:func:`matching_line`); the line most signals
+    point at wins only when it has at least two more votes than any other line (a logo ``<h1>`` or
+    a shortened ``og:title`` pointing elsewhere is outvoted), or when it is the only line any
+    signal points at. Otherwise the page is ambiguous and teaches nothing.
+    """
+    votes: dict[str, list[str]] = {}
+    for signal in signals:
+        line = matching_line(lines, signal)
+        if line:
+            votes.setdefault(bm.norm_title(line), []).append(line)
+    if not votes:
+        return None
+    ranked = sorted(votes.values(), key=len, reverse=True)
+    if len(ranked) > 1 and len(ranked[0]) < len(ranked[1]) + 2:
+        return None
+    return ranked[0][0]
+
+
+def aeb_labels() -> list[tuple[str, str, str | None, list[str] | None, str | None]]:
+    """(publisher, pasted text, headline, authors, published day) for the article-extraction
+    benchmark's pages of publishers that are not held out (pages without a URL have no publisher
+    and stay out too).
+
+    Every label comes from the page's HTML, never from the copy: the headline from the signals of
+    :func:`title_signals` aligned to a line of the copy (:func:`aligned_title`); the authors and
+    the published day from composer's HTML reader (author meta, JSON-LD, the markup). The trainer
+    keeps an author or date label only where some line of the copy gives exactly those names or
+    that day, so a page whose HTML names an organisation, or a day the copy never shows, teaches
+    nothing about that role (rather than a wrong "none").
     """
     from composer.article import Source
     from composer.ingest.html import parse as parse_html
@@ -74,21 +140,24 @@ def aeb_titles() -> list[tuple[str, str, str]]:
     aeb = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = aeb
     spec.loader.exec_module(aeb)
-    out = []
+    out: list[tuple[str, str, str | None, list[str] | None, str | None]] = []
     if not (aeb.AEB / "ground-truth.json").is_file():
         return out
     for page in aeb.pages():
         key = bm.publisher_key(page.url or page.key)
         if not page.url or bm.is_held_out(key):
             continue
+        raw = page.html()
         try:
-            title = parse_html(page.html(), Source(path=page.url, format="html")).title
+            art = parse_html(raw, Source(path=page.url, format="html"))
         except Exception:  # noqa: BLE001 - a page the HTML reader refuses teaches nothing
             continue
         text = page.pasted()
-        line = matching_line(text.split("\n"), title) if title else None
-        if line:
-            out.append((key, text, line))
+        title = aligned_title(text.split("\n"), title_signals(raw, art.title))
+        authors = list(art.authors) or None
+        published = (art.published or "")[:10] or None
+        if title or authors or published:
+            out.append((key, text, title, authors, published))
     return out
 
 
@@ -131,8 +200,32 @@ def matching_line(lines: list[str], title: str) -> str | None:
     return best
 
 
-def training_pages() -> list[tuple[str, str, str | None, list[str] | None, str | None, bool]]:
-    """(group, text, title, authors, published day, date known) for every training page."""
+def readability_html_authors(page_id: str) -> list[str] | None:
+    """The authors composer's HTML reader finds in readability's ``source.html`` of ``page_id``."""
+    from composer.article import Source
+    from composer.ingest.html import parse as parse_html
+
+    path = bm.CORPUS / "readability" / page_id / "source.html"
+    if not path.is_file():
+        return None
+    try:
+        art = parse_html(path.read_text(encoding="utf-8", errors="replace"), Source(path=path.name, format="html"))
+    except Exception:  # noqa: BLE001 - a page the HTML reader refuses teaches nothing
+        return None
+    return list(art.authors) or None
+
+
+TrainingPage = tuple[str, str, str | None, list[str] | None, str | None, "bool | str", str]
+AEB_ROLES = ("title", "byline", "date")
+# AEB dates are not used by default: they only ever teach "this line" (a page whose HTML day the
+# copy does not show says nothing sure about the copy), which pulls the model off "none" — the
+# seed's photo-caption date then became its published date. Pasted-meta teaches dates well enough.
+DEFAULT_AEB_ROLES = ("title", "byline")
+
+
+def training_pages(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES) -> list[TrainingPage]:
+    """(group, text, title, authors, published day, date known, source) for every training page;
+    ``aeb_roles`` says which of the AEB pages' HTML-derived labels are used (for ablations)."""
     out = []
     for page in bm.load_pages():
         if page.held_out:
@@ -145,28 +238,38 @@ def training_pages() -> list[tuple[str, str, str | None, list[str] | None, str |
         # ("By Stella Kim and Jennifer Jett"): there an empty byline means "not curated", not
         # "none visible", and teaching "none" from it would teach the model to miss bylines.
         authors = UNKNOWN if page.dataset == "readability-pasted" and not page.authors else page.authors
-        out.append((page.key, page.text, title, authors, page.published, known))
-    for key, text, title in aeb_titles():
-        out.append((key, text, title, UNKNOWN, None, False))
+        out.append((page.key, page.text, title, authors, page.published, known, "curated"))
+        if authors is UNKNOWN and "byline" in aeb_roles:
+            # The same page once more, for the byline alone, labelled like the AEB pages: the
+            # authors composer's HTML reader finds in readability's source.html, kept only where
+            # a line of the copy gives exactly those names.
+            html_authors = readability_html_authors(page.id)
+            if html_authors:
+                out.append((page.key, page.text, None, html_authors, None, False, "html"))
+    for key, text, title, authors, published in aeb_labels():
+        # Labels read from the HTML: they count only where the copy shows them ("aligned").
+        out.append((key, text, title if "title" in aeb_roles else None,
+                    (authors if "byline" in aeb_roles else None) or UNKNOWN,
+                    published if "date" in aeb_roles else None, ALIGNED if "date" in aeb_roles else False, "aeb"))
     for path in sorted(FIXTURES.glob("*.expected.json")):
         expected = json.loads(path.read_text(encoding="utf-8"))
         text = (FIXTURES / path.name.replace(".expected.json", ".txt")).read_text(encoding="utf-8")
         out.append((f"fixture-{path.name}", text, expected["title"], list(expected["authors"]) or None,
-                    (expected["published"] or "")[:10] or None, True))
+                    (expected["published"] or "")[:10] or None, True, "curated"))
     if SEED.is_file():
         # The seed shows no publication date (only a photo caption's "11 July 2023"): its date is "none".
         out.append(("seed", SEED.read_text(encoding="utf-8"), "Who is NATO's new secretary general Mark Rutte?",
-                    ["Paula Soler"], None, True))
+                    ["Paula Soler"], None, True, "curated"))
     return out
 
 
-def build_examples() -> dict[str, list[Example]]:
+def build_examples(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES) -> dict[str, list[Example]]:
     from composer.errors import InputError
     from composer.ingest import text as reader
     from composer.ingest.paste import meta, roles
 
     examples: dict[str, list[Example]] = {"title": [], "byline": [], "date": []}
-    for group, text, title, authors, published, date_known in training_pages():
+    for group, text, title, authors, published, date_known, source in training_pages(aeb_roles):
         try:
             page = reader.analyse(text)
         except InputError:
@@ -176,7 +279,7 @@ def build_examples() -> dict[str, list[Example]]:
         if title and cands:
             pos = [bm.norm_title(meta.clean_title(ctx.lines[i].text)) == bm.norm_title(title) for i in cands]
             if any(pos):
-                examples["title"].append(Example(group, np.array(roles.title_features(ctx, cands)), np.array(pos)))
+                examples["title"].append(Example(group, np.array(roles.title_features(ctx, cands)), np.array(pos), source))
         # The byline and the date are placed relative to the headline the model picks; in training
         # that is the true headline where the page shows it.
         title_at = next((i for i in cands if title and bm.norm_title(meta.clean_title(ctx.lines[i].text)) == bm.norm_title(title)),
@@ -188,14 +291,15 @@ def build_examples() -> dict[str, list[Example]]:
             pos = [not authors] + [bool(authors) and bm.name_words(reader._names_around(ctx, i)) == want
                                    for i in cands]
             if any(pos):
-                examples["byline"].append(Example(group, np.array(rows), np.array(pos)))
+                examples["byline"].append(Example(group, np.array(rows), np.array(pos), source))
         if date_known:
             cands = roles.date_candidates(ctx)
             rows = roles.date_features(ctx, cands, title_at)
             days = [((meta.dates_of(ctx.lines[i].text)[0] or ctx.dates()[i]) or "")[:10] for i in cands]
             hits = [bool(published) and d == published for d in days]
-            pos = [not any(hits)] + hits
-            examples["date"].append(Example(group, np.array(rows), np.array(pos)))
+            if any(hits) or date_known is not ALIGNED:
+                pos = [not any(hits)] + hits
+                examples["date"].append(Example(group, np.array(rows), np.array(pos), source))
     return examples
 
 
@@ -222,21 +326,29 @@ def accuracy(examples: list[Example], w: np.ndarray) -> float:
     return sum(bool(ex.positive[int(np.argmax(ex.x @ w))]) for ex in examples) / max(1, len(examples))
 
 
-def cross_validate(examples: list[Example], l2: float, folds: int = 5) -> float:
-    """Accuracy with whole publishers left out in turn (on the training pages only)."""
+def cross_validate(examples: list[Example], l2: float, folds: int = 5) -> tuple[float, float, int]:
+    """Accuracy with whole publishers left out in turn (on the training pages only): over every
+    left-out page, and over the left-out pages with curated labels alone (the same pages whatever
+    AEB labels are added, so that adding data is judged on a fixed yardstick), and how many those are.
+    """
     def fold(ex: Example) -> int:
         return hashlib.sha256(ex.group.encode()).digest()[1] % folds
 
-    hits = total = 0
+    hits = total = cur_hits = cur_total = 0
     for k in range(folds):
         train = [ex for ex in examples if fold(ex) != k]
         test = [ex for ex in examples if fold(ex) == k]
         if not train or not test:
             continue
         w = fit(train, l2, steps=600)
-        hits += round(accuracy(test, w) * len(test))
-        total += len(test)
-    return hits / max(1, total)
+        for ex in test:
+            ok = bool(ex.positive[int(np.argmax(ex.x @ w))])
+            hits += ok
+            total += 1
+            if ex.source == "curated":
+                cur_hits += ok
+                cur_total += 1
+    return hits / max(1, total), cur_hits / max(1, cur_total), cur_total
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,18 +357,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--l2", type=float, default=0.01)
     parser.add_argument("--check", action="store_true", help="report, do not write the model")
+    parser.add_argument("--aeb-roles", default=",".join(DEFAULT_AEB_ROLES),
+                        help="which HTML-derived AEB labels to use: a comma list of title, byline, date, or none")
     args = parser.parse_args(argv)
-    examples = build_examples()
+    aeb_roles = tuple(r for r in args.aeb_roles.split(",") if r in AEB_ROLES)
+    examples = build_examples(aeb_roles)
     names = {"title": roles.TITLE_FEATURES, "byline": roles.BYLINE_FEATURES, "date": roles.DATE_FEATURES}
     model: dict[str, object] = {
         "about": "conditional logit per line role, fitted by bench/train_metadata.py on publishers that "
-                 "bench/metadata.py does not hold out, the paste fixtures and the seed",
+                 "bench/metadata.py does not hold out (curated labels, and AEB labels read from the HTML), "
+                 "the paste fixtures and the seed",
     }
     for role, exs in examples.items():
         w = fit(exs, args.l2)
-        line = f"{role}: {len(exs)} pages, training accuracy {accuracy(exs, w):.3f}"
+        n_aeb = sum(ex.source == "aeb" for ex in exs)
+        line = f"{role}: {len(exs)} pages ({n_aeb} AEB), training accuracy {accuracy(exs, w):.3f}"
         if args.check:
-            line += f", publisher-grouped 5-fold CV {cross_validate(exs, args.l2):.3f}"
+            cv_all, cv_curated, n_curated = cross_validate(exs, args.l2)
+            line += f", publisher-grouped 5-fold CV {cv_all:.3f} (curated pages alone: {cv_curated:.3f} of {n_curated})"
         print(line)
         model[role] = {"features": list(names[role]), "weights": [round(float(x), 5) for x in w]}
     if not args.check:

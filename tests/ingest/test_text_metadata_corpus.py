@@ -104,3 +104,22 @@ def test_every_page_parses_or_gives_a_clear_error(results: tuple[list, dict]) ->
     errors = {p.id: preds[p.id].error for p in pages if preds[p.id].error}
     assert all(e.startswith("InputError") for e in errors.values()), errors
     assert len(errors) <= 5, errors
+
+
+def test_html_headline_signals_label_the_copy_only_when_they_agree() -> None:
+    """The AEB labels come from the HTML alone; a page whose signals point at two lines of the
+    copy with about as many votes each teaches nothing, and a lone logo ``<h1>`` is outvoted."""
+    pytest.importorskip("numpy", reason="the trainer needs numpy (bench extra)")
+    trainer = _load("train_metadata")
+    raw = (
+        "<html><head><title>Storm floods the old harbour district | Daily Planet</title>"
+        '<meta property="og:title" content="Storm floods the old harbour district">'
+        "</head><body><h1>Daily Planet News</h1><p>x</p></body></html>"
+    )
+    signals = trainer.title_signals(raw, None)
+    assert "Storm floods the old harbour district" in signals
+    assert "Daily Planet News" in signals
+    copy = ["Daily Planet News", "Home", "Storm floods the old harbour district", "By Lois Lane", "Text."]
+    assert trainer.aligned_title(copy, signals) == "Storm floods the old harbour district"
+    assert trainer.aligned_title(copy, ["Daily Planet News", "Storm floods the old harbour district"]) is None
+    assert trainer.aligned_title(["Nothing like it"], signals) is None
