@@ -132,7 +132,7 @@ def test_three_worker_processes_and_a_kill_9_lose_nothing(tmp_path: Path, item: 
            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port), "SMTP_SECURITY": "none",
            "SITE_URL": "https://news.example.org", "UNSUBSCRIBE_SECRET": "test-unsubscribe-secret",
            "MAIL_FROM": settings.mail_from, "SEND_RETRY_DELAY": "0.05", "SEND_MAX_ATTEMPTS": "3",
-           "SEND_LEASE": "3", "SMTP_TIMEOUT": "1", "PYTHONPATH": str(REPO)}
+           "SEND_LEASE": "10", "SMTP_TIMEOUT": "5", "PYTHONPATH": str(REPO)}
     cmd = [sys.executable, "-m", "composer", "worker", "--poll", "0.2"]
     procs = [subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
              for _ in range(3)]
