@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -85,6 +86,21 @@ class Connection:
         else:
             with self.raw.cursor() as cur:
                 cur.executemany(self.engine.sql(sql), params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction: committed when the block ends, rolled back if it raises.
+
+        SQLite's ``BEGIN IMMEDIATE`` (the engine's ``begin``) takes the write lock up front, so a
+        check-then-update inside the block is atomic on both engines.
+        """
+        self.execute(self.engine.begin)
+        try:
+            yield self
+        except BaseException:
+            self.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
 
     def close(self) -> None:
         self.raw.close()

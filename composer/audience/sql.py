@@ -176,13 +176,8 @@ class SQLAudience(AudienceStore):
         """A write transaction (SQLite takes its write lock up front: check-then-update is atomic)."""
         with self._lock:
             self._changed()  # our own commits do not change SQLite's data_version
-            self.db.execute(self.engine.begin)
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
+            with self.db.transaction() as db:
+                yield db
 
     def close(self) -> None:
         with self._lock:

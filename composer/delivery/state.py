@@ -130,7 +130,15 @@ def migrate_state(target: str | os.PathLike[str]) -> tuple[str, int, int]:
     return engine.describe(), before, after
 
 
-def _owner_alive(owner: str | None, host: str) -> bool:
+def worker_identity() -> tuple[str, str]:
+    """(host, owner) for a new connection: ``host:pid:random``, so a claim says who holds it."""
+    host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
+    return host, f"{host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def owner_alive(owner: str | None, host: str) -> bool:
+    """Whether the worker that wrote ``owner`` (``host:pid:…``) may still run; only a process of
+    this machine can be known dead, another machine's claim ends with its lease."""
     if not owner:
         return False
     parts = owner.split(":")
@@ -173,8 +181,7 @@ class DeliveryState:
         except self.engine.Error as exc:
             self.db.close()
             raise OutboxError(f"cannot set up the delivery state {self.engine.describe()} ({error_text(exc)})") from exc
-        self.host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
-        self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self.host, self.owner = worker_identity()
         # PostgreSQL: a SELECT of the audience's generation to run with each recorded outcome (the
         # send loop sets it; see AudienceStore.generation_query), and the last value it returned.
         self.generation_query: str | None = None
@@ -214,16 +221,9 @@ class DeliveryState:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self) -> contextlib.AbstractContextManager[Connection]:
         """A write transaction (SQLite takes its write lock up front: check-then-update is atomic)."""
-        self.db.execute(self.engine.begin)
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        return self.db.transaction()
 
     # -- campaigns ---------------------------------------------------------------------------
 
@@ -363,7 +363,7 @@ class DeliveryState:
             for owner, lease_end in owners:
                 if not owner or owner == self.owner:
                     continue  # no owner recorded (an old claim): only its lease can free it
-                dead = not _owner_alive(owner, self.host)
+                dead = not owner_alive(owner, self.host)
                 # A dead worker's journal is folded and then removed; a live one whose lease ran out
                 # (it hung) is folded too, but its file stays: that worker still appends to it.
                 if (dead or lease_end < now) and self._fold(db, owner) and dead:
@@ -440,7 +440,7 @@ class DeliveryState:
             return
         for file in folder.glob("*.log"):
             owner = file.name[:-4].replace("~", ":")
-            if _owner_alive(owner, self.host):
+            if owner_alive(owner, self.host):
                 continue
             with self.transaction() as db:
                 self._fold(db, owner)

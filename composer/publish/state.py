@@ -31,16 +31,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
-import socket
 import time
-import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from composer.delivery.engine import Connection, Engine, engine_for, is_postgres_url, migrate, schema_version
+from composer.delivery.state import owner_alive, worker_identity
 from composer.errors import ConfigError, InputError, OutboxError
 from composer.publish.base import Card, Part, Posted
 
@@ -166,23 +164,6 @@ def _part_row(r: tuple[Any, ...]) -> PartRow:
                    r[12], r[13], r[14], r[15], r[16])
 
 
-def owner_alive(owner: str | None, host: str) -> bool:
-    """Whether the worker that wrote ``owner`` (``host:pid:…``) may still run; only a process of
-    this machine can be known dead, another machine's claim ends with its lease."""
-    if not owner:
-        return False
-    parts = owner.split(":")
-    if len(parts) < 3 or parts[0] != host:
-        return True
-    try:
-        os.kill(int(parts[1]), 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, ValueError):
-        return True
-    return True
-
-
 class PublishState:
     """A connection to the publishing record; use one per thread (as :class:`DeliveryState`).
 
@@ -211,8 +192,7 @@ class PublishState:
         except self.engine.Error as exc:
             self.db.close()
             raise OutboxError(f"cannot set up the publishing state {self.engine.describe()} ({exc})") from exc
-        self.host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
-        self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self.host, self.owner = worker_identity()
 
     @classmethod
     def for_settings(cls, settings: Any) -> PublishState:
@@ -230,15 +210,8 @@ class PublishState:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        self.db.execute(self.engine.begin)
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def transaction(self) -> contextlib.AbstractContextManager[Connection]:
+        return self.db.transaction()
 
     # -- publications ------------------------------------------------------------------------
 
