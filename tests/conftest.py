@@ -57,11 +57,18 @@ def pg_url(pg_server) -> str:  # noqa: ANN001
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def audience_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The audience (and delivery state) on each engine: "" is the outbox's SQLite file; for PostgreSQL a
-    fresh database, also set as DATABASE_URL for the commands a test runs (in process or not)."""
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Tests of the shared stores run on both engines: "" is the outbox's SQLite file; for
+    PostgreSQL a fresh database."""
     if request.param == "sqlite":
         return ""
-    url = str(request.getfixturevalue("pg_url"))
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def audience_url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The audience (and delivery state) on each engine, the PostgreSQL one also set as
+    DATABASE_URL for the commands a test runs (in process or not)."""
+    if database_url:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+    return database_url

@@ -49,14 +49,6 @@ def item(outbox_dir: Path) -> Item:
     return make_item(outbox_dir)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> str:
-    """The delivery tests run against both engines: the outbox's SQLite file, and PostgreSQL."""
-    if request.param == "sqlite":
-        return ""
-    return str(request.getfixturevalue("pg_url"))
-
-
 @pytest.fixture
 def settings(outbox_dir: Path, database_url: str) -> Settings:
     return make_settings(outbox_dir, database_url=Secret(database_url))

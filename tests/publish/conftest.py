@@ -56,14 +56,6 @@ def item(outbox_dir: Path) -> Item:
     return make_item(outbox_dir)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> str:
-    """The record's tests run on both engines: the outbox's SQLite file, and PostgreSQL."""
-    if request.param == "sqlite":
-        return ""
-    return str(request.getfixturevalue("pg_url"))
-
-
 @pytest.fixture
 def mastodon() -> Iterator[FakeNetwork]:
     net = mastodon_server.start()
