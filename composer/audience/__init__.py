@@ -32,6 +32,7 @@ from composer.audience.base import (
 )
 from composer.config import Settings
 from composer.database import error_text, is_postgres_url
+from composer.textutil import plural
 
 DB_NAME = "delivery.sqlite3"  # the same file as the delivery state: one file per outbox
 
@@ -80,21 +81,30 @@ def migrate_for(settings: Settings) -> tuple[str, int, int]:
     return where, before, after
 
 
+_PURGE_EVERY = 3600.0  # seconds between purges in one worker process: expiry is counted in hours
+_next_purge = 0.0
+
+
 def purge_pass(settings: Settings, log: Callable[[str], None]) -> int:
     """The hook ``compose worker`` runs each round: erase web sign-ups whose link expired a day ago.
 
     A day past the link's lifetime (``SUBSCRIBE_CONFIRM_HOURS``), so a person who clicks late
     still meets a page that says the link expired rather than one that knows nothing of them.
+    At most once an hour per process: the purge is a write transaction, and a worker polls every
+    few seconds while a campaign may be recording outcomes in the same database.
     """
     import time
 
-    if not exists(settings):
+    global _next_purge
+    now = time.time()
+    if now < _next_purge or not exists(settings):
         return 0
-    cutoff = time.time() - (settings.subscribe_confirm_hours + 24) * 3600
+    _next_purge = now + _PURGE_EVERY
+    cutoff = now - (settings.subscribe_confirm_hours + 24) * 3600
     with open_for(settings) as store:
         erased = store.purge_unconfirmed(cutoff)
     if erased:
-        log(f"audience: erased {erased} sign-up{'' if erased == 1 else 's'} never confirmed")
+        log(f"audience: erased {plural(erased, 'sign-up')} never confirmed")
     return 0
 
 
