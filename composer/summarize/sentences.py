@@ -73,6 +73,8 @@ _GLUED = rx.compile(
     r"(?P<end>[.!?])(?<=[^\W_]{2}[.!?]|[^\W_][\"”’)][.!?])"  # punctuation first: cheap to reject
     r"(?P<close>[" + re.escape(_CLOSERS) + r"]?)(?=[" + re.escape(_OPENERS) + r"]?[^\W\d_a-zà-ÿ][^\W\d_A-ZÀ-Þ])"
 )
+# This many joints in one block means the text was scraped without spaces between paragraphs.
+_SCRAPED_JOINTS = 3
 _FIRST_WORD = rx.compile(r"[" + re.escape(_OPENERS) + r"]*([\w'’-]+)")
 _ACRONYM = rx.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")  # U.S, U.K, e.g (the last dot is the terminal one)
 _ROMAN = rx.compile(r"^[IVXLCDM]+$")
@@ -122,6 +124,32 @@ def _is_boundary(text: str, start: int, end_punct: str, after: int, lang: str) -
     return True
 
 
+def _unglue(text: str, glued: list[re.Match[str]], lang: str) -> str:
+    """Put a space after each full stop glued to the next sentence.
+
+    Text scraped without spaces between paragraphs has such joints everywhere, and then every one
+    is a boundary. In otherwise well-spaced text a lone "Word.Word" after a capitalised word is as
+    likely a name ("Table.Briefings über…", "CORRECTIV.Schweiz") as a joint ("in London.He"), so
+    there it counts only when the next word is one that usually opens a sentence.
+    """
+    scraped = len(glued) >= _SCRAPED_JOINTS
+    out: list[str] = []
+    last = 0
+    for m in glued:
+        start = m.start("end")
+        before = text[max(0, start - 40) : start]
+        token = before[before.rfind(" ") + 1 :]
+        if not scraped and token[:1].isupper():
+            nxt = _FIRST_WORD.match(text, m.end())
+            if not nxt or nxt.group(1).lower() not in sentence_openers(lang):
+                continue
+        out.append(text[last : m.end()])
+        out.append(" ")
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def split_sentences(text: str, lang: str = "en") -> list[str]:
     """Split one block of text into sentences; whitespace inside each sentence is collapsed.
 
@@ -131,7 +159,9 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     if not text:
         return []
     if "." in text or "!" in text or "?" in text:
-        text = _GLUED.sub(lambda m: m.group("end") + m.group("close") + " ", text)
+        glued = list(_GLUED.finditer(text))
+        if glued:
+            text = _unglue(text, glued, lang)
     out: list[str] = []
     begin = 0
     for m in _BOUNDARY.finditer(text):

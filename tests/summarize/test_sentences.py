@@ -30,6 +30,12 @@ from composer.summarize.sentences import split_sentences
         # scraped BBC text glues sentences together
         ("en", "He was vilified by the community.Dr Venter has not changed. It was \"fight\".Jon left.",
          ["He was vilified by the community.", "Dr Venter has not changed.", "It was \"fight\".", "Jon left."]),
+        # a lone dotted name after a capitalised word is not a joint; before a sentence opener it is
+        ("de", "Das Portal Table.Briefings berichtete darüber. Er lebt in Berlin.Er sagte nichts.",
+         ["Das Portal Table.Briefings berichtete darüber.", "Er lebt in Berlin.", "Er sagte nichts."]),
+        # …but in text scraped without spaces every joint is one
+        ("en", "Rain fell in Leeds.Crowds stayed home.Shops shut early.Wrexham.Attempt saved.",
+         ["Rain fell in Leeds.", "Crowds stayed home.", "Shops shut early.", "Wrexham.", "Attempt saved."]),
         # tokenised CNN/DM text puts a space before the full stop
         ("en", "Merson put on Twitter . 'Just been watching the game , ' he said .",
          ["Merson put on Twitter .", "'Just been watching the game , ' he said ."]),
