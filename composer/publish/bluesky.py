@@ -54,7 +54,7 @@ from composer.publish.base import (
     Rejected,
     Transient,
 )
-from composer.publish.http import check_base_url
+from composer.publish.http import MAX_RESPONSE, check_base_url
 
 __all__ = ["BlueskyClient", "new_tid", "TID_RE", "THUMB_MAX_BYTES", "POST_COLLECTION"]
 
@@ -331,7 +331,11 @@ class BlueskyClient:
                 raise Transient(f"bluesky: {nsid} could not be sent to {parts.netloc}: {_why(exc)}") from None
             try:
                 resp = conn.getresponse()
-                payload = resp.read()
+                payload = resp.read(MAX_RESPONSE + 1)
+                if len(payload) > MAX_RESPONSE:
+                    # An XRPC answer is a few hundred bytes; an endless one is a broken or hostile
+                    # server, and is read no further. Its meaning is lost, so it counts as no answer.
+                    raise _Oversized(f"answer longer than {MAX_RESPONSE:,} bytes")
             except (OSError, http.client.HTTPException) as exc:
                 if mutating:
                     raise OutcomeUnknown(f"bluesky: no answer to {nsid} after it was sent ({_why(exc)}); "
@@ -371,7 +375,13 @@ class BlueskyClient:
         return text if len(text) <= _DETAIL_MAX else text[: _DETAIL_MAX - 1] + "…"
 
 
+class _Oversized(http.client.HTTPException):
+    """An answer cut off at ``MAX_RESPONSE`` bytes."""
+
+
 def _why(exc: BaseException) -> str:
+    if isinstance(exc, _Oversized):
+        return str(exc)
     if isinstance(exc, (TimeoutError, socket.timeout)):
         return "timed out"
     if isinstance(exc, ConnectionRefusedError):

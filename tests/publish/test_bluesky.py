@@ -5,6 +5,7 @@ dropped connection), which is where "never twice" is decided.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import struct
@@ -208,6 +209,26 @@ def test_a_dropped_connection_after_the_request_is_an_unknown_outcome(fake: Fake
     client = _client(fake.url)
     with pytest.raises(OutcomeUnknown):
         client.publish(_part(client, "hi"), root=None, parent=None)
+
+
+def _endless(h: BaseHTTPRequestHandler, body: bytes) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "application/json")
+    h.end_headers()  # no length: the answer runs until the connection closes
+    chunk = b" " * 65536
+    with contextlib.suppress(OSError):
+        for _ in range(100):  # 6.5 MB, far past the cap
+            h.wfile.write(chunk)
+
+
+def test_an_endless_answer_is_cut_off_and_counts_as_no_answer(fake: FakeXrpc) -> None:
+    fake.routes["com.atproto.repo.createRecord"] = _endless
+    client = _client(fake.url)
+    with pytest.raises(OutcomeUnknown, match="longer than 2,000,000 bytes"):
+        client.publish(_part(client, "hi"), root=None, parent=None)
+    fake.routes["com.atproto.server.createSession"] = _endless
+    with pytest.raises(Transient, match="longer than 2,000,000 bytes"):
+        _client(fake.url).publish(_part(client, "hi"), root=None, parent=None)
 
 
 def test_a_refused_connection_is_transient() -> None:
