@@ -1,4 +1,4 @@
-"""Language detection restricted to the languages composer supports well.
+"""Language detection for the languages composer supports well, and naming the others.
 
 Two stages, because the common case should cost microseconds: first a count of each
 language's most frequent function words, which settles any article-length text in one pass
@@ -60,16 +60,154 @@ def _function_word_counts(text: str) -> dict[str, float]:
 
 
 def detect_language(text: str, default: str = "en") -> str:
-    """The most likely supported language of ``text``; ``default`` when there is too little text."""
+    """The language of ``text``: one of the supported seven when it is one, else the language it
+    clearly is (by script, or by the function words of another common language); ``default`` when
+    there is too little text.
+
+    Naming a language outside the seven matters even though composer does not summarise in it:
+    the reader of a Russian or Czech article must get English template words, not the Italian or
+    Portuguese ones the supported-only model would pick, and posts must not be tagged as Italian.
+    """
     sample = text[:20000]
-    if sum(ch.isalpha() for ch in sample[:5000]) < 20:
+    head = sample[:5000]
+    if sum(ch.isalpha() for ch in head) < 20:
         return default
+    written = script_language(head)
+    if written is not None:
+        return written
+    other = _other_language(sample)
+    if other is not None:
+        return other
     counts = _function_word_counts(sample)
     ranked = sorted(counts, key=counts.__getitem__, reverse=True)
     best, second = counts[ranked[0]], counts[ranked[1]]
     if best >= _MIN_HITS and best >= _MIN_RATIO * second:
         return ranked[0]
-    return _classify(sample[:5000])
+    return _classify(head)
+
+
+# Letters of a script that none of the supported languages is written in, as code-point ranges,
+# with the language to name when the script decides. Scripts shared by several languages name
+# the most widely used one unless letters of another are present (see _CYRILLIC, _ARABIC).
+_SCRIPTS = (
+    (0x0370, 0x03FF, "el"), (0x1F00, 0x1FFF, "el"), (0x0400, 0x052F, "ru"), (0x0530, 0x058F, "hy"),
+    (0x0590, 0x05FF, "he"), (0x0600, 0x06FF, "ar"), (0x0750, 0x077F, "ar"), (0x0900, 0x097F, "hi"),
+    (0x0980, 0x09FF, "bn"), (0x0A00, 0x0A7F, "pa"), (0x0A80, 0x0AFF, "gu"), (0x0B80, 0x0BFF, "ta"),
+    (0x0C00, 0x0C7F, "te"), (0x0C80, 0x0CFF, "kn"), (0x0D00, 0x0D7F, "ml"), (0x0D80, 0x0DFF, "si"),
+    (0x0E00, 0x0E7F, "th"), (0x0E80, 0x0EFF, "lo"), (0x1000, 0x109F, "my"), (0x10A0, 0x10FF, "ka"),
+    (0x1100, 0x11FF, "ko"), (0x1200, 0x139F, "am"), (0x1780, 0x17FF, "km"), (0x3040, 0x30FF, "ja"),
+    (0x3130, 0x318F, "ko"), (0x3400, 0x4DBF, "zh"), (0x4E00, 0x9FFF, "zh"), (0xAC00, 0xD7AF, "ko"),
+)
+# Cyrillic letters only some languages use, checked in this order.
+_CYRILLIC = (("uk", "іїєґ"), ("be", "ў"), ("sr", "ђћџљњј"), ("mk", "ѓќѕ"), ("kk", "әғқңөұүһ"), ("bg", ""))
+_ARABIC = (("ur", "ٹڈڑںے"), ("fa", "پچژگ"))
+
+
+def script_language(text: str) -> str | None:
+    """The language named by the script most of ``text``'s letters are in, when that script is
+    not Latin (Cyrillic → Russian unless letters of Ukrainian, Serbian… say otherwise; Han with any
+    kana → Japanese); None for Latin-script text."""
+    found: dict[str, int] = {}
+    latin = 0
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        code = ord(ch)
+        if code < 0x0370:
+            latin += 1
+            continue
+        for low, high, lang in _SCRIPTS:
+            if low <= code <= high:
+                found[lang] = found.get(lang, 0) + 1
+                break
+        else:
+            latin += code in range(0x1E00, 0x1F00)  # Latin Extended Additional (Vietnamese)
+    if not found:
+        return None
+    lang = max(found, key=found.__getitem__)
+    if lang == "zh" and found.get("ja"):
+        lang = "ja"  # Japanese is written in kanji and kana; kana never appear in Chinese
+    total = latin + sum(found.values())
+    if (found[lang] + (found.get("zh", 0) if lang == "ja" else 0)) * 2 < total:
+        return None
+    if lang == "ru":
+        for code, letters in _CYRILLIC:
+            # Frequent enough to be the language's own letters, not a name or a footer in another one.
+            if letters and sum(text.count(c) for c in letters) * 200 >= found["ru"]:
+                return code
+        # Bulgarian has neither ы nor э, which Russian uses constantly.
+        return "ru" if any(c in text for c in "ыэЫЭ") else "bg"
+    if lang == "ar":
+        for code, letters in _ARABIC:
+            if sum(text.count(c) for c in letters) * 50 >= found["ar"]:
+                return code
+    return lang
+
+
+# The most frequent function words of common Latin-script languages outside the supported
+# seven (facts of each language, chosen here). Counted together with the seven's words (a word
+# two languages share splits its vote), one of them must win by the same margin the seven need
+# among themselves; short words the seven share ("a", "o", "na", "do") would otherwise make a
+# Polish or Czech text Portuguese.
+_OTHER_PROFILES = {
+    "pl": "i w na z się nie do że to jest o jak co po przez za od ale tak jego przy już tylko być dla jej czy "
+          "tego które który która oraz może było także lub są został została jednak gdy",
+    "cs": "a se na je v že to s z do o k ve i jako by pro za jsou jeho ale které který která také bylo byl "
+          "byla jsem podle už jen když nebo po při tak však této není",
+    "sk": "a sa na je v že to s z do o k vo i ako by pre za sú jeho ale ktoré ktorý ktorá tiež bolo bol "
+          "bola som podľa už len keď alebo po pri tak však tejto nie",
+    "sv": "och i att det som en på är av för med till den har de inte om ett men var jag sig från vi så kan "
+          "man när år sin också efter eller nu hade",
+    "da": "og i at det er en til på som de med for af den har ikke der et var jeg sig men om fra vi så kan "
+          "man når år sin også efter eller nu havde blev",
+    "no": "og i er det som en på til av for med at har de ikke den et var jeg seg men om fra vi så kan man "
+          "når år sin også etter eller nå hadde ble",
+    "fi": "ja on ei että se oli hän mutta kun niin myös tai ovat jo sen kuin mitä joka vain olla ole nyt "
+          "sitä hänen ne he tämä siitä sekä mukaan",
+    "et": "ja on ei et see oli ka kui ta aga nii mis oma seda ning või nad juba veel kes pärast",
+    "tr": "ve bir bu da de için ile ne çok daha gibi olarak kadar ama en sonra ya değil her o olan var ki "
+          "şey göre ise mi tarafından",
+    "hu": "a az és hogy nem is egy van meg de ez csak már mint volt még azt el ki sem lesz vagy kell mert "
+          "úgy után szerint pedig",
+    "ro": "și în de la a cu pe nu care din ce o un se mai este să fost pentru sau au dar după ca sunt acest "
+          "această fi",
+    "id": "yang dan di ini itu dengan untuk tidak dari dalam akan pada juga ke karena ada oleh atau bisa "
+          "sudah saat telah mereka kami kata",
+    "vi": "và của là có trong được cho không một những với người các đã này để khi đến từ cũng như thì "
+          "theo",
+    "hr": "i je u na da se su za od a s koji što ne kao iz ali to će bi sa ili o do biti koja koje nije",
+    "sl": "in je v na da se so za z pa ki ne po tudi s bo kot ali iz pri še bi le ta to od samo",
+    "lt": "ir yra kad į su iš ne o bet tai buvo jis ji kaip dar už apie per tik kai nuo būti jo",
+    "lv": "un ir ka ar no uz par kas arī bet to tas vai nav bija viņš viņa tā pie lai jau kā",
+    "ca": "el la i de que a en les els per amb no un una és del al es va com més però seu hi ha",
+    "sw": "na ya wa kwa za la katika ni kuwa hiyo hii huo yake wao kama pia lakini au baada hadi ambao "
+          "amesema alisema cha vya",
+}
+_ALL_WORD_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _words in (*_PROFILES.items(), *_OTHER_PROFILES.items()):
+    for _w in _words.split():
+        _ALL_WORD_LANGS[_w] = (*_ALL_WORD_LANGS.get(_w, ()), _lang)
+
+
+def _other_language(text: str) -> str | None:
+    """A language outside the seven whose function words clearly beat every language's, else None."""
+    counts: dict[str, float] = {}
+    for token in _TOKEN.findall(text.lower()):
+        langs = _ALL_WORD_LANGS.get(token)
+        if langs:
+            share = 1.0 / len(langs)
+            for lang in langs:
+                counts[lang] = counts.get(lang, 0.0) + share
+    if not counts:
+        return None
+    top = max(counts, key=counts.__getitem__)
+    best = counts[top]
+    # The margin is over the seven: close relatives (Czech and Slovak, Danish and Norwegian)
+    # share many words, and the nearer one is still the better answer than any of the seven.
+    ours = max((counts.get(lang, 0.0) for lang in SUPPORTED), default=0.0)
+    if top in _OTHER_PROFILES and best >= _MIN_HITS and best >= _MIN_RATIO * ours:
+        return top
+    return None
 
 
 def clear_language(text: str) -> str | None:

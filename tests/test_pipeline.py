@@ -50,3 +50,19 @@ def test_item_separates_public_copy_from_per_reader_templates() -> None:
     assert msg["To"] == "editor@example.org" and "One-Click" in msg["List-Unsubscribe-Post"]
     assert "https://news.example.org/unsubscribe?" in msg.get_body(("html",)).get_content()
     assert "https://news.example.org/unsubscribe?" in c.files["newsletter.txt"].decode()
+
+
+def test_an_article_in_a_language_outside_the_seven_gets_english_template_words() -> None:
+    # Pasted Russian text used to be taken for Italian ("Di …", "I punti chiave", lang="it").
+    from composer.ingest import parse_text
+
+    para = ("Городской совет заявил во вторник, что новый мост откроется весной, после многих лет задержек, "
+            "а его бюджет вырос более чем на треть с начала работ.")
+    paste = "Новый мост откроют весной\n\nИван Петров\n\n" + "\n\n".join([para] * 6)
+    parsed = parse_text(paste, path="most.txt")
+    assert parsed.language == "ru"
+    c = compose_files([parsed], Settings(), name="2025-03-12-most")
+    html = c.files["newsletter.html"].decode()
+    assert 'lang="ru"' in html and 'lang="it"' not in html
+    assert "Key points" in c.rendered.text or "min read" in c.rendered.text
+    assert json.loads(c.files["summary.json"])["hashtags"] == []
