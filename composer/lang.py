@@ -11,6 +11,8 @@ itself (half a second and ~100 MiB), and decides exactly as py3langid would.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from composer import regexcache as rx
 
 SUPPORTED = ("en", "de", "fr", "es", "it", "nl", "pt")
@@ -48,14 +50,21 @@ def _classify(text: str) -> str:
     return classify(text)
 
 
-def _function_word_counts(text: str) -> dict[str, float]:
+def _tokens(text: str) -> Counter[str]:
+    return Counter(_TOKEN.findall(text.lower()))
+
+
+def _function_word_counts(text: str | Counter[str], table: dict[str, tuple[str, ...]] | None = None) -> dict[str, float]:
+    """Votes per language from ``table``'s function words (the seven's by default)."""
+    tokens = _tokens(text) if isinstance(text, str) else text
+    words = _WORD_LANGS if table is None else table
     counts = dict.fromkeys(SUPPORTED, 0.0)
-    for token in _TOKEN.findall(text.lower()):
-        langs = _WORD_LANGS.get(token)
+    for token, n in tokens.items():
+        langs = words.get(token)
         if langs:
-            share = 1.0 / len(langs)  # "de" is Dutch, French, Spanish and Portuguese: split its vote
+            share = n / len(langs)  # "de" is Dutch, French, Spanish and Portuguese: split its vote
             for lang in langs:
-                counts[lang] += share
+                counts[lang] = counts.get(lang, 0.0) + share
     return counts
 
 
@@ -75,10 +84,11 @@ def detect_language(text: str, default: str = "en") -> str:
     written = script_language(head)
     if written is not None:
         return written
-    other = _other_language(sample)
+    tokens = _tokens(sample)
+    other = _other_language(tokens)
     if other is not None:
         return other
-    counts = _function_word_counts(sample)
+    counts = _function_word_counts(tokens)
     ranked = sorted(counts, key=counts.__getitem__, reverse=True)
     best, second = counts[ranked[0]], counts[ranked[1]]
     if best >= _MIN_HITS and best >= _MIN_RATIO * second:
@@ -98,6 +108,9 @@ _SCRIPTS = (
     (0x1100, 0x11FF, "ko"), (0x1200, 0x139F, "am"), (0x1780, 0x17FF, "km"), (0x3040, 0x30FF, "ja"),
     (0x3130, 0x318F, "ko"), (0x3400, 0x4DBF, "zh"), (0x4E00, 0x9FFF, "zh"), (0xAC00, 0xD7AF, "ko"),
 )
+# Letters of any script but Latin (Latin Extended Additional, U+1E00–U+1EFF, is Vietnamese's).
+_NON_LATIN = rx.compile(r"[^\W\d_\u0000-\u036f\u1e00-\u1eff]")
+_LETTER = rx.compile(r"[^\W\d_]")
 # Cyrillic letters only some languages use, checked in this order.
 _CYRILLIC = (("uk", "іїєґ"), ("be", "ў"), ("sr", "ђћџљњј"), ("mk", "ѓќѕ"), ("kk", "әғқңөұүһ"), ("bg", ""))
 _ARABIC = (("ur", "ٹڈڑںے"), ("fa", "پچژگ"))
@@ -107,21 +120,22 @@ def script_language(text: str) -> str | None:
     """The language named by the script most of ``text``'s letters are in, when that script is
     not Latin (Cyrillic → Russian unless letters of Ukrainian, Serbian… say otherwise; Han with any
     kana → Japanese); None for Latin-script text."""
+    if text.isascii():
+        return None
+    others = _NON_LATIN.findall(text)
+    if not others:
+        return None
+    letters = len(_LETTER.findall(text))
+    if len(others) * 2 < letters:
+        return None
     found: dict[str, int] = {}
-    latin = 0
-    for ch in text:
-        if not ch.isalpha():
-            continue
+    latin = letters - len(others)
+    for ch in others:
         code = ord(ch)
-        if code < 0x0370:
-            latin += 1
-            continue
         for low, high, lang in _SCRIPTS:
             if low <= code <= high:
                 found[lang] = found.get(lang, 0) + 1
                 break
-        else:
-            latin += code in range(0x1E00, 0x1F00)  # Latin Extended Additional (Vietnamese)
     if not found:
         return None
     lang = max(found, key=found.__getitem__)
@@ -189,17 +203,9 @@ for _lang, _words in (*_PROFILES.items(), *_OTHER_PROFILES.items()):
         _ALL_WORD_LANGS[_w] = (*_ALL_WORD_LANGS.get(_w, ()), _lang)
 
 
-def _other_language(text: str) -> str | None:
+def _other_language(tokens: Counter[str]) -> str | None:
     """A language outside the seven whose function words clearly beat every language's, else None."""
-    counts: dict[str, float] = {}
-    for token in _TOKEN.findall(text.lower()):
-        langs = _ALL_WORD_LANGS.get(token)
-        if langs:
-            share = 1.0 / len(langs)
-            for lang in langs:
-                counts[lang] = counts.get(lang, 0.0) + share
-    if not counts:
-        return None
+    counts = _function_word_counts(tokens, _ALL_WORD_LANGS)
     top = max(counts, key=counts.__getitem__)
     best = counts[top]
     # The margin is over the seven: close relatives (Czech and Slovak, Danish and Norwegian)
