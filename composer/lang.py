@@ -217,21 +217,32 @@ def _other_language(tokens: Counter[str]) -> str | None:
 
 
 def clear_language(text: str) -> str | None:
-    """The supported language ``text`` is written in when its function words leave no doubt, else None.
+    """The language ``text`` is written in when that leaves no doubt, else None.
 
     Stricter than :func:`detect_language` (and never loads py3langid): it is for overruling a
-    language a page declares, so a short text, or one in a language outside the supported set,
-    says nothing.
+    language a page declares (templates declare ``lang="en"`` around German, Russian or Polish
+    articles), so a short text says nothing. No doubt means a script none of the seven uses for
+    most of the letters, or function words of one language — of the seven or of the others
+    known here — many, varied, and three times as frequent as any rival's.
     """
+    written = script_language(text[:5000])
+    if written is not None:
+        return written
     sample = text[:20000]
-    counts = _function_word_counts(sample)
-    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
-    best, second = counts[ranked[0]], counts[ranked[1]]
-    if best < _CLEAR_HITS or best < _CLEAR_RATIO * second:
-        return None
-    # Many different function words, not one repeated: Lorem ipsum's "et" and "est" are no French.
-    distinct = {t for t in _TOKEN.findall(sample.lower()) if ranked[0] in _WORD_LANGS.get(t, ())}
-    return ranked[0] if len(distinct) >= _CLEAR_DISTINCT else None
+    tokens = _tokens(sample)
+    for table, rivals in ((_WORD_LANGS, None), (_ALL_WORD_LANGS, SUPPORTED)):
+        counts = _function_word_counts(tokens, table)
+        ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+        top = ranked[0]
+        if rivals is not None and top not in _OTHER_PROFILES:
+            continue
+        second = max((counts[k] for k in (rivals or ranked[1:2])), default=0.0)
+        if counts[top] < _CLEAR_HITS or counts[top] < _CLEAR_RATIO * second:
+            continue
+        # Many different function words, not one repeated: Lorem ipsum's "et" and "est" are no French.
+        if sum(1 for t in tokens if top in table.get(t, ())) >= _CLEAR_DISTINCT:
+            return top
+    return None
 
 
 _CLEAR_HITS = 15.0

@@ -33,7 +33,7 @@ from composer.errors import InputError
 from composer.ingest.paste.meta import clean_names
 from composer.ingest.sanitize import clean_list, clean_value, resolve_url, trimmed_block
 from composer.ingest.trafilatura_import import import_trafilatura
-from composer.lang import clear_language, detect_language, normalize_language
+from composer.lang import SUPPORTED, clear_language, detect_language, normalize_language
 from composer.textutil import normalize_text
 
 __all__ = ["HtmlSettings", "DEFAULT_SETTINGS", "parse", "extract_metadata", "PageMetadata"]
@@ -1026,7 +1026,9 @@ def _language(declared: str | None, text: str) -> str:
     stands, and with no declaration the text is asked in the usual way.
     """
     spoken = clear_language(text)
-    if spoken and spoken != declared:
+    if spoken and spoken != declared and not (declared and declared not in SUPPORTED and spoken not in SUPPORTED):
+        # (A page declared Ukrainian that reads as Russian to a letter count keeps its declaration:
+        # between two languages outside the seven the page knows better.)
         return spoken
     return declared or detect_language(text)
 

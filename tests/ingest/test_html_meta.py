@@ -35,6 +35,25 @@ def test_text_overrules_a_wrong_html_lang() -> None:
     assert _page(lang="en").language == "de"
 
 
+RUSSIAN = (
+    "Городской совет заявил во вторник, что новый мост откроется весной, после многих лет задержек, а его "
+    "бюджет вырос более чем на треть с начала работ, и это вызвало споры среди жителей и депутатов."
+)
+POLISH = (
+    "Rada miasta powiedziała we wtorek, że nowy most zostanie otwarty wiosną, po latach opóźnień, a jego "
+    "budżet jest już o jedną trzecią wyższy niż na początku, ale prace nie są jeszcze zakończone i nie "
+    "wiadomo, czy to się uda, bo jak mówią radni, tego nie można być pewnym przez cały rok. Według "
+    "urzędu most będzie też oświetlony, a dla pieszych i rowerzystów zostanie przygotowana osobna droga."
+)
+
+
+def test_text_in_a_language_outside_the_seven_overrules_a_template_lang() -> None:
+    assert _page(lang="en", title="Новый мост", body=RUSSIAN).language == "ru"
+    assert _page(lang="en", title="Nowy most", body=POLISH + " " + POLISH).language == "pl"
+    # Between two languages outside the seven the page's own declaration is the better guess.
+    assert _page(lang="uk", title="Новый мост", body=RUSSIAN).language == "uk"
+
+
 def test_declared_language_stands_when_the_text_agrees_or_is_unclear() -> None:
     assert _page(lang="en", body=ENGLISH).language == "en"
     lorem = "Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy eirmod tempor. " * 6
