@@ -154,15 +154,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         from pathlib import Path
 
-        from composer.config import env_file_warnings, load_settings
+        from composer.codecache import stored_dataclass_code
 
-        flags = {"outbox_dir": args.outbox, "templates_dir": args.templates}
-        settings = load_settings(
-            {k: (Path(v) if v is not None else None) for k, v in flags.items()}, env_file=args.env_file
-        )
-        for warning in env_file_warnings(args.env_file):
-            print(f"compose: warning: {warning}", file=sys.stderr)
-        return int(args.handler(args, settings))
+        with stored_dataclass_code():  # the dataclasses the command imports, from compiled code
+            from composer.config import env_file_warnings, load_settings
+
+            flags = {"outbox_dir": args.outbox, "templates_dir": args.templates}
+            settings = load_settings(
+                {k: (Path(v) if v is not None else None) for k, v in flags.items()}, env_file=args.env_file
+            )
+            for warning in env_file_warnings(args.env_file):
+                print(f"compose: warning: {warning}", file=sys.stderr)
+            return int(args.handler(args, settings))
     except ComposerError as exc:
         _report(exc, str(exc), settings, debug)
         return exc.exit_code
