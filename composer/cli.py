@@ -147,6 +147,7 @@ def _report(exc: BaseException, message: str, settings: Settings | None, debug: 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     settings: Settings | None = None
@@ -178,6 +179,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report(exc, f"internal error ({type(exc).__name__}: {exc}); run again with --debug and report it",
                 settings, debug)
         return 1
+    finally:
+        if as_program:
+            _before_exit()
+
+
+def _before_exit() -> None:
+    """The process is about to end: spare the interpreter its last full cycle collection.
+
+    On exit CPython collects once more over every object still alive (all the modules a compose
+    imported), ~15 ms of a 0.2 s compose, and then frees the modules anyway. Frozen objects are
+    skipped by that pass; everything else about the exit (atexit handlers, flushing, freeing the
+    modules) is unchanged. Only when ``main`` is the program: a caller that goes on running keeps
+    its collector as it was.
+    """
+    import gc
+
+    gc.freeze()
 
 
 if __name__ == "__main__":

@@ -184,3 +184,23 @@ def test_help_is_laid_out_as_argparse_would_for_the_terminal_width(monkeypatch: 
     theirs.formatter_class = argparse.HelpFormatter  # asks shutil.get_terminal_size()
     assert ours.format_help() == theirs.format_help()
     assert ours._get_formatter()._width == shutil.get_terminal_size().columns - 2
+
+
+EXIT_PROBE = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen" if gc.get_freeze_count() else "not frozen"))
+from composer.cli import main
+if sys.argv[1] == "program":
+    sys.argv[1:] = ["count", "--network", "x", "hello"]
+    main()
+else:
+    main(["count", "--network", "x", "hello"])
+"""
+
+
+@pytest.mark.parametrize(("how", "expected"), [("program", "frozen"), ("call", "not frozen")])
+def test_only_the_program_spares_the_exit_collection(how: str, expected: str) -> None:
+    """As the program, main freezes the objects alive at the end so that the interpreter's last
+    collection skips them; a caller that goes on running keeps its collector untouched."""
+    out = subprocess.run([sys.executable, "-c", EXIT_PROBE, how], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip().splitlines()[-1] == expected
