@@ -205,3 +205,39 @@ def test_one_search_per_element_finds_exactly_the_tokens_the_per_token_match_fin
         tokens = names.split()
         for token, combined in ((html._RELATED, html._RELATED_TOKEN), (html._FURNITURE, html._FURNITURE_TOKEN)):
             assert bool(combined.search(names)) == any(token.match(t) for t in tokens), names
+
+
+def _second_look(monkeypatch: pytest.MonkeyPatch, paragraph_text: int, first: int, second: int) -> tuple[int, int]:
+    """(passes run, characters kept) for a page with ``paragraph_text`` characters in its <p>
+    elements, where precision mode finds ``first`` characters and the default mode ``second``."""
+    from lxml import etree
+
+    from composer.ingest import html as reader
+
+    calls: list[bool] = []
+
+    def body(tree: object, settings: object, favor_precision: bool) -> etree._Element:
+        calls.append(favor_precision)
+        out = etree.Element("body")
+        etree.SubElement(out, "p").text = "x" * (first if favor_precision else second)
+        return out
+
+    monkeypatch.setattr(reader, "_trafilatura_body", body)
+    tree = reader._load_tree(f"<html><body><p>{'y' * paragraph_text}</p><div>{'z' * 5000}</div></body></html>")
+    blocks = reader._extract_body(tree, None, reader.DEFAULT_SETTINGS)
+    return len(calls), sum(len(b.text) for b in blocks)
+
+
+def test_the_default_mode_is_asked_where_the_paragraphs_could_double_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _second_look(monkeypatch, paragraph_text=3000, first=400, second=2500) == (2, 2500)
+    assert _second_look(monkeypatch, paragraph_text=800, first=400, second=700) == (2, 400)  # asked, not enough
+
+
+def test_no_second_pass_where_the_paragraphs_cannot_double_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # <div> text does not count: on the corpus the default mode never won with it.
+    assert _second_look(monkeypatch, paragraph_text=700, first=400, second=2500) == (1, 400)
+    assert _second_look(monkeypatch, paragraph_text=5000, first=1600, second=4000) == (1, 1600)  # long enough
+
+
+def test_an_empty_first_pass_always_gets_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _second_look(monkeypatch, paragraph_text=0, first=0, second=300) == (2, 300)
