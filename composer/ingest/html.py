@@ -959,6 +959,36 @@ def _fill_gaps(tree: HtmlElement, md: PageMetadata, base_url: str | None) -> Non
     md.image_url = md.image_url or resolve_url(doc.image, base_url)
 
 
+# Every hook trafilatura's author search (``trafilatura.metadata.AUTHOR_XPATHS``) can match on:
+# the attributes it tests and, case folded, a part of each value it tests for. A page without any
+# of them gives that search no candidate, on the page or on the pruned copy it searches.
+_AUTHOR_ATTRS = etree.XPath("//@class | //@id | //@itemprop | //@rel | //@data-testid | //@data-component",
+                            smart_strings=False)
+_AUTHOR_HINT = rx.compile(r"author|byl|bbl|writer|screenname|username|zuozhe|bianji|xiaobian|channel-name|"
+                          r"submitted-by|posted-by|journalist-name", re.I)
+_AUTHOR_XPATHS_CRC = 0x2009F808  # the expressions the hints above were read from (trafilatura 2.3)
+
+
+def _may_name_author(tree: HtmlElement) -> bool:
+    """False only when trafilatura's author search cannot find a candidate on this page.
+
+    That search copies the whole page, prunes the copy and runs three XPath expressions with
+    regular expressions over every element: ~5 ms a page, and on more than half of the pages
+    that reach it (23 of 40 on AEB) nothing on the page could match. Checking the attribute
+    values it looks at costs a fraction of that. With other expressions than the ones read here
+    (another trafilatura), the search always runs.
+    """
+    import zlib
+
+    from trafilatura.metadata import AUTHOR_XPATHS
+
+    if zlib.crc32("\n".join(x.path for x in AUTHOR_XPATHS).encode()) != _AUTHOR_XPATHS_CRC:
+        return True
+    if tree.find(".//author") is not None or tree.find(".//rel") is not None:  # //author, and rel='me'
+        return True
+    return _AUTHOR_HINT.search("\n".join(_AUTHOR_ATTRS(tree))) is not None
+
+
 def _trafilatura_metadata(tree: HtmlElement, *, title: bool, author: bool, date: bool, site: bool) -> Any:
     """``trafilatura.metadata.extract_metadata(tree, None, set_date_params(False))``, step for
     step, without the steps whose fields composer will not use: the date search (htmldate, the
@@ -987,7 +1017,7 @@ def _trafilatura_metadata(tree: HtmlElement, *, title: bool, author: bool, date:
     if title and not metadata.title:
         metadata.title = extract_title(tree)
     if author and not metadata.author:
-        metadata.author = extract_author(tree)
+        metadata.author = extract_author(tree) if _may_name_author(tree) else None
     if (date or site) and not metadata.url:
         metadata.url = extract_url(tree, None)
     if date:

@@ -241,3 +241,43 @@ def test_no_second_pass_where_the_paragraphs_cannot_double_the_text(monkeypatch:
 
 def test_an_empty_first_pass_always_gets_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _second_look(monkeypatch, paragraph_text=0, first=0, second=300) == (2, 300)
+
+
+AUTHORLESS = "<html><body><div class='story'><p class='lead'>Text of the story.</p><span id='time'>Monday</span></div></body></html>"
+
+
+@pytest.mark.parametrize("marked", [
+    "<span class='byline'>By Ann Lee</span>", "<div class='author-name'>Ann Lee</div>", "<a rel='author'>Ann Lee</a>",
+    "<p itemprop='author'>Ann Lee</p>", "<div data-component='Byline'>Ann Lee</div>", "<span class='staff-writer'>Ann Lee</span>",
+    "<author>Ann Lee</author>", "<div class='zuozhe'>王小明</div>",
+])
+def test_the_author_search_runs_where_trafilatura_could_find_a_candidate(marked: str) -> None:
+    from trafilatura.metadata import extract_author
+
+    from composer.ingest import html as reader
+
+    tree = reader._load_tree(AUTHORLESS.replace("</div>", marked + "</div>", 1))
+    assert reader._may_name_author(tree)
+    assert extract_author(tree)  # each of these is a candidate trafilatura takes
+
+
+def test_no_author_search_where_nothing_could_match() -> None:
+    from trafilatura.metadata import extract_author
+
+    from composer.ingest import html as reader
+
+    tree = reader._load_tree(AUTHORLESS)
+    assert not reader._may_name_author(tree)
+    assert extract_author(tree) is None
+
+
+def test_the_author_hints_were_read_from_the_installed_trafilatura() -> None:
+    """If this fails, trafilatura's AUTHOR_XPATHS changed: the author search now always runs
+    (correct, only slower); re-read the expressions, update the hints and the checksum."""
+    import zlib
+
+    from trafilatura.metadata import AUTHOR_XPATHS
+
+    from composer.ingest import html as reader
+
+    assert zlib.crc32("\n".join(x.path for x in AUTHOR_XPATHS).encode()) == reader._AUTHOR_XPATHS_CRC
