@@ -743,23 +743,29 @@ _RELATED = rx.compile(r"^(?:related[-_]?\w*|read[-_]?more\w*|more[-_]news|see[-_
 _MAX_RELATED = 5
 
 
-def _any_token(token: re.Pattern[str]) -> re.Pattern[str]:
-    """A pattern that finds, in a whitespace-separated string, a whole token ``token`` matches.
+_RELATED_MARK, _FURNITURE_MARK = 2, 1
+_token_marks: dict[str, int] = {}  # class/id token -> its marks; pages share most of their tokens
 
-    ``token`` is anchored ``^(?:…)$`` and none of its alternatives can match whitespace, so a
-    match bounded by whitespace (or the ends) on both sides is exactly one whole token: one
-    search in C per element instead of a Python loop over its tokens.
+
+def _marks(names: str) -> int:
+    """Which of ``_RELATED`` and ``_FURNITURE`` match a whole token of a class or id value.
+
+    Each distinct token is matched once per process and its verdict kept: class names repeat
+    within a page and across a site's pages, and a dictionary look-up per token is cheaper than
+    one search of a large pattern per value.
     """
-    inner = token.pattern
-    assert inner.startswith("^(?:") and inner.endswith(")$")
-    return rx.compile(r"(?<!\S)" + inner[1:-1] + r"(?!\S)", token.flags)
+    found = 0
+    for token in names.split():
+        mark = _token_marks.get(token)
+        if mark is None:
+            mark = (_RELATED_MARK if _RELATED.match(token) else 0) | (_FURNITURE_MARK if _FURNITURE.match(token) else 0)
+            if len(_token_marks) >= 100_000:
+                _token_marks.clear()
+            _token_marks[token] = mark
+        found |= mark
+    return found
 
 
-_FURNITURE_TOKEN = _any_token(_FURNITURE)
-_RELATED_TOKEN = _any_token(_RELATED)
-# Either kind of token: one search rules out the ~95 % of class/id values that name neither.
-_MARKED_TOKEN = rx.compile(
-    r"(?<!\S)(?:" + _FURNITURE.pattern[4:-2] + "|" + _RELATED.pattern[4:-2] + r")(?!\S)", re.I)
 _CLASS_AND_ID = etree.XPath("//@class | //@id")
 
 
@@ -774,16 +780,16 @@ def _marked_elements(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlEle
     """
     related: list[HtmlElement] = []
     furniture: list[HtmlElement] = []
-    marked = _MARKED_TOKEN.search
     for value in _CLASS_AND_ID(tree):
-        if marked(value) is None:
+        mark = _marks(value)
+        if not mark:
             continue
         el = value.getparent()
         if el.tag in _KEEP_TAGS:
             continue
-        if _RELATED_TOKEN.search(value) and (not related or related[-1] is not el):
+        if mark & _RELATED_MARK and (not related or related[-1] is not el):
             related.append(el)
-        if _FURNITURE_TOKEN.search(value) and (not furniture or furniture[-1] is not el):
+        if mark & _FURNITURE_MARK and (not furniture or furniture[-1] is not el):
             furniture.append(el)
     return related, furniture
 
