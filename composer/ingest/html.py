@@ -175,6 +175,10 @@ def _authors_from(values: list[Any], *, unescape: bool = False) -> tuple[str, ..
     return clean_list([n for n in clean_names(names) if _author_ok(n)], limit=10)
 
 
+# XPath objects compiled once: ``tree.xpath(text)`` compiles its expression on every call.
+_JSONLD_SCRIPTS = etree.XPath('//script[@type][contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+
+
 def _jsonld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
     """Every JSON object in the page's JSON-LD scripts, with ``@graph`` and lists flattened."""
     found: list[dict[str, Any]] = []
@@ -190,7 +194,7 @@ def _jsonld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
             if "@graph" in node:
                 walk(node["@graph"], depth + 1)
 
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+    for script in _JSONLD_SCRIPTS(tree):
         raw = (script.text or "").strip()
         raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", raw)
         if not raw or len(raw) > 2_000_000:
@@ -413,9 +417,12 @@ def _title(src: _Sources, site_name: str | None, authors: tuple[str, ...] = ()) 
     return _strip_site(title, forms, headings, authors) if title else None
 
 
-_BYLINE_XPATH = ('//*[@rel="author" or contains(concat(" ", @itemprop, " "), " author ")'
-                 ' or contains(@class, "byline")]'
-                 "[not(self::link) and not(self::meta) and not(ancestor::footer) and not(ancestor::aside)]")
+# The first step keeps only elements with one of the three attributes, so that the string
+# functions run for those alone; without them the tests are false anyway.
+_BYLINE_XPATH = etree.XPath(
+    '//*[@rel or @itemprop or @class][@rel="author" or contains(concat(" ", @itemprop, " "), " author ")'
+    ' or contains(@class, "byline")]'
+    "[not(self::link) and not(self::meta) and not(ancestor::footer) and not(ancestor::aside)]")
 
 
 def _authors(src: _Sources) -> tuple[str, ...]:
@@ -430,7 +437,7 @@ def _authors(src: _Sources) -> tuple[str, ...]:
 
 def _byline_authors(tree: HtmlElement) -> tuple[str, ...]:
     """The first short element marked as the author or classed "byline": long ones are bios, not bylines."""
-    for el in tree.xpath(_BYLINE_XPATH)[:5]:
+    for el in _BYLINE_XPATH(tree)[:5]:
         text = el.text_content()
         authors = _authors_from([text]) if len(text) < 200 else ()
         if authors:
