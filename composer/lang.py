@@ -48,9 +48,9 @@ def _classify(text: str) -> str:
     return classify(text)
 
 
-def _function_word_counts(text: str) -> dict[str, float]:
+def _function_word_counts(text: str, tokens: list[str] | None = None) -> dict[str, float]:
     counts = dict.fromkeys(SUPPORTED, 0.0)
-    for token in _TOKEN.findall(text.lower()):
+    for token in _TOKEN.findall(text.lower()) if tokens is None else tokens:
         langs = _WORD_LANGS.get(token)
         if langs:
             share = 1.0 / len(langs)  # "de" is Dutch, French, Spanish and Portuguese: split its vote
@@ -79,14 +79,14 @@ def clear_language(text: str) -> str | None:
     language a page declares, so a short text, or one in a language outside the supported set,
     says nothing.
     """
-    sample = text[:20000]
-    counts = _function_word_counts(sample)
+    tokens = _TOKEN.findall(text[:20000].lower())  # the sample's words, read once for both tests
+    counts = _function_word_counts("", tokens)
     ranked = sorted(counts, key=counts.__getitem__, reverse=True)
     best, second = counts[ranked[0]], counts[ranked[1]]
     if best < _CLEAR_HITS or best < _CLEAR_RATIO * second:
         return None
     # Many different function words, not one repeated: Lorem ipsum's "et" and "est" are no French.
-    distinct = {t for t in _TOKEN.findall(sample.lower()) if ranked[0] in _WORD_LANGS.get(t, ())}
+    distinct = {t for t in set(tokens) if ranked[0] in _WORD_LANGS.get(t, ())}
     return ranked[0] if len(distinct) >= _CLEAR_DISTINCT else None
 
 
