@@ -152,6 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     settings: Settings | None = None
     try:
+        if as_program and sys.dont_write_bytecode:  # no .pyc files: composer keeps its own bytecode
+            from composer.codecache import keep_own_bytecode
+
+            keep_own_bytecode()
         args = build_parser().parse_args(argv)
         from pathlib import Path
 

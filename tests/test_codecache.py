@@ -106,3 +106,54 @@ def test_code_that_is_not_text_goes_to_exec_as_given() -> None:
     namespace: dict[str, object] = {}
     codecache._stored_exec(compile("x = 41 + 1", "<t>", "exec"), {}, namespace)
     assert namespace == {"x": 42}
+
+
+MODULES_PROBE = """
+import sys
+from composer.codecache import keep_own_bytecode
+keep_own_bytecode()
+import composer.textutil as t
+print(type(t.__spec__.loader).__name__, callable(t.normalize_text))
+"""
+
+
+def _modules_run(tmp_path: Path, *flags: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("COMPOSER_CACHE", "PYTHONDONTWRITEBYTECODE")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")  # where Python writes when it may: not the checkout
+    out = subprocess.run([sys.executable, *flags, "-c", MODULES_PROBE], capture_output=True, text=True, env=env,
+                         check=True, cwd=Path(__file__).resolve().parent.parent)
+    return out.stdout.strip()
+
+
+def test_without_bytecode_writing_composer_keeps_its_modules_bytecode(tmp_path: Path) -> None:
+    assert _modules_run(tmp_path, "-B") == "_StoredBytecodeLoader True"
+    stored = list((tmp_path / "cache" / "composer" / "code").glob("modules-*/composer.textutil.pyc"))
+    assert len(stored) == 1
+    before = stored[0].read_bytes()
+    assert _modules_run(tmp_path, "-B") == "_StoredBytecodeLoader True"  # now from the store
+    assert stored[0].read_bytes() == before
+
+
+def test_with_bytecode_writing_python_does_it_as_usual(tmp_path: Path) -> None:
+    assert _modules_run(tmp_path).split()[0] != "_StoredBytecodeLoader"
+    assert not list((tmp_path / "cache").rglob("*.pyc"))
+
+
+def test_stored_bytecode_follows_its_source(tmp_path: Path) -> None:
+    source = tmp_path / "mod.py"
+    source.write_text("VALUE = 1\n")
+    folder = tmp_path / "store"
+    folder.mkdir()
+
+    def value() -> object:
+        namespace: dict[str, object] = {}
+        exec(codecache._StoredBytecodeLoader("composer.fake", str(source), folder).get_code("composer.fake"), namespace)
+        return namespace["VALUE"]
+
+    assert value() == 1
+    assert value() == 1  # from the store
+    source.write_text("VALUE = 22\n")  # another size (and time): the store is stale
+    assert value() == 22
+    (folder / "composer.fake.pyc").write_bytes(b"damaged")
+    assert value() == 22
