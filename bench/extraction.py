@@ -159,6 +159,7 @@ _STEPS = (
     ("_marked_elements", "class/id scan for furniture and related boxes"),
     ("_prune_furniture", "drop furniture"),
     ("_trafilatura_body", "trafilatura, composer's options (both passes)"),
+    ("_paragraph_chars", "paragraph text, the test for a second pass"),
     ("_body_blocks", "trafilatura's XML to blocks"),
     ("_fallback_blocks", "fallback blocks (pages trafilatura rejects)"),
     ("_fill_gaps", "trafilatura's metadata for missing fields"),

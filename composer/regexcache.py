@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import _sre
 import atexit
+import gc
 import marshal
 import re
 import sys
@@ -39,6 +40,7 @@ _LIMIT = 4000  # stored programs; a store that outgrows it starts again from thi
 _made: dict[tuple[str, int], re.Pattern[str]] = {}
 _programs: dict[tuple[str, int], tuple] | None = None  # (pattern, flags) -> arguments of _sre.compile
 _new = 0
+_fresh: set[tuple[str, int]] = set()  # keys this process compiled and added to the store
 _broken = False  # the private API did not behave: use re.compile for the rest of the process
 _re_compile = re.compile
 _depth = 0
@@ -67,10 +69,16 @@ def stored_compiles() -> Iterator[None]:
     the email package): their module constants are as fixed as ours. Only ``re.compile`` is
     routed, and only for the block; a pattern given as bytes, or anything the store cannot
     take, still goes to ``re``'s own compile.
+
+    The cycle collector waits for the block as well: importing makes tens of thousands of objects
+    that live as long as the process and almost no garbage, and every collection it triggers
+    walks all of them again (~10 ms of an HTML page's compose, for nothing collected).
     """
     global _depth
+    collecting = gc.isenabled()
     if _depth == 0:
         re.compile = compile  # type: ignore[assignment]
+        gc.disable()
     _depth += 1
     try:
         yield
@@ -78,6 +86,8 @@ def stored_compiles() -> Iterator[None]:
         _depth -= 1
         if _depth == 0:
             re.compile = _re_compile
+            if collecting:
+                gc.enable()
 
 
 def _from_program(key: tuple[str, int]) -> re.Pattern[str] | None:
@@ -103,6 +113,7 @@ def _from_program(key: tuple[str, int]) -> re.Pattern[str] | None:
     if _new == 0:
         atexit.register(_save)
     programs[key] = (flags, packed, groups, groupindex, indexgroup)
+    _fresh.add(key)
     _new += 1
     return compiled
 
@@ -144,11 +155,34 @@ def _load() -> dict[tuple[str, int], tuple]:
     return _programs
 
 
+def _not_reordered(fresh: set[tuple[str, int]], stored: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """``fresh`` without patterns that are a stored pattern with its characters reordered.
+
+    Some libraries build a pattern from a set (the email package joins its header delimiters
+    into a character class), so its text changes from process to process with string hashing:
+    storing each variant would rewrite the store at every exit and grow it without end. Such a
+    variant is compiled by ``re`` in each run instead, as it would be without a store.
+    """
+    by_size: dict[tuple[int, int], list[str]] = {}
+    for pattern, flags in stored:
+        if isinstance(pattern, str):
+            by_size.setdefault((flags, len(pattern)), []).append(pattern)
+    kept = []
+    for pattern, flags in fresh:
+        same_size = by_size.get((flags, len(pattern)), ())
+        if same_size and any(sorted(pattern) == sorted(other) for other in same_size):
+            continue
+        kept.append((pattern, flags))
+    return kept
+
+
 def _save() -> None:
     """Store this run's new programs beside what another process may have stored meanwhile."""
     path = _path()
     if path is None or _programs is None:
         return
+    if not _not_reordered(_fresh, [key for key in _programs if key not in _fresh]):
+        return  # nothing worth rewriting the store for (reading and writing it is most of an exit)
     stored = _read(path)
     if len(stored) + _new > _LIMIT:
         stored = {}

@@ -184,3 +184,66 @@ def test_help_is_laid_out_as_argparse_would_for_the_terminal_width(monkeypatch: 
     theirs.formatter_class = argparse.HelpFormatter  # asks shutil.get_terminal_size()
     assert ours.format_help() == theirs.format_help()
     assert ours._get_formatter()._width == shutil.get_terminal_size().columns - 2
+
+
+EXIT_PROBE = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen" if gc.get_freeze_count() else "not frozen"))
+from composer.cli import main
+if sys.argv[1] == "program":
+    sys.argv[1:] = ["count", "--network", "x", "hello"]
+    main()
+else:
+    main(["count", "--network", "x", "hello"])
+"""
+
+
+@pytest.mark.parametrize(("how", "expected"), [("program", "frozen"), ("call", "not frozen")])
+def test_only_the_program_spares_the_exit_collection(how: str, expected: str) -> None:
+    """As the program, main freezes the objects alive at the end so that the interpreter's last
+    collection skips them; a caller that goes on running keeps its collector untouched."""
+    out = subprocess.run([sys.executable, "-c", EXIT_PROBE, how], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip().splitlines()[-1] == expected
+
+
+HELP_PROBE = """
+import sys
+sys.argv = ["compose", sys.argv[1]]
+from composer.cli import main
+code = main()
+print("ARGPARSE" if "argparse" in sys.modules else "NO-ARGPARSE", code, file=sys.stderr)
+"""
+
+
+def _help(tmp_path: Path, flag: str = "--help", **env_extra: str) -> tuple[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "COMPOSER_CACHE"}
+    env.update({"XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "100", **env_extra})
+    out = subprocess.run([sys.executable, "-c", HELP_PROBE, flag], capture_output=True, text=True, env=env,
+                         cwd=REPO, check=True)
+    return out.stdout, out.stderr.strip()
+
+
+def _argparse_help(columns: int) -> str:
+    script = "from composer.cli import build_parser; print(build_parser().format_help(), end='')"
+    env = {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=REPO,
+                          check=True).stdout
+
+
+def test_help_is_argparse_s_text_and_then_comes_from_the_cache(tmp_path: Path) -> None:
+    expected = _argparse_help(100)
+    assert _help(tmp_path) == (expected, "ARGPARSE 0")  # built, printed and kept
+    assert _help(tmp_path) == (expected, "NO-ARGPARSE 0")  # from the cache: no argparse imported
+    assert _help(tmp_path, "-h") == (expected, "NO-ARGPARSE 0")
+
+
+def test_kept_help_follows_the_terminal_width(tmp_path: Path) -> None:
+    _help(tmp_path)
+    assert _help(tmp_path, COLUMNS="60") == (_argparse_help(60), "ARGPARSE 0")
+    assert _help(tmp_path, COLUMNS="60")[1] == "NO-ARGPARSE 0"
+
+
+def test_help_with_caching_off_is_built_each_time(tmp_path: Path) -> None:
+    for _ in range(2):
+        assert _help(tmp_path, COMPOSER_CACHE="off") == (_argparse_help(100), "ARGPARSE 0")
+    assert not (tmp_path / "cache" / "composer" / "help").exists()

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "composer"
 # Lowest first. Units in the same layer are independent of each other: neither imports the other.
 LAYERS: list[tuple[str, ...]] = [
     ("composer.errors", "composer.textutil", "composer.checks", "composer.cachedir", "composer.langid_model"),
-    ("composer.sqlite_store", "composer.regexcache", "composer.database"),  # how every store opens SQLite; the engines (SQLite, PostgreSQL) shared stores run on; stored regex programs
+    ("composer.sqlite_store", "composer.regexcache", "composer.codecache", "composer.database"),  # how every store opens SQLite; the engines (SQLite, PostgreSQL) shared stores run on; stored regex programs; stored dataclass code
     ("composer.dates", "composer.lang"),
     ("composer.config", "composer.article"),
     ("composer.outbox", "composer.templating", "composer.links", "composer.cldr"),

@@ -104,3 +104,37 @@ def test_stored_compiles_routes_re_compile_only_inside_the_block() -> None:
         assert re.compile is regexcache.compile  # nested blocks keep it until the outer one ends
         assert re.compile(rb"\d+") == plain(rb"\d+")  # bytes patterns are served too
     assert re.compile is plain
+
+
+def test_stored_compiles_holds_the_cycle_collector_only_inside_the_block() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with regexcache.stored_compiles():
+        assert not gc.isenabled()
+        with regexcache.stored_compiles():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+REORDERED = """
+import sys
+from composer import regexcache
+print(regexcache.compile(sys.argv[1]) is not None)
+"""
+
+
+def test_a_reordered_variant_of_a_stored_pattern_does_not_rewrite_the_store(tmp_path: Path) -> None:
+    """Patterns some libraries build from a set change order with string hashing from process to
+    process; storing each variant would rewrite the store at every exit. A new pattern stays."""
+    env = {k: v for k, v in os.environ.items() if k != "COMPOSER_CACHE"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+
+    def run(pattern: str) -> bytes:
+        subprocess.run([sys.executable, "-c", REORDERED, pattern], env=env, check=True, capture_output=True)
+        return next((tmp_path / "cache" / "composer" / "regex").glob("sre-*.marshal")).read_bytes()
+
+    first = run(r"[^\(\\:>\]=]+")
+    assert run(r"[^=\]>:\\\(]+") == first  # the same characters reordered: not stored again
+    assert run(r"[^\(\\:>\]=]+x") != first  # a different pattern is

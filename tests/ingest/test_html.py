@@ -188,8 +188,8 @@ def test_xhtml_with_xml_declaration_and_xml_lang() -> None:
     assert art.body[0].text.startswith("Le conseil municipal")
 
 
-def test_one_search_per_element_finds_exactly_the_tokens_the_per_token_match_finds() -> None:
-    """Furniture and related boxes are found with one search over "class id"; it must agree with
+def test_the_kept_token_verdicts_agree_with_matching_each_token() -> None:
+    """Furniture and related boxes are found from verdicts kept per token; they must agree with
     matching each whitespace-separated token, including odd whitespace and case folding."""
     import random
 
@@ -201,7 +201,85 @@ def test_one_search_per_element_finds_exactly_the_tokens_the_per_token_match_fin
     rnd = random.Random(17)
     alphabet = list("adsvertiplmoc-_ rSHARE\t\n\u00a0\u2003ſKk")
     samples |= {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16))) for _ in range(20000)}
-    for names in samples:
-        tokens = names.split()
-        for token, combined in ((html._RELATED, html._RELATED_TOKEN), (html._FURNITURE, html._FURNITURE_TOKEN)):
-            assert bool(combined.search(names)) == any(token.match(t) for t in tokens), names
+    for _ in range(2):  # verdicts made, then verdicts kept
+        for names in samples:
+            tokens = names.split()
+            marks = html._marks(names)
+            for token, mark in ((html._RELATED, html._RELATED_MARK), (html._FURNITURE, html._FURNITURE_MARK)):
+                assert bool(marks & mark) == any(token.match(t) for t in tokens), names
+
+
+def _second_look(monkeypatch: pytest.MonkeyPatch, paragraph_text: int, first: int, second: int) -> tuple[int, int]:
+    """(passes run, characters kept) for a page with ``paragraph_text`` characters in its <p>
+    elements, where precision mode finds ``first`` characters and the default mode ``second``."""
+    from lxml import etree
+
+    from composer.ingest import html as reader
+
+    calls: list[bool] = []
+
+    def body(tree: object, settings: object, favor_precision: bool) -> etree._Element:
+        calls.append(favor_precision)
+        out = etree.Element("body")
+        etree.SubElement(out, "p").text = "x" * (first if favor_precision else second)
+        return out
+
+    monkeypatch.setattr(reader, "_trafilatura_body", body)
+    tree = reader._load_tree(f"<html><body><p>{'y' * paragraph_text}</p><div>{'z' * 5000}</div></body></html>")
+    blocks = reader._extract_body(tree, None, reader.DEFAULT_SETTINGS)
+    return len(calls), sum(len(b.text) for b in blocks)
+
+
+def test_the_default_mode_is_asked_where_the_paragraphs_could_double_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _second_look(monkeypatch, paragraph_text=3000, first=400, second=2500) == (2, 2500)
+    assert _second_look(monkeypatch, paragraph_text=800, first=400, second=700) == (2, 400)  # asked, not enough
+
+
+def test_no_second_pass_where_the_paragraphs_cannot_double_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # <div> text does not count: on the corpus the default mode never won with it.
+    assert _second_look(monkeypatch, paragraph_text=700, first=400, second=2500) == (1, 400)
+    assert _second_look(monkeypatch, paragraph_text=5000, first=1600, second=4000) == (1, 1600)  # long enough
+
+
+def test_an_empty_first_pass_always_gets_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _second_look(monkeypatch, paragraph_text=0, first=0, second=300) == (2, 300)
+
+
+AUTHORLESS = "<html><body><div class='story'><p class='lead'>Text of the story.</p><span id='time'>Monday</span></div></body></html>"
+
+
+@pytest.mark.parametrize("marked", [
+    "<span class='byline'>By Ann Lee</span>", "<div class='author-name'>Ann Lee</div>", "<a rel='author'>Ann Lee</a>",
+    "<p itemprop='author'>Ann Lee</p>", "<div data-component='Byline'>Ann Lee</div>", "<span class='staff-writer'>Ann Lee</span>",
+    "<author>Ann Lee</author>", "<div class='zuozhe'>王小明</div>",
+])
+def test_the_author_search_runs_where_trafilatura_could_find_a_candidate(marked: str) -> None:
+    from trafilatura.metadata import extract_author
+
+    from composer.ingest import html as reader
+
+    tree = reader._load_tree(AUTHORLESS.replace("</div>", marked + "</div>", 1))
+    assert reader._may_name_author(tree)
+    assert extract_author(tree)  # each of these is a candidate trafilatura takes
+
+
+def test_no_author_search_where_nothing_could_match() -> None:
+    from trafilatura.metadata import extract_author
+
+    from composer.ingest import html as reader
+
+    tree = reader._load_tree(AUTHORLESS)
+    assert not reader._may_name_author(tree)
+    assert extract_author(tree) is None
+
+
+def test_the_author_hints_were_read_from_the_installed_trafilatura() -> None:
+    """If this fails, trafilatura's AUTHOR_XPATHS changed: the author search now always runs
+    (correct, only slower); re-read the expressions, update the hints and the checksum."""
+    import zlib
+
+    from trafilatura.metadata import AUTHOR_XPATHS
+
+    from composer.ingest import html as reader
+
+    assert zlib.crc32("\n".join(x.path for x in AUTHOR_XPATHS).encode()) == reader._AUTHOR_XPATHS_CRC

@@ -88,3 +88,17 @@ def test_count_lines_json_shape():
     assert out[0]["text"] == "a\nb" and out[0]["length"] == 3
     assert json.loads(json.dumps(out[1])) == {"text": "plain", "network": "bluesky", "length": 5, "limit": 300,
                                               "valid": True}
+
+
+def test_kept_measures_answer_as_a_fresh_count_and_stay_bounded() -> None:
+    from composer.social import networks
+
+    texts = ["hello", "a" * 281, "see https://example.com/x " * 3, "👩‍👩‍👧 family", ""]
+    for net in networks.TABLE.values():
+        for text in texts:
+            for limit in (None, 10):
+                first = net.measure(text, limit)
+                assert net.measure(text, limit) == first == net._measure(text, limit)
+        for i in range(5000):
+            net.measure(f"t{i}")
+        assert len(net._measured) <= 4096
