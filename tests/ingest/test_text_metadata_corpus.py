@@ -77,9 +77,13 @@ def test_the_split_holds_out_about_a_third_of_the_publishers(bench: ModuleType, 
 def test_the_trainer_never_reads_a_held_out_publisher(bench: ModuleType) -> None:
     pytest.importorskip("numpy", reason="the trainer needs numpy (bench extra)")
     trainer = _load("train_metadata")
-    groups = {group for group, *_ in trainer.training_pages()}
+    groups = {group for group, *_ in trainer.training_pages(rendered=True)}
     assert groups, "no training pages"
     assert not {g for g in groups if not g.startswith(("fixture-", "seed")) and bench.is_held_out(g)}
+    # The renderer (its copies feed the trainer with --rendered) never renders a held-out page.
+    renderer = _load("render_readability")
+    ids = renderer.pages_to_render(bench)
+    assert ids and not [i for i in ids if bench.is_held_out(bench.publisher_key(i))]
 
 
 def test_held_out_accuracy(bench: ModuleType, results: tuple[list, dict]) -> None:
