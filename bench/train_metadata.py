@@ -377,7 +377,7 @@ def cross_validate(examples: list[Example], l2: float, folds: int = 5) -> tuple[
     AEB labels are added, so that adding data is judged on a fixed yardstick), and how many those are.
     """
     def fold(ex: Example) -> int:
-        return hashlib.sha256(ex.group.encode()).digest()[1] % folds
+        return _fold_of(ex.group, folds)
 
     hits = total = cur_hits = cur_total = 0
     for k in range(folds):
@@ -396,12 +396,15 @@ def cross_validate(examples: list[Example], l2: float, folds: int = 5) -> tuple[
     return hits / max(1, total), cur_hits / max(1, cur_total), cur_total
 
 
+FOLD_BYTE = 1  # which byte of the group's SHA-256 assigns its fold (another byte: another partition)
+
+
 def _fold_of(group: str, folds: int) -> int:
-    return hashlib.sha256(group.encode()).digest()[1] % folds
+    return hashlib.sha256(group.encode()).digest()[FOLD_BYTE] % folds
 
 
-def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage], l2: float, folds: int = 5
-                  ) -> dict[str, tuple[int, int]]:
+def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage], l2: float, folds: int = 5,
+                  show_misses: bool = False) -> dict[str, tuple[int, int]]:
     """The whole reader, fold by fold: the three roles fitted without a fold's publishers, then the
     curated pages of that fold parsed and scored as ``bench/metadata.py`` scores the held-out ones
     (title exact; byline name words where one is curated; published day where the copy shows it).
@@ -434,11 +437,17 @@ def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage],
                 except InputError:
                     got = (None, [], None)
                 if title:
-                    counts["title"][0] += bm.norm_title(got[0]) == bm.norm_title(title)
+                    ok = bm.norm_title(got[0]) == bm.norm_title(title)
+                    counts["title"][0] += ok
                     counts["title"][1] += 1
+                    if show_misses and not ok:
+                        print(f"title  {group}: {got[0]!r} ≠ {title!r}")
                 if authors and authors is not UNKNOWN:
-                    counts["byline"][0] += bm.name_words(got[1]) == bm.name_words(authors)
+                    ok = bm.name_words(got[1]) == bm.name_words(authors)
+                    counts["byline"][0] += ok
                     counts["byline"][1] += 1
+                    if show_misses and not ok:
+                        print(f"byline {group}: {got[1]!r} ≠ {authors!r}")
                 if published and date_known is True and bm._date_visible(text, published):
                     counts["date"][0] += got[2] == published
                     counts["date"][1] += 1
@@ -448,6 +457,7 @@ def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage],
 
 
 def main(argv: list[str] | None = None) -> int:
+    global FOLD_BYTE
     from composer.ingest.paste import roles
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -455,14 +465,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="report, do not write the model")
     parser.add_argument("--aeb-roles", default=",".join(DEFAULT_AEB_ROLES),
                         help="which HTML-derived AEB labels to use: a comma list of title, byline, date, or none")
+    parser.add_argument("--show-cv-misses", action="store_true",
+                        help="with --check: list the training pages the whole-reader CV misses")
+    parser.add_argument("--fold-byte", type=int, default=FOLD_BYTE,
+                        help="which byte of a publisher's SHA-256 picks its CV fold (for a second partition)")
     parser.add_argument("--rendered", action="store_true",
                         help="also train on readability's pages rendered by bench/render_readability.py "
                              "(no cross-validation gain when tried, so off by default)")
     args = parser.parse_args(argv)
+    FOLD_BYTE = args.fold_byte
     aeb_roles = tuple(r for r in args.aeb_roles.split(",") if r in AEB_ROLES)
     examples = build_examples(aeb_roles, args.rendered)
     if args.check:
-        e2e = end_to_end_cv(examples, training_pages(aeb_roles, args.rendered), args.l2)
+        e2e = end_to_end_cv(examples, training_pages(aeb_roles, args.rendered), args.l2,
+                            show_misses=args.show_cv_misses)
         print("whole reader, publisher-grouped 5-fold CV on the curated training pages: "
               + ", ".join(f"{role} {n}/{d} ({n / max(1, d):.3f})" for role, (n, d) in e2e.items()))
     names = {"title": roles.TITLE_FEATURES, "byline": roles.BYLINE_FEATURES, "date": roles.DATE_FEATURES}
