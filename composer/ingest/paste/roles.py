@@ -125,8 +125,17 @@ _NAME_STOPWORDS = STOPWORDS - {"van", "von", "de", "der", "den", "da", "del", "d
                                 "y", "bin", "al", "el", "ter", "and", "und", "et", "e", "en", "og", "och", "i", "a"}
 
 
+_CJK_RUN = rx.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2,}")
+
+
 def content_words(text: str) -> set[str]:
-    return {w for w in _WORDS.findall(text.lower()) if len(w) >= 4 and w not in STOPWORDS}
+    """The line's content words; Chinese, Japanese and Korean, written without spaces, give their
+    character pairs instead (a whole CJK line would otherwise be one "word" that matches nothing)."""
+    lower = text.lower()
+    words = {w for w in _WORDS.findall(lower) if len(w) >= 4 and w not in STOPWORDS and not _CJK_RUN.search(w)}
+    for run in _CJK_RUN.findall(lower):
+        words.update(run[k : k + 2] for k in range(len(run) - 1))
+    return words
 
 
 def _cap_share(text: str) -> float:
