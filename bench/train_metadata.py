@@ -21,12 +21,19 @@ value (several may: a headline printed twice), or "none" for a byline/date the p
 show. The model is a conditional logit (softmax over a page's candidates) with L2
 regularisation, fitted by full-batch gradient descent with Adam; the weights are written as JSON.
 
-    python bench/train_metadata.py [--l2 0.01] [--check] [--aeb-roles title,byline]
+    python bench/train_metadata.py [--l2 0.01] [--check [--fold-byte 2] [--show-cv-misses]]
+                                   [--aeb-roles title,byline] [--rendered]
 
 ``--check`` leaves the shipped file alone and prints the training accuracy of each role and a
 leave-publishers-out cross-validation on the training pages (the held-out pages stay unseen),
 also on the curated pages alone: those are the same pages whatever HTML-derived labels are
-added, so that is the figure to compare data choices by.
+added, so that is the figure to compare data choices by. It also cross-validates the whole
+reader (:func:`end_to_end_cv`), which counts what the candidate-level figure cannot: headlines
+that are not among the candidates, and the clean-up after the pick. ``--fold-byte`` draws
+another partition of publishers into folds, so that a gain can be checked on two.
+
+``--rendered`` adds readability's pages that the corpus has no copy of, rendered by
+``bench/render_readability.py`` (tried in the third round: no gain, so off by default).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 ``bench/metadata.py`` defines the data, the publisher split and the scoring; the role model
 (``composer/data/paste-roles.json``) is fitted by ``bench/train_metadata.py`` on the other
 publishers only. The thresholds sit a little below the figures measured on 2026-11-30 after the
-second round of features (held out: readability-pasted titles 13/22, bylines 10/15, visible dates
-3/3; pasted-meta titles 37/51, bylines 32/42, visible dates 37/40), so a change that costs accuracy
+third round of features (held out: readability-pasted titles 13/22, bylines 10/15, visible dates
+3/3; pasted-meta titles 39/51, bylines 32/42, visible dates 37/40), so a change that costs accuracy
 on unseen sites fails here. They are well below issue 12's targets (95 % / 85 % / 90 %): see the
 issue note for the misses.
 """
@@ -24,11 +24,11 @@ CORPUS = REPO.parent / "shared" / "corpus" / "extraction"
 # (dataset, field) -> minimum correct on the held-out publishers, and on all pages.
 HELD_OUT_MIN = {
     ("readability-pasted", "title"): 12, ("readability-pasted", "byline"): 9, ("readability-pasted", "date"): 2,
-    ("pasted-meta", "title"): 35, ("pasted-meta", "byline"): 30, ("pasted-meta", "date"): 35,
+    ("pasted-meta", "title"): 37, ("pasted-meta", "byline"): 30, ("pasted-meta", "date"): 35,
 }  # fmt: skip
 ALL_MIN = {
     ("readability-pasted", "title"): 44, ("readability-pasted", "byline"): 22, ("readability-pasted", "date"): 8,
-    ("pasted-meta", "title"): 112, ("pasted-meta", "byline"): 93, ("pasted-meta", "date"): 112,
+    ("pasted-meta", "title"): 117, ("pasted-meta", "byline"): 93, ("pasted-meta", "date"): 112,
 }  # fmt: skip
 
 
