@@ -127,3 +127,23 @@ def test_html_headline_signals_label_the_copy_only_when_they_agree() -> None:
     assert trainer.aligned_title(copy, signals) == "Storm floods the old harbour district"
     assert trainer.aligned_title(copy, ["Daily Planet News", "Storm floods the old harbour district"]) is None
     assert trainer.aligned_title(["Nothing like it"], signals) is None
+
+
+def test_the_renderer_copies_a_page_as_the_corpus_did(bench: ModuleType) -> None:
+    """``bench/render_readability.py`` makes the trainer's extra copies; they are only comparable
+    with the corpus's if the rendering is the same, so one page the corpus already has must come
+    back byte for byte (headless Chromium, scripts off, ``innerText``)."""
+    renderer = _load("render_readability")
+    if not (renderer.CHROMIUM.exists() and renderer.CHROMEDRIVER.exists()):
+        pytest.skip("rendering needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)")
+    pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    import json
+
+    from selenium.common.exceptions import SessionNotCreatedException
+
+    row = json.loads((CORPUS / "readability-pasted.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    try:
+        (text,) = renderer.render([CORPUS / "readability" / row["id"] / "source.html"])
+    except SessionNotCreatedException as exc:  # a browser that cannot start is the machine's, not the code's
+        pytest.skip(f"chromium could not start: {exc}")
+    assert text == row["text"]
