@@ -24,6 +24,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 _HERE = Path(__file__).resolve().parent
 CACHE = _HERE / ".cache" / "readability-rendered.jsonl"
@@ -31,7 +32,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
-def _bench_metadata():  # noqa: ANN202 - a module loaded from a file
+def _bench_metadata() -> Any:
     spec = importlib.util.spec_from_file_location("composer_bench_metadata", _HERE / "metadata.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -40,15 +41,15 @@ def _bench_metadata():  # noqa: ANN202 - a module loaded from a file
     return module
 
 
-def pages_to_render(bm: object) -> list[str]:
+def pages_to_render(bm: Any) -> list[str]:
     """Readability page ids not in the pasted file whose publisher the benchmark does not hold out."""
-    corpus: Path = bm.CORPUS  # type: ignore[attr-defined]
+    corpus: Path = bm.CORPUS
     pasted = {json.loads(line)["id"] for line in (corpus / "readability-pasted.jsonl").read_text(encoding="utf-8").splitlines()}
     out = []
     for folder in sorted((corpus / "readability").iterdir()):
         if not (folder / "source.html").is_file() or folder.name in pasted:
             continue
-        if bm.is_held_out(bm.publisher_key(folder.name)):  # type: ignore[attr-defined]
+        if bm.is_held_out(bm.publisher_key(folder.name)):
             continue
         out.append(folder.name)
     return out
@@ -96,7 +97,20 @@ def main(argv: list[str] | None = None) -> int:
     if not (corpus / "readability-pasted.jsonl").is_file():
         print(f"render_readability: corpus not found at {corpus}", file=sys.stderr)
         return 2
-    if args.verify:
+    try:
+        from selenium.common.exceptions import WebDriverException
+    except ImportError:
+        print("render_readability: needs selenium (pip install -e '.[test]')", file=sys.stderr)
+        return 2
+    try:
+        return _run(args.verify, bm, corpus)
+    except WebDriverException as exc:
+        print(f"render_readability: the browser failed: {exc.msg or exc.__class__.__name__}", file=sys.stderr)
+        return 1
+
+
+def _run(verify: bool, bm: Any, corpus: Path) -> int:
+    if verify:
         rows = [json.loads(line) for line in (corpus / "readability-pasted.jsonl").read_text(encoding="utf-8").splitlines()]
         rows = [r for r in rows if not bm.is_held_out(bm.publisher_key(r["id"]))][:5]
         texts = render([corpus / "readability" / r["id"] / "source.html" for r in rows])
