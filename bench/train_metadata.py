@@ -414,7 +414,9 @@ def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage],
                   show_misses: bool = False) -> dict[str, tuple[int, int]]:
     """The whole reader, fold by fold: the three roles fitted without a fold's publishers, then the
     curated pages of that fold parsed and scored as ``bench/metadata.py`` scores the held-out ones
-    (title exact; byline name words where one is curated; published day where the copy shows it).
+    (title exact; byline name words where one is curated; published day where the copy shows it),
+    except that a curated title differing from a line of the copy only in quotes, dashes or case
+    is taken as that line (the label :func:`training_pages` trains with).
 
     Unlike :func:`cross_validate` this also counts pages whose headline is not among the
     candidates and what :func:`roles.refine_title` and the title cleaning do, so changes to the
