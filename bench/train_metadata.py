@@ -21,12 +21,19 @@ value (several may: a headline printed twice), or "none" for a byline/date the p
 show. The model is a conditional logit (softmax over a page's candidates) with L2
 regularisation, fitted by full-batch gradient descent with Adam; the weights are written as JSON.
 
-    python bench/train_metadata.py [--l2 0.01] [--check] [--aeb-roles title,byline]
+    python bench/train_metadata.py [--l2 0.01] [--check [--fold-byte 2] [--show-cv-misses]]
+                                   [--aeb-roles title,byline] [--rendered]
 
 ``--check`` leaves the shipped file alone and prints the training accuracy of each role and a
 leave-publishers-out cross-validation on the training pages (the held-out pages stay unseen),
 also on the curated pages alone: those are the same pages whatever HTML-derived labels are
-added, so that is the figure to compare data choices by.
+added, so that is the figure to compare data choices by. It also cross-validates the whole
+reader (:func:`end_to_end_cv`), which counts what the candidate-level figure cannot: headlines
+that are not among the candidates, and the clean-up after the pick. ``--fold-byte`` draws
+another partition of publishers into folds, so that a gain can be checked on two.
+
+``--rendered`` adds readability's pages that the corpus has no copy of, rendered by
+``bench/render_readability.py`` (tried in the third round: no gain, so off by default).
 """
 
 from __future__ import annotations
@@ -215,6 +222,48 @@ def readability_html_authors(page_id: str) -> list[str] | None:
     return list(art.authors) or None
 
 
+RENDERED = _HERE / ".cache" / "readability-rendered.jsonl"
+
+
+def rendered_readability_pages() -> list[TrainingPage]:
+    """Readability's pages that the corpus has no copy of, rendered by ``bench/render_readability.py``
+    (publishers that are not held out only; [] until it has been run).
+
+    Labels come from the page's HTML side, as for the AEB pages: the headline is the copy's line
+    that readability's curated title and the HTML's own signals (:func:`title_signals`) agree on
+    (:func:`aligned_title`; the curated title often keeps a site name, "… | Code", which the copy's
+    headline does not); the byline is readability's curated one, or where that is empty the
+    authors composer's HTML reader finds, and either counts only where a line of the copy gives
+    exactly those names. Dates are not taught from these pages.
+    """
+    from composer.article import Source
+    from composer.ingest.html import parse as parse_html
+
+    if not RENDERED.is_file():
+        return []
+    out: list[TrainingPage] = []
+    for raw in RENDERED.read_text(encoding="utf-8").splitlines():
+        row = json.loads(raw)
+        key = bm.publisher_key(row["id"])
+        if bm.is_held_out(key):  # never: the renderer skips them; checked again here
+            continue
+        folder = bm.CORPUS / "readability" / row["id"]
+        curated = json.loads((folder / "expected-metadata.json").read_text(encoding="utf-8"))
+        html = (folder / "source.html").read_text(encoding="utf-8", errors="replace")
+        try:
+            art = parse_html(html, Source(path="source.html", format="html"))
+        except Exception:  # noqa: BLE001 - a page the HTML reader refuses gives only the curated signal
+            art = None
+        signals = [curated["title"]] if curated.get("title") else []
+        signals += title_signals(html, art.title if art else None)
+        title = aligned_title(row["text"].split("\n"), signals)
+        byline = (curated.get("byline") or "").split("\n")[0].strip()
+        authors = [byline] if byline else (list(art.authors) if art and art.authors else None)
+        if title or authors:
+            out.append((key, row["text"], title, authors or UNKNOWN, None, False, "rendered"))
+    return out
+
+
 TrainingPage = tuple[str, str, str | None, list[str] | None, str | None, "bool | str", str]
 AEB_ROLES = ("title", "byline", "date")
 # AEB dates are not used by default: they only ever teach "this line" (a page whose HTML day the
@@ -223,9 +272,10 @@ AEB_ROLES = ("title", "byline", "date")
 DEFAULT_AEB_ROLES = ("title", "byline")
 
 
-def training_pages(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES) -> list[TrainingPage]:
+def training_pages(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES, rendered: bool = False) -> list[TrainingPage]:
     """(group, text, title, authors, published day, date known, source) for every training page;
-    ``aeb_roles`` says which of the AEB pages' HTML-derived labels are used (for ablations)."""
+    ``aeb_roles`` says which of the AEB pages' HTML-derived labels are used (for ablations),
+    ``rendered`` adds readability's pages rendered by ``bench/render_readability.py``."""
     out = []
     for page in bm.load_pages():
         if page.held_out:
@@ -251,6 +301,8 @@ def training_pages(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES) -> list[Train
         out.append((key, text, title if "title" in aeb_roles else None,
                     (authors if "byline" in aeb_roles else None) or UNKNOWN,
                     published if "date" in aeb_roles else None, ALIGNED if "date" in aeb_roles else False, "aeb"))
+    if rendered:
+        out += rendered_readability_pages()
     for path in sorted(FIXTURES.glob("*.expected.json")):
         expected = json.loads(path.read_text(encoding="utf-8"))
         text = (FIXTURES / path.name.replace(".expected.json", ".txt")).read_text(encoding="utf-8")
@@ -263,13 +315,13 @@ def training_pages(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES) -> list[Train
     return out
 
 
-def build_examples(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES) -> dict[str, list[Example]]:
+def build_examples(aeb_roles: tuple[str, ...] = DEFAULT_AEB_ROLES, rendered: bool = False) -> dict[str, list[Example]]:
     from composer.errors import InputError
     from composer.ingest import text as reader
     from composer.ingest.paste import meta, roles
 
     examples: dict[str, list[Example]] = {"title": [], "byline": [], "date": []}
-    for group, text, title, authors, published, date_known, source in training_pages(aeb_roles):
+    for group, text, title, authors, published, date_known, source in training_pages(aeb_roles, rendered):
         try:
             page = reader.analyse(text)
         except InputError:
@@ -332,7 +384,7 @@ def cross_validate(examples: list[Example], l2: float, folds: int = 5) -> tuple[
     AEB labels are added, so that adding data is judged on a fixed yardstick), and how many those are.
     """
     def fold(ex: Example) -> int:
-        return hashlib.sha256(ex.group.encode()).digest()[1] % folds
+        return _fold_of(ex.group, folds)
 
     hits = total = cur_hits = cur_total = 0
     for k in range(folds):
@@ -351,7 +403,70 @@ def cross_validate(examples: list[Example], l2: float, folds: int = 5) -> tuple[
     return hits / max(1, total), cur_hits / max(1, cur_total), cur_total
 
 
+FOLD_BYTE = 1  # which byte of the group's SHA-256 assigns its fold (another byte: another partition)
+
+
+def _fold_of(group: str, folds: int) -> int:
+    return hashlib.sha256(group.encode()).digest()[FOLD_BYTE] % folds
+
+
+def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage], l2: float, folds: int = 5,
+                  show_misses: bool = False) -> dict[str, tuple[int, int]]:
+    """The whole reader, fold by fold: the three roles fitted without a fold's publishers, then the
+    curated pages of that fold parsed and scored as ``bench/metadata.py`` scores the held-out ones
+    (title exact; byline name words where one is curated; published day where the copy shows it),
+    except that a curated title differing from a line of the copy only in quotes, dashes or case
+    is taken as that line (the label :func:`training_pages` trains with).
+
+    Unlike :func:`cross_validate` this also counts pages whose headline is not among the
+    candidates and what :func:`roles.refine_title` and the title cleaning do, so changes to the
+    candidate search can be compared; it is what the held-out figures would be on these pages.
+    """
+    from composer.article import Source
+    from composer.errors import InputError
+    from composer.ingest import text as reader
+    from composer.ingest.paste import roles
+
+    names = {"title": roles.TITLE_FEATURES, "byline": roles.BYLINE_FEATURES, "date": roles.DATE_FEATURES}
+    counts = {"title": [0, 0], "byline": [0, 0], "date": [0, 0]}
+    shipped = roles.load_model
+    try:
+        for k in range(folds):
+            model = {}
+            for role, exs in examples.items():
+                train = [ex for ex in exs if _fold_of(ex.group, folds) != k]
+                model[role] = {"features": list(names[role]), "weights": list(fit(train, l2, steps=600))}
+            roles.load_model = lambda model=model: model  # type: ignore[assignment]
+            for group, text, title, authors, published, date_known, source in pages:
+                if source != "curated" or _fold_of(group, folds) != k:
+                    continue
+                try:
+                    art = reader.parse(text, Source(path="paste.txt", format="text"))
+                    got = (art.title, list(art.authors), (art.published or "")[:10] or None)
+                except InputError:
+                    got = (None, [], None)
+                if title:
+                    ok = bm.norm_title(got[0]) == bm.norm_title(title)
+                    counts["title"][0] += ok
+                    counts["title"][1] += 1
+                    if show_misses and not ok:
+                        print(f"title  {group}: {got[0]!r} ≠ {title!r}")
+                if authors and authors is not UNKNOWN:
+                    ok = bm.name_words(got[1]) == bm.name_words(authors)
+                    counts["byline"][0] += ok
+                    counts["byline"][1] += 1
+                    if show_misses and not ok:
+                        print(f"byline {group}: {got[1]!r} ≠ {authors!r}")
+                if published and date_known is True and bm._date_visible(text, published):
+                    counts["date"][0] += got[2] == published
+                    counts["date"][1] += 1
+    finally:
+        roles.load_model = shipped  # type: ignore[assignment]
+    return {role: (n, d) for role, (n, d) in counts.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
+    global FOLD_BYTE
     from composer.ingest.paste import roles
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -359,9 +474,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="report, do not write the model")
     parser.add_argument("--aeb-roles", default=",".join(DEFAULT_AEB_ROLES),
                         help="which HTML-derived AEB labels to use: a comma list of title, byline, date, or none")
+    parser.add_argument("--show-cv-misses", action="store_true",
+                        help="with --check: list the training pages the whole-reader CV misses")
+    parser.add_argument("--fold-byte", type=int, default=FOLD_BYTE,
+                        help="which byte of a publisher's SHA-256 picks its CV fold (for a second partition)")
+    parser.add_argument("--rendered", action="store_true",
+                        help="also train on readability's pages rendered by bench/render_readability.py "
+                             "(no cross-validation gain when tried, so off by default)")
     args = parser.parse_args(argv)
+    FOLD_BYTE = args.fold_byte
     aeb_roles = tuple(r for r in args.aeb_roles.split(",") if r in AEB_ROLES)
-    examples = build_examples(aeb_roles)
+    examples = build_examples(aeb_roles, args.rendered)
+    if args.check:
+        e2e = end_to_end_cv(examples, training_pages(aeb_roles, args.rendered), args.l2,
+                            show_misses=args.show_cv_misses)
+        print("whole reader, publisher-grouped 5-fold CV on the curated training pages: "
+              + ", ".join(f"{role} {n}/{d} ({n / max(1, d):.3f})" for role, (n, d) in e2e.items()))
     names = {"title": roles.TITLE_FEATURES, "byline": roles.BYLINE_FEATURES, "date": roles.DATE_FEATURES}
     model: dict[str, object] = {
         "about": "conditional logit per line role, fitted by bench/train_metadata.py on publishers that "

@@ -3,8 +3,8 @@
 ``bench/metadata.py`` defines the data, the publisher split and the scoring; the role model
 (``composer/data/paste-roles.json``) is fitted by ``bench/train_metadata.py`` on the other
 publishers only. The thresholds sit a little below the figures measured on 2026-11-30 after the
-second round of features (held out: readability-pasted titles 13/22, bylines 10/15, visible dates
-3/3; pasted-meta titles 37/51, bylines 32/42, visible dates 37/40), so a change that costs accuracy
+third round of features (held out: readability-pasted titles 13/22, bylines 10/15, visible dates
+3/3; pasted-meta titles 39/51, bylines 32/42, visible dates 37/40), so a change that costs accuracy
 on unseen sites fails here. They are well below issue 12's targets (95 % / 85 % / 90 %): see the
 issue note for the misses.
 """
@@ -24,11 +24,11 @@ CORPUS = REPO.parent / "shared" / "corpus" / "extraction"
 # (dataset, field) -> minimum correct on the held-out publishers, and on all pages.
 HELD_OUT_MIN = {
     ("readability-pasted", "title"): 12, ("readability-pasted", "byline"): 9, ("readability-pasted", "date"): 2,
-    ("pasted-meta", "title"): 35, ("pasted-meta", "byline"): 30, ("pasted-meta", "date"): 35,
+    ("pasted-meta", "title"): 37, ("pasted-meta", "byline"): 30, ("pasted-meta", "date"): 35,
 }  # fmt: skip
 ALL_MIN = {
     ("readability-pasted", "title"): 44, ("readability-pasted", "byline"): 22, ("readability-pasted", "date"): 8,
-    ("pasted-meta", "title"): 112, ("pasted-meta", "byline"): 93, ("pasted-meta", "date"): 112,
+    ("pasted-meta", "title"): 117, ("pasted-meta", "byline"): 93, ("pasted-meta", "date"): 112,
 }  # fmt: skip
 
 
@@ -77,9 +77,13 @@ def test_the_split_holds_out_about_a_third_of_the_publishers(bench: ModuleType, 
 def test_the_trainer_never_reads_a_held_out_publisher(bench: ModuleType) -> None:
     pytest.importorskip("numpy", reason="the trainer needs numpy (bench extra)")
     trainer = _load("train_metadata")
-    groups = {group for group, *_ in trainer.training_pages()}
+    groups = {group for group, *_ in trainer.training_pages(rendered=True)}
     assert groups, "no training pages"
     assert not {g for g in groups if not g.startswith(("fixture-", "seed")) and bench.is_held_out(g)}
+    # The renderer (its copies feed the trainer with --rendered) never renders a held-out page.
+    renderer = _load("render_readability")
+    ids = renderer.pages_to_render(bench)
+    assert ids and not [i for i in ids if bench.is_held_out(bench.publisher_key(i))]
 
 
 def test_held_out_accuracy(bench: ModuleType, results: tuple[list, dict]) -> None:
@@ -123,3 +127,23 @@ def test_html_headline_signals_label_the_copy_only_when_they_agree() -> None:
     assert trainer.aligned_title(copy, signals) == "Storm floods the old harbour district"
     assert trainer.aligned_title(copy, ["Daily Planet News", "Storm floods the old harbour district"]) is None
     assert trainer.aligned_title(["Nothing like it"], signals) is None
+
+
+def test_the_renderer_copies_a_page_as_the_corpus_did(bench: ModuleType) -> None:
+    """``bench/render_readability.py`` makes the trainer's extra copies; they are only comparable
+    with the corpus's if the rendering is the same, so one page the corpus already has must come
+    back byte for byte (headless Chromium, scripts off, ``innerText``)."""
+    renderer = _load("render_readability")
+    if not (renderer.CHROMIUM.exists() and renderer.CHROMEDRIVER.exists()):
+        pytest.skip("rendering needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)")
+    pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    import json
+
+    from selenium.common.exceptions import SessionNotCreatedException
+
+    row = json.loads((CORPUS / "readability-pasted.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    try:
+        (text,) = renderer.render([CORPUS / "readability" / row["id"] / "source.html"])
+    except SessionNotCreatedException as exc:  # a browser that cannot start is the machine's, not the code's
+        pytest.skip(f"chromium could not start: {exc}")
+    assert text == row["text"]

@@ -125,8 +125,17 @@ _NAME_STOPWORDS = STOPWORDS - {"van", "von", "de", "der", "den", "da", "del", "d
                                 "y", "bin", "al", "el", "ter", "and", "und", "et", "e", "en", "og", "och", "i", "a"}
 
 
+_CJK_RUN = rx.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2,}")
+
+
 def content_words(text: str) -> set[str]:
-    return {w for w in _WORDS.findall(text.lower()) if len(w) >= 4 and w not in STOPWORDS}
+    """The line's content words; Chinese, Japanese and Korean, written without spaces, give their
+    character pairs instead (a whole CJK line would otherwise be one "word" that matches nothing)."""
+    lower = text.lower()
+    words = {w for w in _WORDS.findall(lower) if len(w) >= 4 and w not in STOPWORDS and not _CJK_RUN.search(w)}
+    for run in _CJK_RUN.findall(lower):
+        words.update(run[k : k + 2] for k in range(len(run) - 1))
+    return words
 
 
 def _cap_share(text: str) -> float:
@@ -176,6 +185,7 @@ TITLE_FEATURES = (
     "next_is_meta", "standfirst_then_meta", "person_below_4", "date_below_15", "date_above_3",
     "holds_other", "inside_other", "headline_above_1", "headline_below_1", "longer_than_next", "top_echo",
     "best_body_overlap", "overlap_rank_2", "closed_long", "after_headline_then_prose",
+    "two_sentences", "long_under_headline",
 )  # fmt: skip
 
 TITLE_WINDOW = 45  # lines above the body searched for the headline …
@@ -311,8 +321,16 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
             1.0 if second and overlaps[n] == second[0] and overlaps[n] > 0 else 0.0,
             1.0 if line.closed and line.words >= 15 else 0.0,
             1.0 if prev is not None and _headline_like(prev) and nxt is not None and nxt.words >= 12 and nxt.closed else 0.0,
+            1.0 if _SENTENCE_BREAK.search(text) else 0.0,
+            1.0 if line.words >= 14 and prev is not None and _headline_like(prev) and prev.words < line.words
+            and not kinds.is_meta(i - 1) else 0.0,
         ])
     return rows
+
+
+# A full stop, "?" or "!" between two sentences inside one line: a caption or a standfirst says
+# two things, a headline rarely does ("(2010). Am 13.04.2025 ist …").
+_SENTENCE_BREAK = rx.compile(r"(?:[a-zß-öø-ÿа-я]{3}|\d\)|[a-zß-ÿа-я][”\"»])[.!?] +[\"“„«]?[A-ZÀ-ÖØ-ÞА-Я]\w")
 
 
 def refine_title(ctx: Context, cands: Sequence[int], pick: int) -> int:
