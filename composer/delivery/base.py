@@ -63,6 +63,22 @@ class Backend:
     def send_one(self, message: Outgoing) -> Result:
         raise NotImplementedError
 
+    # Overlap (an adapter that can): the send loop writes the next message's envelope while the
+    # previous outcome is on its way to the database, then either ``finish``es it or ``abandon``s it.
+    # Neither ``start`` nor ``abandon`` may let the server take responsibility for the message.
+
+    def start(self, message: Outgoing) -> bool:
+        """Begin ``message`` without committing it; False when this adapter (or message) cannot,
+        and the caller then uses :meth:`send_one` as usual."""
+        return False
+
+    def finish(self, message: Outgoing) -> Result:
+        """Complete the message :meth:`start` began (the moment the server takes it)."""
+        raise NotImplementedError
+
+    def abandon(self) -> None:
+        """Give up the message :meth:`start` began, leaving it undelivered."""
+
     def send_messages(self, messages: Sequence[Outgoing]) -> list[Result]:
         """Send each message; a result per message, in order."""
         if not messages:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 
 from composer.checks import is_loopback
 from composer.config import DEFAULT_MAIL_FROM, Settings
@@ -73,6 +74,7 @@ class SMTPBackend(Backend):
                               "MAIL_FROM='News <news@your-domain.org>' in .env (the placeholder "
                               "newsletter@example.com is only for the outbox and console adapters)")
         self.connection: smtplib.SMTP | None = None
+        self._started: Outgoing | None = None  # the message start() began, until finish() or abandon()
 
     # -- connection --------------------------------------------------------------------------
 
@@ -127,6 +129,9 @@ class SMTPBackend(Backend):
         self.connection = conn
 
     def close(self) -> None:
+        if self._started is not None:
+            self._drop()  # a message begun and never finished: no QUIT in the middle of its data
+            return
         conn, self.connection = self.connection, None
         if conn is None:
             return
@@ -136,6 +141,7 @@ class SMTPBackend(Backend):
             conn.close()
 
     def _drop(self) -> None:
+        self._started = None
         conn, self.connection = self.connection, None
         if conn is not None:
             conn.close()
@@ -143,20 +149,85 @@ class SMTPBackend(Backend):
     # -- sending -----------------------------------------------------------------------------
 
     def send_one(self, message: Outgoing) -> Result:
-        def result(status: str, reason: str = "") -> Result:
-            return Result(message.key, message.recipient, status, reason)  # type: ignore[arg-type]
-
         try:
             self.open()
         except OSError as exc:  # refused, unreachable, timed out (TimeoutError is an OSError)
             reason = f"cannot connect to {self.host}:{self.port} ({_text(str(exc)) or type(exc).__name__})"
             return Result(message.key, message.recipient, "temporary", reason, unreachable=True)
         assert self.connection is not None
+        conn = self.connection
+        if self._can_pipeline(message):
+            def pipelined() -> dict[str, tuple[int, bytes]]:
+                self._envelope(conn, message)
+                self._complete(conn, message)
+                return {}
+            return self._attempt(message, pipelined)
+        return self._attempt(message, lambda: conn.sendmail(message.sender, [message.recipient], message.data))
+
+    # -- overlap: the envelope now, the body once the caller says so --------------------------
+    #
+    # ``start`` writes MAIL FROM, RCPT TO and DATA and returns without reading a reply; the send
+    # loop then waits for the previous message's outcome to be committed. ``finish`` reads the
+    # three replies and sends the body and its final dot — only then does the server take the
+    # message. ``abandon`` reads the replies and leaves the message undelivered: with RSET if the
+    # server did not accept DATA, or, once it answered 354 (from then on every byte is message
+    # text and only the final dot ends it), by closing the connection without that dot — a
+    # server must not deliver a message whose data did not end (RFC 5321, 3.8); the next
+    # message opens a new session.
+
+    def start(self, message: Outgoing) -> bool:
+        self._started = None
+        if self.connection is None:
+            try:
+                self.open()
+            except OSError:
+                return False  # send_one reports it (and tries the connection once more)
+        if not self._can_pipeline(message):
+            return False
+        assert self.connection is not None
         try:
-            if self._can_pipeline(message):
-                self._send_pipelined(self.connection, message)
-                return result("sent")
-            refused = self.connection.sendmail(message.sender, [message.recipient], message.data)
+            self._envelope(self.connection, message)
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+            return False
+        self._started = message
+        return True
+
+    def finish(self, message: Outgoing) -> Result:
+        if self._started is not message or self.connection is None:
+            raise RuntimeError("finish() without start() of the same message")
+        self._started = None
+        conn = self.connection
+
+        def complete() -> dict[str, tuple[int, bytes]]:
+            self._complete(conn, message)
+            return {}
+        return self._attempt(message, complete)
+
+    def abandon(self) -> None:
+        started, self._started = self._started, None
+        conn = self.connection
+        if started is None or conn is None:
+            return
+        try:
+            replies = [conn.getreply() for _ in range(3)]
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+            return
+        if replies[2][0] == 354:
+            self._drop()  # in the message's data: closing without the final dot is the only way out
+        else:
+            self._reset()
+
+    # -- one attempt, its outcome ------------------------------------------------------------
+
+    def _attempt(self, message: Outgoing, send: Callable[[], dict[str, tuple[int, bytes]]]) -> Result:
+        """Run ``send`` (which raises what ``sendmail`` raises) and turn what happened into a Result."""
+        def result(status: str, reason: str = "") -> Result:
+            return Result(message.key, message.recipient, status, reason)  # type: ignore[arg-type]
+
+        try:
+            refused = send()
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()), (550, b"recipient refused"))
             return result(classify(code), f"{code} {_text(reply)}")
@@ -183,12 +254,15 @@ class SMTPBackend(Backend):
         return (conn is not None and conn.has_extn("pipelining") and isinstance(message.data, bytes)
                 and message.sender.isascii() and message.recipient.isascii())
 
-    def _send_pipelined(self, conn: smtplib.SMTP, message: Outgoing) -> None:
-        """One message in two round trips; raises what ``sendmail`` raises for the same replies."""
-        data = message.data
-        size = f" SIZE={len(data)}" if conn.has_extn("size") else ""
+    def _envelope(self, conn: smtplib.SMTP, message: Outgoing) -> None:
+        """MAIL FROM, RCPT TO and DATA in one write; nothing is read."""
+        size = f" SIZE={len(message.data)}" if conn.has_extn("size") else ""
         conn.send(f"MAIL FROM:{envelope_address(message.sender)}{size}\r\n"
                   f"RCPT TO:{envelope_address(message.recipient)}\r\nDATA\r\n")
+
+    def _complete(self, conn: smtplib.SMTP, message: Outgoing) -> None:
+        """The envelope's three replies, then the body: raises what ``sendmail`` raises for the same replies."""
+        data = message.data
         mail = conn.getreply()
         rcpt = conn.getreply()
         go = conn.getreply()
