@@ -10,7 +10,7 @@ certificate that does not verify, a refused login): retrying those would not hel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
@@ -72,8 +72,11 @@ class Backend:
         and the caller then uses :meth:`send_one` as usual."""
         return False
 
-    def finish(self, message: Outgoing) -> Result:
-        """Complete the message :meth:`start` began (the moment the server takes it)."""
+    def finish(self, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> Result:
+        """Complete the message :meth:`start` began (the moment the server takes it).
+
+        ``meanwhile`` (which must not raise) is called while the server works on the message —
+        between the final dot and its reply — so the caller's next message is prepared in parallel."""
         raise NotImplementedError
 
     def abandon(self) -> None:

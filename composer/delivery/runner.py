@@ -143,6 +143,19 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
         ahead = state.engine.name == "postgresql"
         inflight: tuple[Row, str] | None = None
 
+        # The next reader's message, rendered while the server was taking the previous one (or the
+        # error rendering it raised, raised again at that reader's turn).
+        ready: tuple[Row, bytes | Exception] | None = None
+
+        def prepare(row: Row | None) -> None:
+            nonlocal ready
+            if row is None:
+                return
+            try:
+                ready = (row, template.render(row.fields, message_id=row.message_id, date=dt.datetime.now(dt.UTC)))
+            except Exception as exc:  # never out of the adapter between a message's final dot and its reply
+                ready = (row, exc)
+
         def settle() -> None:
             nonlocal inflight
             if inflight is None:
@@ -188,8 +201,13 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
                             shared.moved(row.previous, "skipped")
                             continue
                     try:
-                        data = template.render(row.fields, message_id=row.message_id,
-                                               date=dt.datetime.now(dt.UTC))
+                        if ready is not None and ready[0] is row:
+                            data, ready = ready[1], None
+                            if isinstance(data, Exception):
+                                raise data
+                        else:
+                            data = template.render(row.fields, message_id=row.message_id,
+                                                   date=dt.datetime.now(dt.UTC))
                     except RecipientError as exc:
                         settle()
                         state.mark_failed(row, str(exc))
@@ -225,7 +243,11 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
                             backend.abandon()
                         unattempted = rows[i + 1:]
                         continue  # our lease ran out and another worker took this reader over
-                    result = backend.finish(message) if started else backend.send_one(message)
+                    if started:
+                        following = rows[i + 1] if i + 1 < len(rows) else None
+                        result = backend.finish(message, meanwhile=lambda r=following: prepare(r))
+                    else:
+                        result = backend.send_one(message)
                     if result.status == "sent":
                         state.mark_sent(row, ahead=ahead)
                         new = "sent"

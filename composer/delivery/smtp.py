@@ -193,14 +193,14 @@ class SMTPBackend(Backend):
         self._started = message
         return True
 
-    def finish(self, message: Outgoing) -> Result:
+    def finish(self, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> Result:
         if self._started is not message or self.connection is None:
             raise RuntimeError("finish() without start() of the same message")
         self._started = None
         conn = self.connection
 
         def complete() -> dict[str, tuple[int, bytes]]:
-            self._complete(conn, message)
+            self._complete(conn, message, meanwhile)
             return {}
         return self._attempt(message, complete)
 
@@ -260,7 +260,7 @@ class SMTPBackend(Backend):
         conn.send(f"MAIL FROM:{envelope_address(message.sender)}{size}\r\n"
                   f"RCPT TO:{envelope_address(message.recipient)}\r\nDATA\r\n")
 
-    def _complete(self, conn: smtplib.SMTP, message: Outgoing) -> None:
+    def _complete(self, conn: smtplib.SMTP, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> None:
         """The envelope's three replies, then the body: raises what ``sendmail`` raises for the same replies."""
         data = message.data
         mail = conn.getreply()
@@ -284,6 +284,8 @@ class SMTPBackend(Backend):
         if body[:1] == b".":
             body = b"." + body
         conn.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
+        if meanwhile is not None:
+            meanwhile()
         done = conn.getreply()
         if done[0] != 250:
             raise smtplib.SMTPDataError(*done)

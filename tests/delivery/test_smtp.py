@@ -488,3 +488,19 @@ def test_abandoning_after_354_drops_the_connection_without_the_final_dot(
     assert backend.send_one(message).status == "sent"  # the next message opens a new session
     backend.close()
     assert sink.counts() == {"ann@example.com": 1}
+
+
+def test_a_reader_rendered_while_the_server_takes_the_previous_message_fails_alone(
+        tmp_path: Path, item: Item, settings: Settings, sink: Sink, plain_server: int) -> None:
+    """With the overlap each message is rendered while the server answers the previous one's final dot;
+    a reader whose fields cannot make a message is still failed on their own, and the rest are sent."""
+    rows = [f"{a},R,"for a in emails(3)] + ['evil@example.com,"Eve\r\nBcc: all@example.net",'] + \
+        [f"{a},R,"for a in emails(6)[3:]]
+    counts: Counter[str] = Counter()
+    summary = overlap_send(item, smtp_settings(settings, plain_server), write_csv(tmp_path / "s.csv", rows), counts)
+    assert summary.counts["sent"] == 6 and summary.counts["failed"] == 1
+    assert summary.failed[0]["email"] == "evil@example.com" and "line break" in summary.failed[0]["reason"]
+    assert sink.counts() == {a: 1 for a in emails(6)}
+    assert all(b"Bcc" not in data for _, data in sink.received)
+    if settings.database_url:
+        assert counts["started"] >= 4
