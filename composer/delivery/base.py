@@ -72,6 +72,11 @@ class Backend:
         and the caller then uses :meth:`send_one` as usual."""
         return False
 
+    def stage(self, message: Outgoing) -> Result | None:
+        """Take the begun message as far as it can go without being committed; None when it is
+        ready for :meth:`finish`, else its outcome (the server refused it: it is over)."""
+        return None
+
     def finish(self, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> Result:
         """Complete the message :meth:`start` began (the moment the server takes it).
 

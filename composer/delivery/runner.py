@@ -10,16 +10,19 @@ returns, and is committed before the next message is committed to the server, wh
 makes a killed run resumable with at most the one in-flight message in doubt.
 
 With PostgreSQL an outcome costs a round trip to the database; instead of waiting for it before
-touching the next message, the loop overlaps it with the next message's SMTP envelope: it sends
-outcome k to the database without waiting, writes message k+1's ``MAIL FROM``/``RCPT TO``/``DATA``
-(pipelined), then reads the database's answer (which also carries the audience's suppression
-generation) and only if outcome k was committed and reader k+1 is still not suppressed sends
-k+1's body and final dot — the moment the server takes responsibility for it. Otherwise k+1 is
-abandoned, undelivered: ``RSET`` if the server has not answered ``DATA`` with 354 yet, else the
-connection is closed without the final dot (an unterminated message is not delivered; the next
-message opens a new session). A database error there leaves k+1 unsent and claimed, to be given
-back (or taken over after its lease), so the run stays resumable. With SQLite outcomes are
-appended to a journal (no round trip), and nothing is overlapped.
+touching the next message, the loop overlaps it with the next message's SMTP transaction: it
+sends outcome k to the database without waiting, writes message k+1's ``MAIL FROM``/``RCPT
+TO``/``DATA`` (pipelined), reads their replies and writes k+1's body *without* its final dot,
+then reads the database's answer (which also carries the audience's suppression generation).
+Only if outcome k was committed, reader k+1 is still not suppressed and the lease still holds
+does it write the final dot — the moment the server takes responsibility for the message — and
+while the server answers, it renders message k+2. Otherwise k+1 is abandoned, undelivered:
+``RSET`` if the server has not answered ``DATA`` with 354, else the connection is closed without
+the final dot (an unterminated message is not delivered, RFC 5321 3.8; the next message opens a
+new session). So a message's final dot is never written before the previous message's outcome
+is committed. A database error there leaves k+1 unsent and claimed, to be given back (or taken
+over after its lease), so the run stays resumable. With SQLite outcomes are appended to a
+journal (no round trip), and nothing is overlapped.
 
 Messages are rendered just before they are sent and dropped right after, so memory does not
 grow with the size of the list.
@@ -49,7 +52,7 @@ from composer.audience import AudienceStore, open_store
 from composer.audience.sqlite import SQLiteAudience
 from composer.config import Settings
 from composer.delivery import get_backend
-from composer.delivery.base import Backend, Outgoing
+from composer.delivery.base import Backend, Outgoing, Result
 from composer.delivery.engine import is_postgres_url
 from composer.delivery.state import Campaign, DeliveryState, RetryPolicy, Row
 from composer.errors import ConfigError
@@ -221,7 +224,12 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
                     # The envelope (MAIL, RCPT, DATA) goes out now; the message is only committed
                     # by finish(), after the previous outcome is confirmed and this reader checked.
                     started = inflight is not None and backend.start(message)
+                    staged: Result | None = None
                     try:
+                        if started:
+                            # The envelope's replies, then the body without its final dot (the server
+                            # reads it while the database works), or this message's outcome if refused.
+                            staged = backend.stage(message)
                         settle()
                         skip = skip_reason(audience, row.email) if early else None
                         if skip is None and time.time() >= renew_at:
@@ -243,7 +251,9 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
                             backend.abandon()
                         unattempted = rows[i + 1:]
                         continue  # our lease ran out and another worker took this reader over
-                    if started:
+                    if staged is not None:
+                        result = staged
+                    elif started:
                         following = rows[i + 1] if i + 1 < len(rows) else None
                         result = backend.finish(message, meanwhile=lambda r=following: prepare(r))
                     else:

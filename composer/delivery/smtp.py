@@ -75,6 +75,7 @@ class SMTPBackend(Backend):
                               "newsletter@example.com is only for the outbox and console adapters)")
         self.connection: smtplib.SMTP | None = None
         self._started: Outgoing | None = None  # the message start() began, until finish() or abandon()
+        self._in_data = False  # stage() wrote its body: only the final dot is missing
 
     # -- connection --------------------------------------------------------------------------
 
@@ -141,7 +142,7 @@ class SMTPBackend(Backend):
             conn.close()
 
     def _drop(self) -> None:
-        self._started = None
+        self._started, self._in_data = None, False
         conn, self.connection = self.connection, None
         if conn is not None:
             conn.close()
@@ -164,16 +165,17 @@ class SMTPBackend(Backend):
             return self._attempt(message, pipelined)
         return self._attempt(message, lambda: conn.sendmail(message.sender, [message.recipient], message.data))
 
-    # -- overlap: the envelope now, the body once the caller says so --------------------------
+    # -- overlap: the envelope and the body now, the final dot once the caller says so --------
     #
-    # ``start`` writes MAIL FROM, RCPT TO and DATA and returns without reading a reply; the send
-    # loop then waits for the previous message's outcome to be committed. ``finish`` reads the
-    # three replies and sends the body and its final dot — only then does the server take the
-    # message. ``abandon`` reads the replies and leaves the message undelivered: with RSET if the
-    # server did not accept DATA, or, once it answered 354 (from then on every byte is message
-    # text and only the final dot ends it), by closing the connection without that dot — a
-    # server must not deliver a message whose data did not end (RFC 5321, 3.8); the next
-    # message opens a new session.
+    # ``start`` writes MAIL FROM, RCPT TO and DATA and returns without reading a reply, while the
+    # send loop's previous outcome is on its way to the database. ``stage`` reads the three
+    # replies and writes the body without its final dot. ``finish`` writes the dot (doing what
+    # it reads before if ``stage`` was skipped) and reads the reply — only then does the server
+    # take the message. ``abandon`` leaves the message undelivered: with RSET if the server did
+    # not accept DATA, or, once it answered 354 (from then on every byte is message text and only
+    # the final dot ends it), by closing the connection without that dot — a server must not
+    # deliver a message whose data did not end (RFC 5321, 3.8); the next message opens a new
+    # session.
 
     def start(self, message: Outgoing) -> bool:
         self._started = None
@@ -193,21 +195,47 @@ class SMTPBackend(Backend):
         self._started = message
         return True
 
+    def stage(self, message: Outgoing) -> Result | None:
+        """Read the replies to the envelope ``start`` wrote; if all were accepted, write the body
+        *without* its final dot and return None (``finish`` ends it, or ``abandon`` drops it).
+        Otherwise return the outcome (refused, connection lost): that message is over, undelivered."""
+        if self._started is not message or self.connection is None:
+            raise RuntimeError("stage() without start() of the same message")
+        conn = self.connection
+
+        def write_body() -> dict[str, tuple[int, bytes]]:
+            self._replies(conn, message, may_end=False)
+            conn.send(self._stuffed(message.data))
+            return {}
+        result = self._attempt(message, write_body)
+        if result.status == "sent":  # here: the body is out, the dot is not
+            self._in_data = True
+            return None
+        self._started = None
+        return result
+
     def finish(self, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> Result:
         if self._started is not message or self.connection is None:
             raise RuntimeError("finish() without start() of the same message")
-        self._started = None
+        staged, self._started, self._in_data = self._in_data, None, False
         conn = self.connection
 
         def complete() -> dict[str, tuple[int, bytes]]:
-            self._complete(conn, message, meanwhile)
+            if not staged:
+                self._replies(conn, message, may_end=True)
+                conn.send(self._stuffed(message.data))
+            self._end(conn, meanwhile)
             return {}
         return self._attempt(message, complete)
 
     def abandon(self) -> None:
         started, self._started = self._started, None
+        in_data, self._in_data = self._in_data, False
         conn = self.connection
         if started is None or conn is None:
+            return
+        if in_data:
+            self._drop()  # in the message's data: closing without the final dot is the only way out
             return
         try:
             replies = [conn.getreply() for _ in range(3)]
@@ -215,7 +243,7 @@ class SMTPBackend(Backend):
             self._drop()
             return
         if replies[2][0] == 354:
-            self._drop()  # in the message's data: closing without the final dot is the only way out
+            self._drop()  # the same once DATA was accepted
         else:
             self._reset()
 
@@ -260,17 +288,28 @@ class SMTPBackend(Backend):
         conn.send(f"MAIL FROM:{envelope_address(message.sender)}{size}\r\n"
                   f"RCPT TO:{envelope_address(message.recipient)}\r\nDATA\r\n")
 
-    def _complete(self, conn: smtplib.SMTP, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> None:
-        """The envelope's three replies, then the body: raises what ``sendmail`` raises for the same replies."""
-        data = message.data
+    def _complete(self, conn: smtplib.SMTP, message: Outgoing) -> None:
+        """The envelope's three replies, then the body and its dot: raises what ``sendmail`` raises for the same replies."""
+        self._replies(conn, message, may_end=True)
+        conn.send(self._stuffed(message.data))
+        self._end(conn)
+
+    def _replies(self, conn: smtplib.SMTP, message: Outgoing, *, may_end: bool) -> None:
+        """Read MAIL FROM's, RCPT TO's and DATA's replies; raise what ``sendmail`` raises unless all were accepted.
+
+        A server should refuse DATA without a valid recipient; one that answered 354 anyway is in
+        the message's data: with ``may_end`` it gets an empty message (no valid recipient: nothing
+        is delivered), otherwise — no dot may be written yet — the connection is dropped."""
         mail = conn.getreply()
         rcpt = conn.getreply()
         go = conn.getreply()
         refused = mail[0] != 250 or rcpt[0] not in (250, 251)
         if go[0] == 354 and refused:
-            # A server should refuse DATA without a valid recipient; one that did not gets an empty message.
-            conn.send(b".\r\n")
-            conn.getreply()
+            if may_end:
+                conn.send(b".\r\n")
+                conn.getreply()
+            else:
+                self._drop()
         if mail[0] != 250:
             raise smtplib.SMTPSenderRefused(mail[0], mail[1], message.sender)
         if rcpt[0] not in (250, 251):
@@ -278,12 +317,23 @@ class SMTPBackend(Backend):
             raise smtplib.SMTPRecipientsRefused({message.recipient: rcpt})
         if go[0] != 354:
             raise smtplib.SMTPDataError(*go)
-        # Dot-stuffing (RFC 5321 4.5.2): the same as smtplib's "(?m)^\." regex (a line starts at the
-        # beginning or after LF), as a byte replace — 10× faster on a newsletter whose CSS starts lines with ".".
+
+    @staticmethod
+    def _stuffed(data: bytes) -> bytes:
+        r"""The message as DATA carries it, up to (not including) the final dot: dot-stuffed, ending in CRLF.
+
+        Dot-stuffing (RFC 5321 4.5.2) is the same as smtplib's "(?m)^\." regex (a line starts at the
+        beginning or after LF), as a byte replace — 10× faster on a newsletter whose CSS starts lines
+        with ".". After it no line of the body is a lone ".", so only the final dot ends the message."""
         body = data.replace(b"\n.", b"\n..")
         if body[:1] == b".":
             body = b"." + body
-        conn.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
+        return body if body.endswith(b"\r\n") else body + b"\r\n"
+
+    @staticmethod
+    def _end(conn: smtplib.SMTP, meanwhile: Callable[[], None] | None = None) -> None:
+        """The final dot — the server takes the message — and its reply (``meanwhile`` runs while it comes)."""
+        conn.send(b".\r\n")
         if meanwhile is not None:
             meanwhile()
         done = conn.getreply()

@@ -478,11 +478,15 @@ def test_abandoning_before_354_resets_and_keeps_the_session(settings: Settings, 
     assert sink.counts() == {"ann@example.com": 1}
 
 
+@pytest.mark.parametrize("staged", [False, True], ids=["envelope", "body written"])
 def test_abandoning_after_354_drops_the_connection_without_the_final_dot(
-        settings: Settings, sink: Sink, plain_server: int) -> None:
+        settings: Settings, sink: Sink, plain_server: int, staged: bool) -> None:
     backend = Counting(smtp_settings(settings, plain_server), Counter())
     message = Outgoing(key="1", sender="news@example.org", recipient="ann@example.com", data=b"Subject: x\r\n\r\nx\r\n")
     assert backend.start(message)
+    if staged:
+        assert backend.stage(message) is None  # envelope accepted, body out, no final dot
+        assert wait_for(lambda: sink.commands["RCPT"] == 1, timeout=5) and not sink.received
     backend.abandon()
     assert backend.connection is None  # dropped: the server discards the unended message
     assert backend.send_one(message).status == "sent"  # the next message opens a new session
@@ -504,3 +508,18 @@ def test_a_reader_rendered_while_the_server_takes_the_previous_message_fails_alo
     assert all(b"Bcc" not in data for _, data in sink.received)
     if settings.database_url:
         assert counts["started"] >= 4
+
+
+def test_a_refused_envelope_is_reported_by_stage_and_the_session_goes_on(
+        settings: Settings, sink: Sink, plain_server: int) -> None:
+    sink.rules = {"refused@example.com": ["550"], "later@example.com": ["451"]}
+    backend = SMTPBackend(smtp_settings(settings, plain_server))
+    outcomes = []
+    for to in ("refused@example.com", "later@example.com", "ann@example.com"):
+        message = Outgoing(key=to, sender="news@example.org", recipient=to, data=b"Subject: x\r\n\r\nx\r\n")
+        assert backend.start(message)
+        staged = backend.stage(message)
+        outcomes.append(staged.status if staged is not None else backend.finish(message).status)
+    backend.close()
+    assert outcomes == ["permanent", "temporary", "sent"]
+    assert sink.counts() == {"ann@example.com": 1}
