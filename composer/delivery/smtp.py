@@ -22,8 +22,10 @@ addresses that need ``SMTPUTF8``) smtplib's ``sendmail`` is used as before.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable
 
@@ -127,6 +129,12 @@ class SMTPBackend(Backend):
             raise ConnectionError(f"{where}: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except smtplib.SMTPException as exc:
             raise ConnectionError(f"{where}: {_text(str(exc))}") from exc
+        # Every write is a whole group already (an envelope, a body, a final dot): Nagle's algorithm
+        # would hold a short write back until the previous one is acknowledged — a final dot written
+        # after its body waited ~40 ms for the receiver's delayed ACK.
+        if conn.sock is not None:
+            with contextlib.suppress(OSError):
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.connection = conn
 
     def close(self) -> None:
