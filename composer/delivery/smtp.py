@@ -78,6 +78,7 @@ class SMTPBackend(Backend):
         self.connection: smtplib.SMTP | None = None
         self._started: Outgoing | None = None  # the message start() began, until finish() or abandon()
         self._in_data = False  # stage() wrote its body: only the final dot is missing
+        self._nodelay: smtplib.SMTP | None = None  # the connection stage() set TCP_NODELAY on
 
     # -- connection --------------------------------------------------------------------------
 
@@ -129,12 +130,6 @@ class SMTPBackend(Backend):
             raise ConnectionError(f"{where}: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except smtplib.SMTPException as exc:
             raise ConnectionError(f"{where}: {_text(str(exc))}") from exc
-        # Every write is a whole group already (an envelope, a body, a final dot): Nagle's algorithm
-        # would hold a short write back until the previous one is acknowledged — a final dot written
-        # after its body waited ~40 ms for the receiver's delayed ACK.
-        if conn.sock is not None:
-            with contextlib.suppress(OSError):
-                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.connection = conn
 
     def close(self) -> None:
@@ -210,6 +205,13 @@ class SMTPBackend(Backend):
         if self._started is not message or self.connection is None:
             raise RuntimeError("stage() without start() of the same message")
         conn = self.connection
+        if self._nodelay is not conn and conn.sock is not None:
+            # The body and, later, its final dot are two writes with no reply between them: Nagle's
+            # algorithm would hold the short dot back until the body is acknowledged (~40 ms of the
+            # receiver's delayed ACK). Every write here is a whole group already.
+            with contextlib.suppress(OSError):
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._nodelay = conn
 
         def write_body() -> dict[str, tuple[int, bytes]]:
             self._replies(conn, message, may_end=False)
