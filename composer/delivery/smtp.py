@@ -231,10 +231,11 @@ class SMTPBackend(Backend):
         conn = self.connection
 
         def complete() -> dict[str, tuple[int, bytes]]:
-            if not staged:
+            if staged:
+                self._end(conn, b"", meanwhile)
+            else:
                 self._replies(conn, message, may_end=True)
-                conn.send(self._stuffed(message.data))
-            self._end(conn, meanwhile)
+                self._end(conn, self._stuffed(message.data), meanwhile)
             return {}
         return self._attempt(message, complete)
 
@@ -301,8 +302,7 @@ class SMTPBackend(Backend):
     def _complete(self, conn: smtplib.SMTP, message: Outgoing) -> None:
         """The envelope's three replies, then the body and its dot: raises what ``sendmail`` raises for the same replies."""
         self._replies(conn, message, may_end=True)
-        conn.send(self._stuffed(message.data))
-        self._end(conn)
+        self._end(conn, self._stuffed(message.data))
 
     def _replies(self, conn: smtplib.SMTP, message: Outgoing, *, may_end: bool) -> None:
         """Read MAIL FROM's, RCPT TO's and DATA's replies; raise what ``sendmail`` raises unless all were accepted.
@@ -341,9 +341,11 @@ class SMTPBackend(Backend):
         return body if body.endswith(b"\r\n") else body + b"\r\n"
 
     @staticmethod
-    def _end(conn: smtplib.SMTP, meanwhile: Callable[[], None] | None = None) -> None:
-        """The final dot — the server takes the message — and its reply (``meanwhile`` runs while it comes)."""
-        conn.send(b".\r\n")
+    def _end(conn: smtplib.SMTP, body: bytes, meanwhile: Callable[[], None] | None = None) -> None:
+        """The rest of the body and the final dot in one write — the server takes the message — and
+        its reply (``meanwhile`` runs while it comes). One write: a short dot written after its body
+        would wait for the body's acknowledgement (Nagle's algorithm, ~40 ms of delayed ACK)."""
+        conn.send(body + b".\r\n")
         if meanwhile is not None:
             meanwhile()
         done = conn.getreply()

@@ -523,3 +523,40 @@ def test_a_refused_envelope_is_reported_by_stage_and_the_session_goes_on(
     backend.close()
     assert outcomes == ["permanent", "temporary", "sent"]
     assert sink.counts() == {"ann@example.com": 1}
+
+
+@pytest.mark.parametrize("way", ["send_one", "start+finish", "start+stage+finish"])
+def test_no_short_write_follows_another_without_a_reply_between(
+        settings: Settings, sink: Sink, plain_server: int, monkeypatch: pytest.MonkeyPatch, way: str) -> None:
+    """Two writes with no reply between them are only allowed where the second one must wait (the
+    staged body's final dot), and there the socket has TCP_NODELAY: otherwise Nagle's algorithm holds
+    the short write back until the first is acknowledged — ~40 ms a message of delayed ACK."""
+    writes: list[bytes] = []
+    original = smtplib.SMTP.send
+
+    def recording(self: smtplib.SMTP, data: bytes | str) -> None:
+        writes.append(data if isinstance(data, bytes) else data.encode())
+        original(self, data)
+    monkeypatch.setattr(smtplib.SMTP, "send", recording)
+    backend = SMTPBackend(smtp_settings(settings, plain_server))
+    message = Outgoing(key="1", sender="news@example.org", recipient="ann@example.com",
+                       data=b"Subject: x\r\n\r\nbody\r\n")
+    backend.open()
+    writes.clear()
+    if way == "send_one":
+        assert backend.send_one(message).status == "sent"
+    else:
+        assert backend.start(message)
+        if way == "start+stage+finish":
+            assert backend.stage(message) is None
+        assert backend.finish(message).status == "sent"
+    assert backend.connection is not None and backend.connection.sock is not None
+    nodelay = backend.connection.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    sent = [w[:28] for w in writes]
+    backend.close()
+    envelope = b"MAIL FROM:<news@example.org>"
+    if way == "start+stage+finish":
+        assert sent == [envelope, b"Subject: x\r\n\r\nbody\r\n", b".\r\n"] and nodelay
+    else:
+        assert sent == [envelope, b"Subject: x\r\n\r\nbody\r\n.\r\n"]
+    assert sink.counts() == {"ann@example.com": 1}
