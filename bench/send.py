@@ -24,6 +24,9 @@ process's own ``VmHWM``) belongs to that run alone:
   turned off, so each message costs the same four round trips as raw smtplib: what is left is
   composer's own work (claims, suppression check, personalisation, journal);
 * **`compose send` CLI** — the whole command (SQLite only), wall clock of the process;
+* **baseline** (kind ``base``, with ``--baseline SRC``) — the send path exactly as ``path``, but
+  importing composer from another source tree (e.g. ``git archive`` of an earlier commit), so a
+  change is compared with what it replaces in the same rounds, under the same load;
 * **PostgreSQL workers** — W processes of ``run_campaign`` (concurrency 1 each) sharing one
   campaign, from the first one's start to the last one's end; the ratio W vs 1 is printed.
 
@@ -51,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+BASELINE = ""  # --baseline: the source tree the kind "base" imports composer from
 
 
 # -- sink -----------------------------------------------------------------------------------------
@@ -282,13 +286,16 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
                 item_name = make_item(outbox)
                 csv = base / f"{label}-{r}.csv"
                 make_csv(csv, n)
-                env = env_for(outbox, port, concurrency, new_db() if new_db and label in ("path", "serial") else "")
+                env = env_for(outbox, port, concurrency,
+                              new_db() if new_db and label in ("path", "serial", "base") else "")
+                if label == "base":
+                    env["PYTHONPATH"] = BASELINE
                 if label == "serial":
                     env["COMPOSER_BENCH_SERIAL_SMTP"] = "1"
                 before = counter.value if counter is not None else 0
                 if label == "raw":
                     cmd = [sys.executable, __file__, "--worker", "raw", str(outbox), item_name, str(n), str(port)]
-                elif label in ("path", "serial"):
+                elif label in ("path", "serial", "base"):
                     cmd = [sys.executable, __file__, "--worker", "path", str(outbox), item_name, str(n), str(csv),
                            str(concurrency)]
                 else:
@@ -313,7 +320,7 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
         return statistics.median(n / s[1][0] for s in samples[label])
 
     def cpu_ms(label: str) -> str:
-        index = {"raw": 2, "path": 2, "serial": 2}.get(label)
+        index = {"raw": 2, "path": 2, "serial": 2, "base": 2}.get(label)
         cpus = [s[3] if index is None else s[1][index] for s in samples[label]]
         return f"{statistics.median(cpus) / n * 1000:.2f}"
 
@@ -334,12 +341,17 @@ def bench(n: int, concurrency: int, port: int, counter: mp.sharedctypes.Synchron
              "path": f"composer send path (run_campaign, {'PostgreSQL' if new_db else 'SQLite'}), "
                      f"concurrency {concurrency}",
              "serial": f"the same, pipelining off (4 round trips a message, as smtplib), concurrency {concurrency}",
-             "cli": "`compose send` CLI, whole process (start-up, list import, send)"}
+             "cli": "`compose send` CLI, whole process (start-up, list import, send)",
+             "base": f"baseline send path ({BASELINE}), concurrency {concurrency}"}
     for label in kinds:
         if label == "raw" and not show_raw:
             continue
         versus = f"{ratios[label]:.2f}×" if label in ratios else "-"  # "-": raw was not run
         rows.append((f"{n:,}", names[label], f"{rates[label]:,.0f}", versus, cpu_ms(label), rss(label)))
+    if "path" in samples and "base" in samples:
+        print(f"(concurrency {concurrency}: send path vs baseline, median of each round's own ratio: "
+              f"{statistics.median(a / b for a, b in zip(each('path'), each('base'), strict=True)):.2f}×)",
+              file=sys.stderr)
     if "path" in samples:
         imports = statistics.median(s[1][1] for s in samples["path"])
         print(f"(N={n}: list import {imports:.2f} s" + (f"; mean message {size / 1024:.1f} KiB)" if size
@@ -476,8 +488,13 @@ def main() -> None:
                                                         "'' to skip)")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds; the table shows medians")
     parser.add_argument("--kinds", default="raw,path,serial,cli",
-                        help="which senders to run: raw, path, serial, cli (default all)")
+                        help="which senders to run: raw, path, serial, cli, base (default all but base)")
+    parser.add_argument("--baseline", default="", help="source tree whose composer the kind 'base' imports")
     args = parser.parse_args()
+    global BASELINE
+    BASELINE = str(Path(args.baseline).resolve()) if args.baseline else ""
+    if "base" in args.kinds.split(",") and not BASELINE:
+        parser.error("the kind 'base' needs --baseline SRC")
     concurrencies = [int(c) for c in args.concurrency.split(",") if c]
     engines = [e for e in args.engine.split(",") if e]
     kinds = [k for k in args.kinds.split(",") if k]
@@ -505,7 +522,7 @@ def main() -> None:
                     for engine in engines:
                         for c in concurrencies:
                             # raw runs in every round of every row (shown once), as each row's baseline
-                            wanted = [k for k in kinds if k in ("raw", "path", "serial")
+                            wanted = [k for k in kinds if k in ("raw", "path", "serial", "base")
                                       or (k == "cli" and engine == "sqlite" and c == concurrencies[0])]
                             new_db = pg.url if engine == "postgresql" and pg else None
                             got, rates = bench(n, c, port, counter, args.rounds, wanted, new_db, ceiling,

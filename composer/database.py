@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -76,11 +76,25 @@ class Connection:
     def __init__(self, engine: Engine, raw: Any) -> None:
         self.engine = engine
         self.raw = raw
+        # A statement sent ahead without waiting for its answer (the delivery state's outcomes on
+        # PostgreSQL): whatever reads that answer. Any other use of the connection reads it first,
+        # so statements keep their order and the answer is never lost.
+        self.waiting: Callable[[], None] | None = None
+
+    def settle(self) -> None:
+        """Read the answer to a statement sent ahead, if any (raises its error)."""
+        waiting, self.waiting = self.waiting, None
+        if waiting is not None:
+            waiting()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if self.waiting is not None:
+            self.settle()
         return self.raw.execute(self.engine.sql(sql), params)
 
     def executemany(self, sql: str, params: list[Sequence[Any]]) -> None:
+        if self.waiting is not None:
+            self.settle()
         if self.engine.name == "sqlite":
             self.raw.executemany(sql, params)
         else:
@@ -103,6 +117,7 @@ class Connection:
         self.execute("COMMIT")
 
     def close(self) -> None:
+        self.waiting = None  # an unread answer goes with the connection
         self.raw.close()
 
 

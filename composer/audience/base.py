@@ -142,6 +142,14 @@ class AudienceStore(abc.ABC):
         answer from the prefetched batch without a round trip of its own."""
         return None
 
+    def probably_clear(self, email: str) -> bool:
+        """Whether the batch read last says ``email`` is not suppressed, without asking anyone.
+
+        The answer may be stale: the send loop uses it only to decide whether to begin a
+        message early (its envelope, nothing the server would deliver), and still asks
+        :meth:`suppression` before the message is committed. False when there is no such batch."""
+        return False
+
     @abc.abstractmethod
     def suppressions(self) -> list[Suppression]: ...
 

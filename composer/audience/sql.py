@@ -357,6 +357,10 @@ class SQLAudience(AudienceStore):
     def _changed(self) -> None:
         self._batch = None
 
+    def probably_clear(self, email: str) -> bool:
+        batch = self._batch
+        return batch is not None and email in batch[1] and batch[1][email] is None
+
     def prefetch(self, emails: Iterable[str]) -> None:
         wanted = list(emails)
         with self._lock:

@@ -10,7 +10,7 @@ certificate that does not verify, a refused login): retrying those would not hel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
@@ -62,6 +62,30 @@ class Backend:
 
     def send_one(self, message: Outgoing) -> Result:
         raise NotImplementedError
+
+    # Overlap (an adapter that can): the send loop writes the next message's envelope while the
+    # previous outcome is on its way to the database, then either ``finish``es it or ``abandon``s it.
+    # Neither ``start`` nor ``abandon`` may let the server take responsibility for the message.
+
+    def start(self, message: Outgoing) -> bool:
+        """Begin ``message`` without committing it; False when this adapter (or message) cannot,
+        and the caller then uses :meth:`send_one` as usual."""
+        return False
+
+    def stage(self, message: Outgoing) -> Result | None:
+        """Take the begun message as far as it can go without being committed; None when it is
+        ready for :meth:`finish`, else its outcome (the server refused it: it is over)."""
+        return None
+
+    def finish(self, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> Result:
+        """Complete the message :meth:`start` began (the moment the server takes it).
+
+        ``meanwhile`` (which must not raise) is called while the server works on the message —
+        between the final dot and its reply — so the caller's next message is prepared in parallel."""
+        raise NotImplementedError
+
+    def abandon(self) -> None:
+        """Give up the message :meth:`start` began, leaving it undelivered."""
 
     def send_messages(self, messages: Sequence[Outgoing]) -> list[Result]:
         """Send each message; a result per message, in order."""

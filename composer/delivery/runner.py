@@ -5,9 +5,24 @@ connection), so ``SEND_CONCURRENCY`` is simply the number of threads; the claim 
 what keeps them — and other worker processes, on this machine or others — from sending the same
 message. A claim is a lease: before each message the thread makes sure its lease has at least
 half of ``SEND_LEASE`` left (renewing it, and dropping any row another worker took over), so a
-message is only ever sent under a valid claim. Every outcome is committed right after the adapter returns,
-before the next message is touched, which is what makes a killed run resumable with at most
-the one in-flight message in doubt.
+message is only ever sent under a valid claim. Every outcome is recorded right after the adapter
+returns, and is committed before the next message is committed to the server, which is what
+makes a killed run resumable with at most the one in-flight message in doubt.
+
+With PostgreSQL an outcome costs a round trip to the database; instead of waiting for it before
+touching the next message, the loop overlaps it with the next message's SMTP transaction: it
+sends outcome k to the database without waiting, writes message k+1's ``MAIL FROM``/``RCPT
+TO``/``DATA`` (pipelined), reads their replies and writes k+1's body *without* its final dot,
+then reads the database's answer (which also carries the audience's suppression generation).
+Only if outcome k was committed, reader k+1 is still not suppressed and the lease still holds
+does it write the final dot — the moment the server takes responsibility for the message — and
+while the server answers, it renders message k+2. Otherwise k+1 is abandoned, undelivered:
+``RSET`` if the server has not answered ``DATA`` with 354, else the connection is closed without
+the final dot (an unterminated message is not delivered, RFC 5321 3.8; the next message opens a
+new session). So a message's final dot is never written before the previous message's outcome
+is committed. A database error there leaves k+1 unsent and claimed, to be given back (or taken
+over after its lease), so the run stays resumable. With SQLite outcomes are appended to a
+journal (no round trip), and nothing is overlapped.
 
 Messages are rendered just before they are sent and dropped right after, so memory does not
 grow with the size of the list.
@@ -37,7 +52,7 @@ from composer.audience import AudienceStore, open_store
 from composer.audience.sqlite import SQLiteAudience
 from composer.config import Settings
 from composer.delivery import get_backend
-from composer.delivery.base import Backend, Outgoing
+from composer.delivery.base import Backend, Outgoing, Result
 from composer.delivery.engine import is_postgres_url
 from composer.delivery.state import Campaign, DeliveryState, RetryPolicy, Row
 from composer.errors import ConfigError
@@ -125,9 +140,40 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
         # suppressions' generation, so the next reader's check needs no round trip of its own.
         if state.engine.name == "postgresql" and getattr(audience, "url", None) == str(state_path):
             state.generation_query = audience.generation_query()
+        # PostgreSQL: outcomes are sent ahead, and the one in flight — (reader, new state) — is
+        # confirmed by settle() before anything else happens to the state and, in any case,
+        # before the next message is committed to the server (see the module's docstring).
+        ahead = state.engine.name == "postgresql"
+        inflight: tuple[Row, str] | None = None
+
+        # The next reader's message, rendered while the server was taking the previous one (or the
+        # error rendering it raised, raised again at that reader's turn).
+        ready: tuple[Row, bytes | Exception] | None = None
+
+        def prepare(row: Row | None) -> None:
+            nonlocal ready
+            if row is None:
+                return
+            try:
+                ready = (row, template.render(row.fields, message_id=row.message_id, date=dt.datetime.now(dt.UTC)))
+            except Exception as exc:  # never out of the adapter between a message's final dot and its reply
+                ready = (row, exc)
+
+        def settle() -> None:
+            nonlocal inflight
+            if inflight is None:
+                return
+            done, new = inflight
+            inflight = None
+            state.confirm()  # raises the database's error: the outcome is then not known to be recorded
+            if state.generation_query:
+                audience.tell_generation(state.audience_generation)
+            shared.moved(done.previous, new)
+
         try:
             backend = make_backend()
             while not shared.stop.is_set():
+                settle()
                 if state.campaign(campaign_id).state == "cancelled":
                     break
                 claimed_at = time.time()
@@ -146,42 +192,87 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
                 for i, row in enumerate(rows):
                     if shared.stop.is_set():
                         break
-                    skip = skip_reason(audience, row.email)
-                    if skip is not None:
-                        state.mark_skipped(row, skip)
-                        unattempted = rows[i + 1:]
-                        shared.moved(row.previous, "skipped")
-                        continue
+                    # Begin this message while the previous outcome is on its way only if the batch
+                    # read at the claim says the reader is not suppressed; the real check follows.
+                    early = inflight is not None and audience.probably_clear(row.email)
+                    if not early:
+                        settle()
+                        skip = skip_reason(audience, row.email)
+                        if skip is not None:
+                            state.mark_skipped(row, skip)
+                            unattempted = rows[i + 1:]
+                            shared.moved(row.previous, "skipped")
+                            continue
                     try:
-                        data = template.render(row.fields, message_id=row.message_id,
-                                               date=dt.datetime.now(dt.UTC))
+                        if ready is not None and ready[0] is row:
+                            data, ready = ready[1], None
+                            if isinstance(data, Exception):
+                                raise data
+                        else:
+                            data = template.render(row.fields, message_id=row.message_id,
+                                                   date=dt.datetime.now(dt.UTC))
                     except RecipientError as exc:
+                        settle()
                         state.mark_failed(row, str(exc))
                         unattempted = rows[i + 1:]
                         shared.moved(row.previous, "failed")
                         continue
                     limiter.wait()
-                    if time.time() >= renew_at:
-                        renew_at = time.time() + state.lease / 2
-                        owned = state.renew(campaign_id)
+                    sender = template.envelope_sender(row.campaign, row.seq, row.email)
+                    message = Outgoing(key=f"{row.seq:06d}", sender=sender, recipient=row.email,
+                                       data=data, message_id=row.message_id)
+                    # The envelope (MAIL, RCPT, DATA) goes out now; the message is only committed
+                    # by finish(), after the previous outcome is confirmed and this reader checked.
+                    started = inflight is not None and backend.start(message)
+                    staged: Result | None = None
+                    try:
+                        if started:
+                            # The envelope's replies, then the body without its final dot (the server
+                            # reads it while the database works), or this message's outcome if refused.
+                            staged = backend.stage(message)
+                        settle()
+                        skip = skip_reason(audience, row.email) if early else None
+                        if skip is None and time.time() >= renew_at:
+                            renew_at = time.time() + state.lease / 2
+                            owned = state.renew(campaign_id)
+                    except BaseException:
+                        if started:
+                            backend.abandon()
+                        raise
+                    if skip is not None:
+                        if started:
+                            backend.abandon()
+                        state.mark_skipped(row, skip)
+                        unattempted = rows[i + 1:]
+                        shared.moved(row.previous, "skipped")
+                        continue
                     if owned is not None and row.seq not in owned:
+                        if started:
+                            backend.abandon()
                         unattempted = rows[i + 1:]
                         continue  # our lease ran out and another worker took this reader over
-                    sender = template.envelope_sender(row.campaign, row.seq, row.email)
-                    result = backend.send_one(Outgoing(key=f"{row.seq:06d}", sender=sender, recipient=row.email,
-                                                       data=data, message_id=row.message_id))
+                    if staged is not None:
+                        result = staged
+                    elif started:
+                        following = rows[i + 1] if i + 1 < len(rows) else None
+                        result = backend.finish(message, meanwhile=lambda r=following: prepare(r))
+                    else:
+                        result = backend.send_one(message)
                     if result.status == "sent":
-                        state.mark_sent(row)
+                        state.mark_sent(row, ahead=ahead)
                         new = "sent"
                     elif result.status == "permanent":
-                        state.mark_failed(row, result.reason)
+                        state.mark_failed(row, result.reason, ahead=ahead)
                         new = "failed"
                     else:
-                        new = state.mark_temporary(row, result.reason, policy)
-                    if state.generation_query:
-                        audience.tell_generation(state.audience_generation)
+                        new = state.mark_temporary(row, result.reason, policy, ahead=ahead)
                     unattempted = rows[i + 1:]
-                    shared.moved(row.previous, new)
+                    if ahead:
+                        inflight = (row, new)
+                    else:
+                        if state.generation_query:
+                            audience.tell_generation(state.audience_generation)
+                        shared.moved(row.previous, new)
                     if result.unreachable:
                         shared.unreachable = result.reason
                         shared.stop.set()
@@ -189,6 +280,11 @@ def _worker(state_path: str | Path, campaign_id: int, template: MessageTemplate,
             shared.errors.append(exc)
             shared.stop.set()
         finally:
+            try:
+                settle()
+            except BaseException as exc:
+                shared.errors.append(exc)
+                shared.stop.set()
             try:
                 state.release(unattempted)
             finally:
@@ -206,7 +302,7 @@ def run_campaign(
     concurrency: int | None = None,
     max_wait: float = 0.0,
     progress: ProgressFn | None = None,
-    batch: int = 25,
+    batch: int | None = None,
     audience: AudienceFactory | None = None,
 ) -> RunSummary:
     """Send whatever of the campaign is due, until nothing is; returns the resulting counts.
@@ -216,8 +312,13 @@ def run_campaign(
     ``send`` or ``worker``. Errors that make the whole adapter unusable (bad TLS, refused login)
     stop the run and are re-raised after every claimed-but-unsent reader has been released.
     ``audience`` opens the store asked about suppressions (default: the audience tables in the
-    same SQLite file as the state); each worker thread opens its own.
+    same SQLite file as the state); each worker thread opens its own. ``batch`` is how many readers
+    one claim takes: 25 with SQLite; 100 with PostgreSQL, where a claim and the suppression
+    prefetch after it are eight round trips the send loop cannot overlap (a dead worker's batch
+    waits for its lease either way).
     """
+    if batch is None:
+        batch = 100 if is_postgres_url(state_path) else 25
     if settings.send_lease < 2 * settings.smtp_timeout:
         raise ConfigError(f"SEND_LEASE={settings.send_lease:g} must be at least twice SMTP_TIMEOUT="
                           f"{settings.smtp_timeout:g}: a claim must outlast the message being sent")

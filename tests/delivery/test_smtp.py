@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
@@ -326,3 +327,236 @@ def test_unreachable_server_stops_the_run_and_keeps_the_rest_pending(tmp_path: P
                                      "ann@example.com>", "<ann@example.com>"])
 def test_envelope_addresses_are_written_as_smtplib_writes_them(address: str) -> None:
     assert smtp_module.envelope_address(address) == smtplib.quoteaddr(address)
+
+
+# -- PostgreSQL: outcome k overlapped with message k+1's envelope ------------------------------------
+
+class Counting(SMTPBackend):
+    """The SMTP adapter, counting how often a message was begun early and how often abandoned."""
+
+    def __init__(self, settings: Settings, counts: Counter[str]) -> None:
+        super().__init__(settings)
+        self.counts = counts
+
+    def start(self, message: Outgoing) -> bool:
+        begun = super().start(message)
+        self.counts["started"] += begun
+        return begun
+
+    def abandon(self) -> None:
+        self.counts["abandoned"] += self._started is not None
+        super().abandon()
+
+
+def overlap_send(item: Item, settings: Settings, csv: Path, counts: Counter[str], **kwargs: object) -> RunSummary:
+    state = DeliveryState.for_settings(settings)
+    campaign, _ = open_campaign(state, item, settings, "smtp", Audience(list_path=csv))
+    state.close()
+    return run_campaign(state.target, campaign.id, settings, template=MessageTemplate.from_item(item, settings),
+                        make_backend=lambda: Counting(settings, counts), **kwargs)  # type: ignore[arg-type]
+
+
+def state_of(url: str, seq: int) -> str:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        row = db.execute("SELECT state FROM recipients WHERE campaign = 1 AND seq = %s", (seq,)).fetchone()
+    return str(row[0]) if row else ""
+
+
+class Checking(Sink):
+    """A sink that, as each message's final dot arrives, notes the recorded state of the reader before it."""
+
+    url = ""
+    previous_states: list[str]
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201
+        seq = int(envelope.rcpt_tos[0].split("@")[0].removeprefix("reader")) + 1
+        if seq > 1:
+            self.previous_states.append(state_of(self.url, seq - 1))
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_postgres_overlap_commits_each_outcome_before_the_next_message(
+        tmp_path: Path, item: Item, settings: Settings) -> None:
+    """The guarantee the overlap keeps: when message k+1's final dot reaches the server, message k's outcome
+    is already committed (seen here from another connection, as the server receives each dot)."""
+    if not settings.database_url:
+        pytest.skip("SQLite journals each outcome: nothing is overlapped")
+    sink = Checking()
+    sink.url, sink.previous_states = settings.database_url.reveal(), []
+    controller = start(sink)
+    try:
+        counts: Counter[str] = Counter()
+        summary = overlap_send(item, smtp_settings(settings, controller.port),
+                               write_csv(tmp_path / "s.csv", [f"{a},,"for a in emails(60)]), counts)
+    finally:
+        controller.stop()
+    assert summary.exit_code == 0 and sink.counts() == {a: 1 for a in emails(60)}
+    assert sink.previous_states == ["sent"] * 59
+    assert counts["started"] >= 50 and counts["abandoned"] == 0  # the overlap really ran (all but each batch's first)
+
+
+def test_postgres_database_error_after_the_envelope_leaves_the_next_message_unsent(
+        tmp_path: Path, item: Item, settings: Settings, sink: Sink, plain_server: int) -> None:
+    """Outcome k fails in the database while message k+1's envelope is out: k+1's data is never ended (the
+    connection is dropped after 354), the run stops with the database's error, and a later run sends every
+    reader once — except k, the one message whose outcome is in doubt, sent again with its Message-ID."""
+    if not settings.database_url:
+        pytest.skip("SQLite journals each outcome: nothing is overlapped")
+    import psycopg
+
+    url = settings.database_url.reveal()
+    s = smtp_settings(settings, plain_server, send_lease=2.0, smtp_timeout=1.0)
+    csv = write_csv(tmp_path / "s.csv", [f"{a},,"for a in emails(8)])
+    state = DeliveryState.for_settings(s)  # creates the schema
+    state.close()
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   "RAISE EXCEPTION 'injected failure'; END $$")
+        db.execute("CREATE TRIGGER refuse BEFORE UPDATE ON recipients FOR EACH ROW "
+                   "WHEN (NEW.seq = 4 AND NEW.state = 'sent') EXECUTE FUNCTION refuse()")
+    counts: Counter[str] = Counter()
+    with pytest.raises(psycopg.Error, match="injected failure"):
+        overlap_send(item, s, csv, counts)
+    assert counts["started"] >= 1 and counts["abandoned"] == 1
+    assert sink.counts() == {a: 1 for a in emails(4)}  # readers 1..4 (seq), not 5: its data was never ended
+    assert [state_of(url, seq) for seq in range(1, 9)] == ["sent"] * 3 + ["sending"] + ["pending"] * 4
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP TRIGGER refuse ON recipients")
+    wait_for(lambda: False, timeout=2.2)  # reader 4's lease runs out: only then may it be taken over
+    again = overlap_send(item, s, csv, Counter())
+    assert again.exit_code == 0
+    assert sink.counts() == {**{a: 1 for a in emails(8)}, "reader3@example.com": 2}
+    ids = {email.message_from_bytes(d, policy=policy.default)["Message-ID"] for r, d in sink.received
+           if r == "reader3@example.com"}
+    assert len(ids) == 1
+
+
+def test_postgres_suppression_arriving_while_the_envelope_is_out_abandons_that_message(
+        tmp_path: Path, item: Item, settings: Settings) -> None:
+    """A reader unsubscribes while the message before theirs is being accepted: their envelope may already
+    be out, but their message is abandoned (never ended), they are skipped, and the rest are sent."""
+    from composer.audience import open_store
+
+    url = settings.database_url.reveal()
+
+    class Unsubscribing(Sink):
+        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201
+            if envelope.rcpt_tos == ["reader2@example.com"]:
+                with open_store(settings.outbox_dir, url) as store:
+                    store.suppress("reader3@example.com", "unsubscribed", source="one-click")
+            return await super().handle_DATA(server, session, envelope)
+
+    sink = Unsubscribing()
+    controller = start(sink)
+    try:
+        counts: Counter[str] = Counter()
+        summary = overlap_send(item, smtp_settings(settings, controller.port),
+                               write_csv(tmp_path / "s.csv", [f"{a},,"for a in emails(8)]), counts)
+    finally:
+        controller.stop()
+    assert summary.counts["sent"] == 7 and summary.counts["skipped"] == 1 and summary.exit_code == 0
+    assert summary.skipped[0]["email"] == "reader3@example.com"
+    assert "reader3@example.com" not in sink.counts() and len(sink.received) == 7
+    if settings.database_url:
+        assert counts["abandoned"] == 1 and counts["started"] >= 6  # begun early, then abandoned
+
+
+def test_abandoning_before_354_resets_and_keeps_the_session(settings: Settings, sink: Sink, plain_server: int) -> None:
+    sink.rules = {"refused@example.com": ["550"]}
+    backend = Counting(smtp_settings(settings, plain_server), Counter())
+    first = Outgoing(key="1", sender="news@example.org", recipient="refused@example.com", data=b"Subject: x\r\n\r\nx\r\n")
+    assert backend.start(first)
+    connection = backend.connection
+    backend.abandon()  # RCPT refused, DATA refused: no 354, so RSET suffices
+    assert backend.connection is connection and sink.commands["RSET"] == 1
+    second = Outgoing(key="2", sender="news@example.org", recipient="ann@example.com", data=b"Subject: y\r\n\r\ny\r\n")
+    assert backend.start(second)
+    assert backend.finish(second).status == "sent"
+    backend.close()
+    assert sink.counts() == {"ann@example.com": 1}
+
+
+@pytest.mark.parametrize("staged", [False, True], ids=["envelope", "body written"])
+def test_abandoning_after_354_drops_the_connection_without_the_final_dot(
+        settings: Settings, sink: Sink, plain_server: int, staged: bool) -> None:
+    backend = Counting(smtp_settings(settings, plain_server), Counter())
+    message = Outgoing(key="1", sender="news@example.org", recipient="ann@example.com", data=b"Subject: x\r\n\r\nx\r\n")
+    assert backend.start(message)
+    if staged:
+        assert backend.stage(message) is None  # envelope accepted, body out, no final dot
+        assert wait_for(lambda: sink.commands["RCPT"] == 1, timeout=5) and not sink.received
+    backend.abandon()
+    assert backend.connection is None  # dropped: the server discards the unended message
+    assert backend.send_one(message).status == "sent"  # the next message opens a new session
+    backend.close()
+    assert sink.counts() == {"ann@example.com": 1}
+
+
+def test_a_reader_rendered_while_the_server_takes_the_previous_message_fails_alone(
+        tmp_path: Path, item: Item, settings: Settings, sink: Sink, plain_server: int) -> None:
+    """With the overlap each message is rendered while the server answers the previous one's final dot;
+    a reader whose fields cannot make a message is still failed on their own, and the rest are sent."""
+    rows = [f"{a},R,"for a in emails(3)] + ['evil@example.com,"Eve\r\nBcc: all@example.net",'] + \
+        [f"{a},R,"for a in emails(6)[3:]]
+    counts: Counter[str] = Counter()
+    summary = overlap_send(item, smtp_settings(settings, plain_server), write_csv(tmp_path / "s.csv", rows), counts)
+    assert summary.counts["sent"] == 6 and summary.counts["failed"] == 1
+    assert summary.failed[0]["email"] == "evil@example.com" and "line break" in summary.failed[0]["reason"]
+    assert sink.counts() == {a: 1 for a in emails(6)}
+    assert all(b"Bcc" not in data for _, data in sink.received)
+    if settings.database_url:
+        assert counts["started"] >= 4
+
+
+def test_a_refused_envelope_is_reported_by_stage_and_the_session_goes_on(
+        settings: Settings, sink: Sink, plain_server: int) -> None:
+    sink.rules = {"refused@example.com": ["550"], "later@example.com": ["451"]}
+    backend = SMTPBackend(smtp_settings(settings, plain_server))
+    outcomes = []
+    for to in ("refused@example.com", "later@example.com", "ann@example.com"):
+        message = Outgoing(key=to, sender="news@example.org", recipient=to, data=b"Subject: x\r\n\r\nx\r\n")
+        assert backend.start(message)
+        staged = backend.stage(message)
+        outcomes.append(staged.status if staged is not None else backend.finish(message).status)
+    backend.close()
+    assert outcomes == ["permanent", "temporary", "sent"]
+    assert sink.counts() == {"ann@example.com": 1}
+
+
+@pytest.mark.parametrize("way", ["send_one", "start+finish", "start+stage+finish"])
+def test_no_short_write_follows_another_without_a_reply_between(
+        settings: Settings, sink: Sink, plain_server: int, monkeypatch: pytest.MonkeyPatch, way: str) -> None:
+    """Two writes with no reply between them are only allowed where the second one must wait (the
+    staged body's final dot), and there the socket has TCP_NODELAY: otherwise Nagle's algorithm holds
+    the short write back until the first is acknowledged — ~40 ms a message of delayed ACK."""
+    writes: list[bytes] = []
+    original = smtplib.SMTP.send
+
+    def recording(self: smtplib.SMTP, data: bytes | str) -> None:
+        writes.append(data if isinstance(data, bytes) else data.encode())
+        original(self, data)
+    monkeypatch.setattr(smtplib.SMTP, "send", recording)
+    backend = SMTPBackend(smtp_settings(settings, plain_server))
+    message = Outgoing(key="1", sender="news@example.org", recipient="ann@example.com",
+                       data=b"Subject: x\r\n\r\nbody\r\n")
+    backend.open()
+    writes.clear()
+    if way == "send_one":
+        assert backend.send_one(message).status == "sent"
+    else:
+        assert backend.start(message)
+        if way == "start+stage+finish":
+            assert backend.stage(message) is None
+        assert backend.finish(message).status == "sent"
+    assert backend.connection is not None and backend.connection.sock is not None
+    nodelay = backend.connection.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    sent = [w[:28] for w in writes]
+    backend.close()
+    envelope = b"MAIL FROM:<news@example.org>"
+    if way == "start+stage+finish":
+        assert sent == [envelope, b"Subject: x\r\n\r\nbody\r\n", b".\r\n"] and nodelay
+    else:
+        assert sent == [envelope, b"Subject: x\r\n\r\nbody\r\n.\r\n"]
+    assert sink.counts() == {"ann@example.com": 1}
