@@ -23,6 +23,7 @@ the same either way.
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import builtins
 import marshal
@@ -45,6 +46,7 @@ _codes: dict[str, CodeType] | None = None  # generated source text -> its compil
 _used: set[str] = set()
 _new = 0
 _depth = 0
+_blocks = _thread.allocate_lock()  # blocks may begin and end in several threads
 _exec = builtins.exec
 
 
@@ -82,15 +84,17 @@ def stored_dataclass_code() -> Iterator[None]:
     global _depth
     import dataclasses
 
-    if _depth == 0:
-        dataclasses.exec = _stored_exec  # type: ignore[attr-defined]
-    _depth += 1
+    with _blocks:
+        if _depth == 0:
+            dataclasses.exec = _stored_exec  # type: ignore[attr-defined]
+        _depth += 1
     try:
         yield
     finally:
-        _depth -= 1
-        if _depth == 0:
-            vars(dataclasses).pop("exec", None)
+        with _blocks:
+            _depth -= 1
+            if _depth == 0:
+                vars(dataclasses).pop("exec", None)
 
 
 def _path() -> Path | None:

@@ -20,6 +20,7 @@ the tests check that for every stored one).
 from __future__ import annotations
 
 import _sre
+import _thread
 import atexit
 import gc
 import marshal
@@ -44,6 +45,8 @@ _fresh: set[tuple[str, int]] = set()  # keys this process compiled and added to 
 _broken = False  # the private API did not behave: use re.compile for the rest of the process
 _re_compile = re.compile
 _depth = 0
+_collecting = False  # whether the cycle collector ran when the outermost block began
+_blocks = _thread.allocate_lock()  # blocks may begin and end in several threads (a feed's pages)
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -74,20 +77,22 @@ def stored_compiles() -> Iterator[None]:
     that live as long as the process and almost no garbage, and every collection it triggers
     walks all of them again (~10 ms of an HTML page's compose, for nothing collected).
     """
-    global _depth
-    collecting = gc.isenabled()
-    if _depth == 0:
-        re.compile = compile  # type: ignore[assignment]
-        gc.disable()
-    _depth += 1
+    global _depth, _collecting
+    with _blocks:
+        if _depth == 0:
+            _collecting = gc.isenabled()
+            re.compile = compile  # type: ignore[assignment]
+            gc.disable()
+        _depth += 1
     try:
         yield
     finally:
-        _depth -= 1
-        if _depth == 0:
-            re.compile = _re_compile
-            if collecting:
-                gc.enable()
+        with _blocks:
+            _depth -= 1
+            if _depth == 0:
+                re.compile = _re_compile
+                if _collecting:
+                    gc.enable()
 
 
 def _from_program(key: tuple[str, int]) -> re.Pattern[str] | None:

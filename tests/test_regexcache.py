@@ -138,3 +138,33 @@ def test_a_reordered_variant_of_a_stored_pattern_does_not_rewrite_the_store(tmp_
     first = run(r"[^\(\\:>\]=]+")
     assert run(r"[^=\]>:\\\(]+") == first  # the same characters reordered: not stored again
     assert run(r"[^\(\\:>\]=]+x") != first  # a different pattern is
+
+
+def test_blocks_overlapping_in_two_threads_leave_the_cycle_collector_on() -> None:
+    # A feed digest imports page readers in several threads: blocks begin in one thread and end in
+    # another's order. The collector must come back on when the last block ends (it stayed off,
+    # for the rest of a worker's life, when each block remembered the state it found).
+    import gc
+    import threading
+
+    assert gc.isenabled()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with regexcache.stored_compiles():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with regexcache.stored_compiles():
+            second_in.set()
+            first_out.wait(5)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert gc.isenabled() and re.compile is regexcache._re_compile
