@@ -8,8 +8,10 @@ otherwise nothing is cached. ``COMPOSER_CACHE=off`` turns caching off.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 _OFF = ("off", "0", "no", "false")
@@ -43,3 +45,34 @@ def write_private(path: Path, data: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+class OutermostBlock:
+    """A block that nests and may be open in several threads at once: ``begin`` runs when the first
+    one opens and ``end`` (given what ``begin`` returned) when the last one closes.
+
+    For the stores that route a library call through the cache folder while imports run
+    (``regexcache``, ``codecache``): a feed digest reads pages in parallel threads, and a block
+    that remembered what it found on entry, or counted without a lock, could leave the route (or
+    the cycle collector switched off) in place for the rest of the process.
+    """
+
+    def __init__(self, begin: Callable[[], object], end: Callable[[object], None]) -> None:
+        self._begin, self._end = begin, end
+        self._lock = _thread.allocate_lock()
+        self._depth = 0
+        self._state: object = None
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._state = self._begin()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._end(self._state)

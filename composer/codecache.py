@@ -23,19 +23,17 @@ the same either way.
 
 from __future__ import annotations
 
-import _thread
 import atexit
 import builtins
+import contextlib
 import marshal
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib.machinery import PathFinder, SourceFileLoader
 from pathlib import Path
 from types import CodeType
 
-from composer.cachedir import user_cache_dir, write_private
+from composer.cachedir import OutermostBlock, user_cache_dir, write_private
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -45,8 +43,6 @@ _LIMIT = 2000  # stored texts; a store that outgrows it starts again from this r
 _codes: dict[str, CodeType] | None = None  # generated source text -> its compiled code
 _used: set[str] = set()
 _new = 0
-_depth = 0
-_blocks = _thread.allocate_lock()  # blocks may begin and end in several threads
 _exec = builtins.exec
 
 
@@ -77,24 +73,25 @@ def _stored_exec(source: Any, globals: dict[str, Any] | None = None, locals: Any
     return _exec(source, globals, locals)
 
 
-@contextmanager
-def stored_dataclass_code() -> Iterator[None]:
-    """While a block imports modules, the dataclasses they define take their methods' code from
-    the store. Only ``dataclasses``' own ``exec`` is routed, and only for the block."""
-    global _depth
+def _route() -> None:
     import dataclasses
 
-    with _blocks:
-        if _depth == 0:
-            dataclasses.exec = _stored_exec  # type: ignore[attr-defined]
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _blocks:
-            _depth -= 1
-            if _depth == 0:
-                vars(dataclasses).pop("exec", None)
+    dataclasses.exec = _stored_exec  # type: ignore[attr-defined]
+
+
+def _unroute(_: object) -> None:
+    import dataclasses
+
+    vars(dataclasses).pop("exec", None)
+
+
+_block = OutermostBlock(_route, _unroute)
+
+
+def stored_dataclass_code() -> contextlib.AbstractContextManager[None]:
+    """While a block imports modules, the dataclasses they define take their methods' code from
+    the store. Only ``dataclasses``' own ``exec`` is routed, and only for the block."""
+    return _block()
 
 
 def _path() -> Path | None:

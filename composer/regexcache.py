@@ -20,18 +20,16 @@ the tests check that for every stored one).
 from __future__ import annotations
 
 import _sre
-import _thread
 import atexit
+import contextlib
 import gc
 import marshal
 import re
 import sys
 from array import array
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from composer.cachedir import user_cache_dir, write_private
+from composer.cachedir import OutermostBlock, user_cache_dir, write_private
 
 # A program is a list of unsigned ints of the engine's code size; stored as their bytes, which
 # marshal loads as one copy instead of an object per int (the store loads in well under 1 ms).
@@ -44,9 +42,6 @@ _new = 0
 _fresh: set[tuple[str, int]] = set()  # keys this process compiled and added to the store
 _broken = False  # the private API did not behave: use re.compile for the rest of the process
 _re_compile = re.compile
-_depth = 0
-_collecting = False  # whether the cycle collector ran when the outermost block began
-_blocks = _thread.allocate_lock()  # blocks may begin and end in several threads (a feed's pages)
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -64,8 +59,23 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return compiled
 
 
-@contextmanager
-def stored_compiles() -> Iterator[None]:
+def _route() -> bool:
+    collecting = gc.isenabled()
+    re.compile = compile  # type: ignore[assignment]
+    gc.disable()
+    return collecting
+
+
+def _unroute(collecting: object) -> None:
+    re.compile = _re_compile
+    if collecting:
+        gc.enable()
+
+
+_block = OutermostBlock(_route, _unroute)
+
+
+def stored_compiles() -> contextlib.AbstractContextManager[None]:
     """While a block imports modules, their ``re.compile`` calls go through the store as well.
 
     For libraries whose import compiles dozens of patterns (trafilatura and its helpers, jinja2,
@@ -77,22 +87,7 @@ def stored_compiles() -> Iterator[None]:
     that live as long as the process and almost no garbage, and every collection it triggers
     walks all of them again (~10 ms of an HTML page's compose, for nothing collected).
     """
-    global _depth, _collecting
-    with _blocks:
-        if _depth == 0:
-            _collecting = gc.isenabled()
-            re.compile = compile  # type: ignore[assignment]
-            gc.disable()
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _blocks:
-            _depth -= 1
-            if _depth == 0:
-                re.compile = _re_compile
-                if _collecting:
-                    gc.enable()
+    return _block()
 
 
 def _from_program(key: tuple[str, int]) -> re.Pattern[str] | None:
