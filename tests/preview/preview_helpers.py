@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,17 @@ def request(server: Any, method: str, path: str, body: bytes | None = None,
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
     finally:
         conn.close()
+
+
+def page(server: Any, path: str, **kw: Any) -> str:
+    """A GET that must answer 200; its body as text."""
+    status, _headers, body = request(server, "GET", path, **kw)
+    assert status == 200, (path, status, body[:300])
+    return body.decode("utf-8")
+
+
+def csrf_of(text: str) -> str:
+    """The per-process CSRF token a preview form carries."""
+    m = re.search(r'name="csrf" value="([^"]+)"', text)
+    assert m
+    return m.group(1)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from preview_helpers import request
+from preview_helpers import csrf_of, page, request
 
 from composer.config import Secret
 from composer.publish.base import Posted, Rejected
@@ -36,18 +36,6 @@ def site(tmp_path: Path, serve: Any, mastodon: FakeNetwork) -> tuple[Any, Any]:
     item = make_item(outbox)
     settings = make_settings(outbox, mastodon_url=mastodon.url, mastodon_token=Secret(mastodon_server.TOKEN))
     return serve(settings), item
-
-
-def page(server: Any, path: str) -> str:
-    status, _headers, body = request(server, "GET", path)
-    assert status == 200, (path, status, body[:300])
-    return body.decode("utf-8")
-
-
-def csrf_of(text: str) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', text)
-    assert m
-    return m.group(1)
 
 
 def publish(server: Any, item: Any, token: str, *, network: str = "mastodon", mode: str = "thread",

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from preview_helpers import HOSTILE, compose_item, hostile_item, make_settings, request, write_article
+from preview_helpers import HOSTILE, compose_item, csrf_of, hostile_item, make_settings, page, request, write_article
 
 from composer.errors import InputError
 from composer.outbox import Outbox
@@ -27,18 +27,6 @@ def item_server(tmp_path: Path, serve: Any) -> tuple[Any, Any, Any]:
     settings = make_settings(tmp_path / "outbox", delivery="memory")
     item = compose_item(write_article(tmp_path / "src"), settings)
     return serve(settings), item, settings
-
-
-def page(server: Any, path: str, **kw: Any) -> str:
-    status, _headers, body = request(server, "GET", path, **kw)
-    assert status == 200, (path, status, body[:300])
-    return body.decode("utf-8")
-
-
-def csrf_of(text: str) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', text)
-    assert m
-    return m.group(1)
 
 
 def test_index_lists_every_item_with_its_facts(item_server: Any, tmp_path: Path) -> None:
