@@ -55,6 +55,19 @@ class FakeNetwork:
             return self.script.pop(0) if self.script else "ok"
 
 
+
+def json_reply(h: BaseHTTPRequestHandler, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
+    """Answer ``h``'s request with ``data`` as JSON (and any extra headers)."""
+    body = json.dumps(data).encode()
+    h.send_response(status)
+    h.send_header("Content-Type", "application/json")
+    h.send_header("Content-Length", str(len(body)))
+    for k, v in (headers or {}).items():
+        h.send_header(k, v)
+    h.end_headers()
+    h.wfile.write(body)
+
+
 class JSONHandler(BaseHTTPRequestHandler):
     net: FakeNetwork
     protocol_version = "HTTP/1.1"
@@ -68,14 +81,7 @@ class JSONHandler(BaseHTTPRequestHandler):
         return json.loads(raw or b"null")
 
     def reply(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-        body = json.dumps(data).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
+        json_reply(self, status, data, headers)
 
     def deliver(self, action: str, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
         """Answer a stored post as the script says (the post is already stored)."""

@@ -22,6 +22,7 @@ import pytest
 from composer.publish.base import Card, OutcomeUnknown, Part, Posted, RateLimited, Rejected, Transient
 from composer.publish.bluesky import THUMB_MAX_BYTES, TID_RE, BlueskyClient, new_tid
 from composer.social.posts import bluesky_facets
+from tests.publish.netserver import json_reply as _reply
 
 
 def _png(width: int = 4, height: int = 3) -> bytes:
@@ -88,17 +89,6 @@ def test_repr_shows_no_secret() -> None:
 # --- a scripted XRPC server ------------------------------------------------------------------
 
 Handler = Callable[[BaseHTTPRequestHandler, bytes], None]
-
-
-def _reply(h: BaseHTTPRequestHandler, status: int, doc: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-    body = json.dumps(doc).encode()
-    h.send_response(status)
-    h.send_header("Content-Type", "application/json")
-    h.send_header("Content-Length", str(len(body)))
-    for k, v in (headers or {}).items():
-        h.send_header(k, v)
-    h.end_headers()
-    h.wfile.write(body)
 
 
 class FakeXrpc:
