@@ -33,6 +33,7 @@ from composer.errors import InputError
 from composer.ingest.paste.meta import clean_names
 from composer.ingest.sanitize import clean_list, clean_value, resolve_url, trimmed_block
 from composer.ingest.trafilatura_import import import_trafilatura
+from composer.ingest.trafilatura_prune import python_prunes
 from composer.lang import SUPPORTED, clear_language, detect_language, normalize_language
 from composer.textutil import normalize_text
 
@@ -898,21 +899,22 @@ def _trafilatura_body(tree: HtmlElement, settings: HtmlSettings, favor_precision
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(
-            tree,
-            # No URL: trafilatura would resolve links against the site root; we resolve them
-            # ourselves against the page (see _BlockBuilder), as a browser does.
-            url=None,
-            favor_precision=favor_precision,
-            favor_recall=settings.favor_recall,
-            include_comments=False,
-            include_tables=settings.include_tables,
-            include_links=True,
-            include_formatting=True,
-            include_images=False,
-            no_fallback=not settings.fallbacks,
-            with_metadata=False,  # our own metadata first; trafilatura's only for the gaps
-        )
+        with python_prunes():  # its regex prunes in Python: same elements, a third of the time
+            doc = trafilatura.bare_extraction(
+                tree,
+                # No URL: trafilatura would resolve links against the site root; we resolve them
+                # ourselves against the page (see _BlockBuilder), as a browser does.
+                url=None,
+                favor_precision=favor_precision,
+                favor_recall=settings.favor_recall,
+                include_comments=False,
+                include_tables=settings.include_tables,
+                include_links=True,
+                include_formatting=True,
+                include_images=False,
+                no_fallback=not settings.fallbacks,
+                with_metadata=False,  # our own metadata first; trafilatura's only for the gaps
+            )
     except RecursionError as exc:
         raise InputError("the HTML page is nested too deeply to read; save it again or paste its text") from exc
     return None if doc is None else doc.body

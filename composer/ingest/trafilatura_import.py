@@ -9,6 +9,8 @@
   come from the compiled-pattern store (:mod:`composer.regexcache`) instead.
 - jusText's fallback needs all of jusText's stop lists merged and lower-cased (150,000 words):
   that set is kept in the user's cache folder, ready to use (see ``_prime_justext_stoplist``).
+- Its regex pruning expressions get Python forms for composer's reader to use
+  (:mod:`composer.ingest.trafilatura_prune`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ def import_trafilatura() -> None:
         if hide and sys.modules.get("py3langid", 0) is None:
             del sys.modules["py3langid"]
     _prime_justext_stoplist()
+    from composer.ingest.trafilatura_prune import install
+
+    install()
 
 
 class StopWords:
