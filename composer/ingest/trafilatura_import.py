@@ -22,23 +22,31 @@ from composer.cachedir import user_cache_dir, write_private
 from composer.regexcache import stored_compiles
 
 
+_READY = False
+
+
 def import_trafilatura() -> None:
-    """Make sure trafilatura is imported, without py3langid. Safe to call any number of times."""
-    if "trafilatura" in sys.modules:
+    """Make sure trafilatura is imported (without py3langid if composer imports it first) and
+    prepared for composer's reader. Safe to call any number of times, also after someone else
+    imported trafilatura."""
+    global _READY
+    if _READY:
         return
-    hide = "py3langid" not in sys.modules
-    if hide:
-        sys.modules["py3langid"] = None  # type: ignore[assignment]  # an import of it now raises ImportError
-    try:
-        with stored_compiles():
-            import trafilatura  # noqa: F401
-    finally:
-        if hide and sys.modules.get("py3langid", 0) is None:
-            del sys.modules["py3langid"]
+    if "trafilatura" not in sys.modules:
+        hide = "py3langid" not in sys.modules
+        if hide:
+            sys.modules["py3langid"] = None  # type: ignore[assignment]  # an import of it now raises ImportError
+        try:
+            with stored_compiles():
+                import trafilatura  # noqa: F401
+        finally:
+            if hide and sys.modules.get("py3langid", 0) is None:
+                del sys.modules["py3langid"]
     _prime_justext_stoplist()
     from composer.ingest.trafilatura_prune import install
 
     install()
+    _READY = True
 
 
 class StopWords:
