@@ -157,3 +157,21 @@ def test_reader_output_is_the_same_without_the_python_forms(corpus: Path, monkey
 
     monkeypatch.setattr(html_reader, "python_prunes", contextlib.nullcontext)
     assert read_all() == fast
+
+
+def test_prepared_also_when_trafilatura_was_imported_first() -> None:
+    """A program (or a benchmark) that imports trafilatura before composer reads a page."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import trafilatura\n"
+        "from trafilatura import external, main_extractor\n"
+        "from composer.article import Source\n"
+        "from composer.ingest.html import parse\n"
+        "parse('<html><body><article><p>' + 'Words of a page. ' * 40 + '</p></article></body></html>',"
+        " Source(path='a.html', format='html'))\n"
+        "print(type(main_extractor.OVERALL_DISCARD_XPATH).__name__, bool(external.JT_STOPLIST))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["_Switch", "True"]
