@@ -21,7 +21,6 @@ import sys
 from composer.cachedir import user_cache_dir, write_private
 from composer.regexcache import stored_compiles
 
-
 _READY = False
 
 

@@ -31,11 +31,11 @@ REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
 READABILITY = CORPUS / "extraction" / "readability"
 
-# Measured 2026-11-30 (issue 12): AEB F1 0.970; metadata title 121/126 = 0.960 as the same headline
-# (109/126 character for character: the reader now cuts "| eHow", "- Breitbart", which Readability
-# keeps), byline 62/75 = 0.827 ("Follow Author" is no longer a name), published 32/32, lang 72/72.
+# Measured 2026-11-30 (issue 12): AEB F1 0.970; metadata title 123/126 = 0.976 as the same headline
+# (the reader cuts "| eHow", "- Breitbart", which Readability keeps; of the three left, two expect
+# what is not the page's headline: yahoo-2 the site's own title, v8-blog its first words cut), byline 62/75 = 0.827 ("Follow Author" is no longer a name), published 32/32, lang 72/72.
 MIN_F1 = 0.96
-MIN_RATES = {"title": 0.95, "byline": 0.79, "published": 0.95, "lang": 0.97}
+MIN_RATES = {"title": 0.97, "byline": 0.79, "published": 0.95, "lang": 0.97}
 _BYLINE_FILLER = {"by", "par", "and", "et", "und", "y", "written", "edited", "avec"}
 
 

@@ -92,6 +92,24 @@ def test_site_names_are_cut_from_titles(head: str, title: str, expected: str) ->
     assert parse(html, Source(path="https://www.example.com/a/1", format="html")).title == expected
 
 
+@pytest.mark.parametrize(
+    ("headings", "expected"),
+    [
+        # The post's headline is an <h2> under a site-name <h1>: it confirms the cut.
+        ("<h1>Hi, this is Jo's notebook</h1><h2>Schulen bekommen mehr Geld</h2>", "Schulen bekommen mehr Geld"),
+        ("<h1>Schulen bekommen mehr Geld</h1>", "Schulen bekommen mehr Geld"),
+        # No heading is the part before a separator: nothing says where the headline ends.
+        ("<h1>Jo's notebook</h1><h2>Schulen</h2>", "Schulen bekommen mehr Geld | Bildung | Jo Beispiel"),
+    ],
+)
+def test_a_heading_confirms_the_headline_before_an_earlier_separator(headings: str, expected: str) -> None:
+    html = (
+        "<html><head><title>Schulen bekommen mehr Geld | Bildung | Jo Beispiel</title></head><body>"
+        f"{headings}<article><p>{GERMAN}</p><p>{GERMAN}</p></article></body></html>"
+    )
+    assert parse(html, Source(path="https://jo.example.net/post/1", format="html")).title == expected
+
+
 def test_cms_and_tracking_tags_never_become_tags() -> None:
     head = (
         '<meta property="article:tag" content="_no-apple-news">'
