@@ -182,6 +182,21 @@ def format_date(value: str | dt.date | None, language: str) -> str | None:
 
 
 
+def words_language(language: str, translations: object) -> str:
+    """The language the newsletter's own words are in: ``language`` where a catalog translates
+    them (or it is English), else English.
+
+    Dates and name lists are written in that language too, so that a Russian article, whose
+    template words fall back to English, reads "By A and B · May 14, 2025 · 5 min read", not
+    "By A и B · 14 мая 2025 г. · 5 min read". The article's own text, and ``lang``, stay Russian.
+    """
+    import gettext
+
+    if isinstance(translations, gettext.GNUTranslations) or normalize_language(language).split("-")[0] == "en":
+        return language
+    return "en"
+
+
 def format_names(names: list[str], language: str) -> str:
     """"A, B and C" in the reader's language."""
     return format_name_list(names, language)
@@ -261,7 +276,8 @@ def issue_context(issue: Issue, theme: Theme, settings: Settings, *, archive: bo
     language = issue.language
     translations = i18n.translations(language)
     gettext, ngettext = translations.gettext, translations.ngettext
-    entries = [_entry_context(e, i, language, gettext, ngettext) for i, e in enumerate(issue.entries)]
+    words = words_language(language, translations)
+    entries = [_entry_context(e, i, words, gettext, ngettext) for i, e in enumerate(issue.entries)]
     first = entries[0]
     digest = issue.kind == "digest"
     preheader = " · ".join(e["title"] for e in entries) if digest else (first["lead"] or first["title"])
@@ -284,7 +300,7 @@ def issue_context(issue: Issue, theme: Theme, settings: Settings, *, archive: bo
             "dir": issue.direction,
             "start": start,
             "end": end,
-            "date": format_date(issue.date, language) if issue.date else None,
+            "date": format_date(issue.date, words) if issue.date else None,
             "archive_url": checked_link(issue.archive_url),
         },
         "entries": entries,

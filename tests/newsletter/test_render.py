@@ -221,6 +221,19 @@ def test_right_to_left_languages_set_dir_and_alignment() -> None:
     assert "Read the full story" in r.html  # no Arabic catalog: English words, but RTL layout
 
 
+@pytest.mark.parametrize(("lang", "date", "names"), [
+    ("ru", "March 14, 2025", "By Ada Berg and Ben Cole"),  # no Russian catalog: English words and dates
+    ("sw", "March 14, 2025", "By Ada Berg and Ben Cole"),
+    ("de", "14. März 2025", "Von Ada Berg und Ben Cole"),
+])
+def test_dates_and_names_are_written_in_the_language_of_the_template_words(lang: str, date: str, names: str) -> None:
+    r = render_newsletter(single(article(language=lang)), SETTINGS)
+    assert f'<html lang="{lang}"' in r.html  # the article's language stays the document's
+    assert date in r.text and names in r.text
+    if lang in ("ru", "sw"):
+        assert "марта" not in r.text and "Machi" not in r.text and " и " not in r.text
+
+
 def test_unknown_locale_dates_fall_back_to_iso() -> None:
     assert format_date("2025-03-14", "zz") == "2025-03-14"
     assert format_date("not a date", "en") is None
