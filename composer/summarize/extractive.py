@@ -99,7 +99,7 @@ def _style(text: str, lang: str = "en") -> int:
         bits |= _DANGLING  # "This comes after…", "He said…": leans on the sentence before it
         if opener.lower() not in _PERSONAL or len(text.split()) < 10:
             bits |= _DANGLING_HARD
-    if text[:1] in "\"'“‘«„":
+    if text[:1] in "\"'“‘«„" or text[:2] in ("— ", "– ", "—\u00a0"):
         bits |= _OPENS_WITH_QUOTE
     elif _QUOTATION.search(text):
         bits |= _HAS_QUOTATION

@@ -194,3 +194,16 @@ def test_language_comes_from_the_article_even_if_unsupported() -> None:
     assert s.language == "en"
     s = summarise(article(STORY, language="sv"))
     assert s.language == "sv" and len(s.key_points) == 3
+
+
+@pytest.mark.parametrize("text", [
+    "— Nous ne reculerons pas, a déclaré la ministre devant les députés réunis à Paris.",
+    "– No vamos a retroceder, dijo la ministra ante los diputados reunidos en Madrid.",
+    "“We will not step back,” the minister told the members gathered in the chamber.",
+])
+def test_a_dialogue_dash_opens_a_quotation_like_quote_marks(text: str) -> None:
+    """French, Spanish, Italian, Portuguese and Russian set speech off with a dash, not marks."""
+    from composer.summarize.extractive import _OPENS_WITH_QUOTE, _style
+
+    assert _style(text, "fr") & _OPENS_WITH_QUOTE
+    assert not _style("The minister — speaking in Paris — said nothing new.", "en") & _OPENS_WITH_QUOTE
