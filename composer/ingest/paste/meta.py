@@ -287,6 +287,11 @@ _AGENCY_FULL = rx.compile(
     r"ajansı|haber ajansı)|(?:agence|agencia|agência|agenzia) [A-ZÀ-Ý][\w'’.-]*(?: [\w'’.-]+){0,3})$",
     re.I,
 )
+# What any organisation credit holds: an agency's short name, an agency word or a domain's dot
+# (one search, so that the lines that are none of these cost little).
+_ORG_HINT = rx.compile(
+    r"\b(?:" + "|".join(sorted(_AGENCY_NAMES)) + r")\b|press|ajans|ag[eê]n[cz]|\w\.[a-z]{2,}\b", re.I
+)
 _ORG_LABEL = rx.compile(r"^(?:by|von|par|por|di|door|av|af)\s*:?\s+(?=\S)", re.I)
 _ORG_SPLIT = rx.compile(r"\s*(?:/|,|&|\band\b|\bund\b|\bet\b|\by\b|\bmit\b|\bwith\b|\bavec\b)\s*", re.I)
 _ORG_PLACE = rx.compile(r"^(?P<org>.+?)\s*,\s*(?P<place>[A-ZÀ-Ý][\w'’.-]*(?:[ -][A-ZÀ-Ý][\w'’.-]*){0,2})$")
@@ -313,7 +318,7 @@ def org_credit(line: str) -> tuple[list[str], bool] | None:
     on its own (a lone "AFP" is also a photo credit), so the caller asks for byline position.
     """
     text = line.strip().rstrip(".")
-    if not text or len(text) > 80:
+    if not text or len(text) > 80 or not _ORG_HINT.search(text):
         return None
     label = _ORG_LABEL.match(text)
     if label:
