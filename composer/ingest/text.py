@@ -127,7 +127,7 @@ class _LineKinds:
             return  # a paragraph, not a header line
         has_digit = _DIGIT.search(text) is not None
         names = meta.byline_names(text) if line.words <= 24 else None
-        names = names or self._name_with_role(i)
+        names = names or self._name_with_role(i) or self._organisation(i)
         if names:
             self._byline[i] = names
             if has_digit and meta.find_date(text):
@@ -175,6 +175,21 @@ class _LineKinds:
             name = " ".join(words[: caps - 1])
             if caps >= 3 and meta.is_person_name(name):
                 return [name]
+        return None
+
+    def _organisation(self, i: int) -> list[str] | None:
+        """An agency or site credited as the byline: "Von dpa" on its own, "Reuters" or "AFP, MANILA"
+        only next to a date line (alone, "AFP" is as often a photo credit or a logo)."""
+        line = self.lines[i]
+        if line.words > 8:
+            return None
+        found = meta.org_credit(line.text)
+        if not found:
+            return None
+        names, labelled = found
+        near = (self.lines[j].text for j in range(max(0, i - 2), min(len(self.lines), i + 3)) if j != i)
+        if labelled or any(len(t) <= 100 and meta.is_timestamp(t) for t in near):
+            return names
         return None
 
     def is_meta(self, i: int) -> bool:

@@ -205,3 +205,54 @@ def test_a_headline_with_a_kicker_glued_on_gives_way_to_the_bare_one(glued: str,
     cands = roles.title_candidates(ctx)
     picked = next(n for n, i in enumerate(cands) if ctx.lines[i].text == glued)
     assert ctx.lines[cands[roles.refine_title(ctx, cands, picked)]].text == expected
+
+
+# --- organisations credited as the byline -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Von dpa", (["dpa"], True)),
+        ("By AFP", (["AFP"], True)),
+        ("Von tagesschau.de", (["tagesschau.de"], True)),
+        ("Reuters", (["Reuters"], False)),
+        ("dpa/AFP", (["dpa", "AFP"], False)),
+        ("AFP, MANILA", (["AFP"], False)),  # the dateline's place is not an author
+        ("Haberler - Anadolu Ajansı", (["Anadolu Ajansı"], False)),  # a section label before the agency
+        ("Agence France-Presse", (["Agence France-Presse"], False)),
+        # Furniture, sections and people are not organisation credits.
+        ("Share on Facebook", None),
+        ("Politics", None),
+        ("News - Politics", None),
+        ("Reuters home", None),
+        ("Jane Moss", None),
+        ("Photo: AFP", None),
+        ("Ap", None),
+    ],
+)
+def test_organisation_credit_rules(line: str, credit: tuple[list[str], bool] | None) -> None:
+    assert meta.org_credit(line) == credit
+
+
+@pytest.mark.parametrize(
+    ("header", "authors"),
+    [
+        (("Von dpa", "Stand: 19.11.2019 14:05 Uhr"), ("dpa",)),
+        (("By Associated Press", "19 November 2019"), ("Associated Press",)),
+        (("19 November 2019", "Reuters"), ("Reuters",)),
+        (("Von tagesschau.de",), ("tagesschau.de",)),
+        (("The port will pay for the boats from its own funds and an EU grant, the harbour master said.",
+          "AFP, ROTTERDAM"), ("AFP",)),  # under the standfirst, in the byline's slot
+    ],
+)
+def test_an_organisation_in_the_byline_slot_is_the_author(header: tuple[str, ...], authors: tuple[str, ...]) -> None:
+    assert _page(*header).authors == authors
+
+
+def test_organisation_names_in_furniture_are_not_bylines() -> None:
+    """A site's domain in the menu or footer, next to a video's "1 Min", is no credit."""
+    footer = "\nVideos\n1 Min\nHarbour ferries in winter\nportnews.example\nContact\nImprint\n"
+    a = _parse("kicker.example\nHome\nNews\nShare on Facebook\n\n" + TITLE + "\n\n" + LEAD + footer)
+    assert a.title == TITLE
+    assert a.authors == ()

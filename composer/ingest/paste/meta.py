@@ -278,6 +278,60 @@ def clean_names(names: list[str]) -> list[str]:
     return out
 
 
+# An organisation credited where the byline goes: a news agency (by its short name, "dpa", "AFP",
+# or a full name with an agency word, "Associated Press", "Anadolu Ajansı") or a site's domain
+# ("tagesschau.de"). Readers and CMSs take such a credit as the article's author.
+_AGENCY_FULL = rx.compile(
+    r"^(?:the )?(?:associated press|press association|agence france[- ]presse|deutsche presse[- ]agentur|"
+    r"[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*){0,3} (?:news agency|press agency|nachrichtenagentur|presse-agentur|"
+    r"ajansı|haber ajansı)|(?:agence|agencia|agência|agenzia) [A-ZÀ-Ý][\w'’.-]*(?: [\w'’.-]+){0,3})$",
+    re.I,
+)
+# What any organisation credit holds: an agency's short name, an agency word or a domain's dot
+# (one search, so that the lines that are none of these cost little).
+_ORG_HINT = rx.compile(
+    r"\b(?:" + "|".join(sorted(_AGENCY_NAMES)) + r")\b|press|ajans|ag[eê]n[cz]|\w\.[a-z]{2,}\b", re.I
+)
+_ORG_LABEL = rx.compile(r"^(?:by|von|par|por|di|door|av|af)\s*:?\s+(?=\S)", re.I)
+_ORG_SPLIT = rx.compile(r"\s*(?:/|,|&|\band\b|\bund\b|\bet\b|\by\b|\bmit\b|\bwith\b|\bavec\b)\s*", re.I)
+_ORG_PLACE = rx.compile(r"^(?P<org>.+?)\s*,\s*(?P<place>[A-ZÀ-Ý][\w'’.-]*(?:[ -][A-ZÀ-Ý][\w'’.-]*){0,2})$")
+_ORG_SECTION = rx.compile(r"^(?P<section>[A-ZÀ-Ý][\w&]*(?: [\w&]+)?)\s+[-–—|]\s+(?P<org>.+)$")
+
+
+def is_organisation(name: str) -> bool:
+    """A news agency ("dpa", "Associated Press", "Anadolu Ajansı") or a site's domain ("tagesschau.de")."""
+    name = name.strip()
+    # A short agency name is written as the agency writes it ("dpa", "AFP", "Reuters"), not "Ap".
+    agency = name.lower() in _AGENCY_NAMES and (name.islower() or name.isupper() or len(name) > 3)
+    return agency or bool(_AGENCY_FULL.match(name)) or (
+        bool(_DOMAIN.match(name)) and not name[:1].isdigit() and "." in name
+    )
+
+
+def org_credit(line: str) -> tuple[list[str], bool] | None:
+    """An organisation credited in the byline's shape, and whether a label word said so.
+
+    "Von dpa", "By AFP", "Par AFP", "Von tagesschau.de" (labelled); "Reuters", "dpa/AFP",
+    "AFP, MANILA" (an agency and its dateline place: the place is not an author), "Haberler -
+    Anadolu Ajansı" (a section before the agency). Only agencies and domains count: a section,
+    a menu entry or "Share on Facebook" is not an organisation. An unlabelled credit says little
+    on its own (a lone "AFP" is also a photo credit), so the caller asks for byline position.
+    """
+    text = line.strip().rstrip(".")
+    if not text or len(text) > 80 or not _ORG_HINT.search(text):
+        return None
+    label = _ORG_LABEL.match(text)
+    if label:
+        text = text[label.end() :]
+    for attempt in (text, *(m.group("org") for m in (_ORG_SECTION.match(text),) if m and not label)):
+        place = _ORG_PLACE.match(attempt)
+        body = place.group("org") if place and not is_organisation(place.group("place")) else attempt
+        parts = [p for p in _ORG_SPLIT.split(body) if p]
+        if parts and len(parts) <= 4 and all(is_organisation(p) for p in parts):
+            return parts, bool(label)
+    return None
+
+
 def bare_names(line: str) -> list[str] | None:
     """A line that is only names: "Jane Doe", "Jane Doe and John Roe", "Michael HiltzikBusiness Columnist",
     "Alex Perry 1 day ago", "AFP"."""
@@ -359,6 +413,11 @@ def is_date_line(line: str) -> bool:
     rest = re.sub(r"\d+|[^\w\s]", " ", line)
     words = [w for w in rest.split() if len(w) > 2]
     return bool(_DATE_LABEL.match(line)) or len(words) <= 6
+
+
+def is_timestamp(line: str) -> bool:
+    """A date line that dates something ("19 November 2019", "2 hours ago"), not a reading time ("1 Min")."""
+    return not _READ_TIME.match(line) and is_date_line(line)
 
 
 # Words that start a credit only when followed by ":" or "," ("Photo: …", "Image source, …"), since

@@ -409,9 +409,17 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
                 (line.words <= 12 and line.text[:1].isupper())
                 or meta.byline_hint(line.text)
                 or meta.cjk_name_line(line.text)
+                or meta.org_credit(line.text) is not None
             )
             if plausible and names_of(ctx, i):
                 out.append(i)
+            elif plausible and title_at is not None and title_at < i < ctx.start + 3:
+                # An agency alone in the byline's slot, under the headline ("AFP, MANILA"): the
+                # slot is the evidence the line is a credit, so only here is it a candidate.
+                org = meta.org_credit(line.text)
+                if org:
+                    ctx._cache[("names", i)] = org[0]
+                    out.append(i)
     return out
 
 
