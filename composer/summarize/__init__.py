@@ -7,6 +7,7 @@ optional LLM path lives in :mod:`composer.summarize.llm` and falls back to this 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -47,25 +48,81 @@ class SummaryOptions:
     weights: extractive.Weights = extractive.DEFAULT_WEIGHTS
 
 
-_CLAUSE_BREAK = rx.compile(r"\s*(?:,|;|:|\s[-–—]\s|\s\()\s*")
+# Where a sentence may end early: a comma, semicolon, colon or spaced dash. Not an opening
+# parenthesis: the phrase it interrupts goes on after it ("the cosmic (…) rays").
+_CLAUSE_BREAK = rx.compile(r"\s*(?:[,;:](?=\s)|\s[-–—]\s)\s*")  # "3,000" and "10:30" are no breaks
+# A sentence that opens with a subordinate clause has its main clause after the first break (or
+# later, when clauses nest): a cut there leaves a fragment ("While the council debated the cost.",
+# "В то время как все … на переговоры."). The words are those of the seven template languages
+# and Russian; an ambiguous one ("Als Kanzlerin…", "Se espera…") only costs the clause cut.
+_SUBORDINATE_OPENER = rx.compile(
+    r"(?:while|when|whereas|although|though|because|since|unless|until|once|if|as|even if|even though"
+    r"|während|als|obwohl|weil|wenn|nachdem|bevor|falls|sobald|da"
+    r"|alors que|lorsque|quand|bien que|parce que|puisque|tandis que|si|comme|dès que"
+    r"|mientras|cuando|aunque|porque|ya que|como"
+    r"|mentre|quando|anche se|sebbene|benché|poiché|perché|se"
+    r"|terwijl|toen|hoewel|omdat|nadat|voordat|wanneer|zodra|indien"
+    r"|enquanto|embora|já que"
+    r"|в то время как|когда|хотя|поскольку|так как|если|пока|после того как|несмотря на то что)\b",
+    re.IGNORECASE,
+)
+# "… and, according to its founders, encourages …": a break right after a conjunction opens an
+# aside, and the next break closes it; a cut at either ends on "and" or on the aside.
+_CONJUNCTION_BEFORE_BREAK = rx.compile(
+    r"\b(?:and|or|but|und|oder|aber|et|ou|mais|y|o|pero|e|ma|en|of|maar|и|но|а)(?:\s*[,;:]\s*[^,;:]*)?$", re.IGNORECASE)
+# "Christie, a longtime backer who …, said": a name, then an appositive; a cut where the appositive
+# ends keeps no verb. (Not after "In March," or "On Monday,": those open a full clause.)
+_APPOSITIVE_HEAD = rx.compile(
+    r"^(?!(?:in|on|at|by|for|from|after|before|during|last|this|since|with|under|over|until|across)\b)"
+    r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}, (?:a|an|the|who|which|whose|one)\b[^,;:]*$", re.IGNORECASE)
+_SPACED_DASH = rx.compile(r"\s[-–—]\s")
+_SINGLE_OPEN = rx.compile(r"(?<!\w)['‘](?=\w)")
+_SINGLE_CLOSE = rx.compile(r"(?<=[\w.,!?])['’](?!\w)")
+
+
+def _open_quote_or_bracket(text: str) -> bool:
+    """A bracket or quotation opened in ``text`` and not closed in it: a cut here would split it."""
+    if text.count("(") > text.count(")") or text.count("[") > text.count("]") or text.count("«") > text.count("»"):
+        return True
+    if "„" in text:  # German quotes close with “
+        if text.count("„") > text.count("“"):
+            return True
+    elif text.count("“") > text.count("”"):
+        return True
+    if text.count('"') % 2:
+        return True
+    return len(_SINGLE_OPEN.findall(text)) > len(_SINGLE_CLOSE.findall(text))
 
 
 def shorten(sentence: str, limit: int) -> str:
     """``sentence`` within ``limit`` characters, cut at a clause or word boundary, never mid-word.
 
     A cut at a clause boundary ends with a full stop (it still reads as a sentence); a cut inside
-    a clause ends with an ellipsis so the reader sees that something is missing.
+    a clause ends with an ellipsis so the reader sees that something is missing. A clause cut is
+    made only where what is kept can be a sentence: not inside a quotation or brackets, not at the
+    end of an aside opened after a conjunction, and not when the sentence opens with a subordinate
+    clause (its main clause comes later).
     """
     sentence = " ".join(sentence.split())
     if len(sentence) <= limit:
         return sentence
     # Prefer the longest leading clause that fits and still says something (≥ 40% of the limit).
     best = ""
-    for m in _CLAUSE_BREAK.finditer(sentence):
-        head = sentence[: m.start()].rstrip()
-        if len(head) + 1 > limit:
-            break
-        if len(head) >= 0.4 * limit:
+    if not _SUBORDINATE_OPENER.match(sentence):
+        dashes = [m.start() for m in _SPACED_DASH.finditer(sentence)]
+        for m in _CLAUSE_BREAK.finditer(sentence):
+            head = sentence[: m.start()].rstrip()
+            if len(head) + 1 > limit:
+                break
+            if len(head) < 0.4 * limit or _open_quote_or_bracket(head) or _CONJUNCTION_BEFORE_BREAK.search(head):
+                continue
+            if _APPOSITIVE_HEAD.match(head) and not head[:1].islower():
+                continue
+            before = sum(1 for d in dashes if d < m.start())
+            if "-" not in m.group() and "–" not in m.group() and "—" not in m.group():
+                before = -1  # not a dash break
+            if before >= 0 and before % 2 == 0 and any(d > m.start() for d in dashes):
+                continue  # the first of two dashes opens an aside ("the cosmic – that is, … – rays")
             best = head
     if best:
         return best.rstrip(",;:–—- ") + "."

@@ -207,3 +207,36 @@ def test_a_dialogue_dash_opens_a_quotation_like_quote_marks(text: str) -> None:
 
     assert _style(text, "fr") & _OPENS_WITH_QUOTE
     assert not _style("The minister — speaking in Paris — said nothing new.", "en") & _OPENS_WITH_QUOTE
+
+
+@pytest.mark.parametrize(("sentence", "bad"), [
+    # Inside a quotation or brackets: the cut would leave it open.
+    ("The founders say the practice encourages 'connection, trust and a sense of belonging' among the people "
+     "who come to the weekly sessions in the old mill.", "encourages 'connection."),
+    ("The committee (which met on Monday, Tuesday and Wednesday of last week in the town hall) approved the "
+     "plan for the new bridge over the river.", "(which met on Monday."),
+    # A subordinate clause first: its main clause comes after the break.
+    ("While the council debated the cost of the barrier for three days, residents of the flooded streets "
+     "waited in the town hall and many said they had lost hope.", "for three days."),
+    # A name and its appositive: no verb before the break that closes it.
+    ("Christie, a longtime backer of the president who later broke with him over the election, said on "
+     "Sunday that she would not run again.", "over the election."),
+    # The aside after a conjunction, and the first of two dashes.
+    ("The practice marries sex with mindfulness and, according to its founders, encourages trust among "
+     "the people who come to the weekly sessions.", "founders."),
+    ("The samples must be examined quickly because the cosmic – and slightly radioactive – rays leave "
+     "traces that fade within days of the fall.", "the cosmic."),
+    # A comma inside a number is no clause break.
+    ("Students will spend a third of their budgets on the new ritual, according to a survey of 3,000 "
+     "families in twelve states published on Monday.", "survey of 3."),
+])
+def test_a_clause_cut_never_leaves_a_fragment_it_can_see(sentence: str, bad: str) -> None:
+    for limit in (90, 110, 130):
+        out = shorten(sentence, limit)
+        assert len(out) <= limit and not out.endswith(bad), (limit, out)
+
+
+def test_a_clean_clause_cut_still_ends_with_a_full_stop() -> None:
+    sentence = ("The council approved the barrier on Tuesday, and the work will start in the spring, the mayor "
+                "said after a long debate in the town hall.")
+    assert shorten(sentence, 100) == "The council approved the barrier on Tuesday, and the work will start in the spring."
