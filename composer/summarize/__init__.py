@@ -73,8 +73,8 @@ _CONJUNCTION_BEFORE_BREAK = rx.compile(
 # "Christie, a longtime backer who …, said": a name, then an appositive; a cut where the appositive
 # ends keeps no verb. (Not after "In March," or "On Monday,": those open a full clause.)
 _APPOSITIVE_HEAD = rx.compile(
-    r"^(?!(?:in|on|at|by|for|from|after|before|during|last|this|since|with|under|over|until|across)\b)"
-    r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}, (?:a|an|the|who|which|whose|one)\b[^,;:]*$", re.IGNORECASE)
+    r"^(?!(?i:in|on|at|by|for|from|after|before|during|last|this|since|with|under|over|until|across)\b)"
+    r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}, (?i:a|an|the|who|which|whose|one)\b[^,;:]*$")
 _SPACED_DASH = rx.compile(r"\s[-–—]\s")
 _SINGLE_OPEN = rx.compile(r"(?<!\w)['‘](?=\w)")
 _SINGLE_CLOSE = rx.compile(r"(?<=[\w.,!?])['’](?!\w)")
@@ -99,9 +99,9 @@ def shorten(sentence: str, limit: int) -> str:
 
     A cut at a clause boundary ends with a full stop (it still reads as a sentence); a cut inside
     a clause ends with an ellipsis so the reader sees that something is missing. A clause cut is
-    made only where what is kept can be a sentence: not inside a quotation or brackets, not at the
-    end of an aside opened after a conjunction, and not when the sentence opens with a subordinate
-    clause (its main clause comes later).
+    made only where what is kept can be a sentence: not inside a quotation or brackets, not where
+    a name's appositive or an aside after a conjunction ends, not at the first of two dashes, and
+    not when the sentence opens with a subordinate clause (its main clause comes later).
     """
     sentence = " ".join(sentence.split())
     if len(sentence) <= limit:
@@ -116,13 +116,12 @@ def shorten(sentence: str, limit: int) -> str:
                 break
             if len(head) < 0.4 * limit or _open_quote_or_bracket(head) or _CONJUNCTION_BEFORE_BREAK.search(head):
                 continue
-            if _APPOSITIVE_HEAD.match(head) and not head[:1].islower():
+            if _APPOSITIVE_HEAD.match(head):
                 continue
-            before = sum(1 for d in dashes if d < m.start())
-            if "-" not in m.group() and "–" not in m.group() and "—" not in m.group():
-                before = -1  # not a dash break
-            if before >= 0 and before % 2 == 0 and any(d > m.start() for d in dashes):
-                continue  # the first of two dashes opens an aside ("the cosmic – that is, … – rays")
+            if m.group().strip() in ("-", "–", "—"):
+                before = sum(1 for d in dashes if d < m.start())
+                if before % 2 == 0 and any(d > m.start() for d in dashes):
+                    continue  # the first of two dashes opens an aside ("the cosmic – that is, … – rays")
             best = head
     if best:
         return best.rstrip(",;:–—- ") + "."

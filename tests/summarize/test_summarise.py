@@ -240,3 +240,9 @@ def test_a_clean_clause_cut_still_ends_with_a_full_stop() -> None:
     sentence = ("The council approved the barrier on Tuesday, and the work will start in the spring, the mayor "
                 "said after a long debate in the town hall.")
     assert shorten(sentence, 100) == "The council approved the barrier on Tuesday, and the work will start in the spring."
+
+
+def test_an_opening_phrase_that_is_no_name_keeps_its_clause_cut() -> None:
+    sentence = ("Yesterday evening, the council voted to approve the new flood barrier for the river, the mayor "
+                "said after a long debate in the hall.")
+    assert shorten(sentence, 100) == "Yesterday evening, the council voted to approve the new flood barrier for the river."
