@@ -71,13 +71,16 @@ def _iso(value: str | None) -> str | None:
     return value if _ISO_DATE.match(value) else None
 
 
-def _date_text(iso: str | None) -> str | None:
+def _date_text(iso: str | None, lang: str) -> str | None:
+    """The date as the card's readers write it ("October 1, 2024", "1. Oktober 2024"); ISO 8601
+    when the language is unknown. The ``<time datetime>`` keeps the ISO form for machines."""
     if not iso:
         return None
     try:
-        return dt.date.fromisoformat(iso[:10]).isoformat()
+        day = dt.date.fromisoformat(iso[:10])
     except ValueError:
         return None
+    return day.isoformat() if lang == "und" else cldr.format_long_date(day, lang)
 
 
 def _env() -> jinja2.Environment:
@@ -114,7 +117,7 @@ def _context(article: Article, summary: Summary, provider_name: str | None, prov
         "published": published,
         "modified": modified,
         "date_iso": published or "",
-        "date_text": _date_text(published),
+        "date_text": _date_text(published, lang),
         "link_text": (host.removeprefix("www.") or site_name or "") + " →",
         "provider_name": clean_line(provider_name or "") or None,
         "provider_url": checked_link(provider_url),

@@ -287,3 +287,14 @@ def test_default_environment_renders(monkeypatch):
     """Without an explicit environment the project's shared one (user templates first) is used."""
     out = render_embed(good_article(), SUMMARY, provider_name="Composer Daily", provider_url=None)
     assert out["embed.html"].startswith("<article")
+
+
+@pytest.mark.parametrize(("lang", "shown"), [
+    ("en", "October 1, 2024"),
+    ("de", "1. Oktober 2024"),
+    ("ru", "1 октября 2024\u202fг."),  # the card has no words of its own: any language babel knows
+    ("und", "2024-10-01"),
+])
+def test_card_date_is_written_for_its_readers_and_iso_for_machines(env, lang: str, shown: str) -> None:
+    html = render(good_article(language=lang), env)["embed.html"]
+    assert f'<time datetime="2024-10-01T09:00:00+02:00">{shown}</time>' in html
