@@ -79,6 +79,24 @@ _LEADING_TAG = rx.compile(
 )
 
 
+# A page's prompt to its own video, glued to the next sentence where the page was flattened
+# ("Scroll down for video A mother was holding…"): 110 of the 450 CNN/DailyMail articles hold it,
+# anywhere in a paragraph.
+_VIDEO_PROMPT = rx.compile(r"^\s*[Ss]croll down for (?:the )?videos?\s+(?=[A-Z0-9\"“‘'])")
+
+
+_VIDEO_PROMPT_ONLY = rx.compile(r"^\W*[Ss]croll down for (?:the )?videos?\W*$")
+
+
+def strip_video_prompt(sentence: str) -> str:
+    """Drop "Scroll down for video" from the start of a sentence; the rest is the sentence
+    (nothing, when the prompt is all there is)."""
+    if _VIDEO_PROMPT_ONLY.match(sentence):
+        return ""
+    stripped = _VIDEO_PROMPT.sub("", sentence, count=1)
+    return stripped if len(stripped) >= 20 else sentence
+
+
 def strip_leading_tag(sentence: str) -> str:
     """Drop an agency/dateline tag glued to the start of a sentence; the rest is real prose."""
     stripped = _LEADING_TAG.sub("", sentence, count=1)

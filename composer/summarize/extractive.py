@@ -17,7 +17,13 @@ from dataclasses import dataclass
 
 from composer import regexcache as rx
 from composer.article import Article
-from composer.summarize.boilerplate import is_furniture, looks_like_caption, strip_glued_furniture, strip_leading_tag
+from composer.summarize.boilerplate import (
+    is_furniture,
+    looks_like_caption,
+    strip_glued_furniture,
+    strip_leading_tag,
+    strip_video_prompt,
+)
 from composer.summarize.sentences import split_sentences
 from composer.summarize.standalone import points_back, repair, strip_dateline
 from composer.summarize.stopwords import stopwords
@@ -169,6 +175,7 @@ def candidate_sentences(article: Article, lang: str) -> list[Sentence]:
         for pos, sent in enumerate(sents):
             if pos == len(sents) - 1 and looks_like_caption(sent):
                 continue  # an unpunctuated tail: caption, credit or heading pasted into the body
+            sent = strip_video_prompt(sent)
             if pos == 0:
                 sent = strip_glued_furniture(strip_leading_tag(sent))
             # A dateline ("CAIRO (Reuters) -") and a droppable connective ("However,") go; what is

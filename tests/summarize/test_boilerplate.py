@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from composer.summarize import shorten
+from composer.article import Article, Block, Source
+from composer.summarize import shorten, summarise
 from composer.summarize.boilerplate import is_furniture, looks_like_caption, strip_glued_furniture, strip_leading_tag
 
 
@@ -75,3 +76,23 @@ def test_shorten_never_cuts_a_word(parts: list[str], limit: int) -> None:
     words = set(sentence.replace(",", " ").replace(";", " ").replace("-", " ").split())
     for w in out.rstrip(".…").replace(",", " ").replace(";", " ").replace("-", " ").split():
         assert w in words
+
+
+def test_a_flattened_page_s_video_prompt_is_not_part_of_the_sentence() -> None:
+    from composer.summarize.boilerplate import strip_video_prompt
+
+    assert strip_video_prompt("Scroll down for video A mother was holding the boy when he slipped.") == (
+        "A mother was holding the boy when he slipped.")
+    assert strip_video_prompt("Scroll down for videos 2500 passengers are at the mercy of the seas.") == (
+        "2500 passengers are at the mercy of the seas.")
+    assert strip_video_prompt("Scroll down for video .") == ""
+    assert strip_video_prompt("Scroll down for the latest scores from the match.") == (
+        "Scroll down for the latest scores from the match.")
+
+
+def test_no_key_point_opens_with_the_video_prompt() -> None:
+    text = ("The council approved the flood barrier on Tuesday after a three-day debate in the town hall. "
+            "Scroll down for video The barrier will protect four hundred homes along the river from spring floods. "
+            "Work starts in April and should take two years, the mayor said after the vote on Tuesday evening.")
+    s = summarise(Article(title="Barrier approved", body=(Block("paragraph", text),), source=Source(path="x.txt", format="text")))
+    assert all("Scroll down" not in p for p in (s.tldr, *s.key_points))
