@@ -223,3 +223,27 @@ def test_a_long_table_can_be_the_article() -> None:
 
     few = "\n".join(["Home", "Standings", *rows[:5], "Contact", "", intro, "", sidebar, ""])
     assert all(rows[0] not in b.text for b in _parse(few).body)
+
+
+def test_a_comment_counter_after_a_whole_article_opens_the_thread() -> None:
+    """"3 comments" under a full article heads the readers' thread, which must not outweigh the
+    article even when the comments are longer; the same counter in the header stays harmless."""
+    article = [
+        f"The ferry operator said on Monday that crossing number {n} would run every hour from April, "
+        "and that the extra sailings would be paid for by the island council, which agreed the plan "
+        "after a long debate about fares, timetables and the state of the old harbour walls last year."
+        for n in range(6)
+    ]
+    comments = [
+        f"Reader {n} wrote that the plan was a waste of money and that the council should have fixed the "
+        "roads first, because the buses are always late and nobody asked the people who live on the "
+        "island what they wanted from the ferries, the harbour or the town centre in the first place, "
+        "and that the last consultation was a sham that nobody in the village even heard about."
+        for n in range(9)
+    ]
+    lines = ["Island ferries to run every hour", "", *article, "", "3 Comments", "", *comments, ""]
+    body = [b.text for b in _parse("\n".join(lines)).body]
+    assert body == article
+
+    header = ["Island ferries to run every hour", "", "12 Comments", "", *article, ""]
+    assert [b.text for b in _parse("\n".join(header)).body] == article

@@ -13,7 +13,9 @@ Page-level facts sharpen the weights:
 * article paragraphs come in runs, while teaser summaries stand alone between a headline, an
   author and a date, so isolated prose counts for less and long gaps cost more per line;
 * readers' comments follow the article: once a thread opens, later prose counts for little, so a
-  long discussion cannot outweigh a short article.
+  long discussion cannot outweigh a short article. A bare counter ("12 Comments") opens the thread
+  only after a whole article's worth of prose: in a header it sits above the article or under a
+  standfirst, while "3 Kommentare" after 300 words of prose is the thread's heading.
 * a long run of table rows (short lines with figures: standings, a calendar) can be the article
   itself, so eight or more rows in a row weigh as prose; a few rows stay a sidebar widget.
 
@@ -59,6 +61,7 @@ class BodySettings:
     gap_cap: float = 3.0  # … up to this multiple
     after_comments_factor: float = 0.2  # prose after the comment thread opens
     comments_after_prose: float = 60.0  # prose weight that must precede a marker to count
+    counter_after_prose: float = 300.0  # … and a bare counter ("3 Kommentare"), which headers show too
     flat_widgets: bool = True
     extend_tables: bool = True
     table_run: int = 8  # this many data rows in a row are a table the article may be …
@@ -176,7 +179,9 @@ class Weigher:
                 out[i] = w * s.after_comments_factor
             elif w > 0:
                 seen += w
-            elif w <= _BARRIER and seen >= s.comments_after_prose and not _COMMENT_COUNT.match(lines[i].text):
+            elif w <= _BARRIER and seen >= s.comments_after_prose and (
+                seen >= s.counter_after_prose or not _COMMENT_COUNT.match(lines[i].text)
+            ):
                 discount = True
         return out
 
