@@ -247,3 +247,33 @@ def test_a_comment_counter_after_a_whole_article_opens_the_thread() -> None:
 
     header = ["Island ferries to run every hour", "", "12 Comments", "", *article, ""]
     assert [b.text for b in _parse("\n".join(header)).body] == article
+
+
+def test_a_save_this_article_notice_does_not_start_the_body() -> None:
+    """A reading-list notice is prose-shaped; printed between a teaser and the headline it must
+    not pull the body's start (and so the headline window) above the headline."""
+    article = [
+        "The harbour authority has ordered twelve electric tugboats, the first of their kind in the port, "
+        "to replace its diesel fleet by 2028, its director said on Monday.",
+        "The tugboats will be charged from the quay overnight and can work a full shift on one charge, "
+        "the authority said in a statement, adding that the order was worth forty million euros.",
+        "Crews will be trained over the winter, and the first two boats are due to arrive next summer "
+        "from a yard in the north, where they are being built to the authority's own design.",
+    ]
+    text = "\n".join([
+        "Home", "World", "",
+        "Rail strike: the unions say the talks with the ministry have failed again after a long night",
+        "My favourites",
+        "Save this article and read it whenever you like. The service is for registered readers.",
+        "You saved a new article",
+        "You will find all your saved articles in your personal area, under favourites, and in the app.",
+        "Harbour authority orders twelve electric tugboats for the port",
+        "By Jane Moss",
+        "",
+        *article,
+        "",
+    ])
+    a = _parse(text)
+    assert a.title == "Harbour authority orders twelve electric tugboats for the port"
+    assert a.authors == ("Jane Moss",)
+    assert [b.text for b in a.body] == article
