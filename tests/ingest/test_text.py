@@ -277,3 +277,19 @@ def test_a_save_this_article_notice_does_not_start_the_body() -> None:
     assert a.title == "Harbour authority orders twelve electric tugboats for the port"
     assert a.authors == ("Jane Moss",)
     assert [b.text for b in a.body] == article
+
+
+def test_prose_without_short_function_words_is_still_an_article() -> None:
+    """Languages that glue their function words onto longer words (isiZulu, isiXhosa) show no
+    short function words: the body is then found by line length alone, not refused."""
+    stems = ["ukuhamba", "abantwana", "emgwaqweni", "kwamasipala", "ngokushesha", "yezindaba",
+             "abashayeli", "ukuphepha", "ezikoleni", "bephawula", "izakhamuzi", "nokwakhiwa"]
+    article = [
+        " ".join(stems[(n + k) % len(stems)] for k in range(14)).capitalize() + "."
+        for n in range(6)
+    ]
+    text = "\n".join(["Izindaba", "Ezemidlalo", "", "Abashayeli bacela ukuphepha emgwaqweni", "", *article, "",
+                      "Subscribe", "Privacy Policy", ""])
+    a = _parse(text)
+    assert [b.text for b in a.body] == article
+    assert a.title == "Abashayeli bacela ukuphepha emgwaqweni"

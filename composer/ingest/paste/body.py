@@ -16,6 +16,8 @@ Page-level facts sharpen the weights:
   long discussion cannot outweigh a short article. A bare counter ("12 Comments") opens the thread
   only after a whole article's worth of prose: in a header it sits above the article or under a
   standfirst, while "3 Kommentare" after 300 words of prose is the thread's heading.
+* a page that shows no prose by its function words is weighed once more by line length alone
+  (languages that write their function words into longer words, such as isiZulu);
 * a long run of table rows (short lines with figures: standings, a calendar) can be the article
   itself, so eight or more rows in a row weigh as prose; a few rows stay a sidebar widget.
 
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from composer import regexcache as rx
 from composer.ingest.paste.lexicon import RELATED_HEADINGS
@@ -211,6 +213,15 @@ def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS) 
         weigher.repeated = set()
         weights = weigher.weights(lines)
         start, end = best_run(weights)
+    if (end <= start or sum(weights[start:end]) < settings.min_body_weight) and settings.min_stop_ratio > 0:
+        # Still no article: a language whose function words are prefixes and suffixes of longer
+        # words (isiZulu, isiXhosa) shows no short function words at all. Long lines then count
+        # as prose by their length alone, as long as that finds a heavier run.
+        plain = replace(settings, min_stop_ratio=0.0)
+        weights_plain = Weigher(lines, plain).weights(lines)
+        s2, e2 = best_run(weights_plain)
+        if e2 > s2 and sum(weights_plain[s2:e2]) > max(0.0, sum(weights[start:end])):
+            weigher, weights, (start, end) = Weigher(lines, plain), weights_plain, (s2, e2)
     if end <= start or weights[start] <= 0:
         return (0, 0)
     if settings.extend_tables:
