@@ -293,3 +293,32 @@ def test_prose_without_short_function_words_is_still_an_article() -> None:
     a = _parse(text)
     assert [b.text for b in a.body] == article
     assert a.title == "Abashayeli bacela ukuphepha emgwaqweni"
+
+
+def test_headline_over_a_first_part_cut_off_by_a_video_player() -> None:
+    """A video player's settings list (or a paywall pitch) between the first paragraphs and the
+    rest: the body search keeps the longer second part, and the headline over the first part,
+    far above it, must still be among the candidates."""
+    first = [
+        "The harbour authority has ordered twelve electric tugboats for the port, the first of their kind "
+        "on this coast, to replace its ageing diesel fleet by 2028, its director told reporters on Monday.",
+        "The electric tugboats will be charged from the quay overnight and can work a full shift on one charge, "
+        "the harbour authority said in a statement, adding that the order was worth forty million euros.",
+    ]
+    player = ["Play Video", "Play", "Mute", "Current Time 0:00", "Duration 0:00", "Fullscreen"]
+    for _ in range(12):
+        player += ["Colour", "White", "Black", "Red", "Opaque", "Transparent", "---"]
+    rest = [
+        f"Harbour crews will be trained on the twelve electric tugboats over winter number {n}, and the "
+        "harbour authority expects the quieter boats to please residents who have long complained about "
+        "diesel noise from the ageing fleet at night along the quay, its director told reporters."
+        for n in range(6)
+    ]
+    text = "\n".join([
+        *(f"Section {n}" for n in range(15)), "",
+        "Harbour authority orders twelve electric tugboats",
+        "By Jane Moss", "",
+        *first, *player, *rest, "",
+    ])
+    a = _parse(text)
+    assert a.title == "Harbour authority orders twelve electric tugboats"
