@@ -230,7 +230,7 @@ def _cut_off_start(ctx: Context, lo: int) -> int | None:
         if i >= lo or line.words < 30 or line.words <= best_words or not line.closed or is_widget(line):
             continue
         words = content_words(line.text)
-        if words and len(words & body) / len(words) >= 0.3:
+        if words and len(words & body) / len(words) >= 0.2:
             best, best_words = i, line.words
     if best is None:
         return None
