@@ -29,12 +29,24 @@ sys.modules[_spec.name] = bm
 _spec.loader.exec_module(bm)
 
 
+_tspec = importlib.util.spec_from_file_location("composer_bench_train_metadata", _HERE / "train_metadata.py")
+assert _tspec and _tspec.loader
+tm = importlib.util.module_from_spec(_tspec)
+sys.modules[_tspec.name] = tm
+_tspec.loader.exec_module(tm)
+
+
 def title_lines(lines: list[str], title: str) -> list[int]:
-    """Indexes of the lines whose cleaned text is the curated title."""
+    """Indexes of the lines whose cleaned text is the curated title, or the line the trainer
+    labels as the headline where the curated title differs from it only in quotes, dashes, case
+    or a word (``train_metadata.matching_line``)."""
     from composer.ingest.paste import meta
 
-    want = bm.norm_title(title)
-    return [i for i, text in enumerate(lines) if bm.norm_title(meta.clean_title(text)) == want]
+    want = {bm.norm_title(title)}
+    shown = tm.matching_line(lines, title)
+    if shown:
+        want.add(bm.norm_title(shown))
+    return [i for i, text in enumerate(lines) if bm.norm_title(meta.clean_title(text)) in want]
 
 
 def diagnose(text: str, title: str) -> tuple[str, dict[str, int | None]]:
