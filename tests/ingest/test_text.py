@@ -223,3 +223,102 @@ def test_a_long_table_can_be_the_article() -> None:
 
     few = "\n".join(["Home", "Standings", *rows[:5], "Contact", "", intro, "", sidebar, ""])
     assert all(rows[0] not in b.text for b in _parse(few).body)
+
+
+def test_a_comment_counter_after_a_whole_article_opens_the_thread() -> None:
+    """"3 comments" under a full article heads the readers' thread, which must not outweigh the
+    article even when the comments are longer; the same counter in the header stays harmless."""
+    article = [
+        f"The ferry operator said on Monday that crossing number {n} would run every hour from April, "
+        "and that the extra sailings would be paid for by the island council, which agreed the plan "
+        "after a long debate about fares, timetables and the state of the old harbour walls last year."
+        for n in range(6)
+    ]
+    comments = [
+        f"Reader {n} wrote that the plan was a waste of money and that the council should have fixed the "
+        "roads first, because the buses are always late and nobody asked the people who live on the "
+        "island what they wanted from the ferries, the harbour or the town centre in the first place, "
+        "and that the last consultation was a sham that nobody in the village even heard about."
+        for n in range(9)
+    ]
+    lines = ["Island ferries to run every hour", "", *article, "", "3 Comments", "", *comments, ""]
+    body = [b.text for b in _parse("\n".join(lines)).body]
+    assert body == article
+
+    header = ["Island ferries to run every hour", "", "12 Comments", "", *article, ""]
+    assert [b.text for b in _parse("\n".join(header)).body] == article
+
+
+def test_a_save_this_article_notice_does_not_start_the_body() -> None:
+    """A reading-list notice is prose-shaped; printed between a teaser and the headline it must
+    not pull the body's start (and so the headline window) above the headline."""
+    article = [
+        "The harbour authority has ordered twelve electric tugboats, the first of their kind in the port, "
+        "to replace its diesel fleet by 2028, its director said on Monday.",
+        "The tugboats will be charged from the quay overnight and can work a full shift on one charge, "
+        "the authority said in a statement, adding that the order was worth forty million euros.",
+        "Crews will be trained over the winter, and the first two boats are due to arrive next summer "
+        "from a yard in the north, where they are being built to the authority's own design.",
+    ]
+    text = "\n".join([
+        "Home", "World", "",
+        "Rail strike: the unions say the talks with the ministry have failed again after a long night",
+        "My favourites",
+        "Save this article and read it whenever you like. The service is for registered readers.",
+        "You saved a new article",
+        "You will find all your saved articles in your personal area, under favourites, and in the app.",
+        "Harbour authority orders twelve electric tugboats for the port",
+        "By Jane Moss",
+        "",
+        *article,
+        "",
+    ])
+    a = _parse(text)
+    assert a.title == "Harbour authority orders twelve electric tugboats for the port"
+    assert a.authors == ("Jane Moss",)
+    assert [b.text for b in a.body] == article
+
+
+def test_prose_without_short_function_words_is_still_an_article() -> None:
+    """Languages that glue their function words onto longer words (isiZulu, isiXhosa) show no
+    short function words: the body is then found by line length alone, not refused."""
+    stems = ["ukuhamba", "abantwana", "emgwaqweni", "kwamasipala", "ngokushesha", "yezindaba",
+             "abashayeli", "ukuphepha", "ezikoleni", "bephawula", "izakhamuzi", "nokwakhiwa"]
+    article = [
+        " ".join(stems[(n + k) % len(stems)] for k in range(14)).capitalize() + "."
+        for n in range(6)
+    ]
+    text = "\n".join(["Izindaba", "Ezemidlalo", "", "Abashayeli bacela ukuphepha emgwaqweni", "", *article, "",
+                      "Subscribe", "Privacy Policy", ""])
+    a = _parse(text)
+    assert [b.text for b in a.body] == article
+    assert a.title == "Abashayeli bacela ukuphepha emgwaqweni"
+
+
+def test_headline_over_a_first_part_cut_off_by_a_video_player() -> None:
+    """A video player's settings list (or a paywall pitch) between the first paragraphs and the
+    rest: the body search keeps the longer second part, and the headline over the first part,
+    far above it, must still be among the candidates."""
+    first = [
+        "The harbour authority has ordered twelve electric tugboats for the port, the first of their kind "
+        "on this coast, to replace its ageing diesel fleet by 2028, its director told reporters on Monday.",
+        "The electric tugboats will be charged from the quay overnight and can work a full shift on one charge, "
+        "the harbour authority said in a statement, adding that the order was worth forty million euros.",
+    ]
+    player = ["Play Video", "Play", "Mute", "Current Time 0:00", "Duration 0:00", "Fullscreen"]
+    for _ in range(12):
+        player += ["Colour", "White", "Black", "Red", "Opaque", "Transparent", "---"]
+    rest = [
+        f"Harbour crews will be trained on the twelve electric tugboats over winter number {n}, and the "
+        "harbour authority expects the quieter boats to please residents who have long complained about "
+        "diesel noise from the ageing fleet at night along the quay, its director told reporters."
+        for n in range(6)
+    ]
+    text = "\n".join([
+        *(f"Section {n}" for n in range(15)), "",
+        "Harbour authority orders twelve electric tugboats",
+        "By Jane Moss", "",
+        *first, *player, *rest, "",
+    ])
+    a = _parse(text)
+    assert a.title == "Harbour authority orders twelve electric tugboats"

@@ -13,7 +13,11 @@ Page-level facts sharpen the weights:
 * article paragraphs come in runs, while teaser summaries stand alone between a headline, an
   author and a date, so isolated prose counts for less and long gaps cost more per line;
 * readers' comments follow the article: once a thread opens, later prose counts for little, so a
-  long discussion cannot outweigh a short article.
+  long discussion cannot outweigh a short article. A bare counter ("12 Comments") opens the thread
+  only after a whole article's worth of prose: in a header it sits above the article or under a
+  standfirst, while "3 Kommentare" after 300 words of prose is the thread's heading.
+* a page that shows no prose by its function words is weighed once more by line length alone
+  (languages that write their function words into longer words, such as isiZulu);
 * a long run of table rows (short lines with figures: standings, a calendar) can be the article
   itself, so eight or more rows in a row weigh as prose; a few rows stay a sidebar widget.
 
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from composer import regexcache as rx
 from composer.ingest.paste.lexicon import RELATED_HEADINGS
@@ -59,6 +63,7 @@ class BodySettings:
     gap_cap: float = 3.0  # … up to this multiple
     after_comments_factor: float = 0.2  # prose after the comment thread opens
     comments_after_prose: float = 60.0  # prose weight that must precede a marker to count
+    counter_after_prose: float = 300.0  # … and a bare counter ("3 Kommentare"), which headers show too
     flat_widgets: bool = True
     extend_tables: bool = True
     table_run: int = 8  # this many data rows in a row are a table the article may be …
@@ -176,7 +181,9 @@ class Weigher:
                 out[i] = w * s.after_comments_factor
             elif w > 0:
                 seen += w
-            elif w <= _BARRIER and seen >= s.comments_after_prose and not _COMMENT_COUNT.match(lines[i].text):
+            elif w <= _BARRIER and seen >= s.comments_after_prose and (
+                seen >= s.counter_after_prose or not _COMMENT_COUNT.match(lines[i].text)
+            ):
                 discount = True
         return out
 
@@ -206,6 +213,15 @@ def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS) 
         weigher.repeated = set()
         weights = weigher.weights(lines)
         start, end = best_run(weights)
+    if (end <= start or sum(weights[start:end]) < settings.min_body_weight) and settings.min_stop_ratio > 0:
+        # Still no article: a language whose function words are prefixes and suffixes of longer
+        # words (isiZulu, isiXhosa) shows no short function words at all. Long lines then count
+        # as prose by their length alone, as long as that finds a heavier run.
+        plain = replace(settings, min_stop_ratio=0.0)
+        weights_plain = Weigher(lines, plain).weights(lines)
+        s2, e2 = best_run(weights_plain)
+        if e2 > s2 and sum(weights_plain[s2:e2]) > max(0.0, sum(weights[start:end])):
+            weigher, weights, (start, end) = Weigher(lines, plain), weights_plain, (s2, e2)
     if end <= start or weights[start] <= 0:
         return (0, 0)
     if settings.extend_tables:

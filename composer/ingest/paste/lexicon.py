@@ -128,6 +128,18 @@ BOILERPLATE = rx.compile(
             r"\bsend us a tip\b",
             r"\bcommenting\b",
             r"\bcomments? (?:are|have been) (?:closed|disabled)\b",
+            # "Save this article and read it later": a reading-list notice, prose-shaped and often
+            # printed between a teaser and the headline, so it must not start the body.
+            r"\bsave (?:this )?(?:article|story) (?:and|to|for)\b",
+            r"\bsaved (?:articles|stories)\b",
+            r"\bsalva (?:questo )?articolo\b",
+            r"\barticoli salvati\b",
+            r"\bartikel merken\b",
+            r"\bgespeicherten? artikel\b",
+            r"\bsauvegarder (?:cet )?article\b",
+            r"\barticles sauvegardés\b",
+            r"\bguardar (?:este )?art[ií]culo\b",
+            r"\bart[ií]culos guardados\b",
         ]
     ),
     # applied to lower-cased lines; re.I would make this alternation many times slower
@@ -173,6 +185,13 @@ BOILERPLATE_HINTS = (
     "réservés",
     "reservados",
     "riservati",
+    "save",
+    "salva",
+    "merken",
+    "gespeichert",
+    "sauvegard",
+    "guardar",
+    "guardados",
     "voorbehouden",
     "confidentialité",
     "privacidad",

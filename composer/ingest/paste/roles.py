@@ -197,14 +197,51 @@ def title_candidates(ctx: Context) -> list[int]:
     """Lines near the top of the page or above the body (and a few into it) that could be the headline."""
     lo = max(0, ctx.start - TITLE_WINDOW)
     hi = min(len(ctx.lines), ctx.start + TITLE_INSIDE, max(ctx.end, ctx.start + 1))
+    cut = _cut_off_start(ctx, lo)
+    above = range(max(TITLE_TOP, cut - TITLE_CUT_WINDOW), cut) if cut is not None else range(0)
     out = []
-    for i in (*range(min(TITLE_TOP, lo)), *range(lo, hi)):
+    for i in (*range(min(TITLE_TOP, lo)), *above, *range(lo, hi)):
         line = ctx.lines[i]
         if i >= ctx.start and line.words >= 8 and line.text.endswith((".", ".\"", ".”", ".»")):
             break  # the lead paragraph: a headline comes before it
         if 2 <= line.words <= 45 and len(line.text) >= 8 and not line.end_marker and not line.furniture:
             out.append(i)
     return out
+
+
+TITLE_CUT_REACH = 150  # lines above the body searched for the article's cut-off first part …
+TITLE_CUT_WINDOW = 15  # … and lines above that part offered as headlines
+
+
+def _cut_off_start(ctx: Context, lo: int) -> int | None:
+    """Where the article's first part begins when a long block cuts it off from the body run.
+
+    A paywall pitch or a video player's settings list can sit between the first paragraphs and
+    the rest; the body search then keeps the heavier part, and the headline is far above it. The
+    sign is a long paragraph above the window that speaks of what the body speaks of, with no
+    comment or "related" heading between it and the body. Returns that part's first line.
+    """
+    lines, body = ctx.lines, ctx.body_words()
+    best, best_words = None, 0
+    for i in range(ctx.start - 1, max(-1, ctx.start - TITLE_CUT_REACH), -1):
+        line = lines[i]
+        if line.end_marker or RELATED_HEADINGS.match(line.key):
+            break
+        if i >= lo or line.words < 30 or line.words <= best_words or not line.closed or is_widget(line):
+            continue
+        words = content_words(line.text)
+        if words and len(words & body) / len(words) >= 0.2:
+            best, best_words = i, line.words
+    if best is None:
+        return None
+    top, gap = best, 0
+    for j in range(best - 1, max(-1, best - 12), -1):
+        line = lines[j]
+        if line.words >= 8 and line.closed and not is_widget(line):
+            top, gap = j, 0
+        elif (gap := gap + 1) > 2:
+            break
+    return top
 
 
 def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
