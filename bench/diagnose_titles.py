@@ -22,18 +22,12 @@ from collections import Counter
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("composer_bench_metadata", _HERE / "metadata.py")
-assert _spec and _spec.loader
-bm = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = bm
-_spec.loader.exec_module(bm)
-
-
 _tspec = importlib.util.spec_from_file_location("composer_bench_train_metadata", _HERE / "train_metadata.py")
 assert _tspec and _tspec.loader
 tm = importlib.util.module_from_spec(_tspec)
 sys.modules[_tspec.name] = tm
 _tspec.loader.exec_module(tm)
+bm = tm.bm  # the trainer's own bench/metadata.py module: one copy, loaded once
 
 
 def title_lines(lines: list[str], title: str) -> list[int]:
