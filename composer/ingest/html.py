@@ -365,14 +365,14 @@ def _names_site(segment: str, forms: set[str]) -> bool:
 
 
 def _strip_site(title: str, forms: set[str], headings: list[str], authors: tuple[str, ...] = (),
-                confirming: list[str] | None = None) -> str:
+                subheads: tuple[str, ...] = ()) -> str:
     """'Headline | Site', 'Headline - Site', 'Headline · Site' → 'Headline'.
 
     The part after the last separator goes when it names the site (its name, the first part of
     its name, or its domain) or the author ("… | by Jane Doe", "… | Jane Doe"); without a site
     name, when the page's own ``<h1>`` is the headline before it. What is left is cut further
-    only where a heading of the page (``confirming``: its ``<h1>`` and ``<h2>``) is exactly the
-    part before an earlier separator: "Headline | Section | Author" with the headline as a heading.
+    only where a heading of the page (an ``<h1>``, or one of ``subheads``, its ``<h2>``) is exactly
+    the part before an earlier separator: "Headline | Section | Author" with the headline as a heading.
     """
     for _ in range(3):  # "Headline | Site | by Author"
         seps = list(_SUFFIX_SEPARATORS.finditer(title))
@@ -391,10 +391,10 @@ def _strip_site(title: str, forms: set[str], headings: list[str], authors: tuple
             title = head
             continue
         break
-    # "Headline | Section | Site": the page's own <h1> may confirm a headline further in.
+    # "Headline | Section | Site": a heading of the page may confirm a headline further in.
     for sep in reversed(list(_SUFFIX_SEPARATORS.finditer(title))[:-1]):
         head = title[: sep.start()].strip()
-        if head and any(_same(head, h) for h in (confirming or headings)):
+        if head and any(_same(head, h) for h in (*headings, *subheads)):
             return head
     return title
 
@@ -426,8 +426,8 @@ def _title(src: _Sources, site_name: str | None, authors: tuple[str, ...] = ()) 
     if not title:
         return None
     # A blog template's <h1> is often the site's name and the post's headline an <h2>.
-    subheads = [t for t in (clean_value(h.text_content()) for h in src.tree.iter("h2")) if t]
-    return _strip_site(title, forms, headings, authors, headings + subheads)
+    subheads = tuple(t for t in (clean_value(h.text_content()) for h in src.tree.iter("h2")) if t)
+    return _strip_site(title, forms, headings, authors, subheads)
 
 
 # The first step keeps only elements with one of the three attributes, so that the string
