@@ -92,26 +92,29 @@ def _first(el: Element, a: str, b: str) -> str:
     return va  # not reached: both were found above
 
 
+def _selecting(tags: tuple[str, ...], test: Callable[[Element], bool]) -> Match:
+    """The XPath ``.//*[one of tags][test]`` (any element when ``tags`` is empty), in document order."""
+    if tags:
+        return lambda tree: [el for el in tree.iterdescendants(*tags) if test(el)]
+    return lambda tree: [el for el in tree.iterdescendants(etree.Element) if test(el)]
+
+
 def _overall_boilerplate(rx: list[_Search]) -> Match:
     """``.//*[six tags][@data-lp-replacement-content or contains(translate(@role,'N','n'),'nav')
     or contains(@data-component,'MostPopularStories') or re:test(@id|@class, r0)
     or re:test(@id, r1) or re:test(@class, r2)]``"""
     either, by_id, by_class = rx
 
-    def match(tree: Element) -> list[Element]:
-        out = []
-        for el in tree.iterdescendants(*_SIX):
-            get = el.get
-            if (get("data-lp-replacement-content") is not None
+    def test(el: Element) -> bool:
+        get = el.get
+        return bool(get("data-lp-replacement-content") is not None
                     or "nav" in (get("role") or "").replace("N", "n")
                     or "MostPopularStories" in (get("data-component") or "")
                     or either(_first(el, "id", "class"))
                     or by_id(get("id") or "")
-                    or by_class(get("class") or "")):
-                out.append(el)
-        return out
+                    or by_class(get("class") or ""))
 
-    return match
+    return _selecting(_SIX, test)
 
 
 def _overall_hidden(rx: list[_Search]) -> Match:
@@ -120,22 +123,18 @@ def _overall_hidden(rx: list[_Search]) -> Match:
     or re:test(@class, r2) or @aria-hidden='true']``"""
     id_or_style, by_id, by_class = rx
 
-    def match(tree: Element) -> list[Element]:
-        out = []
-        for el in tree.iterdescendants(etree.Element):
-            get = el.get
-            style = get("style") or ""
-            if (get("class") == "comments-title"
+    def test(el: Element) -> bool:
+        get = el.get
+        style = get("style") or ""
+        return bool(get("class") == "comments-title"
                     or _first(el, "id", "class").startswith("reply-")
                     or id_or_style(_first(el, "id", "style"))
                     or "display:none" in style or "display: none" in style
                     or by_id(get("id") or "")
                     or by_class(get("class") or "")
-                    or get("aria-hidden") == "true"):
-                out.append(el)
-        return out
+                    or get("aria-hidden") == "true")
 
-    return match
+    return _selecting((), test)
 
 
 def _raw_tree_ads(rx: list[_Search]) -> Match:
@@ -143,16 +142,12 @@ def _raw_tree_ads(rx: list[_Search]) -> Match:
     [not(.//h1) or re:test(@id, r2) or re:test(@class, r3)]``"""
     id0, class0, id1, class1 = rx
 
-    def match(tree: Element) -> list[Element]:
-        out = []
-        for el in tree.iterdescendants("div", "section", "aside"):
-            ident, cls = el.get("id") or "", el.get("class") or ""
-            if ((id0(ident) or class0(cls))
-                    and (next(el.iterdescendants("h1"), None) is None or id1(ident) or class1(cls))):
-                out.append(el)
-        return out
+    def test(el: Element) -> bool:
+        ident, cls = el.get("id") or "", el.get("class") or ""
+        return bool((id0(ident) or class0(cls))
+                    and (next(el.iterdescendants("h1"), None) is None or id1(ident) or class1(cls)))
 
-    return match
+    return _selecting(("div", "section", "aside"), test)
 
 
 def _comments_and_lists(rx: list[_Search]) -> Match:
@@ -160,41 +155,32 @@ def _comments_and_lists(rx: list[_Search]) -> Match:
     [not(self::ol or self::ul) or re:test(@id, r2) or re:test(@class, r3)]``"""
     id0, class0, id1, class1 = rx
 
-    def match(tree: Element) -> list[Element]:
-        out = []
-        for el in tree.iterdescendants("div", "list", "section", "details", "ol", "ul"):
-            ident, cls = el.get("id") or "", el.get("class") or ""
-            if (id0(ident) or class0(cls)) and (el.tag not in ("ol", "ul") or id1(ident) or class1(cls)):
-                out.append(el)
-        return out
+    def test(el: Element) -> bool:
+        ident, cls = el.get("id") or "", el.get("class") or ""
+        return bool((id0(ident) or class0(cls)) and (el.tag not in ("ol", "ul") or id1(ident) or class1(cls)))
 
-    return match
+    return _selecting(("div", "list", "section", "details", "ol", "ul"), test)
 
 
 def _comments(rx: list[_Search]) -> Match:
     """``.//*[div, list, section or details][re:test(@id, r0) or re:test(@class, r1)]``"""
     by_id, by_class = rx
 
-    def match(tree: Element) -> list[Element]:
-        return [el for el in tree.iterdescendants("div", "list", "section", "details")
-                if by_id(el.get("id") or "") or by_class(el.get("class") or "")]
+    def test(el: Element) -> bool:
+        return by_id(el.get("id") or "") or by_class(el.get("class") or "")
 
-    return match
+    return _selecting(("div", "list", "section", "details"), test)
 
 
 def _precision_edges(rx: list[_Search]) -> Match:
     """``.//*[six tags][re:test(@id|@class, r0) or re:test(@id|@class, r1) or contains(@style,'border')]``"""
     first, second = rx
 
-    def match(tree: Element) -> list[Element]:
-        out = []
-        for el in tree.iterdescendants(*_SIX):
-            value = _first(el, "id", "class")
-            if first(value) or second(value) or "border" in (el.get("style") or ""):
-                out.append(el)
-        return out
+    def test(el: Element) -> bool:
+        value = _first(el, "id", "class")
+        return first(value) or second(value) or "border" in (el.get("style") or "")
 
-    return match
+    return _selecting(_SIX, test)
 
 
 # The normalised text of each expression with its regular expressions left out → its predicate.
