@@ -207,6 +207,25 @@ def test_a_headline_with_a_kicker_glued_on_gives_way_to_the_bare_one(glued: str,
     assert ctx.lines[cands[roles.refine_title(ctx, cands, picked)]].text == expected
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Hafen Hamburg: " + TITLE, "Hafen Hamburg: " + TITLE),  # the page writes the kicker with a colon
+        ("Hafen Bremen: " + TITLE, "Hafen Hamburg " + TITLE),  # another kicker: not the same words
+        ("Hafen Hamburg " + TITLE, "Hafen Hamburg " + TITLE),  # no colon form on the page
+    ],
+)
+def test_a_kicker_run_into_the_headline_takes_the_colon_the_page_writes(written: str, expected: str) -> None:
+    from composer.ingest.text import analyse
+
+    glued = "Hafen Hamburg " + TITLE
+    page = analyse(MENU + written + "\n\nNews\n\n" + glued + "\n\nBy Jane Moss\n\n" + LEAD)
+    ctx = page.context()
+    cands = roles.title_candidates(ctx)
+    picked = max(n for n, i in enumerate(cands) if ctx.lines[i].text == glued)
+    assert ctx.lines[cands[roles.refine_title(ctx, cands, picked)]].text == expected
+
+
 # --- organisations credited as the byline -------------------------------------------------------
 
 

@@ -377,10 +377,16 @@ def refine_title(ctx: Context, cands: Sequence[int], pick: int) -> int:
     gives way to the bare headline printed on its own line.
 
     A prefix that ends in a colon stays ("The Open Journalism Project: …" is how that headline
-    is written); the per-line scores cannot see that one line is the other plus a prefix.
+    is written); the per-line scores cannot see that one line is the other plus a prefix. And a
+    kicker run into the headline without a separator ("Ausschuss zur Ahrtal-Flut Zwei Rücktritte")
+    takes the colon where the page also writes it so (a breadcrumb or the SEO headline): a title
+    that reads as one garbled sentence is worse than either part.
     """
     lines = ctx.lines
     text = lines[cands[pick]].text
+    for n, j in enumerate(cands):
+        if n != pick and _colon_of(lines[j].text, text):
+            return n
     for n, j in enumerate(cands):
         other = lines[j].text
         if n == pick or lines[j].words < 2 or len(other) >= len(text) or not text.endswith(other):
@@ -389,6 +395,18 @@ def refine_title(ctx: Context, cands: Sequence[int], pick: int) -> int:
         if len(prefix.split()) <= 8 and not prefix.endswith(":") and not ctx.kinds.is_meta(j):
             return n
     return pick
+
+
+def _colon_of(written: str, glued: str) -> bool:
+    """Whether ``written`` is ``glued`` with a colon after one of its words: the page's own
+    "Kicker: Headline" (a breadcrumb, the headline's SEO form) beside the headline element whose
+    kicker span the copy runs into it without a separator ("Kicker Headline")."""
+    at = written.find(": ")
+    while at > 0:
+        if written[:at] + written[at + 1 :] == glued:
+            return True
+        at = written.find(": ", at + 2)
+    return False
 
 
 def _nested(lines: Sequence[Line], cands: Sequence[int]) -> tuple[set[int], set[int]]:
