@@ -84,10 +84,7 @@ def _open_quote_or_bracket(text: str) -> bool:
     """A bracket or quotation opened in ``text`` and not closed in it: a cut here would split it."""
     if text.count("(") > text.count(")") or text.count("[") > text.count("]") or text.count("«") > text.count("»"):
         return True
-    if "„" in text:  # German quotes close with “
-        if text.count("„") > text.count("“"):
-            return True
-    elif text.count("“") > text.count("”"):
+    if _curly_quotes_open(text) > 0:
         return True
     if text.count('"') % 2:
         return True
@@ -164,8 +161,19 @@ def _text_language(declared: str, sentences: list[extractive.Sentence]) -> str:
     return declared
 
 
+def _curly_quotes_open(text: str) -> int:
+    """Curly double quotes opened in ``text`` and not closed (negative: closed and never opened).
+
+    A low opening mark („) closes with “ in German and Czech and with ” in Polish, Hungarian and
+    Romanian, so where it occurs both count as closers; elsewhere “ opens and ” closes."""
+    low = text.count("„")
+    if low:
+        return low - text.count("“") - text.count("”")
+    return text.count("“") - text.count("”")
+
+
 def _unbalanced_quotes(text: str) -> bool:
-    return (text.count("“") != text.count("”") or text.count("«") != text.count("»") or text.count('"') % 2 == 1)
+    return _curly_quotes_open(text) != 0 or text.count("«") != text.count("»") or text.count('"') % 2 == 1
 
 
 def _norm_text(text: str) -> str:

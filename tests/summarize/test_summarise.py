@@ -246,3 +246,24 @@ def test_an_opening_phrase_that_is_no_name_keeps_its_clause_cut() -> None:
     sentence = ("Yesterday evening, the council voted to approve the new flood barrier for the river, the mayor "
                 "said after a long debate in the hall.")
     assert shorten(sentence, 100) == "Yesterday evening, the council voted to approve the new flood barrier for the river."
+
+
+@pytest.mark.parametrize(
+    ("standfirst", "lang", "kept"),
+    [
+        ("Der Rat von Riverton stimmt für den Damm: „Die wichtigste Entscheidung“, sagt Anna Berg.", "de", True),
+        ("Rada Riverton głosuje za tamą: „Najważniejsza decyzja”, mówi burmistrz Anna Berg.", "pl", True),
+        ("The Riverton council backs the barrier: “the most important decision” of the mayor's term.", "en", True),
+        ("Der Rat von Riverton stimmt für den Damm: „Die wichtigste Entscheidung meiner", "de", False),
+        ("The Riverton council backs the barrier: “the most important decision of the mayor", "en", False),
+    ],
+)
+def test_a_standfirst_quoting_in_its_own_languages_marks_is_balanced(standfirst: str, lang: str, kept: bool) -> None:
+    from composer.summarize import standfirst_hook
+
+    body = [
+        "Der Rat von Riverton hat am Dienstag den Bau eines Damms beschlossen, Anna Berg nennt es die wichtigste Entscheidung.",
+        "Riverton council barrier mayor decision Damm Rat Entscheidung Tamą Rada Riverton decyzja burmistrz Anna Berg.",
+    ]
+    hook = standfirst_hook(article(body, standfirst=standfirst, language=lang), lang, 200)
+    assert (hook is not None) == kept
