@@ -20,6 +20,7 @@ import contextlib
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -1089,6 +1090,8 @@ def parse(text: str, source: Source, settings: HtmlSettings = DEFAULT_SETTINGS) 
     if standfirst and _same(blocks[0].text, standfirst):
         # A description that merely repeats the first paragraph adds nothing as a standfirst.
         standfirst = None
+    if standfirst and not _about_article(standfirst, md.title, blocks):
+        standfirst = None
     language = _language(md.language, "\n".join(b.text for b in blocks[:30]))
     image = None
     if md.image_url:
@@ -1123,6 +1126,32 @@ def _language(declared: str | None, text: str) -> str:
         # between two languages outside the seven the page knows better.)
         return spoken
     return declared or detect_language(text)
+
+
+_LONG_WORD = rx.compile(r"[^\W\d_]{4,}")
+
+
+def _word_stems(text: str) -> set[str]:
+    return {w.casefold()[:5] for w in _LONG_WORD.findall(text)}
+
+
+def _about_article(description: str, title: str | None, blocks: Sequence[Block]) -> bool:
+    """Whether a page's description speaks of its article rather than of the site.
+
+    Many sites put one description on every page ("Bringing Taiwan to the World and the World to
+    Taiwan", "Nicolas Perriault's homepage."): shown as the story's standfirst it misleads the
+    reader. A description with three or more words of four letters or more, fewer than two of
+    which (by their first five letters, so that "developers" meets "Developer") the title and the
+    first paragraphs use, is taken for such a blurb. Shorter ones, and text without spaced words,
+    are kept: there is too little to judge by.
+    """
+    words = _word_stems(description)
+    if len(words) < 3:
+        return True
+    seen = _word_stems(title or "")
+    for block in blocks[:30]:
+        seen |= _word_stems(block.text)
+    return len(words & seen) >= 2
 
 
 def _same(a: str, b: str) -> bool:

@@ -151,3 +151,17 @@ def test_is_cms_tag(tag: str, cms: bool) -> None:
 def test_bylines_are_cleaned(byline: str, authors: tuple[str, ...]) -> None:
     head = f'<meta name="author" content="{byline}">'
     assert _page(head=head).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("description", "kept"),
+    [
+        ("Der Bund zahlt mehr für die Sanierung maroder Schulgebäude.", True),  # the article's own summary
+        ("Bringing the news of the region to the world, every single morning.", False),  # the site's slogan
+        ("Lokalnachrichten", True),  # too short to judge
+    ],
+)
+def test_a_site_wide_description_is_no_standfirst(description: str, kept: bool) -> None:
+    article = _page(head=f'<meta name="description" content="{description}">')
+    assert (article.standfirst == description) is kept
+    assert kept or article.standfirst is None
