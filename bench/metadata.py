@@ -32,7 +32,11 @@ the role model takes to load. Timings: median over pages of each page's fastest 
 (wall milliseconds, after a warm-up pass), so that other work on a shared machine does not
 decide which reader looks faster.
 
-    python bench/metadata.py [--no-baseline | --baseline REV] [--show-misses]
+``--html-reference`` adds what each page's own HTML yields, scored the same way (composer's HTML
+reader, trafilatura's metadata as it comes): how far the curated labels agree with what the
+publisher's markup states, which bounds what a reader of the copy can be expected to reach.
+
+    python bench/metadata.py [--no-baseline | --baseline REV] [--show-misses] [--html-reference]
 """
 
 from __future__ import annotations
@@ -221,6 +225,46 @@ def predict_all(pages: list[Page], parse: Callable[[str], object], runs: int = 1
     return out
 
 
+def page_html(page: Page) -> str | None:
+    """The HTML the copy was made from (readability's ``source.html``, pasted-meta's ``html/``)."""
+    import gzip
+
+    if page.dataset == "readability-pasted":
+        path = CORPUS / "readability" / page.id / "source.html"
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+    path = CORPUS / "pasted-meta" / "html" / f"{page.id}.html.gz"
+    return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace") if path.is_file() else None
+
+
+def html_references(pages: list[Page]) -> dict[str, dict[str, Prediction]]:
+    """What the whole page yields, scored the same way: composer's HTML reader, and trafilatura's
+    metadata (``og:title``, JSON-LD, ``<title>``…) as it comes. A reference, not a baseline: a copy
+    holds less than its page, so these say how far the curated labels agree with what the
+    publisher's own markup states."""
+    import re as _re
+
+    from composer.ingest import parse_text
+    from composer.ingest.trafilatura_import import import_trafilatura
+
+    trafilatura = import_trafilatura()
+    out: dict[str, dict[str, Prediction]] = {"HTML reader (whole page)": {}, "trafilatura metadata (whole page)": {}}
+    for page in pages:
+        raw = page_html(page)
+        if raw is None:
+            continue
+        try:
+            art = parse_text(raw, path=f"{page.id}.html", fmt="html")
+            pred = Prediction(art.title, list(art.authors), art.published)
+        except Exception as exc:  # noqa: BLE001 - a page the reader refuses scores zero
+            pred = Prediction(None, [], None, error=str(exc))
+        out["HTML reader (whole page)"][page.id] = pred
+        md = trafilatura.extract_metadata(raw)
+        authors = [a.strip() for a in _re.split(r";|,| and ", md.author or "") if a.strip()] if md else []
+        out["trafilatura metadata (whole page)"][page.id] = Prediction(md.title if md else None, authors,
+                                                                       md.date if md else None)
+    return out
+
+
 def composer_parse(text: str) -> object:
     from composer.article import Source
     from composer.ingest.text import parse
@@ -309,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="git revision whose reader is the baseline (default: wave 1), e.g. the previous model's commit")
     parser.add_argument("--show-misses", action="store_true", help="list the held-out pages each field misses")
     parser.add_argument("--predict-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--html-reference", action="store_true",
+                        help="also score what each page's HTML yields (composer's HTML reader, trafilatura's metadata)")
     args = parser.parse_args(argv)
     pages = load_pages()
     if not pages:
@@ -341,6 +387,17 @@ def main(argv: list[str] | None = None) -> int:
             f = figures(group, preds)
             print(f"| {dataset} | {part} ({len(group)}) | {name} | {_fmt(f.title)} | {_fmt(f.byline)} | "
                   f"{_fmt(f.date_all)} | {_fmt(f.date_visible)} | {f.median_ms:.1f} |")
+    if args.html_reference:
+        refs = html_references(pages)
+        print("\nThe same pages' HTML, scored the same way (a reference for the labels, not a baseline):\n")
+        print("| dataset | pages | reader | title exact | byline (visible) | date (all) | date (visible) |")
+        print("|---|---|---|---:|---:|---:|---:|")
+        for dataset, part, group in iter_groups(pages):
+            for name, preds in refs.items():
+                have = [p for p in group if p.id in preds]
+                f = figures(have, preds)
+                print(f"| {dataset} | {part} ({len(have)}) | {name} | {_fmt(f.title)} | {_fmt(f.byline)} | "
+                      f"{_fmt(f.date_all)} | {_fmt(f.date_visible)} |")
     if new_aeb:
         print("\nBody on the article-extraction benchmark as pasted text (aeb/text, 181 pages; bench/aeb.py metric):\n")
         print("| reader | F1 | precision | recall | median ms/page |")
