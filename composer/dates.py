@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from composer import regexcache as rx
@@ -385,8 +385,19 @@ def _earliest(text: str, shapes: Any, best: Any, **build: Any) -> Any:
             break
     return best
 
+def clear_cache() -> None:
+    """Forget the dates already read (benchmarks call this so that a page parsed again is timed
+    as a page seen for the first time)."""
+    _scan.cache_clear()
+
+
+@lru_cache(maxsize=2048)
 def _scan(text: str, language: str | None, year: int | None = None) -> tuple[str, int, int] | None:
-    """The earliest date in ``text`` as (iso, start, end), preferring the longest at a position."""
+    """The earliest date in ``text`` as (iso, start, end), preferring the longest at a position.
+
+    Cached: the pasted-text reader asks about the same short line several times (is it a date
+    line, which day does it name, is it near the byline), and each answer runs seven large
+    case-insensitive patterns."""
     text = _fold(text)
     best: tuple[int, int, str] | None = None
     month_first = _month_first(language)

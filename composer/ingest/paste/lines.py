@@ -8,13 +8,14 @@ Every later step looks at these per-line features, so they are computed once her
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from composer import regexcache as rx
 from composer.ingest.paste.lexicon import (
     AUTHOR_BIO,
-    BOILERPLATE,
     BOILERPLATE_HINTS,
+    BOILERPLATE_RULES,
     COMMENT_HEADER,
     END_MARKERS,
     FURNITURE_LINES,
@@ -26,13 +27,51 @@ from composer.textutil import normalize_text
 _SPACES = rx.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = rx.compile(r"\w+(?:['’]\w+)*")
 _CJK = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_CLOSED = rx.compile(r"[.!?…:;。！？][\"'”’»)\]]*$|[\"”»]$")
+_CLOSERS = "\"'”’»)]"  # what may follow a sentence's last mark …
+_SENTENCE_END = ".!?…:;。！？"  # … which is one of these
+
+
+def _is_closed(text: str) -> bool:
+    """Whether ``text`` ends like a sentence: its last mark, before any closing quotes and brackets,
+    ends one, or it ends in a closing quote. (A regular expression anchored at the end tries
+    every position of a long paragraph first.)"""
+    bare = text.rstrip(_CLOSERS)
+    if bare and bare[-1] in _SENTENCE_END:
+        return True
+    return bool(text) and text[-1] in "\"”»"
+
+
 # Button labels run together when copied: "Share this articleComments", "Close ButtonCopy".
 _GLUED = rx.compile(r"[a-z]{3,}[A-Z][a-z]")
 _WIDGET_WORD = rx.compile(
     r"\b(?:share|comments?|close|button|copy|copied|print|e-?mail|facebook|twitter|whatsapp|menu|subscribe|log ?in|sign ?in|search|save)"
 )
-_HINTS = rx.compile("|".join(re.escape(h) for h in BOILERPLATE_HINTS))
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression for "any of ``words`` occurs", written as a trie ("c(?:lic|o(?:py|…)))")
+    so that the engine tries each next character once instead of every word at every position."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        if "" in node:
+            return ""  # a shorter word already answers "does one occur"
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return build(trie)
+
+
+_HINTS = rx.compile(_trie_pattern(BOILERPLATE_HINTS))
+# hint -> the phrases to try when a line holds it (a phrase with several hints sits under each)
+_PHRASES_BY_HINT = tuple(
+    (hint, rx.compile("|".join(p for hints, p in BOILERPLATE_RULES if hint in hints))) for hint in BOILERPLATE_HINTS
+)
 _PUNCT = " \t.,;:!?¡¿-–—|•·»«›‹\"'“”„‘’()[]{}*#/\\…_+=~^<>@&%$"
 
 
@@ -67,7 +106,9 @@ def split_lines(text: str) -> list[Line]:
 
 
 def _boilerplate(low: str) -> bool:
-    return bool(_HINTS.search(low)) and bool(BOILERPLATE.search(low))
+    if not _HINTS.search(low):
+        return False
+    return any(hint in low and phrases.search(low) for hint, phrases in _PHRASES_BY_HINT)
 
 
 def make_line(index: int, text: str, blank_before: bool = False) -> Line:
@@ -79,9 +120,10 @@ def make_line(index: int, text: str, blank_before: bool = False) -> Line:
         words, stop = max(len(tokens), cjk // 2), 0.3
     else:
         words = len(tokens)
-        stop = sum(t.lower() in STOPWORDS for t in tokens) / words if words else 0.0
+        stop = sum(map(STOPWORDS.__contains__, map(str.lower, tokens))) / words if words else 0.0
     low = text.lower()
     key = low.strip(_PUNCT)
+    closed = _is_closed(text)
     return Line(
         index=index,
         text=text,
@@ -90,9 +132,9 @@ def make_line(index: int, text: str, blank_before: bool = False) -> Line:
         blank_before=blank_before,
         furniture=key in FURNITURE_LINES
         or (words <= 5 and bool(FURNITURE_PATTERN.match(key)))
-        or (words <= 12 and not _CLOSED.search(text) and bool(_GLUED.search(text)) and bool(_WIDGET_WORD.search(low))),
+        or (words <= 12 and not closed and bool(_GLUED.search(text)) and bool(_WIDGET_WORD.search(low))),
         boiler=words < 40 and (_boilerplate(low) or bool(AUTHOR_BIO.match(text))),
         key=key,
         end_marker=len(text) < 120 and bool(END_MARKERS.search(key) or COMMENT_HEADER.search(low)),
-        closed=bool(_CLOSED.search(text)),
+        closed=closed,
     )

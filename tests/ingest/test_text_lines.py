@@ -1,0 +1,61 @@
+"""The per-line features of pasted text: the fast forms give exactly what the plain patterns give."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from composer.ingest.paste import lines as L
+from composer.ingest.paste.lexicon import BOILERPLATE
+from composer.textutil import normalize_text
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "paste"
+
+# The sentence-end test as it was written before: a regular expression anchored at the end.
+_CLOSED_RE = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$|[\"”»]$")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A sentence.", "A headline", "He said: “No.”", "Quoted»", "(Aside.)", "Ends with a quote'", "What?!",
+     "句子。", "", ".", "”", "a)", "Number 3", "Colon:", "Dots…)]", "'"],
+)
+def test_is_closed_matches_the_anchored_pattern(text: str) -> None:
+    assert L._is_closed(text) == bool(_CLOSED_RE.search(text))
+
+
+def _corpus_lines(corpus: Path) -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((corpus / "extraction" / "aeb" / "text").glob("*.txt"))]
+    for path in (corpus / "extraction" / "readability-pasted.jsonl", corpus / "extraction" / "pasted-meta" / "pages.jsonl"):
+        texts += [json.loads(row)["text"] for row in path.read_text(encoding="utf-8").splitlines()]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+    return [line.strip() for text in texts for line in normalize_text(text).split("\n") if line.strip()]
+
+
+def test_boilerplate_by_hints_is_the_whole_alternation_on_every_corpus_line(corpus: Path) -> None:
+    lines = _corpus_lines(corpus)
+    assert len(lines) > 50_000
+    hits = 0
+    for line in lines:
+        low = line.lower()
+        want = bool(BOILERPLATE.search(low))
+        hits += want
+        assert L._boilerplate(low) == want, line
+    assert hits > 500  # the phrases do occur: the comparison is not between two empty answers
+    for line in lines:
+        assert L._is_closed(line) == bool(_CLOSED_RE.search(line)), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["cliquez ici pour lire", "klicken sie hier", "haga clic aquí", "clicca qui", "klik hier",
+     "this video is not available", "this content is supported", "all rights reserved",
+     "sign up for our weekly newsletter", "save this article and read it later", "articoli salvati"],
+)
+def test_each_phrase_is_found_through_its_hints(line: str) -> None:
+    assert BOILERPLATE.search(line)
+    assert L._boilerplate(line)
+
