@@ -295,8 +295,14 @@ def _shapes() -> list[re.Pattern[str]]:
     month_day_year = rf"(?<![\w]){_MONTH}\s+{_DAY}{_ORD}{_OF}{_YEAR}"
     numeric_dmy = rf"(?<![\w.:/-]){_DAY}(?P<s>[./-])(?P<month>[0-3]?\d)(?P=s){_YEAR}"
     numeric_ymd = rf"(?<![\w.:/-]){_YEAR}(?P<s>[./])(?P<month>[01]?\d)(?P=s){_DAY}"
+    # A page that sets the year and the time in adjacent elements copies as "April 25, 20232:26
+    # PM": after a named month, digits may run on into the year only as a clock time with am/pm,
+    # the one reading in which the split cannot be wrong.
+    glued_clock = r"(?=[01]?\d:[0-5]\d\s*[ap]\.?\s?m\b)"
     shapes = []
-    for core in (day_month_year, month_day_year, numeric_dmy, numeric_ymd):
+    for core in (day_month_year, month_day_year):
+        shapes.append(rx.compile(rf"{core}(?:(?!\d)|{glued_clock}){_TIME_TAIL}", re.I))
+    for core in (numeric_dmy, numeric_ymd):
         shapes.append(rx.compile(rf"{core}(?!\d){_TIME_TAIL}", re.I))
     # A time in front: "14:05 GMT, 12 March 2025", "Updated 9.15am, Wed 12 Mar 2025".
     weekday = "(?:(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+)?"

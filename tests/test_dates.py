@@ -75,6 +75,9 @@ def test_numeric_order() -> None:
         ("Gepubliceerd op 12 maart 2025 om 14:05", "2025-03-12T14:05:00"),
         ("Pubblicato il 12 marzo 2025 alle 14:05", "2025-03-12T14:05:00"),
         ("By Jane Doe | Updated 9:15 AM GMT+1, January 29, 2025", "2025-01-29T09:15:00+01:00"),
+        ("PUBLISHED FRI, APR 28 20232:23 PM EDT", "2023-04-28T14:23:00-04:00"),
+        ("April 25, 202312:26 PM GMT+2", "2023-04-25T12:26:00+02:00"),
+        ("Published 28 April 20232023 edition", None),
         ("no date here, 24 hours and 12 March", None),
     ],
 )
