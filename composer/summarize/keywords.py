@@ -40,6 +40,12 @@ _ROLE = rx.compile(r"(?:er|or|ian|ist|ent|ant|ess|minister|secretary|chancellor|
 _NEXT_WORD = regex.compile(r"[ \t]+(\p{Ll}[\p{L}\p{M}]+)(?![\p{L}\p{N}'’-])")
 # English adjectives of nationality or period ("Chinese", "Scottish", "Victorian") describe the
 # story rather than name its subject.
+# German and Dutch write a weekday and a part of the day as one noun ("Freitagabend",
+# "zondagmiddag"), which the weekday stop words do not catch.
+_PART_OF_WEEK = rx.compile(
+    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|maandag|dinsdag|woensdag|donderdag"
+    r"|vrijdag|zaterdag|zondag)s?(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht|ochtend|middag|avond)"
+)
 _DEMONYM = rx.compile(r"[A-Z][a-z]{3,}(?:ese|ish|ian|ean)|French|German|Dutch|Greek|Swiss|Thai|Welsh|Irish|Scots|Czech|Arab")
 
 
@@ -337,6 +343,8 @@ def _weak_tag(term: str, lang: str) -> bool:
         return True
     if term[:1].islower() and "-" in term:
         return True  # "two-year", "week-long": modifiers, not topics
+    if " " not in term and _PART_OF_WEEK.fullmatch(term.lower()):
+        return True  # "#Freitagabend", "#Zondagmiddag": when it happened, not what
     if lang == "en":
         if " " not in term and _DEMONYM.fullmatch(term):
             return True

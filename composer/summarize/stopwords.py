@@ -175,6 +175,7 @@ wereld gebied aantal groep familie huis gebouw geval einde geld regering land ce
 cidade ano anos tempo relatório plano dia semana mês parte lugar coisa gente pessoa pessoas homem
 mulher mundo área número grupo família casa edifício caso fim dinheiro governo país centro
 water winter summer spring autumn weather
+leben vie vida vita leven uhr
 continue editorial editorials update updates close future broke opinion opinions video videos photo photos
 gallery comment comments live breaking latest home menu search login subscribe share story stories article
 articles page blog post posts category categories tag tags section topic topics archive archives author

@@ -94,6 +94,8 @@ def test_generic_nouns_and_adjectives_are_not_hashtags() -> None:
     ("lang", "terms", "expected"),
     [
         ("de", ["Stadt", "Jahr", "Menschen", "Leipzig", "Schulticket"], ["#Leipzig", "#Schulticket"]),
+        ("de", ["Freitagabend", "Leben", "Uhr", "Sonntagsmorgen", "Imam"], ["#Imam"]),
+        ("nl", ["zondagmiddag", "leven", "Gouda"], ["#Gouda"]),
         ("fr", ["ville", "année", "gens", "Montpellier", "vélos"], ["#Montpellier", "#Vélos"]),
         ("es", ["ciudad", "año", "gente", "Madrid", "factura"], ["#Madrid", "#Factura"]),
         ("it", ["città", "anno", "gente", "Roma", "biglietto"], ["#Roma", "#Biglietto"]),
