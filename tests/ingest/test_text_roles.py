@@ -226,6 +226,23 @@ def test_a_kicker_run_into_the_headline_takes_the_colon_the_page_writes(written:
     assert ctx.lines[cands[roles.refine_title(ctx, cands, picked)]].text == expected
 
 
+def test_a_headline_the_page_opens_with_wins_over_the_standfirst_under_it() -> None:
+    from composer.ingest.text import analyse
+
+    standfirst = "Twelve tugboats will replace the diesel fleet. The first arrives next spring."
+    page = analyse(TITLE + "\n" + MENU + "News\n\n" + TITLE + "\n\n" + standfirst + "\n\nBy Jane Moss\n\n" + LEAD)
+    ctx = page.context()
+    cands = roles.title_candidates(ctx)
+    picked = next(n for n, i in enumerate(cands) if ctx.lines[i].text == standfirst)
+    assert ctx.lines[cands[roles.refine_title(ctx, cands, picked)]].text == TITLE
+    # Without the headline at the top of the page there is nothing to go by: the pick stands.
+    page = analyse(MENU + "News\n\n" + TITLE + "\n\n" + standfirst + "\n\nBy Jane Moss\n\n" + LEAD)
+    ctx = page.context()
+    cands = roles.title_candidates(ctx)
+    picked = next(n for n, i in enumerate(cands) if ctx.lines[i].text == standfirst)
+    assert ctx.lines[cands[roles.refine_title(ctx, cands, picked)]].text == standfirst
+
+
 # --- organisations credited as the byline -------------------------------------------------------
 
 

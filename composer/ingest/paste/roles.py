@@ -384,6 +384,9 @@ def refine_title(ctx: Context, cands: Sequence[int], pick: int) -> int:
     """
     lines = ctx.lines
     text = lines[cands[pick]].text
+    echoed = _echo_of_top(ctx, cands, pick)
+    if echoed is not None:
+        return echoed
     for n, j in enumerate(cands):
         if n != pick and _colon_of(lines[j].text, text):
             return n
@@ -395,6 +398,26 @@ def refine_title(ctx: Context, cands: Sequence[int], pick: int) -> int:
         if len(prefix.split()) <= 8 and not prefix.endswith(":") and not ctx.kinds.is_meta(j):
             return n
     return pick
+
+
+def _echo_of_top(ctx: Context, cands: Sequence[int], pick: int) -> int | None:
+    """The candidate that repeats, word for word, a headline printed in the page's first lines.
+
+    A copy often opens with the page's ``<title>`` or a sticky header that holds the headline;
+    a headline-like line of five or more words further down that says exactly the same is the
+    headline, whatever a standfirst or caption beside it scored (a two-sentence standfirst under
+    the headline came within 0.03 of it). Only where the pick is not such an echo itself.
+    """
+    lines = ctx.lines
+    top = {meta.clean_title(lines[j].text).casefold() for j in range(min(3, len(lines)))}
+    if meta.clean_title(lines[cands[pick]].text).casefold() in top:
+        return None
+    for n, j in enumerate(cands):
+        line = lines[j]
+        if (j >= 3 and n != pick and line.words >= 5 and _headline_like(line) and not ctx.kinds.is_meta(j)
+                and meta.clean_title(line.text).casefold() in top):
+            return n
+    return None
 
 
 def _colon_of(written: str, glued: str) -> bool:
