@@ -357,6 +357,15 @@ def _site_forms(site_name: str | None, base_url: str | None) -> set[str]:
     return {f for f in forms if len(f) >= 2}
 
 
+def _domain_form(url: str | None) -> set[str]:
+    """The whole domain of ``url`` as a site form ("rp.pl" → {"rppl"}), without "www." or "m."."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [p for p in host.split(".") if p]
+    while len(labels) > 2 and labels[0] in ("www", "m", "amp"):
+        labels = labels[1:]
+    return {_fold_key(".".join(labels))} if len(labels) >= 2 else set()
+
+
 def _names_site(segment: str, forms: set[str]) -> bool:
     """'eHow', 'CBC News', 'rp.pl', 'Aktuálně.cz' name the site of forms {'ehow'}, {'cbc'}, {'rp', 'rppl'}…"""
     key = _fold_key(segment)
@@ -400,15 +409,19 @@ def _strip_site(title: str, forms: set[str], headings: list[str], authors: tuple
     return title
 
 
-def _title(src: _Sources, site_name: str | None, authors: tuple[str, ...] = ()) -> str | None:
+def _title(src: _Sources, site_name: str | None, authors: tuple[str, ...] = (),
+           canonical: str | None = None) -> str | None:
     """Structured titles first (the one the ``<title>`` tab also shows wins), then ``<title>``, then the H1.
 
     A title that only names the site ("Aktuálně.cz") is no headline, and a site name after the
-    headline ("Headline | Site") is cut off.
+    headline ("Headline | Site") is cut off. The site's domain is read from where the page came
+    from and, as the whole domain only, from its ``canonical`` address: a saved page has only the
+    latter, and its title may end in the domain ("… - rp.pl") where ``og:site_name`` says
+    "Rzeczpospolita". (The domain's label alone would also cut "… - comwrap auf der DMEXCO".)
     """
     title_el = src.tree.find(".//title")
     page_title = clean_value(title_el.text_content() if title_el is not None else None)
-    forms = _site_forms(site_name, src.base_url)
+    forms = _site_forms(site_name, src.base_url) | _domain_form(canonical)
     candidates = [clean_value(v, unescape=True) for v in (src.ld.get("headline"), src.ld.get("name"))]
     candidates += [clean_value(src.first_meta(k)) for k in ("dc:title", "dc.title", "dcterms.title", "og:title",
                                                              "twitter:title", "parsely-title", "sailthru.title",
@@ -579,13 +592,14 @@ def extract_metadata(tree: HtmlElement, base_url: str | None = None) -> PageMeta
     site_name = _site_name(src)
     image_url, image_alt, image_caption, image_credit = _lead_image(src)
     authors = _authors(src)
+    url = _canonical_url(src)
     return PageMetadata(
-        title=_title(src, site_name, authors),
+        title=_title(src, site_name, authors, url),
         authors=authors,
         published=_published(src, lang),
         updated=_updated(src, lang),
         site_name=site_name,
-        url=_canonical_url(src),
+        url=url,
         description=_description(src),
         language=normalize_language(clean_value(lang), default="") or None,
         image_url=image_url,

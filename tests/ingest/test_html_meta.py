@@ -154,6 +154,25 @@ def test_bylines_are_cleaned(byline: str, authors: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("canonical", "expected"),
+    [
+        ("https://www.harbour.pl/a/1", "Schulen bekommen mehr Geld"),  # the title ends in the domain
+        ("https://harbour.pl/a/1", "Schulen bekommen mehr Geld"),
+        ("https://www.other.pl/a/1", "Schulen bekommen mehr Geld - harbour.pl"),  # another domain
+        (None, "Schulen bekommen mehr Geld - harbour.pl"),
+    ],
+)
+def test_a_saved_page_loses_its_canonical_domain_from_the_title(canonical: str | None, expected: str) -> None:
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    html = (
+        f'<html lang="de"><head><title>Schulen bekommen mehr Geld - harbour.pl</title>{link}'
+        '<meta property="og:site_name" content="Hafenzeitung"></head><body><article>'
+        f"<p>{GERMAN}</p><p>{GERMAN}</p></article></body></html>"
+    )
+    assert parse(html, Source(path="saved.html", format="html")).title == expected
+
+
+@pytest.mark.parametrize(
     ("description", "kept"),
     [
         ("Der Bund zahlt mehr für die Sanierung maroder Schulgebäude.", True),  # the article's own summary
