@@ -503,8 +503,47 @@ def _canonical_url(src: _Sources) -> str | None:
 
 def _description(src: _Sources) -> str | None:
     """``<meta>`` descriptions (Open Graph first) are written to be shown under a link; JSON-LD's is a fallback."""
-    return clean_value(src.first_meta("og:description", "description", "twitter:description", "dc.description"),
+    text = clean_value(src.first_meta("og:description", "description", "twitter:description", "dc.description"),
                        max_len=600) or clean_value(_first_str(src.ld.get("description")), unescape=True, max_len=600)
+    return _without_cut_tail(text) if text else None
+
+
+# A sentence end: ".", "!", "?" or "…", closing quotes, a space, more text.
+_SENTENCE_END = rx.compile(r"(\w*)[.!?…][\"'”’»)]*\s+(?=\S)")
+_CLOSED_END = rx.compile(r"[.!?…:;\"'”’»)\]]$")
+
+
+_ABBREVIATIONS = frozenset(["prof", "corp", "dept", "sept", "bros", "univ", "inc", "ltd", "gen", "col", "capt", "sgt"])
+
+
+def _ends_sentence(word: str) -> bool:
+    """Whether a full stop after ``word`` ends a sentence: after a lower-case word, a word of a
+    script without case (Korean "있다."), or a capitalised one of four letters or more (German
+    nouns: "Verhandlungen."), but not after "Dr", "U.S", "Prof" or the "12" of "am 12. März"."""
+    if len(word) < 2 or word.isdigit() or word.casefold() in _ABBREVIATIONS:
+        return False
+    if word.islower() or not any(c.islower() or c.isupper() for c in word):
+        return True
+    return len(word) >= 4 and not word.isupper()
+
+
+def _without_cut_tail(text: str) -> str:
+    """A description cut at a fixed length, or ended by a "Read on" label, loses what follows its
+    last whole sentence: "… polityki imigracyjnej. Z", "… gewählt. Er", "… decisions. Read on".
+
+    Only a tail of three words or fewer goes; a longer one is more likely a last sentence the
+    publisher wrote without a full stop ("… bajo sus amenazas"); see :func:`_ends_sentence`.
+    """
+    if _CLOSED_END.search(text):
+        return text
+    cut = None
+    for m in _SENTENCE_END.finditer(text):
+        word = m.group(1)
+        if text[m.end(1)] != "." or _ends_sentence(word):
+            cut = m
+    if cut is None or len(text[cut.end():].split()) > 3:
+        return text
+    return text[: cut.end()].rstrip().removesuffix(" …").removesuffix(" ...")  # "… technology. … Continued"
 
 
 def _lead_image(src: _Sources) -> tuple[str | None, str | None, str | None, str | None]:

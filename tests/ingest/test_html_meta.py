@@ -4,9 +4,10 @@ headline, CMS and tracking tags, and bylines with roles, affiliations and places
 from __future__ import annotations
 
 import pytest
+from lxml.html import document_fromstring
 
 from composer.article import Article, Source
-from composer.ingest.html import is_cms_tag, parse
+from composer.ingest.html import extract_metadata, is_cms_tag, parse
 
 GERMAN = (
     "Die Bundesregierung hat am Mittwoch beschlossen, dass die Schulen im Land mehr Geld für die "
@@ -151,6 +152,29 @@ def test_is_cms_tag(tag: str, cms: bool) -> None:
 def test_bylines_are_cleaned(byline: str, authors: tuple[str, ...]) -> None:
     head = f'<meta name="author" content="{byline}">'
     assert _page(head=head).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Der Hafen bestellt zwölf Schlepper mit Elektroantrieb. Die ersten kommen im Frühjahr. D",
+         "Der Hafen bestellt zwölf Schlepper mit Elektroantrieb. Die ersten kommen im Frühjahr."),  # cut off
+        ("Der Hafen bestellt zwölf Schlepper mit Elektroantrieb für den Hafenbetrieb. Weiter lesen",
+         "Der Hafen bestellt zwölf Schlepper mit Elektroantrieb für den Hafenbetrieb."),  # a link label
+        ("Der Hafen bestellt Schlepper. Die ersten kommen im Frühjahr und ersetzen alte Dieselschlepper",
+         "Der Hafen bestellt Schlepper. Die ersten kommen im Frühjahr und ersetzen alte Dieselschlepper"),
+        ("Zwölf Schlepper bestellt, sagt Prof. Müller", "Zwölf Schlepper bestellt, sagt Prof. Müller"),
+        ("Zwölf Schlepper werden bestellt, ab dem 12. März", "Zwölf Schlepper werden bestellt, ab dem 12. März"),
+    ],
+)
+def test_a_description_cut_after_its_last_sentence_loses_the_stub(description: str, expected: str) -> None:
+    html = (
+        f'<html lang="de"><head><title>Hafen bestellt Schlepper</title>'
+        f'<meta property="og:description" content="{description}"></head><body><article>'
+        f"<p>{GERMAN}</p><p>{GERMAN}</p></article></body></html>"
+    )
+    tree = document_fromstring(html)
+    assert extract_metadata(tree).description == expected
 
 
 @pytest.mark.parametrize(
