@@ -46,7 +46,10 @@ _PART_OF_WEEK = rx.compile(
     r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|maandag|dinsdag|woensdag|donderdag"
     r"|vrijdag|zaterdag|zondag)s?(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht|ochtend|middag|avond)"
 )
-_DEMONYM = rx.compile(r"[A-Z][a-z]{3,}(?:ese|ish|ian|ean)|French|German|Dutch|Greek|Swiss|Thai|Welsh|Irish|Scots|Czech|Arab")
+_DEMONYM = rx.compile(
+    r"[A-Z][a-z]{3,}(?:ese|ish|ian|ean)|French|German|Dutch|Greek|Swiss|Thai|Welsh|Irish|Scots|Czech|Arab"
+    r"|American|Mexican|African|Jamaican|Dominican"
+)
 
 
 def _name_parts(run: str, at_start: bool, stop: frozenset[str]) -> list[list[str]]:
@@ -346,8 +349,8 @@ def _weak_tag(term: str, lang: str) -> bool:
     if " " not in term and _PART_OF_WEEK.fullmatch(term.lower()):
         return True  # "#Freitagabend", "#Zondagmiddag": when it happened, not what
     if lang == "en":
-        if " " not in term and _DEMONYM.fullmatch(term):
-            return True
+        if _DEMONYM.fullmatch(term.rsplit(" ", 1)[-1]) and term[:1].isupper():
+            return True  # "#Chinese", and "#NorthAmerican", "#SouthAfrican" alike
         if term.islower() and " " not in term and term.endswith("ed"):
             return True
     return False

@@ -176,6 +176,7 @@ cidade ano anos tempo relatório plano dia semana mês parte lugar coisa gente p
 mulher mundo área número grupo família casa edifício caso fim dinheiro governo país centro
 water winter summer spring autumn weather
 leben vie vida vita leven uhr
+jan feb mar apr jun jul aug sep sept oct nov dec
 continue editorial editorials update updates close future broke opinion opinions video videos photo photos
 gallery comment comments live breaking latest home menu search login subscribe share story stories article
 articles page blog post posts category categories tag tags section topic topics archive archives author

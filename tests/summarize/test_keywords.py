@@ -87,6 +87,7 @@ def test_title_name_and_noun_become_one_camelcase_tag() -> None:
 def test_generic_nouns_and_adjectives_are_not_hashtags() -> None:
     assert hashtags(["city", "roof", "study", "people", "year", "report", "plan", "kite"], "en") == ["#Kite"]
     assert hashtags(["Chinese", "Victorian", "French", "Chongqing"], "en") == ["#Chongqing"]
+    assert hashtags(["North American", "Mexican", "South African", "Vatican", "Nov"], "en") == ["#Vatican"]
     assert hashtags(["divorced", "two-year", "retirement"], "en") == ["#Retirement"]
 
 
