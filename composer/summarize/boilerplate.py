@@ -97,6 +97,21 @@ def strip_video_prompt(sentence: str) -> str:
     return stripped if len(stripped) >= 20 else sentence
 
 
+# Reference markers: "[12]", "[3, 4]", "[5–7]" anywhere (a wiki's or a paper's footnotes), and a
+# bare "(5)" or "(5, 6)" just before the sentence's end, as health sites cite their studies. A
+# score "(3-3)" or a date "(12.3.)" is not a marker.
+_BRACKET_REF = rx.compile(r"\s*\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]")
+_END_REF = rx.compile(r"\s*\(\d{1,3}(?:,\s*\d{1,3})*\)(?=[.!?]?[\"'”’»]?$)")
+
+
+def strip_citations(sentence: str) -> str:
+    """``sentence`` without footnote and reference markers, which mean nothing out of the page:
+    "…a decreased frequency of binge eating (5)." → "…a decreased frequency of binge eating."."""
+    if "[" not in sentence and "(" not in sentence:
+        return sentence
+    return _END_REF.sub("", _BRACKET_REF.sub("", sentence))
+
+
 def strip_leading_tag(sentence: str) -> str:
     """Drop an agency/dateline tag glued to the start of a sentence; the rest is real prose."""
     stripped = _LEADING_TAG.sub("", sentence, count=1)

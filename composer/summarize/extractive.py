@@ -20,6 +20,7 @@ from composer.article import Article
 from composer.summarize.boilerplate import (
     is_furniture,
     looks_like_caption,
+    strip_citations,
     strip_glued_furniture,
     strip_leading_tag,
     strip_video_prompt,
@@ -175,7 +176,7 @@ def candidate_sentences(article: Article, lang: str) -> list[Sentence]:
         for pos, sent in enumerate(sents):
             if pos == len(sents) - 1 and looks_like_caption(sent):
                 continue  # an unpunctuated tail: caption, credit or heading pasted into the body
-            sent = strip_video_prompt(sent)
+            sent = strip_citations(strip_video_prompt(sent))
             if pos == 0:
                 sent = strip_glued_furniture(strip_leading_tag(sent))
             # A dateline ("CAIRO (Reuters) -") and a droppable connective ("However,") go; what is

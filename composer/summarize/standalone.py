@@ -60,7 +60,7 @@ _NEEDS_COMMA = frozenset(["also", "still", "indeed", "instead", "now", "then", "
 # Openers that point back and cannot be dropped. Lower case; contractions with ' (’ is normalised).
 _BACK = {
     "en": """he she it they him her them his its their this that these those such that's it's he's she's
-        they're they've they'd he'd she'd it'd which also instead yet whom whose having having's latter
+        they're they've they'd he'd she'd it'd which also instead yet whom whose having having's latter another
         therefore thus hence accordingly consequently otherwise thereby""",
     "de": """er sie es ihm ihn ihr ihre ihrem ihren ihrer ihres sein seine seinem seinen seiner seines dies diese
         dieser dieses diesem diesen dessen deren jedoch zudem außerdem dennoch trotzdem dabei damit daher deshalb
@@ -68,24 +68,28 @@ _BACK = {
         folglich ferner auch""",
     "fr": """il elle ils elles lui leur leurs son sa ses ce cela ceci ça c'est cet cette ces celui celle ceux
         celles lequel laquelle dont donc aussi""",
-    "es": """él ella ellos ellas su sus esto esta este estos estas eso esa ese esos esas ello aquel aquella también""",
+    "es": """él ella ellos ellas su sus esto esta este estos estas eso esa ese esos esas ello aquel aquella también
+        otro otra""",
     "it": """lui lei loro egli essa esso essi esse suo sua suoi sue questo questa questi queste quello quella
         quelli quelle ciò pertanto anche""",
     "nl": """hij zij ze zijn haar hun hem dit dat deze die toch echter bovendien daarnaast daarom dus verder
         daardoor daarbij intussen ondertussen wel hiermee daarmee ook""",
     "pt": """ele ela eles elas seu sua seus suas isso isto este esta estes estas esse essa esses essas aquele
-        aquela também""",
+        aquela também outro outra""",
 }
 _BACK_PHRASES = {
     "en": ("despite this", "despite that", "despite these", "as a result", "in response", "for his part",
            "for her part", "for their part", "because of this", "because of that", "after this", "after that",
            "according to him", "according to her", "according to them", "on the other hand", "at that time",
            "at the time", "in doing so", "to do so", "the latter", "the former"),
-    "de": ("im gegenzug", "darüber hinaus", "laut ihm", "laut ihr", "zuvor hatte", "zuvor war"),
-    "fr": ("selon lui", "selon elle", "selon eux", "par conséquent", "malgré cela", "pour sa part", "à cette"),
+    "de": ("im gegenzug", "darüber hinaus", "laut ihm", "laut ihr", "zuvor hatte", "zuvor war", "ein weiterer",
+           "eine weitere", "ein weiteres"),
+    "fr": ("selon lui", "selon elle", "selon eux", "par conséquent", "malgré cela", "pour sa part", "à cette",
+           "un autre", "une autre"),
     "es": ("por eso", "por ello", "por lo tanto", "según él", "según ella", "a pesar de ello", "por este motivo"),
-    "it": ("secondo lui", "secondo lei", "per questo", "di conseguenza", "da parte sua", "in questo modo"),
-    "nl": ("volgens hem", "volgens haar", "aan de andere kant", "op die manier"),
+    "it": ("secondo lui", "secondo lei", "per questo", "di conseguenza", "da parte sua", "in questo modo",
+           "un altro", "un'altra"),
+    "nl": ("volgens hem", "volgens haar", "aan de andere kant", "op die manier", "nog een"),
     "pt": ("por isso", "segundo ele", "segundo ela", "por este motivo", "desta forma", "dessa forma"),
 }
 # "The move comes after…": a definite noun phrase that refers to an event told before — unless a

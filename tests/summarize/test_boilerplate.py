@@ -96,3 +96,21 @@ def test_no_key_point_opens_with_the_video_prompt() -> None:
             "Work starts in April and should take two years, the mayor said after the vote on Tuesday evening.")
     s = summarise(Article(title="Barrier approved", body=(Block("paragraph", text),), source=Source(path="x.txt", format="text")))
     assert all("Scroll down" not in p for p in (s.tldr, *s.key_points))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A regular eating pattern was linked to less binge eating (5).", "A regular eating pattern was linked to less binge eating."),
+        ("Two trials found the same (12, 13).", "Two trials found the same."),
+        ("The town was founded in 1201.[3][4] It grew fast.", "The town was founded in 1201. It grew fast."),
+        ("The river[2] floods every spring.", "The river floods every spring."),
+        ("The game ended in a draw (3-3).", "The game ended in a draw (3-3)."),  # a score
+        ("Police were called (12.3.) to the square.", "Police were called (12.3.) to the square."),
+        ("Step (2) is where most people stop.", "Step (2) is where most people stop."),  # not at the end
+    ],
+)
+def test_reference_markers_are_stripped(sentence: str, expected: str) -> None:
+    from composer.summarize.boilerplate import strip_citations
+
+    assert strip_citations(sentence) == expected

@@ -39,6 +39,14 @@ BACK_POINTING = [
     ("nl", "Daarom wil de gemeente de fietspaden verbreden.", "Daarom"),
     ("pt", "Isso significa que as obras começam em março.", "Isso"),
     ("pt", "Também sou cheia de vida e de sonhos.", "Também"),
+    # "Another study…" counts on the one told before.
+    ("en", "Another study in 38 people found the same.", "Another"),
+    ("de", "Eine weitere Studie kam zum gleichen Ergebnis.", "Eine weitere"),
+    ("fr", "Une autre étude arrive au même résultat.", "Une autre"),
+    ("es", "Otro estudio llegó a la misma conclusión.", "Otro"),
+    ("it", "Un altro studio arriva alla stessa conclusione.", "Un altro"),
+    ("nl", "Nog een onderzoek kwam tot dezelfde conclusie.", "Nog een"),
+    ("pt", "Outro estudo chegou à mesma conclusão.", "Outro"),
 ]
 
 # Sentences that stand alone, including look-alikes of the openers above.
