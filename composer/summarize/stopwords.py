@@ -177,6 +177,7 @@ mulher mundo área número grupo família casa edifício caso fim dinheiro gover
 water winter summer spring autumn weather
 leben vie vida vita leven uhr
 jan feb mar apr jun jul aug sep sept oct nov dec
+version conseil consejo consiglio raad conselho
 continue editorial editorials update updates close future broke opinion opinions video videos photo photos
 gallery comment comments live breaking latest home menu search login subscribe share story stories article
 articles page blog post posts category categories tag tags section topic topics archive archives author

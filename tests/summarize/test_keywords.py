@@ -98,6 +98,7 @@ def test_generic_nouns_and_adjectives_are_not_hashtags() -> None:
         ("de", ["Freitagabend", "Leben", "Uhr", "Sonntagsmorgen", "Imam"], ["#Imam"]),
         ("nl", ["zondagmiddag", "leven", "Gouda"], ["#Gouda"]),
         ("fr", ["ville", "année", "gens", "Montpellier", "vélos"], ["#Montpellier", "#Vélos"]),
+        ("fr", ["Conseil", "version", "Sénat"], ["#Sénat"]),  # "council" and "version" in any language
         ("es", ["ciudad", "año", "gente", "Madrid", "factura"], ["#Madrid", "#Factura"]),
         ("it", ["città", "anno", "gente", "Roma", "biglietto"], ["#Roma", "#Biglietto"]),
         ("nl", ["stad", "jaar", "mensen", "Utrecht", "fietspaden"], ["#Utrecht", "#Fietspaden"]),
