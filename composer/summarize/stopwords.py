@@ -178,6 +178,7 @@ water winter summer spring autumn weather
 leben vie vida vita leven uhr
 jan feb mar apr jun jul aug sep sept oct nov dec
 version conseil consejo consiglio raad conselho
+fear fears concern concerns worry worries hope hopes
 continue editorial editorials update updates close future broke opinion opinions video videos photo photos
 gallery comment comments live breaking latest home menu search login subscribe share story stories article
 articles page blog post posts category categories tag tags section topic topics archive archives author

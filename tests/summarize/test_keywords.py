@@ -89,6 +89,7 @@ def test_generic_nouns_and_adjectives_are_not_hashtags() -> None:
     assert hashtags(["Chinese", "Victorian", "French", "Chongqing"], "en") == ["#Chongqing"]
     assert hashtags(["North American", "Mexican", "South African", "Vatican", "Nov"], "en") == ["#Vatican"]
     assert hashtags(["divorced", "two-year", "retirement"], "en") == ["#Retirement"]
+    assert hashtags(["fears", "concerns", "Tunisia"], "en") == ["#Tunisia"]  # what people feel, not the topic
 
 
 @pytest.mark.parametrize(
