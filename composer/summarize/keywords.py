@@ -38,14 +38,14 @@ _OPENING = rx.compile(r"^[\W_]*")
 _MAX_SENTENCES = 12
 _ROLE = rx.compile(r"(?:er|or|ian|ist|ent|ant|ess|minister|secretary|chancellor|coach|star|chief|captain|boss|judge|mayor)$")
 _NEXT_WORD = regex.compile(r"[ \t]+(\p{Ll}[\p{L}\p{M}]+)(?![\p{L}\p{N}'’-])")
-# English adjectives of nationality or period ("Chinese", "Scottish", "Victorian") describe the
-# story rather than name its subject.
 # German and Dutch write a weekday and a part of the day as one noun ("Freitagabend",
 # "zondagmiddag"), which the weekday stop words do not catch.
 _PART_OF_WEEK = rx.compile(
     r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|maandag|dinsdag|woensdag|donderdag"
     r"|vrijdag|zaterdag|zondag)s?(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht|ochtend|middag|avond)"
 )
+# English adjectives of nationality or period ("Chinese", "Scottish", "Victorian", "North
+# American") describe the story rather than name its subject.
 _DEMONYM = rx.compile(
     r"[A-Z][a-z]{3,}(?:ese|ish|ian|ean)|French|German|Dutch|Greek|Swiss|Thai|Welsh|Irish|Scots|Czech|Arab"
     r"|American|Mexican|African|Jamaican|Dominican"
