@@ -90,3 +90,30 @@ def test_supported_text_with_a_little_foreign_script_stays_supported() -> None:
     # A Ukrainian name in a Russian article does not make it Ukrainian.
     assert detect_language(OTHERS["ru"] + " Сказал Віталій. " + OTHERS["ru"] * 2) == "ru"
     assert lang.script_language(SAMPLES["de"]) is None
+
+
+# Written for this test in the shape of Zulu prose (noun-class prefixes, no function words any
+# profile here knows): a language composer has no profile for.
+ZULU_LIKE = (
+    "Abantu abaningi bahlangene edolobheni ngoMgqibelo ukuzobukela umdlalo omusha webhola. "
+    "Umphathi wedolobha uthe umcimbi uzoqhubeka minyaka yonke ngenxa yokuthi izakhamuzi ziyawuthanda. "
+    "Abafundi besikole esiseduze bacule izingoma ezintsha phambi kwezivakashi ezivela ezifundazweni ezahlukene. "
+    "Amaphoyisa abe khona ukuze kugcinwe ukuthula, futhi akukho sigameko esibikiwe kuze kube manje. "
+    "Izitolo zedolobha zithengise kakhulu kunangesonto eledlule, kusho abanikazi bazo. "
+    "Abaphathi bathembise ukwakha izindlela ezintsha nezindawo zokupaka ezimotweni eziningi. "
+    "Umdlalo wokugcina uzodlalwa ngeSonto ntambama enkundleni enkulu yedolobha."
+)
+
+
+def test_a_latin_script_language_without_a_profile_is_undetermined(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The seven-language model has to answer one of the seven; made to say Dutch, as it did for
+    # the corpus's Zulu pages, the text's lack of any Dutch function word overrules it.
+    monkeypatch.setattr(lang, "_classify", lambda text: "nl")
+    assert detect_language(ZULU_LIKE) == "und"
+    # A text that does hold a function word of the model's pick keeps it, however few.
+    scores = "Palm Bay and Rockledge: Tolivert 25 points, Davis 17 points, Burgher 10 points. " * 8
+    monkeypatch.setattr(lang, "_classify", lambda text: "en")
+    assert detect_language(scores) == "en"
+    # Too short to tell: the model's answer stands.
+    monkeypatch.setattr(lang, "_classify", lambda text: "nl")
+    assert detect_language(ZULU_LIKE[:200]) == "nl"

@@ -79,6 +79,8 @@ def build_parts(item: Item, network: str, *, thread: bool, settings: Any = None)
     except InputError:
         article = {}
     language = article.get("language") or item.manifest.get("language") or None
+    if language == "und":
+        language = None  # undetermined: say nothing rather than a code Mastodon may refuse
     extra: dict[str, str] = {}
     if network == "mastodon" and settings is not None:
         extra["visibility"] = settings.mastodon_visibility

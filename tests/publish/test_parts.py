@@ -54,6 +54,16 @@ def test_a_single_post_and_the_other_networks(composed: Item) -> None:
     assert len(x) == 1 and x[0].card is None
 
 
+def test_an_undetermined_language_is_not_sent(tmp_path: Path) -> None:
+    import json
+
+    posts = {"mastodon": {"post": "Abantu abaningi bahlangene edolobheni.", "thread": []}}
+    item = Outbox(tmp_path).write_item(
+        "2025-01-01-und", {"posts.json": json.dumps(posts).encode(), "article.json": b'{"language": "und"}'}, {})
+    [part] = build_parts(item, "mastodon", thread=False)
+    assert part.language is None
+
+
 def test_an_item_without_the_post_is_refused(tmp_path: Path) -> None:
     from composer.errors import InputError
 
