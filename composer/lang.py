@@ -86,7 +86,8 @@ def detect_language(text: str, default: str = "en") -> str:
     if written is not None:
         return written
     tokens = _tokens(sample)
-    other = _other_language(tokens)
+    all_counts = _function_word_counts(tokens, _ALL_WORD_LANGS)
+    other = _other_language(all_counts)
     if other is not None:
         return other
     counts = _function_word_counts(tokens)
@@ -95,7 +96,7 @@ def detect_language(text: str, default: str = "en") -> str:
     if best >= _MIN_HITS and best >= _MIN_RATIO * second:
         return ranked[0]
     guess = _classify(head)
-    if counts[guess] == 0 and _unknown_language(tokens):
+    if counts[guess] == 0 and _unknown_language(sum(tokens.values()), all_counts):
         return "und"
     return guess
 
@@ -211,7 +212,7 @@ _UNKNOWN_MIN_TOKENS = 60
 _UNKNOWN_SHARE = 0.05
 
 
-def _unknown_language(tokens: Counter[str]) -> bool:
+def _unknown_language(total: int, all_counts: dict[str, float]) -> bool:
     """Whether a text long enough to tell holds almost none of the function words of any language
     known here: a Latin-script language with no profile (Zulu, Xhosa…), which the seven-language
     model still files under one of the seven (the corpus's Zulu and Xhosa pages read as Dutch).
@@ -221,16 +222,12 @@ def _unknown_language(tokens: Counter[str]) -> bool:
     the Zulu and Xhosa pages (under 3 %) and a page of basketball scores in English (2.7 %, but
     with an English "and", so the model's "en" stands). The line is drawn at 5 %.
     """
-    total = sum(tokens.values())
-    if total < _UNKNOWN_MIN_TOKENS:
-        return False
-    hits = sum(_function_word_counts(tokens, _ALL_WORD_LANGS).values())
-    return hits < _UNKNOWN_SHARE * total
+    return total >= _UNKNOWN_MIN_TOKENS and sum(all_counts.values()) < _UNKNOWN_SHARE * total
 
 
-def _other_language(tokens: Counter[str]) -> str | None:
-    """A language outside the seven whose function words clearly beat every language's, else None."""
-    counts = _function_word_counts(tokens, _ALL_WORD_LANGS)
+def _other_language(counts: dict[str, float]) -> str | None:
+    """A language outside the seven whose function words (``counts``, over every language known
+    here) clearly beat every language's, else None."""
     top = max(counts, key=counts.__getitem__)
     best = counts[top]
     # The margin is over the seven: close relatives (Czech and Slovak, Danish and Norwegian)
