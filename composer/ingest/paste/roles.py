@@ -107,6 +107,13 @@ class Context:
             self._cache["lower"] = words
         return self._cache["lower"]  # type: ignore[no-any-return]
 
+    def top_titles(self) -> set[str]:
+        """The page's first three lines as cleaned, case-folded titles: where a copy often starts
+        with the page's ``<title>`` or a sticky header holding the headline."""
+        if "top" not in self._cache:
+            self._cache["top"] = {meta.clean_title(line.text).casefold() for line in self.lines[:3]}
+        return self._cache["top"]  # type: ignore[no-any-return]
+
     def dates(self) -> dict[int, str]:
         """Line index → the day it names, for every short line with a date up to just after the body."""
         if "dates" not in self._cache:
@@ -289,7 +296,7 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
     body_overlaps = [len(words & body) / len(words) if words else 0.0 for words in cand_words]
     best_body = max(body_overlaps, default=0.0)
     second = sorted(set(overlaps), reverse=True)[1:2]
-    top = {meta.clean_title(lines[j].text).casefold() for j in range(min(3, len(lines)))}
+    top = ctx.top_titles()
     rows = []
     for n, i in enumerate(cands):
         line = lines[i]
@@ -409,7 +416,7 @@ def _echo_of_top(ctx: Context, cands: Sequence[int], pick: int) -> int | None:
     the headline came within 0.03 of it). Only where the pick is not such an echo itself.
     """
     lines = ctx.lines
-    top = {meta.clean_title(lines[j].text).casefold() for j in range(min(3, len(lines)))}
+    top = ctx.top_titles()
     if meta.clean_title(lines[cands[pick]].text).casefold() in top:
         return None
     for n, j in enumerate(cands):
