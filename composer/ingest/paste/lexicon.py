@@ -82,7 +82,8 @@ FURNITURE_PATTERN = rx.compile(
 # it holds any hint at all (most lines hold none), and then only the phrases whose hints it holds
 # are tried: one alternation of every phrase costs ~80 µs on a hinted line, which made this test
 # a tenth of the whole pasted-text reader. ``tests/ingest/test_text_lines.py`` checks that the two
-# stages answer as the whole alternation does on every line of the corpus.
+# stages answer as the whole alternation does on every line of the corpus. The phrases are applied
+# to lower-cased lines: re.I would make them many times slower.
 BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("reserved",), r"\ball rights reserved\b"),
     (("©",), r"©"),
@@ -144,9 +145,6 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("guardar",), r"\bguardar (?:este )?art[ií]culo\b"),
     (("guardados",), r"\bart[ií]culos guardados\b"),
 )
-# Every phrase in one pattern, for callers that want a single search (applied to lower-cased
-# lines; re.I would make this alternation many times slower).
-BOILERPLATE = rx.compile("|".join(pattern for _hints, pattern in BOILERPLATE_RULES))
 
 # "Jane Doe is a reporter for …": the author's note under an article, not part of it.
 AUTHOR_BIO = rx.compile(
