@@ -391,6 +391,7 @@ def _earliest(text: str, shapes: Any, best: Any, **build: Any) -> Any:
             break
     return best
 
+
 def clear_cache() -> None:
     """Forget the dates already read (benchmarks call this so that a page parsed again is timed
     as a page seen for the first time)."""
