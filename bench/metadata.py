@@ -235,14 +235,14 @@ def predict_all(pages: list[Page], parse: Callable[[str], object], runs: int = 1
     return out
 
 
-def page_html(page: Page) -> str | None:
-    """The HTML the copy was made from (readability's ``source.html``, pasted-meta's ``html/``)."""
+def page_html(dataset: str, page_id: str) -> str | None:
+    """The HTML a page's copy was made from (readability's ``source.html``, pasted-meta's ``html/``)."""
     import gzip
 
-    if page.dataset == "readability-pasted":
-        path = CORPUS / "readability" / page.id / "source.html"
+    if dataset == "readability-pasted":
+        path = CORPUS / "readability" / page_id / "source.html"
         return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
-    path = CORPUS / "pasted-meta" / "html" / f"{page.id}.html.gz"
+    path = CORPUS / "pasted-meta" / "html" / f"{page_id}.html.gz"
     return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace") if path.is_file() else None
 
 
@@ -260,7 +260,7 @@ def html_references(pages: list[Page]) -> dict[str, dict[str, Prediction]]:
     import trafilatura
     out: dict[str, dict[str, Prediction]] = {"HTML reader (whole page)": {}, "trafilatura metadata (whole page)": {}}
     for page in pages:
-        raw = page_html(page)
+        raw = page_html(page.dataset, page.id)
         if raw is None:
             continue
         try:

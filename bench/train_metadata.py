@@ -212,11 +212,11 @@ def readability_html_authors(page_id: str) -> list[str] | None:
     from composer.article import Source
     from composer.ingest.html import parse as parse_html
 
-    path = bm.CORPUS / "readability" / page_id / "source.html"
-    if not path.is_file():
+    html = bm.page_html("readability-pasted", page_id)
+    if html is None:
         return None
     try:
-        art = parse_html(path.read_text(encoding="utf-8", errors="replace"), Source(path=path.name, format="html"))
+        art = parse_html(html, Source(path="source.html", format="html"))
     except Exception:  # noqa: BLE001 - a page the HTML reader refuses teaches nothing
         return None
     return list(art.authors) or None
