@@ -87,6 +87,12 @@ class Block:
     text: str
     spans: tuple[Span, ...] = ()
 
+    @property
+    def is_listing(self) -> bool:
+        """Whether the whole block is program code (a fenced block, a listing copied from a page):
+        text to show as it stands, never a sentence to summarise or quote in a post."""
+        return any(s.kind == "code" and s.start == 0 and s.end >= len(self.text) for s in self.spans)
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"type": self.type, "text": self.text}
         if self.spans:

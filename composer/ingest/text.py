@@ -19,15 +19,17 @@ sites and languages, and the tests hold fixtures in several outlets' styles to k
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from composer import regexcache as rx
-from composer.article import Article, Block, Image, Related, Source
+from composer.article import Article, Block, Image, Related, Source, Span
 from composer.dates import find_date
 from composer.errors import InputError
 from composer.ingest.paste import meta, roles
 from composer.ingest.paste.body import find_body, is_widget
+from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line, split_lines
 from composer.lang import detect_language
@@ -345,11 +347,22 @@ def _reference_year(head: _Header, text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _listing(raw: list[str]) -> Block:
+    """A code listing as one block, its lines' indentation and columns as copied (less the margin
+    they share), marked as code the way the Markdown reader marks a fenced block."""
+    text = textwrap.dedent("\n".join(raw)).strip("\n")
+    return Block("paragraph", text, (Span(0, len(text), "code"),))
+
+
 def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> list[Block]:
+    code = code_lines(lines[start:end])
     keep: list[int] = []
     for i in range(start, end):
         line = lines[i]
         text = line.text
+        if i - start in code:
+            keep.append(i)  # a listing's lines, figures and dates included, are one code block
+            continue
         if is_widget(line) or kinds.is_meta(i):
             continue
         if (
@@ -366,6 +379,7 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> l
             continue  # "H" over "ong Kong is burning.": glued back onto its paragraph below
         keep.append(i)
     blocks: list[Block] = []
+    listing: list[str] = []
     skip_next = False
     for n, i in enumerate(keep):
         if skip_next:
@@ -373,6 +387,14 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> l
             continue
         line = lines[i]
         text = line.text
+        if i - start in code:
+            if n and keep[n - 1] - start in code and keep[n - 1] == i - 1:
+                listing.append(line.raw.rstrip())
+                blocks.pop()
+            else:
+                listing = [line.raw.rstrip()]
+            blocks.append(_listing(listing))
+            continue
         nxt = lines[keep[n + 1]] if n + 1 < len(keep) else None
         marked = _LIST_MARK.match(text)
         if marked:

@@ -257,7 +257,9 @@ def summarise(article: Article, options: SummaryOptions | None = None) -> Summar
         # Nothing passed the prose filters (a stub, or a script the filters do not know): the
         # standfirst, else the first block that is not furniture, else the title.
         fallback = article.standfirst or next(
-            (b.text for b in article.body if b.type != "heading" and b.text.strip() and not is_furniture(b.text)), None
+            (b.text for b in article.body
+             if b.type != "heading" and not b.is_listing and b.text.strip() and not is_furniture(b.text)),
+            None,
         )
         tldr = shorten(fallback or article.title or "", opts.tldr_max_chars)
 

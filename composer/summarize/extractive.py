@@ -160,7 +160,7 @@ def candidate_sentences(article: Article, lang: str) -> list[Sentence]:
     out: list[Sentence] = []
     seen: set[str] = set()
     for block in article.body:
-        if block.type not in _BODY_TYPES:
+        if block.type not in _BODY_TYPES or block.is_listing:
             continue
         text = block.text.strip()
         if not text:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from composer.article import Article, Block, Image, Summary
+from composer.article import Article, Block, Image, Span, Summary
 from composer.summarize import SummaryOptions, shorten, summarise
 
 STORY = [
@@ -267,3 +267,14 @@ def test_a_standfirst_quoting_in_its_own_languages_marks_is_balanced(standfirst:
     ]
     hook = standfirst_hook(article(body, standfirst=standfirst, language=lang), lang, 200)
     assert (hook is not None) == kept
+
+
+def test_a_code_listing_is_never_a_sentence_of_the_summary() -> None:
+    """A listing (a fenced block, a copied ``<pre>``) is shown as it stands, never quoted as prose:
+    "x = 1." would otherwise pass for a short sentence of the lead."""
+    listing = "rows = db.execute(REPORT_SQL, (42,)).fetchall()\nprint(len(rows), elapsed)."
+    body = (Block("paragraph", listing, (Span(0, len(listing), "code"),)),
+            *(Block("paragraph", p) for p in STORY))
+    s = summarise(Article(title="Riverton approves flood barrier", body=body))
+    assert "rows" not in s.tldr and all("fetchall" not in p for p in s.key_points)
+    assert "fetchall" not in s.summary and s.key_points[0] == STORY[0]

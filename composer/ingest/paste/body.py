@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from composer import regexcache as rx
+from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import RELATED_HEADINGS
 from composer.ingest.paste.lines import Line
 
@@ -69,6 +70,7 @@ class BodySettings:
     table_run: int = 8  # this many data rows in a row are a table the article may be …
     table_row: float = 4.0  # … and then each row weighs this much
     min_body_weight: float = 20.0  # below this the page is searched again, repeats allowed
+    code_listings: bool = True  # a code listing (``code.py``) weighs nothing and ends no run
 
 
 DEFAULT_SETTINGS = BodySettings()
@@ -96,6 +98,7 @@ class Weigher:
         self.extra = page_stopwords(lines)
         seen: Counter[str] = Counter(line.text for line in lines if line.words >= 3)
         self.repeated = {text for text, n in seen.items() if n > 1}
+        self.code = code_lines(lines) if settings.code_listings else set()
 
     def stop_ratio(self, line: Line) -> float:
         """Function-word share by the fixed lists or by the page's own frequent words."""
@@ -157,8 +160,13 @@ class Weigher:
                 for j in range(i - run, i):
                     out[j] = s.table_row
             run = 0
+        # A code listing neither adds to the article nor breaks it: the paragraphs around it
+        # belong together, as they do around a widget.
+        for i in self.code:
+            if out[i] > _BARRIER:
+                out[i] = 0.0
         # Isolated prose: widgets between paragraphs ("Advertisement") do not separate them.
-        text_at = [i for i, line in enumerate(lines) if not is_widget(line) or line.end_marker]
+        text_at = [i for i, line in enumerate(lines) if (not is_widget(line) or line.end_marker) and i not in self.code]
         for n, i in enumerate(text_at):
             before = out[text_at[n - 1]] if n > 0 else 0.0
             after = out[text_at[n + 1]] if n + 1 < len(text_at) else 0.0
@@ -169,7 +177,7 @@ class Weigher:
         for i, w in enumerate(out):
             if w > 0:
                 k = 0
-            elif s.flat_widgets and is_widget(lines[i]):
+            elif (s.flat_widgets and is_widget(lines[i])) or i in self.code:
                 continue
             elif w > _BARRIER:
                 k += 1

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from composer import regexcache as rx
+from composer.ingest.paste.code import statement
 from composer.ingest.paste.lexicon import (
     AUTHOR_BIO,
     BOILERPLATE_HINTS,
@@ -89,6 +90,8 @@ class Line:
     key: str  # lower case without surrounding punctuation, for matching fixed labels
     end_marker: bool  # opens comments or otherwise ends the article ("12 Comments", "… says:")
     closed: bool  # ends like a sentence (headlines and menu items usually do not)
+    code: bool = False  # reads as a line of program code or its output (``code.py``)
+    raw: str = ""  # as copied, spaces kept: a code listing's indentation and columns
 
 
 def split_lines(text: str) -> list[Line]:
@@ -100,7 +103,7 @@ def split_lines(text: str) -> list[Line]:
         if not line:
             blank = True
             continue
-        out.append(make_line(len(out), line, blank))
+        out.append(make_line(len(out), line, blank, raw))
         blank = False
     return out
 
@@ -111,7 +114,7 @@ def _boilerplate(low: str) -> bool:
     return any(hint in low and phrases.search(low) for hint, phrases in _PHRASES_BY_HINT)
 
 
-def make_line(index: int, text: str, blank_before: bool = False) -> Line:
+def make_line(index: int, text: str, blank_before: bool = False, raw: str = "") -> Line:
     """Features of one cleaned line (also used by tests to build lines directly)."""
     tokens = _WORD.findall(text)
     cjk = len(_CJK.findall(text)) if not text.isascii() else 0
@@ -137,4 +140,6 @@ def make_line(index: int, text: str, blank_before: bool = False) -> Line:
         key=key,
         end_marker=len(text) < 120 and bool(END_MARKERS.search(key) or COMMENT_HEADER.search(low)),
         closed=closed,
+        code=statement(text, words, stop),
+        raw=raw or text,
     )
