@@ -62,3 +62,9 @@ def test_each_phrase_is_found_through_its_hints(line: str) -> None:
     assert BOILERPLATE.search(line)
     assert L._boilerplate(line)
 
+
+
+def test_a_line_that_introduces_a_list_is_not_a_comment_header() -> None:
+    assert not L.make_line(0, "In a wide-ranging interview, President Obama also said:").end_marker
+    assert L.make_line(0, "joetoronto says:").end_marker
+    assert L.make_line(0, "Alex on September 17, 2018 at 6:34 am said:").end_marker

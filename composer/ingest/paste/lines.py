@@ -114,6 +114,15 @@ def _boilerplate(low: str) -> bool:
     return any(hint in low and phrases.search(low) for hint, phrases in _PHRASES_BY_HINT)
 
 
+def _comment_header(text: str, low: str, words: int) -> bool:
+    """A comment's header ("joetoronto says:", "Alex on September 17, 2018 at 6:34 am said:"), not
+    the article's own line that introduces a list ("In an interview, the president also said:"):
+    a header is a handle of a few words, or carries the comment's date."""
+    if not COMMENT_HEADER.search(low):
+        return False
+    return any(c.isdigit() for c in text) or (words <= 6 and "," not in text)
+
+
 def make_line(index: int, text: str, blank_before: bool = False, raw: str = "") -> Line:
     """Features of one cleaned line (also used by tests to build lines directly)."""
     tokens = _WORD.findall(text)
@@ -138,7 +147,7 @@ def make_line(index: int, text: str, blank_before: bool = False, raw: str = "") 
         or (words <= 12 and not closed and bool(_GLUED.search(text)) and bool(_WIDGET_WORD.search(low))),
         boiler=words < 40 and (_boilerplate(low) or bool(AUTHOR_BIO.match(text))),
         key=key,
-        end_marker=len(text) < 120 and bool(END_MARKERS.search(key) or COMMENT_HEADER.search(low)),
+        end_marker=len(text) < 120 and bool(END_MARKERS.search(key) or _comment_header(text, low, words)),
         closed=closed,
         code=statement(text, words, stop),
         raw=raw or text,
