@@ -64,6 +64,21 @@ def test_each_phrase_is_found_through_its_hints(line: str) -> None:
 
 
 
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("See also: New Zealand place names", True),
+        ("Main articles: Government of New Zealand and Politics of New Zealand", True),
+        ("Article détaillé : Histoire de la Nouvelle-Zélande", True),
+        ("Siehe auch: Liste der Städte in Neuseeland", True),
+        ("See also", False),  # a heading over a list of links: the related-stories rules judge it
+        ("See also the council's reply, published on Friday, which disputes the figures.", False),
+    ],
+)
+def test_wiki_hatnotes_are_furniture(line: str, furniture: bool) -> None:
+    assert L.make_line(0, line).furniture is furniture
+
+
 def test_a_line_that_introduces_a_list_is_not_a_comment_header() -> None:
     assert not L.make_line(0, "In a wide-ranging interview, President Obama also said:").end_marker
     assert L.make_line(0, "joetoronto says:").end_marker

@@ -292,3 +292,25 @@ def test_organisation_names_in_furniture_are_not_bylines() -> None:
     a = _parse("kicker.example\nHome\nNews\nShare on Facebook\n\n" + TITLE + "\n\n" + LEAD + footer)
     assert a.title == TITLE
     assert a.authors == ()
+
+
+def test_table_of_contents_entries_are_not_the_headline() -> None:
+    """The entries under "Contents" are the sections' names: never offered as the headline or the
+    byline (an entry such as "Adding Thresholds" reads like a name), while a headline right under a
+    sidebar's contents, which the page does not print again, still is."""
+    from composer.ingest.text import analyse
+
+    sections = ("Adding Thresholds", "Charging Overnight", "Training Crews")
+    paragraphs = [p for p in LEAD.split("\n\n") if p.strip()]
+    body = "\n\n".join(f"{head}\n\n{para.strip()}" for head, para in zip(sections, paragraphs, strict=True))
+    toc = "Contents\n" + "\n".join(sections) + "\n"
+    for text in (MENU + TITLE + "\n\n" + toc + "\n" + body, MENU + toc + TITLE + "\n\n" + body):
+        page = analyse(text)
+        ctx = page.context()
+        heading = next(i for i, line in enumerate(page.lines) if line.text == "Contents")
+        entries = {heading + 1, heading + 2, heading + 3}
+        assert entries == ctx.toc_lines()
+        offered = set(roles.title_candidates(ctx))
+        assert TITLE in {page.lines[i].text for i in offered} and not offered & entries
+        assert not set(roles.byline_candidates(ctx, None)) & entries
+        assert _parse(text).title == TITLE

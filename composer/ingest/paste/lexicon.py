@@ -77,6 +77,15 @@ FURNITURE_PATTERN = rx.compile(
     r"^(?:link|lien|enlace) (?:kopieren|copier|copiar)$"
 )
 
+# A wiki's hatnote pointing to other pages ("Main article: History of New Zealand", "See also: …"):
+# a link line between sections, never the headline nor a paragraph of the article.
+HATNOTE = rx.compile(
+    r"^(?:see also|main articles?|further information|for other uses, see|siehe auch|hauptartikel|"
+    r"articles? (?:détaillés?|connexes?) ?|voir aussi|artículos? principal(?:es)?|véase también|voce principale|"
+    r"voci principali|vedi anche|zie ook|hoofdartikel|ver também|artigo principal) ?: *\S",
+    re.I,
+)
+
 # Phrases that make a line boilerplate wherever they appear in it, each with the lower-case
 # substrings one of which any text it matches contains (its hints). A line is first asked whether
 # it holds any hint at all (most lines hold none), and then only the phrases whose hints it holds
@@ -186,6 +195,16 @@ RELATED_HEADINGS = rx.compile(
     re.I,
 )
 
+
+# A table of contents' heading: the short lines under it name the article's sections (or, on a
+# live blog, its posts), so none of them is the headline or the byline.
+TOC_HEADING = rx.compile(
+    r"^(?:table of contents|contents|in this (?:article|story|post|guide)|on this page|inhaltsverzeichnis|"
+    r"in diesem artikel|sommaire|table des matières|dans cet article|índice|contenidos?|en este artículo|"
+    r"indice|in questo articolo|inhoud(?:sopgave)?|in dit artikel|sumário|neste artigo)\s*:?$",
+    re.I,
+)
+TOC_REACH = 60  # lines after the heading that may still be entries
 
 # Footer links that end a list of related headlines ("Complaints & corrections", "Contact us").
 FOOTER_LINK = rx.compile(

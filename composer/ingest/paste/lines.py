@@ -21,6 +21,7 @@ from composer.ingest.paste.lexicon import (
     END_MARKERS,
     FURNITURE_LINES,
     FURNITURE_PATTERN,
+    HATNOTE,
     STOPWORDS,
 )
 from composer.textutil import normalize_text
@@ -144,7 +145,8 @@ def make_line(index: int, text: str, blank_before: bool = False, raw: str = "") 
         blank_before=blank_before,
         furniture=key in FURNITURE_LINES
         or (words <= 5 and bool(FURNITURE_PATTERN.match(key)))
-        or (words <= 12 and not closed and bool(_GLUED.search(text)) and bool(_WIDGET_WORD.search(low))),
+        or (words <= 12 and not closed and bool(_GLUED.search(text)) and bool(_WIDGET_WORD.search(low)))
+        or (words <= 30 and bool(HATNOTE.match(text))),
         boiler=words < 40 and (_boilerplate(low) or bool(AUTHOR_BIO.match(text))),
         key=key,
         end_marker=len(text) < 120 and bool(END_MARKERS.search(key) or _comment_header(text, low, words)),

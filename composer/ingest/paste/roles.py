@@ -28,7 +28,7 @@ from composer import regexcache as rx
 from composer.dates import find_date
 from composer.ingest.paste import meta
 from composer.ingest.paste.body import is_widget
-from composer.ingest.paste.lexicon import RELATED_HEADINGS, STOPWORDS
+from composer.ingest.paste.lexicon import RELATED_HEADINGS, STOPWORDS, TOC_HEADING, TOC_REACH
 from composer.ingest.paste.lines import Line
 
 MODEL_FILE = "paste-roles.json"
@@ -114,6 +114,28 @@ class Context:
             self._cache["top"] = {meta.clean_title(line.text).casefold() for line in self.lines[:3]}
         return self._cache["top"]  # type: ignore[no-any-return]
 
+    def toc_lines(self) -> set[int]:
+        """The entries of a table of contents: lines under a "Contents" heading that the page
+        prints again further down (the sections' own headings, a live blog's posts), up to the
+        first paragraph. A line under the heading that does not recur is not an entry: the
+        headline can follow a sidebar's contents directly."""
+        if "toc" not in self._cache:
+            out: set[int] = set()
+            last: dict[str, int] | None = None
+            for i, line in enumerate(self.lines):
+                if line.words > 5 or not TOC_HEADING.match(line.text):
+                    continue
+                if last is None:
+                    last = {_toc_key(other.text): j for j, other in enumerate(self.lines)}
+                for j in range(i + 1, min(len(self.lines), i + 1 + TOC_REACH)):
+                    entry = self.lines[j]
+                    if entry.words > 14 or (entry.words >= 8 and entry.closed):
+                        break
+                    if last.get(_toc_key(entry.text), j) > j:
+                        out.add(j)
+            self._cache["toc"] = out
+        return self._cache["toc"]  # type: ignore[no-any-return]
+
     def dates(self) -> dict[int, str]:
         """Line index → the day it names, for every short line with a date up to just after the body."""
         if "dates" not in self._cache:
@@ -133,6 +155,16 @@ _NAME_STOPWORDS = STOPWORDS - {"van", "von", "de", "der", "den", "da", "del", "d
 
 
 _CJK_RUN = rx.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2,}")
+
+
+_TOC_NUMBER = rx.compile(r"^\d+(?:\.\d+)*\.?\s+")
+_EDIT_LINK = rx.compile(r"\s*\[(?:edit|modifier|bearbeiten|editar|modifica|bewerken)(?:[^\]]{0,20})\]$")
+
+
+def _toc_key(text: str) -> str:
+    """A section's name as both its contents entry ("1.2 Reality of quadratic forms") and its
+    heading ("Reality of quadratic forms[edit]") print it."""
+    return _EDIT_LINK.sub("", _TOC_NUMBER.sub("", text)).casefold()
 
 
 def content_words(text: str) -> set[str]:
@@ -207,7 +239,10 @@ def title_candidates(ctx: Context) -> list[int]:
     cut = _cut_off_start(ctx, lo)
     above = range(max(TITLE_TOP, cut - TITLE_CUT_WINDOW), cut) if cut is not None else range(0)
     out = []
+    toc = ctx.toc_lines()
     for i in (*range(min(TITLE_TOP, lo)), *above, *range(lo, hi)):
+        if i in toc:
+            continue
         line = ctx.lines[i]
         if i >= ctx.start and line.words >= 8 and line.text.endswith((".", ".\"", ".”", ".»")):
             break  # the lead paragraph: a headline comes before it
@@ -485,10 +520,11 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
     spans = [range(max(0, lo), min(len(lines), ctx.start + BYLINE_INSIDE)),
              range(max(ctx.end, ctx.start + BYLINE_INSIDE), min(len(lines), ctx.end + BYLINE_AFTER))]
     out = []
+    toc = ctx.toc_lines()
     for span in spans:
         for i in span:
             line = lines[i]
-            if not 1 <= line.words <= 30 or len(line.text) > 200 or line.furniture:
+            if not 1 <= line.words <= 30 or len(line.text) > 200 or line.furniture or i in toc:
                 continue
             plausible = (
                 (line.words <= 12 and line.text[:1].isupper())
