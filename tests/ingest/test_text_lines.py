@@ -83,3 +83,13 @@ def test_a_line_that_introduces_a_list_is_not_a_comment_header() -> None:
     assert not L.make_line(0, "In a wide-ranging interview, President Obama also said:").end_marker
     assert L.make_line(0, "joetoronto says:").end_marker
     assert L.make_line(0, "Alex on September 17, 2018 at 6:34 am said:").end_marker
+
+
+@pytest.mark.parametrize(
+    ("line", "marker"),
+    [("Response", False), ("Responses", True), ("1 Response", True), ("12 Responses", True), ("Comments", True)],
+)
+def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: bool) -> None:
+    """"Response" is a section of an API post ("Request", "Response", "Headers") as often as it is a
+    comment thread's heading; the thread's heading is plural or counted."""
+    assert L.make_line(0, line).end_marker is marker

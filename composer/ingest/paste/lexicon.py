@@ -167,7 +167,8 @@ BOILERPLATE_HINTS = tuple(sorted({hint for hints, _pattern in BOILERPLATE_RULES 
 # Lines that open a comment thread or mark the end of the article proper. Prose after these is
 # readers' talk, not the article, so the body never runs across one.
 END_MARKERS = rx.compile(
-    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions|kommentare?|commentaires?|comentarios?|commenti|"
+    r"^\d+\s+response\s*:?$|"  # "1 Response"; a bare "Response" is as often a section's heading
+    r"^(?:\d+\s+)?(?:comments?|responses|replies|reactions|kommentare?|commentaires?|comentarios?|commenti|"
     r"reacties|comentários?)(?:\s*\(\d+\))?\s*:?$|"
     r"^\d+\s+(?:comments?|responses?|replies|thoughts?) (?:to|on)\b|"
     r"^(?:[\w'’]+ ){0,2}comments?(?: \(\d+\))?$|^(?:read|view|show|see|load) (?:all|more) comments|"
