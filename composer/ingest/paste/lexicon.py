@@ -49,7 +49,8 @@ FURNITURE_LINES = _words(
     pubblicità, advertentie, publicidade, share, share this, share this article, share this story,
     share on facebook, share on twitter, share via email, tweet, email, e-mail, print, comments, comment, reply,
     like, follow, subscribe, sign in, sign up, log in, login, logout, register, menu, search, close, save,
-    skip to content, skip to main content, skip to navigation, home, back to top, read more, more, read next,
+    skip to content, skip to main content, skip to navigation, jump to content, jump to navigation, jump to search,
+    jump to navigation jump to search, home, back to top, read more, more, read next,
     next, previous, prev, continue reading, continue reading the main story, related, related articles,
     related stories, related content, you might also like, you may also like, more from, recommended, trending,
     most popular, most read, most viewed, popular, see more, see all, view all, show more, load more,
@@ -82,7 +83,8 @@ FURNITURE_PATTERN = rx.compile(
 HATNOTE = rx.compile(
     r"^(?:see also|main articles?|further information|for other uses, see|siehe auch|hauptartikel|"
     r"articles? (?:détaillés?|connexes?) ?|voir aussi|artículos? principal(?:es)?|véase también|voce principale|"
-    r"voci principali|vedi anche|zie ook|hoofdartikel|ver também|artigo principal) ?: *\S",
+    r"voci principali|vedi anche|zie ook|hoofdartikel|ver também|artigo principal) ?: *\S|"
+    r"^this (?:article|page) is about\b.*\bfor other uses, see\b|^for other uses, see\b|^\S.{0,60} redirects here\.",
     re.I,
 )
 
