@@ -244,8 +244,10 @@ def title_candidates(ctx: Context) -> list[int]:
         if i in toc:
             continue
         line = ctx.lines[i]
-        if i >= ctx.start and line.words >= 8 and line.text.endswith((".", ".\"", ".”", ".»")):
-            break  # the lead paragraph: a headline comes before it
+        if i >= ctx.start and line.words >= 8 and (
+            line.text.endswith((".", ".\"", ".”", ".»")) or (line.closed and _SENTENCE_BREAK.search(line.text))
+        ):
+            break  # the lead paragraph (a question after a statement, too): a headline comes before it
         if 2 <= line.words <= 45 and len(line.text) >= 8 and not line.end_marker and not line.furniture:
             out.append(i)
     return out
