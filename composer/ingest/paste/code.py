@@ -14,12 +14,24 @@ semicolon, call a function or assign, with at most a few bare words or figures b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from composer import regexcache as rx
 
-if TYPE_CHECKING:  # lines.py asks statement() about every line it makes
-    from composer.ingest.paste.lines import Line
+
+class Line(Protocol):
+    """What this module reads of a ``lines.Line`` (which imports this module to set ``code``)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def words(self) -> int: ...
+    @property
+    def blank_before(self) -> bool: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def code(self) -> bool: ...
 
 # Box-drawing characters: psql, MySQL and tree outputs, and text tables drawn in a listing.
 _BOX = rx.compile(r"[\u2500-\u257f]")
