@@ -388,12 +388,11 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> l
         line = lines[i]
         text = line.text
         if i - start in code:
-            if n and keep[n - 1] - start in code and keep[n - 1] == i - 1:
-                listing.append(line.raw.rstrip())
-                blocks.pop()
-            else:
-                listing = [line.raw.rstrip()]
-            blocks.append(_listing(listing))
+            listing.append(line.raw.rstrip())
+            following = keep[n + 1] if n + 1 < len(keep) else None
+            if following != i + 1 or i + 1 - start not in code:
+                blocks.append(_listing(listing))  # the listing's last line: one block for all of it
+                listing = []
             continue
         nxt = lines[keep[n + 1]] if n + 1 < len(keep) else None
         marked = _LIST_MARK.match(text)

@@ -6,8 +6,8 @@ repeated ("FROM series"), so a post that alternates paragraphs and listings was 
 listing and only its longest stretch of prose was kept (on one SQL tutorial, 21 % of the text).
 
 One line rarely shows it is code ("SELECT" is also a button, "[Video]" ends like an array), but
-a run of them does: several lines in a row that open with a keyword, end with a bracket or
-semicolon, call a function or assign, with at most a few bare words or figures between them
+a run of them does: two or more lines that open with a keyword or a prompt, end with a bracket
+or semicolon, call a function or assign, with at most a few bare words or figures between them
 (a column name, a result, a closing parenthesis). Such a run is a listing.
 """
 
@@ -33,6 +33,7 @@ class Line(Protocol):
     @property
     def code(self) -> bool: ...
 
+
 # Box-drawing characters: psql, MySQL and tree outputs, and text tables drawn in a listing.
 _BOX = rx.compile(r"[\u2500-\u257f]")
 # Lines that open like a statement in the languages most posts show (SQL in capitals only).
@@ -57,7 +58,6 @@ _FILLER = rx.compile(r"^[\w.,;:()\[\]{}<>'\"`+\-*/%=|&!~^@#$\\ ]{1,60}$")
 MIN_CODE_LINES = 2  # statements in one run …
 MIN_SHARE = 0.5  # … which are at least this share of its lines …
 MAX_FILLER = 3  # … with at most this many other lines between two statements
-
 
 _MARK = rx.compile(r"[(){}\[\];=\u2500-\u257f]")
 
