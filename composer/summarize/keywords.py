@@ -477,7 +477,8 @@ def _noun_heads(text: str, lang: str) -> tuple[set[str], Counter[str]]:
     — punctuation, a function word or the end follows ("the library.", "a trade deal with", "the
     severe air pollution in") — so a modifier ("an impressive win"), an adjective before its
     noun ("the illegal settlements") or a verb ("to reopen") never is one; in English neither is a
-    word in "-ed" or "-ly" ("the building opened at…"). One sighting after an unambiguous
+    word in "-ed" or "-ly" ("the building opened at…") nor one in "-ing" after another word ("a
+    range using the…": a participle; "the building" itself is a head). One sighting after an unambiguous
     determiner is enough, two after one that can also stand before a verb.
     """
     strong, weak = _determiners(lang)
@@ -507,6 +508,8 @@ def _noun_heads(text: str, lang: str) -> tuple[set[str], Counter[str]]:
             if ends[j]:
                 if english and words[j].endswith(("ed", "ly")):
                     break  # "the building opened at…": the verb after the noun, not a noun
+                if english and j > i + 1 and words[j].endswith("ing"):
+                    break  # "a range using the…": a participle after the noun, not a noun
                 if det in strong:
                     once.add(words[j])
                 else:

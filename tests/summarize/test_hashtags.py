@@ -139,6 +139,18 @@ def test_generic_words_and_verbs_are_never_hashtags() -> None:
     assert not {"#Reopen", "#Update", "#Continue", "#Editorial", "#Close", "#Reading"} & set(tags)
 
 
+def test_a_participle_after_a_noun_is_not_a_topic() -> None:
+    # "a range using the…" once made "using" look like a noun, and a Title Case headline then
+    # offered "#Using".
+    article = _article("Simple Anomaly Detection Using Plain SQL",
+                       ["Anomaly detection is easy to start with when the data sits in a database already.",
+                        "We flag every value outside a range using the mean and the standard deviation.",
+                        "Using thresholds from the past week, the anomaly query runs in a second."])
+    tags = _tags(article)
+    assert "#Using" not in tags
+    assert "#SQL" in tags
+
+
 def test_no_hashtag_is_better_than_a_bad_one() -> None:
     article = _article(None, ["It was a good day for everyone who came.", "People said the time was well spent.",
                               "More of the same is planned for next year."])
