@@ -49,6 +49,11 @@ def _parse(text: str) -> Article:
         "│ before      │ 11.84    │",
         "avg(n) - stddev(n) AS lower_bound,",
         "SELECT",  # a button as much as a keyword: alone it makes no listing (below)
+        # An HTML example: whole tags on the line, no address.
+        "<!DOCTYPE html>",
+        '<meta charset="utf-8">',
+        '<div id="messages"></div>',
+        "</body>",
     ],
 )
 def test_statements(line: str) -> None:
@@ -66,6 +71,8 @@ def test_statements(line: str) -> None:
         "JOIN NOW",
         "FROM AROUND THE SITE",
         '<div><a href="http://ad.example.net/jump;sz=728x90">',  # markup a page leaked
+        '<img src="https://pixel.example.com/p?c1=2&c2=7241469" style="display:none">',  # a tracking pixel
+        "<span class=firstTabBranding>Sponsored by </span>TrackR Bravo",  # a label run into the text
         "The function (as the docs call it) returns a list of rows that match the filter you gave it.",
         "Home",
     ],
@@ -81,6 +88,15 @@ def test_a_listing_needs_two_statements_or_a_prompt_with_output() -> None:
     assert code_lines(pair) == {1, 2}
     prompt = split_lines("Prose.\n$ wc -l data.csv\n41230 data.csv\n\nMore prose.")
     assert code_lines(prompt) == {1, 2}
+
+
+def test_an_html_example_is_one_listing() -> None:
+    page = split_lines(
+        "Add the adapter to the test page:\n<!DOCTYPE html>\n<html>\n<head>\n  <title>Test</title>\n</head>\n"
+        "<body>\n  <div id=\"mocha\"></div>\n  <script src=\"cow.js\" data-cover></script>\n</body>\n</html>\n\n"
+        "Then open the page in a browser and watch the report."
+    )
+    assert code_lines(page) == set(range(1, 11))
 
 
 def test_menus_with_counts_are_not_listings() -> None:

@@ -49,7 +49,7 @@ _KEYWORD = rx.compile(
 _CALL = rx.compile(r"(?<![\w.])[A-Za-z_][\w.]*\((?!\d+\))[^()]*\)")
 _ASSIGN = rx.compile(r"[\w\])]\s*(?:==|!=|<=|>=|=>|->|:=|\+=|-=|\|\||&&|=)\s*[\w\"'(\[{-]")
 _PROMPT = rx.compile(r"^(?:\$ |>>> |[a-z]{2,12}(?:=?[>#$]|=#) |In \[\d+\]: )\S")
-_TAG = rx.compile(r"</?[A-Za-z][\w-]*[ />]")
+_TAG = rx.compile(r"</?!?[A-Za-z][\w-]*[ />]")
 # Code ends lines with these; prose and menus do not.
 _OPEN_END = rx.compile(r"(?:[;{}(\[]|\)[,;]|\],?)$")
 # What a listing holds between its statements: a column name, a figure, a closing bracket.
@@ -72,8 +72,12 @@ def statement(text: str, words: int, stop: float) -> bool:
         return False  # prose, even with a parenthesis in it
     if _KEYWORD.match(text) or _PROMPT.match(text):
         return True
-    if not _MARK.search(text) or _TAG.match(text):
-        return False  # no code marks, or markup a page leaked (a tracking pixel's <noscript>)
+    if _TAG.match(text):
+        # An HTML listing's line holds whole tags ("<div id="app"></div>", "<head>"); markup a
+        # page leaked is a tracking pixel with its address or a label run into the text after it.
+        return text.endswith(">") and "://" not in text and len(text) <= 120
+    if not _MARK.search(text):
+        return False  # none of the marks code is written with
     if _BOX.search(text):
         return True
     tail = text[-3:]
