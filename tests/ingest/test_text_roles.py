@@ -60,6 +60,14 @@ def _page(*header: str, title: str = TITLE) -> Article:
         ("文／王小明", ["王小明"]),
         ("大渡美咲 記者", ["大渡美咲"]),
         ("홍길동 기자", ["홍길동"]),
+        # A theme's ornament before "By", and a date set right after the name with no space.
+        ("// By Arun Sai Krishnan • Nov 11, 2020", ["Arun Sai Krishnan"]),
+        ("by Lucas Nolan22 Dec 2016651", ["Lucas Nolan"]),
+        ("by Taboola", []),  # a recommendation widget's vendor
+        # Each name's part in the piece: the photographer is the image's credit, not an author.
+        ("by Eleanor Ainge Roy (reporting) and Adrian Malloch (photography)", ["Eleanor Ainge Roy"]),
+        ("James Akinaka • 8h", ["James Akinaka"]),  # a name and how long ago
+        ("Jane Doe | 2 hours ago", ["Jane Doe"]),
     ],
 )
 def test_byline_rules(line: str, authors: list[str]) -> None:
@@ -77,6 +85,7 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
         ("Jon Halvorsen in Copenhagen", ["Jon Halvorsen"]),
         ("Older Article", None),
         ("Current Issue", None),
+        ("On Recent Controversial Events", None),  # a Title Case headline, not a name
         ("Kommentar von", None),
         ("大渡 美咲", ["大渡 美咲"]),  # a Japanese name alone, family and given name apart
         ("政治", None),
@@ -103,6 +112,7 @@ def test_a_label_glued_to_a_name_is_dropped_by_the_clean_up() -> None:
         ("ZprávyDomácíKauzyHlavní aktér Dozimetru prodává vilu", "Hlavní aktér Dozimetru prodává vilu"),
         ("Rückschlag im Titelkampf - Liverpool verliert bei Everton", "Rückschlag im Titelkampf - Liverpool verliert bei Everton"),
         ("PlayStation 5 review: faster than ever", "PlayStation 5 review: faster than ever"),
+        ("福娘童話集 > きょうのイソップ童話 > １月のイソップ童話 > 欲張りなイヌ", "欲張りなイヌ"),
     ],
 )
 def test_title_clean_up(line: str, title: str) -> None:
@@ -314,3 +324,45 @@ def test_table_of_contents_entries_are_not_the_headline() -> None:
         assert TITLE in {page.lines[i].text for i in offered} and not offered & entries
         assert not set(roles.byline_candidates(ctx, None)) & entries
         assert _parse(text).title == TITLE
+
+
+def test_contents_without_a_heading_are_not_the_headline() -> None:
+    """A long post lists its sections above the text with no "Contents" heading; each entry is
+    printed again below as its section's heading, in order, with text between. A menu the page
+    prints again in its footer recurs as one block and is not such a list."""
+    from composer.ingest.text import analyse
+
+    sections = ("Introduction", "Charging Overnight", "Training Crews", "Conclusion")
+    paragraphs = [p.strip() for p in LEAD.split("\n\n") if p.strip()]
+    paragraphs.append("The port expects the fleet to be complete within three years of the first delivery.")
+    body = "\n\n".join(f"{head}\n\n{para}" for head, para in zip(sections, paragraphs, strict=True))
+    text = MENU + TITLE + "\n\nBy Dana Whitfield\n" + "\n".join(sections) + "\n\n" + body + "\n\n" + MENU
+    page = analyse(text)
+    ctx = page.context()
+    first = next(i for i, line in enumerate(page.lines) if line.text == "Introduction")
+    menu = {i for i, line in enumerate(page.lines) if line.text in ("Home", "News", "Sport")}
+    assert set(range(first, first + 4)) <= ctx.toc_lines()
+    assert not menu & ctx.toc_lines()
+    article = _parse(text)
+    assert article.title == TITLE
+    assert article.authors == ("Dana Whitfield",)
+
+
+def test_title_candidates_skip_taglines_credits_and_table_rows() -> None:
+    """A blog's tagline of three short sentences is not the lead paragraph, so the headline under
+    it is still searched for; the rest of a "Powered by" credit and an infobox row are never
+    headlines; a Japanese headline of six characters is long enough."""
+    from composer.ingest.text import analyse
+
+    text = ("Hi, I'm Dana.\nI fix boats. I take photos. I write rants.\n" + TITLE + "\n\n" + LEAD +
+            "\nPowered by\nA Very Old Fork of a Static Site Generator\n")
+    page = analyse(text)
+    offered = {page.lines[i].text for i in roles.title_candidates(page.context())}
+    assert TITLE in offered
+    assert "A Very Old Fork of a Static Site Generator" not in offered
+    rows = analyse("Industry\tOpen-source software\nFounder\tHarbour Boat Company\n\n" + TITLE + "\n\n" + LEAD)
+    ctx = rows.context()
+    assert not {rows.lines[i].text for i in roles.title_candidates(ctx)} & {"Industry Open-source software"}
+    assert not set(roles.byline_candidates(ctx, None)) & {0, 1}
+    ja = analyse("ホーム\n\n欲張りなイヌ\n\n" + "肉をくわえたイヌが、橋を渡っていました。ふと下を見ると、川の中にも肉をくわえたイヌがいます。" * 3)
+    assert "欲張りなイヌ" in {ja.lines[i].text for i in roles.title_candidates(ja.context())}

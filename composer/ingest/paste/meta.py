@@ -110,6 +110,14 @@ _POSTED_BY = rx.compile(
     r"^(?:posted|published|written|updated|veröffentlicht|publié|publicado|pubblicato)\b.{0,60}?\b(?:by|von|par|por|di|door)\s+(?P<names>.+)$",
     re.I,
 )
+# A relative time after a name: "James Akinaka • 8h", "Jane Doe | 2 hours ago".
+_AGO = rx.compile(
+    r"^(?:\d{1,2}\s?(?:s|m|min|mins|h|hr|hrs|d|w|wk|mo|y)|(?:\d+|an?|one)\s+(?:sec|second|min|minute|hour|hr|day|week|"
+    r"month|year)s?\s+ago|yesterday|just now)$",
+    re.I,
+)
+_PAREN_ROLE = rx.compile(r"\s*\(([^()]{2,30})\)$")
+_IMAGE_ROLE = rx.compile(r"photo|foto|picture|image|video|illustrat|graphic|grafik|design|art\b|cartoon", re.I)
 _NAME_THEN_DATE = rx.compile(r"^(?P<names>[^|•·–—-]{3,60}?)\s+[|•·–—-]\s+(?P<rest>.*\d.*)$")
 
 
@@ -129,8 +137,9 @@ _DOMAIN = rx.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 
 
 def cut_at_date(names: str) -> str:
-    """"Laura June Topolsky July 10, 2015" → "Laura June Topolsky"; "Lance Ulanoff published 19 May" → "Lance Ulanoff"."""
-    m = re.search(r"(?:^|\s)\d", names)
+    """"Laura June Topolsky July 10, 2015" → "Laura June Topolsky"; "Lance Ulanoff published 19 May" → "Lance Ulanoff";
+    "Lucas Nolan22 Dec 2016" (the date set right after the name) → "Lucas Nolan"."""
+    m = re.search(r"(?:^|\s|(?<=[a-zà-ÿ]))\d", names)
     if not m:
         return names
     words = names[: m.start()].split()
@@ -158,12 +167,16 @@ def cjk_name_line(line: str) -> bool:
     return not text.isascii() and bool(_CJK_BYLINE.match(text) or _HAN_NAME_SPACED.match(text))
 
 
+# A theme's ornament before the byline: "// By Arun Sai Krishnan • Nov 11, 2020", "» by …".
+_ORNAMENT = rx.compile(r"^(?:/{1,3}|[•·|>»~*]{1,3})\s+")
+
+
 def byline_names(line: str) -> list[str] | None:
     """The author names of a byline ("By Jane Doe and John Roe | Updated …"), else None.
 
     A line of fields ("Do 25.04.24 | 14:07 Uhr | Von Eva Kirchner-Rätsch") is read field by field.
     """
-    line = line.strip()
+    line = _ORNAMENT.sub("", line.strip())
     cjk = _CJK_BYLINE.match(line) if not line.isascii() else None
     if cjk:
         return [cjk.group("a") or cjk.group("b") or cjk.group("c")]
@@ -202,7 +215,9 @@ def _byline(line: str) -> list[str] | None:
             m = None
     if not m:
         m = _NAME_THEN_DATE.match(line)
-        if not m or not find_date(m.group("rest")) or not is_person_name(m.group("names")):
+        if not m or not is_person_name(m.group("names")) or not (
+            find_date(m.group("rest")) or _AGO.match(m.group("rest").strip())
+        ):
             return None
     names = _KIND_BY.sub("", _BYLINE_TAIL.sub("", m.group("names")).strip(" ,;:"), count=1)
     names = _BY_AGAIN.sub("", names)  # "By Analysis by …": the kind of piece came after "By"
@@ -210,6 +225,11 @@ def _byline(line: str) -> list[str] | None:
     names = _WITH.sub(lambda w: ", " + w.group("others"), names)  # "Jane Doe (avec John Roe)"
     names = re.sub(r"\s+(?:in|aus|en|em|a|à)\s+[A-Z][\w-]+$", "", names)  # "By Jane Doe in Berlin"
     parts = [p.strip(" .") for p in _NAME_SPLIT.split(names) if p.strip(" .")]
+    # "Eleanor Ainge Roy (reporting) and Adrian Malloch (photography)": each name's part in the
+    # piece; the writers are the authors, the photographer is the image's credit.
+    roled = [(p, _PAREN_ROLE.search(p)) for p in parts]
+    if any(r for _p, r in roled):
+        parts = [p[: r.start()].strip() if r else p for p, r in roled if not (r and _IMAGE_ROLE.search(r.group(1)))]
     good = []
     rest_are_roles = False
     for n, part in enumerate(parts):
@@ -222,9 +242,12 @@ def _byline(line: str) -> list[str] | None:
         good.append(part)
     if not good or (len(good) < len(parts) and "," not in names and not rest_are_roles):
         return None
+    if all(name.lower() in _AD_NETWORKS for name in good):
+        return None  # "Promoted Links by Taboola": the widget's vendor, not an author
     return good
 
 
+_AD_NETWORKS = frozenset({"taboola", "outbrain", "revcontent", "zergnet", "plista", "ligatus", "mgid", "nativo"})
 _BY_AGAIN = rx.compile(r"^(?:\w+\s+)?(?:by|von|par)\s+", re.I)
 _AFFILIATION = rx.compile(r"(?:studio|redaktion|büro|bureau|desk|newsroom|hauptstadt|zentrale|agentur)\b", re.I)
 _GLUED_TAIL = rx.compile(
@@ -370,6 +393,11 @@ _NOT_NAMES = {
     "startseite", "nachrichten", "aktuell", "mehr", "themen", "suche", "anmelden", "abo", "abonnement",
     "accueil", "actualités", "inicio", "noticias", "notizie", "nieuws", "notícias", "güncelleme",
     "premium", "plus", "pro", "app", "apps", "tv", "radio", "audio",
+    # Function words of a Title Case headline ("On Recent Controversial Events", "Why Cities Fail");
+    # not the particles names do carry ("van", "de", "bin"), nor short words that are also names
+    # ("To Lam", "An Nguyen", "Will Smith").
+    "on", "of", "for", "with", "from", "into", "over", "under", "after", "before", "how", "why", "what",
+    "when", "where", "is", "are", "was", "were", "has", "have", "our", "your", "my", "its", "this", "that",
 }  # fmt: skip
 
 
@@ -410,6 +438,9 @@ def is_date_line(line: str) -> bool:
         return True
     if len(line) > 100 or line[:1] in "—–-" or not _FOUR_DIGITS.search(line) or not find_date(line):
         return False  # composer.dates reads only dates with a four-digit year
+    label = _UPDATED.search(line)
+    if label and label.start() > 0 and find_date(line[: label.start()]):
+        line = line[: label.start()]  # "Thu 3 Jan 2019 02.00 EST Last modified on Wed 16 Jan …": two dates
     rest = re.sub(r"\d+|[^\w\s]", " ", line)
     words = [w for w in rest.split() if len(w) > 2]
     return bool(_DATE_LABEL.match(line)) or len(words) <= 6
@@ -485,6 +516,7 @@ def wire_dateline(paragraph: str) -> re.Match[str] | None:
 
 # Breadcrumbs before a headline: "Start / Ausland / Headline", "Home » Gesellschaft » Headline".
 _CRUMB = rx.compile(r"\s+(?:>|»|›|/|\\)\s+")
+_CJK = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A site name after the headline: "Headline | CBC News", "Headline | Site Name".
 _SITE_SUFFIX = rx.compile(r"^(?P<title>.{12,}?)\s+[|｜]\s+(?P<site>[^|]{2,40})$")
 
@@ -512,7 +544,9 @@ def clean_title(text: str) -> str:
     parts = _CRUMB.split(text)
     if parts:
         parts[0] = re.sub(r"^[^:]{1,40}:\s*", "", parts[0])  # "Du befindest dich hier: Home » …"
-    if len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts[:-1]) and len(parts[-1].split()) >= 3:
+    if len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts[:-1]) and (
+        len(parts[-1].split()) >= 3 or (len(parts[-1]) >= 4 and _CJK.search(parts[-1]) and " " not in parts[-1])
+    ):  # three words, or four characters of a script written without spaces ("… > 欲張りなイヌ")
         text = parts[-1]
     m = _SITE_SUFFIX.match(text)
     if m and len(m.group("site").split()) <= 4 and len(m.group("site")) < len(m.group("title")):

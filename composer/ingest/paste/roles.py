@@ -133,8 +133,40 @@ class Context:
                         break
                     if last.get(_toc_key(entry.text), j) > j:
                         out.add(j)
+            out |= self._headless_toc()
             self._cache["toc"] = out
         return self._cache["toc"]  # type: ignore[no-any-return]
+
+    def _headless_toc(self) -> set[int]:
+        """A contents list printed without a heading: a run of short lines whose every line the
+        page prints again further down, in the same order, each time as a heading with text
+        between ("Introduction", "Glossary", … "Conclusion" above a long post). A menu printed
+        again in the footer recurs too, but as one block, so it is not taken."""
+        first: dict[str, int] = {}
+        later: dict[str, int] = {}
+        for j, line in enumerate(self.lines):
+            if line.words <= 14:
+                key = _toc_key(line.text)
+                if key in first:
+                    later.setdefault(key, j)
+                else:
+                    first[key] = j
+        out: set[int] = set()
+        run: list[tuple[int, int]] = []  # (line, where it recurs)
+        for j, line in enumerate([*self.lines, None]):
+            again = None
+            if line is not None and line.words <= 14 and not (line.words >= 8 and line.closed):
+                key = _toc_key(line.text)
+                again = later.get(key) if first.get(key) == j else None
+            if again is not None and (not run or again > run[-1][1] > j):
+                run.append((j, again))
+                continue
+            if len(run) >= TOC_MIN_ENTRIES:
+                apart = sum(b[1] - a[1] > 1 for a, b in zip(run, run[1:], strict=False))
+                if 2 * apart >= len(run) - 1:
+                    out.update(k for k, _ in run)
+            run = [(j, again)] if again is not None else []
+        return out
 
     def dates(self) -> dict[int, str]:
         """Line index → the day it names, for every short line with a date up to just after the body."""
@@ -157,6 +189,7 @@ _NAME_STOPWORDS = STOPWORDS - {"van", "von", "de", "der", "den", "da", "del", "d
 _CJK_RUN = rx.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2,}")
 
 
+TOC_MIN_ENTRIES = 4  # lines in a run that recurs below before it counts as contents without a heading
 _TOC_NUMBER = rx.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _EDIT_LINK = rx.compile(r"\s*\[(?:edit|modifier|bearbeiten|editar|modifica|bewerken)(?:[^\]]{0,20})\]$")
 
@@ -227,6 +260,14 @@ TITLE_FEATURES = (
     "two_sentences", "long_under_headline",
 )  # fmt: skip
 
+# A lead paragraph's sentences average more words than this; a blog's tagline above its headline
+# ("I code stuff. I take photos. I write rants.") does not, so the search for a headline goes on.
+_MIN_LEAD_SENTENCE = 5
+# Chinese, Japanese and Korean say a headline in fewer characters: "欲張りなイヌ" is six.
+_CJK = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A short label that ends in "by" goes on on the next line: "Powered by", "Posted by", "Foto von".
+_DANGLING_BY = rx.compile(r"^(?:\w+ ){0,2}(?:by|von|par|por|door|di|af|av)$", re.I)
+_SENTENCE_END = rx.compile(r"\w[.!?][\"”»]? +[\"“„«]?[A-ZÀ-ÖØ-ÞА-Я]")
 TITLE_WINDOW = 45  # lines above the body searched for the headline …
 TITLE_TOP = 10  # … and the first lines of the page
 TITLE_INSIDE = 10  # lines into the body run (a headline the body search swallowed)
@@ -246,9 +287,16 @@ def title_candidates(ctx: Context) -> list[int]:
         line = ctx.lines[i]
         if i >= ctx.start and line.words >= 8 and (
             line.text.endswith((".", ".\"", ".”", ".»")) or (line.closed and _SENTENCE_BREAK.search(line.text))
-        ):
+        ) and line.words >= _MIN_LEAD_SENTENCE * (1 + len(_SENTENCE_END.findall(line.text))):
             break  # the lead paragraph (a question after a statement, too): a headline comes before it
-        if 2 <= line.words <= 45 and len(line.text) >= 8 and not line.end_marker and not line.furniture:
+        if i > 0 and _DANGLING_BY.match(ctx.lines[i - 1].text):
+            continue  # "Powered by" / "A Very Old Fork of Jekyll": the rest of a credit, cut by a link
+        if "\t" in line.raw and _CELLS.search(line.raw):
+            continue  # an infobox or table row ("Industry<tab>Open-source software")
+        long_enough = len(line.text) >= 8 or (len(line.text) >= 4 and _CJK.search(line.text) is not None)
+        if line.end_marker or line.furniture:
+            continue
+        if 2 <= line.words <= 45 and long_enough:
             out.append(i)
     return out
 
@@ -516,6 +564,9 @@ BYLINE_INSIDE = 25
 BYLINE_AFTER = 25
 
 
+_CELLS = rx.compile(r"\S\t+\S")
+
+
 def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
     lines = ctx.lines
     lo = ctx.start - BYLINE_BEFORE if title_at is None else min(ctx.start - BYLINE_BEFORE, title_at - 10)
@@ -528,6 +579,8 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
             line = lines[i]
             if not 1 <= line.words <= 30 or len(line.text) > 200 or line.furniture or i in toc:
                 continue
+            if "\t" in line.raw and _CELLS.search(line.raw) and not meta.byline_hint(line.text):
+                continue  # an infobox or table row ("Founder<tab>Netscape Communications Corporation")
             plausible = (
                 (line.words <= 12 and line.text[:1].isupper())
                 or meta.byline_hint(line.text)
