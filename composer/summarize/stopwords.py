@@ -188,6 +188,7 @@ front frontpage trend trends free company companies firm inc ltd llc corp co plc
 surface makes make false true claim claims vehicle vehicles online business red green blue yellow black white
 column columns letter letters podcast interview exclusive watch listen authorities authority
 president ceo university value tracking guide cases spot
+master bachelor degree degrees diploma doctorate
 one two three four five six seven eight nine ten hundred thousand million ein eins zwei drei vier fünf
 zehn hundert tausend un une deux trois quatre cinq dix cent mille uno dos tres cuatro cinco diez cien
 mil due tre quattro cinque dieci cento mille een twee drie vier vijf tien honderd duizend um uma dois

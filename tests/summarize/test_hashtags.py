@@ -151,6 +151,14 @@ def test_a_participle_after_a_noun_is_not_a_topic() -> None:
     assert "#SQL" in tags
 
 
+def test_a_capitalised_degree_is_not_a_name() -> None:
+    # "a Master’s degree" is capitalised mid-sentence like a name, but "#Master" says nothing.
+    article = _article("How we built Harbourline's task queue",
+                       ["I joined Harbourline after a Master’s degree in computer science.",
+                        "The task queue at Harbourline runs every job at least once, and Harbourline engineers own their queues."])
+    assert "#Master" not in _tags(article)
+
+
 def test_no_hashtag_is_better_than_a_bad_one() -> None:
     article = _article(None, ["It was a good day for everyone who came.", "People said the time was well spent.",
                               "More of the same is planned for next year."])
