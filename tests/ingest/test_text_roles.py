@@ -348,18 +348,19 @@ def test_contents_without_a_heading_are_not_the_headline() -> None:
     assert article.authors == ("Dana Whitfield",)
 
 
-def test_title_candidates_skip_taglines_credits_and_table_rows() -> None:
-    """A blog's tagline of three short sentences is not the lead paragraph, so the headline under
-    it is still searched for; the rest of a "Powered by" credit and an infobox row are never
-    headlines; a Japanese headline of six characters is long enough."""
+def test_title_candidates_skip_credits_and_table_rows() -> None:
+    """The rest of a "Powered by" credit, a breadcrumb trail of short sections and an infobox row
+    are never headlines; a Japanese headline of six characters is long enough."""
     from composer.ingest.text import analyse
 
-    text = ("Hi, I'm Dana.\nI fix boats. I take photos. I write rants.\n" + TITLE + "\n\n" + LEAD +
-            "\nPowered by\nA Very Old Fork of a Static Site Generator\n")
+    text = MENU + TITLE + "\n\n" + LEAD + "\nPowered by\nA Very Old Fork of a Static Site Generator\n"
     page = analyse(text)
     offered = {page.lines[i].text for i in roles.title_candidates(page.context())}
     assert TITLE in offered
     assert "A Very Old Fork of a Static Site Generator" not in offered
+    trail = analyse(MENU + "Blog > Harbour > Port News\n" + TITLE + "\n\n" + LEAD)
+    assert "Blog > Harbour > Port News" not in {trail.lines[i].text for i in roles.title_candidates(trail.context())}
+    assert meta.is_trail("Blog > Harbour > Port News") and not meta.is_trail("Start / Ausland / EU und Indien besiegeln Abkommen")
     rows = analyse("Industry\tOpen-source software\nFounder\tHarbour Boat Company\n\n" + TITLE + "\n\n" + LEAD)
     ctx = rows.context()
     assert not {rows.lines[i].text for i in roles.title_candidates(ctx)} & {"Industry Open-source software"}

@@ -538,6 +538,14 @@ def _unglue_kicker(text: str) -> str:
     return text
 
 
+def is_trail(text: str) -> bool:
+    """A breadcrumb trail and nothing more ("Blog > Weight Loss > Weight Loss Tips"): three or more
+    short parts. Its last part is a section, not the headline, which a trail glues on at full
+    length ("Start / Ausland / EU und Indien besiegeln Abkommen") when it holds one."""
+    parts = _CRUMB.split(text)
+    return len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts)
+
+
 def clean_title(text: str) -> str:
     """A headline without the breadcrumb trail or kicker glued before it, or the site name after a bar."""
     text = _unglue_kicker(text)

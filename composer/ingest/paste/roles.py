@@ -139,9 +139,9 @@ class Context:
 
     def _headless_toc(self) -> set[int]:
         """A contents list printed without a heading: a run of short lines whose every line the
-        page prints again further down, in the same order, each time as a heading with text
-        between ("Introduction", "Glossary", … "Conclusion" above a long post). A menu printed
-        again in the footer recurs too, but as one block, so it is not taken."""
+        page prints again in the article's body, in the same order, each time as a heading with
+        text between ("Introduction", "Glossary", … "Conclusion" above a long post). A menu or a
+        list of teasers printed again in the footer is not taken."""
         first: dict[str, int] = {}
         later: dict[str, int] = {}
         for j, line in enumerate(self.lines):
@@ -158,6 +158,10 @@ class Context:
             if line is not None and line.words <= 14 and not (line.words >= 8 and line.closed):
                 key = _toc_key(line.text)
                 again = later.get(key) if first.get(key) == j else None
+            if again is not None and not self.start - 3 <= again < self.end:
+                # printed again in the footer or a teaser list, not as the body's headings (the
+                # first heading may sit just above the body's first paragraph)
+                again = None
             if again is not None and (not run or again > run[-1][1] > j):
                 run.append((j, again))
                 continue
@@ -260,14 +264,10 @@ TITLE_FEATURES = (
     "two_sentences", "long_under_headline",
 )  # fmt: skip
 
-# A lead paragraph's sentences average more words than this; a blog's tagline above its headline
-# ("I code stuff. I take photos. I write rants.") does not, so the search for a headline goes on.
-_MIN_LEAD_SENTENCE = 5
 # Chinese, Japanese and Korean say a headline in fewer characters: "欲張りなイヌ" is six.
 _CJK = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A short label that ends in "by" goes on on the next line: "Powered by", "Posted by", "Foto von".
 _DANGLING_BY = rx.compile(r"^(?:\w+ ){0,2}(?:by|von|par|por|door|di|af|av)$", re.I)
-_SENTENCE_END = rx.compile(r"\w[.!?][\"”»]? +[\"“„«]?[A-ZÀ-ÖØ-ÞА-Я]")
 TITLE_WINDOW = 45  # lines above the body searched for the headline …
 TITLE_TOP = 10  # … and the first lines of the page
 TITLE_INSIDE = 10  # lines into the body run (a headline the body search swallowed)
@@ -287,12 +287,14 @@ def title_candidates(ctx: Context) -> list[int]:
         line = ctx.lines[i]
         if i >= ctx.start and line.words >= 8 and (
             line.text.endswith((".", ".\"", ".”", ".»")) or (line.closed and _SENTENCE_BREAK.search(line.text))
-        ) and line.words >= _MIN_LEAD_SENTENCE * (1 + len(_SENTENCE_END.findall(line.text))):
+        ):
             break  # the lead paragraph (a question after a statement, too): a headline comes before it
         if i > 0 and _DANGLING_BY.match(ctx.lines[i - 1].text):
             continue  # "Powered by" / "A Very Old Fork of Jekyll": the rest of a credit, cut by a link
         if "\t" in line.raw and _CELLS.search(line.raw):
             continue  # an infobox or table row ("Industry<tab>Open-source software")
+        if line.words <= 16 and meta.is_trail(line.text):
+            continue  # "Blog > Weight Loss > Weight Loss Tips": where the page sits, not what it says
         long_enough = len(line.text) >= 8 or (len(line.text) >= 4 and _CJK.search(line.text) is not None)
         if line.end_marker or line.furniture:
             continue
