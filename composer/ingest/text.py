@@ -32,6 +32,7 @@ from composer.ingest.paste.body import find_body, is_widget
 from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line, split_lines
+from composer.ingest.paste.toc import contents
 from composer.lang import detect_language
 
 _LIST_MARK = rx.compile(r"^(?:[-*•·▪●◦–]\s+)(?P<text>.+)$")
@@ -356,6 +357,7 @@ def _listing(raw: list[str]) -> Block:
 
 def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> list[Block]:
     code = code_lines(lines[start:end])
+    headings, entries = contents(lines)
     keep: list[int] = []
     for i in range(start, end):
         line = lines[i]
@@ -363,8 +365,8 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> l
         if i - start in code:
             keep.append(i)  # a listing's lines, figures and dates included, are one code block
             continue
-        if is_widget(line) or kinds.is_meta(i):
-            continue
+        if is_widget(line) or kinds.is_meta(i) or i in headings or i in entries:
+            continue  # furniture, header lines, and a table of contents (its sections follow)
         if (
             _CREDIT_LINE.match(text)
             or _INLINE_RELATED.match(text.lstrip("[(«"))
@@ -525,7 +527,10 @@ def _apply_roles(page: Analysis) -> None:
     """Let the learned role model choose the headline, byline and published date among candidates."""
     ctx = page.context()
     head, lines = page.head, page.lines
-    cands = roles.title_candidates(ctx)
+    wiki = roles.wiki_title(ctx)
+    cands = roles.title_candidates(ctx) if wiki is None else []
+    if wiki is not None and wiki != head.title_at:
+        _set_title(head, lines, page.kinds, wiki, page.start)
     if cands:
         pick = roles.best("title", roles.title_features(ctx, cands), roles.TITLE_FEATURES)
         if pick is not None:

@@ -34,8 +34,9 @@ from dataclasses import dataclass, replace
 
 from composer import regexcache as rx
 from composer.ingest.paste.code import code_lines
-from composer.ingest.paste.lexicon import RELATED_HEADINGS
+from composer.ingest.paste.lexicon import RELATED_HEADINGS, TOC_REACH
 from composer.ingest.paste.lines import Line
+from composer.ingest.paste.toc import contents
 
 _TOKEN = rx.compile(r"\w+")
 _COMMENT_COUNT = rx.compile(r"^\d+\s+\w+$")  # "12 Comments": a counter, often in the header
@@ -71,6 +72,7 @@ class BodySettings:
     table_row: float = 4.0  # … and then each row weighs this much
     min_body_weight: float = 20.0  # below this the page is searched again, repeats allowed
     code_listings: bool = True  # a code listing (``code.py``) weighs nothing and ends no run
+    contents_lists: bool = True  # nor does a table of contents (``toc.py``)
 
 
 DEFAULT_SETTINGS = BodySettings()
@@ -98,7 +100,10 @@ class Weigher:
         self.extra = page_stopwords(lines)
         seen: Counter[str] = Counter(line.text for line in lines if line.words >= 3)
         self.repeated = {text for text, n in seen.items() if n > 1}
-        self.code = code_lines(lines) if settings.code_listings else set()
+        # Lines that weigh nothing and open no gap: code listings and tables of contents.
+        self.neutral = code_lines(lines) if settings.code_listings else set()
+        self.toc: tuple[set[int], set[int]] = contents(lines) if settings.contents_lists else (set(), set())
+        self.neutral |= self.toc[0] | self.toc[1]
 
     def stop_ratio(self, line: Line) -> float:
         """Function-word share by the fixed lists or by the page's own frequent words."""
@@ -160,13 +165,13 @@ class Weigher:
                 for j in range(i - run, i):
                     out[j] = s.table_row
             run = 0
-        # A code listing neither adds to the article nor breaks it: the paragraphs around it
-        # belong together, as they do around a widget.
-        for i in self.code:
+        # A code listing or a table of contents neither adds to the article nor breaks it: the
+        # paragraphs around it belong together, as they do around a widget.
+        for i in self.neutral:
             if out[i] > _BARRIER:
                 out[i] = 0.0
         # Isolated prose: widgets between paragraphs ("Advertisement") do not separate them.
-        text_at = [i for i, line in enumerate(lines) if (not is_widget(line) or line.end_marker) and i not in self.code]
+        text_at = [i for i, line in enumerate(lines) if (not is_widget(line) or line.end_marker) and i not in self.neutral]
         for n, i in enumerate(text_at):
             before = out[text_at[n - 1]] if n > 0 else 0.0
             after = out[text_at[n + 1]] if n + 1 < len(text_at) else 0.0
@@ -177,7 +182,7 @@ class Weigher:
         for i, w in enumerate(out):
             if w > 0:
                 k = 0
-            elif (s.flat_widgets and is_widget(lines[i])) or i in self.code:
+            elif (s.flat_widgets and is_widget(lines[i])) or i in self.neutral:
                 continue
             elif w > _BARRIER:
                 k += 1
@@ -232,9 +237,31 @@ def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS) 
             weigher, weights, (start, end) = Weigher(lines, plain), weights_plain, (s2, e2)
     if end <= start or weights[start] <= 0:
         return (0, 0)
+    start = _after_header_contents(lines, weigher, start, end)
     if settings.extend_tables:
         end = _extend_rows(lines, weigher, end)
     return start, end
+
+
+def _after_header_contents(lines: Sequence[Line], weigher: Weigher, start: int, end: int) -> int:
+    """Where the body starts when a table of contents lies inside the run.
+
+    A contents list weighs nothing, so a wiki's lead and a tutorial's introduction stay joined
+    to the sections after it. When no more than one paragraph comes before the list (a headline,
+    a standfirst and a byline above "Contents"), what precedes it is the page's header, and the
+    article starts after the list's last entry.
+    """
+    headings, entries = weigher.toc
+    for h in sorted(headings):
+        if not start <= h < end:
+            continue
+        prose = sum(1 for line in lines[start:h] if line.closed and weigher.is_prose(line))
+        if prose < 2:
+            last = max((j for j in entries if h < j <= h + TOC_REACH), default=h)
+            if last + 1 < end:
+                return last + 1
+        break
+    return start
 
 
 def _extend_rows(lines: Sequence[Line], weigher: Weigher, end: int) -> int:

@@ -28,8 +28,9 @@ from composer import regexcache as rx
 from composer.dates import find_date
 from composer.ingest.paste import meta
 from composer.ingest.paste.body import is_widget
-from composer.ingest.paste.lexicon import RELATED_HEADINGS, STOPWORDS, TOC_HEADING, TOC_REACH
+from composer.ingest.paste.lexicon import RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line
+from composer.ingest.paste.toc import contents, is_entry_shape, toc_key
 
 MODEL_FILE = "paste-roles.json"
 _WORDS = rx.compile(r"\w+")
@@ -120,19 +121,7 @@ class Context:
         first paragraph. A line under the heading that does not recur is not an entry: the
         headline can follow a sidebar's contents directly."""
         if "toc" not in self._cache:
-            out: set[int] = set()
-            last: dict[str, int] | None = None
-            for i, line in enumerate(self.lines):
-                if line.words > 5 or not TOC_HEADING.match(line.text):
-                    continue
-                if last is None:
-                    last = {_toc_key(other.text): j for j, other in enumerate(self.lines)}
-                for j in range(i + 1, min(len(self.lines), i + 1 + TOC_REACH)):
-                    entry = self.lines[j]
-                    if entry.words > 14 or (entry.words >= 8 and entry.closed):
-                        break
-                    if last.get(_toc_key(entry.text), j) > j:
-                        out.add(j)
+            out = contents(self.lines)[1]
             out |= self._headless_toc()
             self._cache["toc"] = out
         return self._cache["toc"]  # type: ignore[no-any-return]
@@ -146,7 +135,7 @@ class Context:
         later: dict[str, int] = {}
         for j, line in enumerate(self.lines):
             if line.words <= 14:
-                key = _toc_key(line.text)
+                key = toc_key(line.text)
                 if key in first:
                     later.setdefault(key, j)
                 else:
@@ -155,8 +144,8 @@ class Context:
         run: list[tuple[int, int]] = []  # (line, where it recurs)
         for j, line in enumerate([*self.lines, None]):
             again = None
-            if line is not None and line.words <= 14 and not (line.words >= 8 and line.closed):
-                key = _toc_key(line.text)
+            if line is not None and is_entry_shape(line):
+                key = toc_key(line.text)
                 again = later.get(key) if first.get(key) == j else None
             if again is not None and not self.start - 3 <= again < self.end:
                 # printed again in the footer or a teaser list, not as the body's headings (the
@@ -194,16 +183,6 @@ _CJK_RUN = rx.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2
 
 
 TOC_MIN_ENTRIES = 4  # lines in a run that recurs below before it counts as contents without a heading
-_TOC_NUMBER = rx.compile(r"^\d+(?:\.\d+)*\.?\s+")
-_EDIT_LINK = rx.compile(r"\s*\[(?:edit|modifier|bearbeiten|editar|modifica|bewerken)(?:[^\]]{0,20})\]$")
-
-
-def _toc_key(text: str) -> str:
-    """A section's name as both its contents entry ("1.2 Reality of quadratic forms") and its
-    heading ("Reality of quadratic forms[edit]") print it."""
-    return _EDIT_LINK.sub("", _TOC_NUMBER.sub("", text)).casefold()
-
-
 def content_words(text: str) -> set[str]:
     """The line's content words; Chinese, Japanese and Korean, written without spaces, give their
     character pairs instead (a whole CJK line would otherwise be one "word" that matches nothing)."""
@@ -462,6 +441,25 @@ def title_features(ctx: Context, cands: Sequence[int]) -> list[list[float]]:
 # A full stop, "?" or "!" between two sentences inside one line: a caption or a standfirst says
 # two things, a headline rarely does ("(2010). Am 13.04.2025 ist …").
 _SENTENCE_BREAK = rx.compile(r"(?:[a-zß-öø-ÿа-я]{3}|\d\)|[a-zß-ÿа-я][”\"»])[.!?] +[\"“„«]?[A-ZÀ-ÖØ-ÞА-Я]\w")
+
+
+# MediaWiki prints its tagline right under the article's name ("From Wikipedia, the free
+# encyclopedia", "Aus Wikipedia, der freien Enzyklopädie", "Origem: Wikipédia, a enciclopédia livre").
+_WIKI_TAGLINE = rx.compile(r"^(?:from|aus|un article de|de|da|uit|origem:|z|från|fra) wikip[eé]dii?[ae], .{5,40}$", re.I)
+
+
+def wiki_title(ctx: Context) -> int | None:
+    """The article's name on a wiki page: the line right above the wiki's tagline.
+
+    A wiki article's name is often one or two words ("Mozilla", "New Zealand"), shorter than
+    anything the headline model is offered, and an infobox of short lines follows it, so the
+    page's own marker is the surer sign.
+    """
+    for i, line in enumerate(ctx.lines[1:TITLE_TOP + 5], start=1):
+        if _WIKI_TAGLINE.match(line.text):
+            above = ctx.lines[i - 1]
+            return i - 1 if 1 <= above.words <= 15 and not above.furniture else None
+    return None
 
 
 def refine_title(ctx: Context, cands: Sequence[int], pick: int) -> int:
