@@ -131,22 +131,19 @@ class Context:
         page prints again in the article's body, in the same order, each time as a heading with
         text between ("Introduction", "Glossary", … "Conclusion" above a long post). A menu or a
         list of teasers printed again in the footer is not taken."""
+        keys = [toc_key(line.text) if is_entry_shape(line) else None for line in self.lines]
         first: dict[str, int] = {}
         later: dict[str, int] = {}
-        for j, line in enumerate(self.lines):
-            if line.words <= 14:
-                key = toc_key(line.text)
+        for j, key in enumerate(keys):
+            if key is not None:
                 if key in first:
                     later.setdefault(key, j)
                 else:
                     first[key] = j
         out: set[int] = set()
         run: list[tuple[int, int]] = []  # (line, where it recurs)
-        for j, line in enumerate([*self.lines, None]):
-            again = None
-            if line is not None and is_entry_shape(line):
-                key = toc_key(line.text)
-                again = later.get(key) if first.get(key) == j else None
+        for j, key in enumerate([*keys, None]):
+            again = later.get(key) if key is not None and first.get(key) == j else None
             if again is not None and not self.start - 3 <= again < self.end:
                 # printed again in the footer or a teaser list, not as the body's headings (the
                 # first heading may sit just above the body's first paragraph)

@@ -38,7 +38,11 @@ _EDIT_LINK = rx.compile(r"\s*\[(?:edit|modifier|bearbeiten|editar|modifica|bewer
 def toc_key(text: str) -> str:
     """A section's name as both its contents entry ("1.2 Reality of quadratic forms") and its
     heading ("Reality of quadratic forms[edit]") print it."""
-    return _EDIT_LINK.sub("", _TOC_NUMBER.sub("", text)).casefold()
+    if text[:1].isdigit():
+        text = _TOC_NUMBER.sub("", text)
+    if text.endswith("]"):
+        text = _EDIT_LINK.sub("", text)
+    return text.casefold()
 
 
 def is_entry_shape(line: Line) -> bool:
@@ -53,8 +57,8 @@ def contents(lines: Sequence[Line]) -> tuple[set[int], set[int]]:
     entries: set[int] = set()
     last: dict[str, int] | None = None
     for i, line in enumerate(lines):
-        if line.words > 5 or not TOC_HEADING.match(line.text):
-            continue
+        if line.words > 5 or len(line.text) > 30 or not TOC_HEADING.match(line.text):
+            continue  # (the length test first: asked of every line of every paste)
         if last is None:
             last = {toc_key(other.text): j for j, other in enumerate(lines)}
         found = set()
