@@ -306,13 +306,23 @@ def _read_header(lines: Sequence[Line], kinds: _LineKinds, start: int, lead: str
 
 
 def _set_title(head: _Header, lines: Sequence[Line], kinds: _LineKinds, title_at: int, start: int) -> None:
-    """The headline at ``title_at`` and the standfirst under it, if there is one."""
+    """The headline at ``title_at`` and the standfirst under it, if there is one.
+
+    A page that prints its headline twice (a hero block, then the article's own header) may
+    have the standfirst under the first copy only, so every copy a few lines up is looked under.
+    """
     head.title, head.title_at, head.standfirst = meta.clean_title(lines[title_at].text), title_at, None
-    nxt = title_at + 1
-    while nxt < start and lines[nxt].text == lines[title_at].text:
-        nxt += 1  # the headline printed twice
-    if nxt < start and not kinds.is_meta(nxt) and _is_standfirst(lines[nxt], lines[title_at]):
-        head.standfirst = lines[nxt].text
+    text = lines[title_at].text
+    copies = [title_at, *(j for j in range(title_at - 1, max(-1, title_at - 10), -1) if lines[j].text == text)]
+    for at in copies:
+        nxt = at + 1
+        while nxt < start and lines[nxt].text == text:
+            nxt += 1  # the headline printed twice in a row
+        while nxt < min(start, at + 3) and (kinds.caption(nxt) or kinds.credit(nxt)):
+            nxt += 1  # the lead photo's caption, printed between the headline and the standfirst
+        if nxt < start and not kinds.is_meta(nxt) and _is_standfirst(lines[nxt], lines[at]):
+            head.standfirst = lines[nxt].text
+            return
 
 
 def _collect(head: _Header, kinds: _LineKinds, i: int) -> None:
@@ -439,14 +449,22 @@ def _related(lines: Sequence[Line], end: int) -> list[Related]:
         if not RELATED_HEADINGS.match(lines[i].key):
             continue
         items: list[Related] = []
+        seen: set[str] = set()
+        last_item = -1  # the line index of the last item taken
         spaced = None  # whether the list has blank lines between items; a change ends it
-        for line in lines[i + 1 :]:
+        for j in range(i + 1, len(lines)):
+            line = lines[j]
             if line.end_marker or line.boiler or RELATED_HEADINGS.match(line.key) or FOOTER_LINK.match(line.key):
                 break
             if len(items) >= 2 and spaced is False and line.blank_before:
                 break
             if line.furniture or meta.is_date_line(line.text) or meta.byline_names(line.text):
                 continue
+            if line.text in seen:
+                continue  # a card's headline printed again as its link
+            if (last_item == j - 1 and not line.blank_before and j + 1 < len(lines)
+                    and meta.is_date_line(lines[j + 1].text)):
+                continue  # a card's teaser, between its headline and its date
             if line.words > 30 or not _headline_like(line):
                 if items and line.words > 3:
                     break
@@ -454,6 +472,8 @@ def _related(lines: Sequence[Line], end: int) -> list[Related]:
             if len(items) == 1:
                 spaced = line.blank_before
             items.append(Related(title=line.text))
+            seen.add(line.text)
+            last_item = j
             if len(items) >= 10:
                 break
         if items:

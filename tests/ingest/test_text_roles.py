@@ -367,3 +367,40 @@ def test_title_candidates_skip_credits_and_table_rows() -> None:
     assert not set(roles.byline_candidates(ctx, None)) & {0, 1}
     ja = analyse("ホーム\n\n欲張りなイヌ\n\n" + "肉をくわえたイヌが、橋を渡っていました。ふと下を見ると、川の中にも肉をくわえたイヌがいます。" * 3)
     assert "欲張りなイヌ" in {ja.lines[i].text for i in roles.title_candidates(ja.context())}
+
+
+def test_an_infobox_date_is_not_the_page_date() -> None:
+    """"Founded<tab>28 February 1998" dates the subject; a row labelled "Published" still dates the page."""
+    from composer.ingest.text import analyse
+
+    page = analyse("Founded\t28 February 1998\nPublished\t3 March 2025\n\n" + TITLE + "\n\n" + LEAD)
+    offered = {page.lines[i].text for i in roles.date_candidates(page.context())}
+    assert offered == {"Published 3 March 2025"}
+
+
+def test_related_cards_give_each_headline_once_without_its_teaser() -> None:
+    """A card prints its headline, a teaser, a date and the headline again as its link."""
+    cards = ("More on this story\nWhale stranded in a Scottish loch\nThe animal is believed to have been caught "
+             "in rope near the shore\n Published: 3 Jan 2019\nWhale stranded in a Scottish loch\n"
+             "Thirty whales stranded on a remote beach\nPilot whales among those beached in a national park\n"
+             " Published: 27 Nov 2018\nThirty whales stranded on a remote beach\n")
+    article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + cards)
+    assert [r.title for r in article.related] == ["Whale stranded in a Scottish loch",
+                                                  "Thirty whales stranded on a remote beach"]
+
+
+def test_the_standfirst_under_the_lead_photo_caption_and_the_first_copy_of_the_headline() -> None:
+    """Headline, the lead photo's caption, standfirst; the page prints its headline again lower
+    down, and whichever copy is chosen, the standfirst under the first is found."""
+    from composer.ingest import text
+
+    standfirst = "Twelve electric boats will replace the diesel fleet, the first of their kind in the port"
+    header = (f"{TITLE}\nA tug at the quay. Photograph: Dana Whitfield\n{standfirst}\nBy Dana Whitfield\n"
+              f"{TITLE}\nAbout this content\n")
+    page = text.analyse(MENU + header + "\n" + LEAD)
+    copies = [i for i, line in enumerate(page.lines) if line.text == TITLE]
+    assert len(copies) == 2
+    for at in copies:
+        head = text._Header()
+        text._set_title(head, page.lines, page.kinds, at, page.start)
+        assert (head.title, head.standfirst) == (TITLE, standfirst)

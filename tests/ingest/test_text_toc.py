@@ -73,3 +73,12 @@ def test_a_wiki_article_is_named_by_the_line_above_its_tagline() -> None:
     """A wiki article's name ("Harbourtown", "Mozilla") is shorter than any headline the model is
     offered; the line above MediaWiki's tagline is the name."""
     assert _parse(_wiki(LEAD)).title == "Harbourtown"
+
+
+def test_a_lead_whose_paragraphs_end_in_citation_marks_stays_too() -> None:
+    """A wiki paragraph ends in its reference ("… every summer.[3]"), not in a full stop."""
+    cited = [f"{LEAD[0]} It is the county's largest port and a regional centre for fishing[1]",
+             f"{LEAD[1]} Its population passed forty thousand in the census of 2021, a record[2]"]
+    lines = split_lines(_wiki(cited))
+    start, _end = find_body(lines)
+    assert lines[start].text == cited[0]

@@ -255,7 +255,8 @@ def _after_header_contents(lines: Sequence[Line], weigher: Weigher, start: int, 
     for h in sorted(headings):
         if not start <= h < end:
             continue
-        prose = sum(1 for line in lines[start:h] if line.closed and weigher.is_prose(line))
+        # a paragraph: prose that ends like a sentence, or is long (a wiki's ends in "[3]")
+        prose = sum(1 for line in lines[start:h] if (line.closed or line.words >= 30) and weigher.is_prose(line))
         if prose < 2:
             last = max((j for j in entries if h < j <= h + TOC_REACH), default=h)
             if last + 1 < end:

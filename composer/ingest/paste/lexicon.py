@@ -118,6 +118,7 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("follow us",), r"\bfollow us\b"),
     (("download",), r"\bdownload (?:our|the) app\b"),
     (("javascript",), r"\bjavascript\b.*\b(?:enable|disabled|browser)\b"),
+    (("javascript",), r"\b(?:enable|activate|turn on) javascript\b"),
     (("browser",), r"\byour browser\b"),
     (("this video", "this content"), r"\bthis (?:video|content) is (?:not )?(?:available|supported)\b"),
     (("playback",), r"\bmedia playback\b"),

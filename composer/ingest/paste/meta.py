@@ -432,6 +432,11 @@ def dates_of(line: str, year: int | None = None) -> tuple[str | None, str | None
     return find_date(line[: label.start()], year=year), find_date(line[label.start() :], year=year)
 
 
+def is_date_label(line: str) -> bool:
+    """Whether ``line`` opens with a publishing label ("Published", "Stand", "Mis à jour")."""
+    return bool(_DATE_LABEL.match(line))
+
+
 def is_date_line(line: str) -> bool:
     """A line that is a date or timestamp and nothing much else."""
     if _RELATIVE.match(line) or _PLACEHOLDER_DATE.match(line) or _READ_TIME.match(line) or _DAY_TIME.match(line):

@@ -711,7 +711,13 @@ DATE_FEATURES = (
 
 
 def date_candidates(ctx: Context) -> list[int]:
-    return sorted(ctx.dates())
+    """Lines with a date, except a table or infobox row whose label is not a publishing label
+    ("Founded<tab>February 28, 1998" is the subject's date, not the page's)."""
+    lines = ctx.lines
+    return sorted(
+        i for i in ctx.dates()
+        if not ("\t" in lines[i].raw and _CELLS.search(lines[i].raw) and not meta.is_date_label(lines[i].text))
+    )
 
 
 def date_features(ctx: Context, cands: Sequence[int], title_at: int | None) -> list[list[float]]:
