@@ -642,6 +642,14 @@ def parse(text: str, source: Source) -> Article:
     page = analyse(text, source.path or "the input")
     _apply_roles(page)
     lines, kinds, start, end, blocks, head = page.lines, page.kinds, page.start, page.end, page.blocks, page.head
+    title_line = lines[head.title_at] if head.title_at is not None else None
+    if (title_line is not None and start <= title_line.index < end and len(blocks) > 1 and title_line.words <= 25
+            and not title_line.text.rstrip("\"”’»").endswith((".", "!", ":", "…"))):
+        # The headline opened the body run (a long headline reads like a paragraph): it is the
+        # title now, not the body's first paragraph as well. A line that ends like a sentence
+        # stays in the body, whatever the headline model made of it.
+        said = {title_line.text, head.title}
+        blocks = [b for n, b in enumerate(blocks) if not (n < 2 and b.text in said)]
     # A caption that only appears inside the body still describes the lead photo.
     if head.caption is None:
         for i in range(start, end):

@@ -361,6 +361,7 @@ def test_title_candidates_skip_credits_and_table_rows() -> None:
     trail = analyse(MENU + "Blog > Harbour > Port News\n" + TITLE + "\n\n" + LEAD)
     assert "Blog > Harbour > Port News" not in {trail.lines[i].text for i in roles.title_candidates(trail.context())}
     assert meta.is_trail("Blog > Harbour > Port News") and not meta.is_trail("Start / Ausland / EU und Indien besiegeln Abkommen")
+    assert meta.is_trail("Home » News") and not meta.is_trail("Israel / Gaza")
     rows = analyse("Industry\tOpen-source software\nFounder\tHarbour Boat Company\n\n" + TITLE + "\n\n" + LEAD)
     ctx = rows.context()
     assert not {rows.lines[i].text for i in roles.title_candidates(ctx)} & {"Industry Open-source software"}
@@ -404,3 +405,14 @@ def test_the_standfirst_under_the_lead_photo_caption_and_the_first_copy_of_the_h
         head = text._Header()
         text._set_title(head, page.lines, page.kinds, at, page.start)
         assert (head.title, head.standfirst) == (TITLE, standfirst)
+
+
+def test_a_headline_that_opens_the_body_is_not_its_first_paragraph_too() -> None:
+    """A long headline reads like a paragraph and can open the body run; once it is the title it
+    is not repeated as the body's first paragraph."""
+    headline = "Meet the harbour pilots who guide every tanker through the narrow channel - and the ones who won't"
+    text = MENU + "Inside Harbour\n200 Comments. Click to view comments\n" + headline + "\n" + LEAD
+    article = _parse(text)
+    assert article.title == headline
+    assert article.body[0].text != headline
+    assert article.body[0].text.startswith("The harbour authority")

@@ -543,12 +543,17 @@ def _unglue_kicker(text: str) -> str:
     return text
 
 
+_POINTED_CRUMB = rx.compile(r"\s(?:>|»|›)\s")
+
+
 def is_trail(text: str) -> bool:
     """A breadcrumb trail and nothing more ("Blog > Weight Loss > Weight Loss Tips"): three or more
-    short parts. Its last part is a section, not the headline, which a trail glues on at full
+    short parts, or two joined by an arrow. Its last part is a section, not the headline, which a trail glues on at full
     length ("Start / Ausland / EU und Indien besiegeln Abkommen") when it holds one."""
     parts = _CRUMB.split(text)
-    return len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts)
+    if len(parts) == 2 and not _POINTED_CRUMB.search(text):
+        return False  # "Israel / Gaza" can be a headline's subject; "福娘童話集 > きょうの…" is a trail
+    return len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts)
 
 
 def clean_title(text: str) -> str:
