@@ -99,8 +99,10 @@ def split_lines(text: str) -> list[Line]:
     """The non-empty lines of ``text``, cleaned, with their features."""
     out: list[Line] = []
     blank = True
-    for raw in normalize_text(text).split("\n"):
-        line = _SPACES.sub(" ", raw).strip()
+    text = normalize_text(text)
+    # One pass over the whole text for the spaces (no newline among them, so lines still pair up).
+    for raw, line in zip(text.split("\n"), _SPACES.sub(" ", text).split("\n"), strict=True):
+        line = line.strip()
         if not line:
             blank = True
             continue
@@ -115,12 +117,20 @@ def _boilerplate(low: str) -> bool:
     return any(hint in low and phrases.search(low) for hint, phrases in _PHRASES_BY_HINT)
 
 
+_BIO_VERBS = (" is ", " was ", " writes ", " covers ")
+
+
+def _author_bio(text: str) -> bool:
+    """"Jane Doe is a reporter for …" (``AUTHOR_BIO``), asked only of lines with one of its verbs."""
+    return any(verb in text for verb in _BIO_VERBS) and bool(AUTHOR_BIO.match(text))
+
+
 def _comment_header(text: str, low: str, words: int) -> bool:
     """A comment's header ("joetoronto says:", "Alex on September 17, 2018 at 6:34 am said:"), not
     the article's own line that introduces a list ("In an interview, the president also said:"):
     a header is a handle of a few words, or carries the comment's date."""
-    if not COMMENT_HEADER.search(low):
-        return False
+    if not low.endswith(":") or not COMMENT_HEADER.search(low):
+        return False  # (every header shape ends in a colon: the cheap test first)
     return any(c.isdigit() for c in text) or (words <= 6 and "," not in text)
 
 
@@ -147,7 +157,7 @@ def make_line(index: int, text: str, blank_before: bool = False, raw: str = "") 
         or (words <= 5 and bool(FURNITURE_PATTERN.match(key)))
         or (words <= 12 and not closed and bool(_GLUED.search(text)) and bool(_WIDGET_WORD.search(low)))
         or (words <= 30 and bool(HATNOTE.match(text))),
-        boiler=words < 40 and (_boilerplate(low) or bool(AUTHOR_BIO.match(text))),
+        boiler=words < 40 and (_boilerplate(low) or _author_bio(text)),
         key=key,
         end_marker=len(text) < 120 and bool(END_MARKERS.search(key) or _comment_header(text, low, words)),
         closed=closed,

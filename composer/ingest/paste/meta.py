@@ -472,13 +472,15 @@ def credit_of(line: str) -> str | None:
         if first in _LABEL_ONLY and not _LABELLED.match(line):
             return None
         return m.group("credit").strip()
-    if len(re.findall(r"\w+", line)) <= 6 and _CREDIT_WORDS.search(line) and not line.endswith("."):
+    if not line.endswith(".") and _CREDIT_WORDS.search(line) and len(re.findall(r"\w+", line)) <= 6:
         return line.strip()
     return None
 
 
 def split_glued_credit(line: str) -> tuple[str, str] | None:
     """("caption", "credit") for a caption with its credit glued on, else None."""
+    if ":" not in line and "©" not in line and "opyright" not in line.lower():
+        return None  # every glued credit has one of these: the cheap test first, asked of most lines
     for m in _CREDIT_GLUED.finditer(line):
         caption = line[: m.start()].strip()
         credit = (m.group("a") or m.group("b") or "").strip()
