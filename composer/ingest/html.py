@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -1120,8 +1121,20 @@ def _trafilatura_metadata(tree: HtmlElement, *, title: bool, author: bool, date:
     return metadata
 
 
+# trafilatura parses every page with one module-level lxml parser, and a tree keeps its parser's
+# string dictionary: a page parsed in one thread while another thread copies or walks its own tree
+# aborts the interpreter in libxml2 (seen when a feed's pages were read concurrently). One page at
+# a time goes through lxml; fetching, the pasted-text reader and summarising stay concurrent.
+_LXML_LOCK = threading.Lock()
+
+
 def parse(text: str, source: Source, settings: HtmlSettings = DEFAULT_SETTINGS) -> Article:
     """Parse an HTML page into an Article (``source.path`` is the page URL for fetched pages)."""
+    with _LXML_LOCK:
+        return _parse(text, source, settings)
+
+
+def _parse(text: str, source: Source, settings: HtmlSettings) -> Article:
     base_url = resolve_url(source.path) if source.path else None
     tree = _load_tree(text)
     md = extract_metadata(tree, base_url)

@@ -283,3 +283,36 @@ def test_the_author_hints_were_read_from_the_installed_trafilatura() -> None:
     from composer.ingest import html as reader
 
     assert zlib.crc32("\n".join(x.path for x in AUTHOR_XPATHS).encode()) == reader._AUTHOR_XPATHS_CRC
+
+
+def test_pages_go_through_lxml_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura's lxml parser is shared by every thread; a feed's pages are read concurrently.
+    Parsing in one thread while another walks its tree aborted the interpreter, so the HTML reader
+    holds a lock for the whole page: no two pages are ever inside it at once."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from composer.ingest import html
+
+    inside = 0
+    most = 0
+    guard = threading.Lock()
+    real = html._load_tree
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        nonlocal inside, most
+        with guard:
+            inside += 1
+            most = max(most, inside)
+        try:
+            return real(text)
+        finally:
+            with guard:
+                inside -= 1
+
+    monkeypatch.setattr(html, "_load_tree", counting)
+    text = FERRY.read_text(encoding="utf-8")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        titles = list(pool.map(lambda _n: parse(text, src(str(FERRY))).title, range(24)))
+    assert len(set(titles)) == 1 and titles[0]
+    assert most == 1
