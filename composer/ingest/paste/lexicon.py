@@ -202,6 +202,9 @@ RELATED_HEADINGS = rx.compile(
 
 # A table of contents' heading: the short lines under it name the article's sections (or, on a
 # live blog, its posts), so none of them is the headline or the byline.
+# A Chinese, Japanese or Korean character: scripts written without spaces between words.
+CJK_CHAR = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
 TOC_HEADING = rx.compile(
     r"^(?:table of contents|contents|in this (?:article|story|post|guide)|on this page|inhaltsverzeichnis|"
     r"in diesem artikel|sommaire|table des matières|dans cet article|índice|contenidos?|en este artículo|"

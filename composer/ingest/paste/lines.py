@@ -17,6 +17,7 @@ from composer.ingest.paste.lexicon import (
     AUTHOR_BIO,
     BOILERPLATE_HINTS,
     BOILERPLATE_RULES,
+    CJK_CHAR,
     COMMENT_HEADER,
     END_MARKERS,
     FURNITURE_LINES,
@@ -28,7 +29,6 @@ from composer.textutil import normalize_text
 
 _SPACES = rx.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = rx.compile(r"\w+(?:['’]\w+)*")
-_CJK = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _CLOSERS = "\"'”’»)]"  # what may follow a sentence's last mark …
 _SENTENCE_END = ".!?…:;。！？"  # … which is one of these
 
@@ -137,7 +137,7 @@ def _comment_header(text: str, low: str, words: int) -> bool:
 def make_line(index: int, text: str, blank_before: bool = False, raw: str = "") -> Line:
     """Features of one cleaned line (also used by tests to build lines directly)."""
     tokens = _WORD.findall(text)
-    cjk = len(_CJK.findall(text)) if not text.isascii() else 0
+    cjk = len(CJK_CHAR.findall(text)) if not text.isascii() else 0
     if cjk > len(text) / 3:
         # No spaces between words: count roughly two characters a word and treat as prose-like.
         words, stop = max(len(tokens), cjk // 2), 0.3

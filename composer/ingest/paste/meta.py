@@ -12,6 +12,7 @@ import re
 
 from composer import regexcache as rx
 from composer.dates import find_date
+from composer.ingest.paste.lexicon import CJK_CHAR
 
 # "By Jane Doe", "Von Max Muster", "Par Marie Dupont", "Por …", "Di …", "Door …", "Written by …"
 # The label before an author's name in the languages readers paste from: "Text:", "Текст:",
@@ -523,7 +524,6 @@ def wire_dateline(paragraph: str) -> re.Match[str] | None:
 
 # Breadcrumbs before a headline: "Start / Ausland / Headline", "Home » Gesellschaft » Headline".
 _CRUMB = rx.compile(r"\s+(?:>|»|›|/|\\)\s+")
-_CJK = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A site name after the headline: "Headline | CBC News", "Headline | Site Name".
 _SITE_SUFFIX = rx.compile(r"^(?P<title>.{12,}?)\s+[|｜]\s+(?P<site>[^|]{2,40})$")
 
@@ -565,7 +565,7 @@ def clean_title(text: str) -> str:
     if parts:
         parts[0] = re.sub(r"^[^:]{1,40}:\s*", "", parts[0])  # "Du befindest dich hier: Home » …"
     if len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts[:-1]) and (
-        len(parts[-1].split()) >= 3 or (len(parts[-1]) >= 4 and _CJK.search(parts[-1]) and " " not in parts[-1])
+        len(parts[-1].split()) >= 3 or (len(parts[-1]) >= 4 and CJK_CHAR.search(parts[-1]) and " " not in parts[-1])
     ):  # three words, or four characters of a script written without spaces ("… > 欲張りなイヌ")
         text = parts[-1]
     m = _SITE_SUFFIX.match(text)

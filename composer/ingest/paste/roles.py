@@ -28,7 +28,7 @@ from composer import regexcache as rx
 from composer.dates import find_date
 from composer.ingest.paste import meta
 from composer.ingest.paste.body import is_widget
-from composer.ingest.paste.lexicon import RELATED_HEADINGS, STOPWORDS
+from composer.ingest.paste.lexicon import CJK_CHAR, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line
 from composer.ingest.paste.toc import contents, is_entry_shape, toc_key
 
@@ -240,8 +240,6 @@ TITLE_FEATURES = (
     "two_sentences", "long_under_headline",
 )  # fmt: skip
 
-# Chinese, Japanese and Korean say a headline in fewer characters: "欲張りなイヌ" is six.
-_CJK = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A short label that ends in "by" goes on on the next line: "Powered by", "Posted by", "Foto von".
 _DANGLING_BY = rx.compile(r"^(?:\w+ ){0,2}(?:by|von|par|por|door|di|af|av)$", re.I)
 TITLE_WINDOW = 45  # lines above the body searched for the headline …
@@ -271,7 +269,7 @@ def title_candidates(ctx: Context) -> list[int]:
             continue  # an infobox or table row ("Industry<tab>Open-source software")
         if line.words <= 16 and meta.is_trail(line.text):
             continue  # "Blog > Weight Loss > Weight Loss Tips": where the page sits, not what it says
-        long_enough = len(line.text) >= 8 or (len(line.text) >= 4 and _CJK.search(line.text) is not None)
+        long_enough = len(line.text) >= 8 or (len(line.text) >= 4 and CJK_CHAR.search(line.text) is not None)  # "欲張りなイヌ"
         if line.end_marker or line.furniture:
             continue
         if 2 <= line.words <= 45 and long_enough:
