@@ -4,6 +4,8 @@ body text; a header above the list is still the header."""
 
 from __future__ import annotations
 
+import pytest
+
 from composer.article import Article, Source
 from composer.ingest.paste.body import find_body
 from composer.ingest.paste.lines import split_lines
@@ -82,3 +84,13 @@ def test_a_lead_whose_paragraphs_end_in_citation_marks_stays_too() -> None:
     lines = split_lines(_wiki(cited))
     start, _end = find_body(lines)
     assert lines[start].text == cited[0]
+
+
+@pytest.mark.parametrize(
+    "tagline",
+    ["From Wikipedia, the free encyclopedia", "Aus Wikipedia, der freien Enzyklopädie",
+     "Z Wikipedii, wolnej encyklopedii", "Origem: Wikipédia, a enciclopédia livre."],
+)
+def test_the_wiki_tagline_in_several_languages(tagline: str) -> None:
+    text = _wiki(LEAD).replace("From Wikipedia, the free encyclopedia", tagline)
+    assert _parse(text).title == "Harbourtown"

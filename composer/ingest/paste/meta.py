@@ -550,8 +550,8 @@ _POINTED_CRUMB = rx.compile(r"\s(?:>|»|›)\s")
 
 def is_trail(text: str) -> bool:
     """A breadcrumb trail and nothing more ("Blog > Weight Loss > Weight Loss Tips"): three or more
-    short parts, or two joined by an arrow. Its last part is a section, not the headline, which a trail glues on at full
-    length ("Start / Ausland / EU und Indien besiegeln Abkommen") when it holds one."""
+    short parts, or two joined by an arrow. Its last part is a section, not the headline, which a
+    trail glues on at full length ("Start / Ausland / EU und Indien besiegeln Abkommen")."""
     parts = _CRUMB.split(text)
     if len(parts) == 2 and not _POINTED_CRUMB.search(text):
         return False  # "Israel / Gaza" can be a headline's subject; "福娘童話集 > きょうの…" is a trail

@@ -180,6 +180,8 @@ _CJK_RUN = rx.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2
 
 
 TOC_MIN_ENTRIES = 4  # lines in a run that recurs below before it counts as contents without a heading
+
+
 def content_words(text: str) -> set[str]:
     """The line's content words; Chinese, Japanese and Korean, written without spaces, give their
     character pairs instead (a whole CJK line would otherwise be one "word" that matches nothing)."""
@@ -242,6 +244,7 @@ TITLE_FEATURES = (
 
 # A short label that ends in "by" goes on on the next line: "Powered by", "Posted by", "Foto von".
 _DANGLING_BY = rx.compile(r"^(?:\w+ ){0,2}(?:by|von|par|por|door|di|af|av)$", re.I)
+
 TITLE_WINDOW = 45  # lines above the body searched for the headline …
 TITLE_TOP = 10  # … and the first lines of the page
 TITLE_INSIDE = 10  # lines into the body run (a headline the body search swallowed)
@@ -269,7 +272,8 @@ def title_candidates(ctx: Context) -> list[int]:
             continue  # an infobox or table row ("Industry<tab>Open-source software")
         if line.words <= 16 and meta.is_trail(line.text):
             continue  # "Blog > Weight Loss > Weight Loss Tips": where the page sits, not what it says
-        long_enough = len(line.text) >= 8 or (len(line.text) >= 4 and CJK_CHAR.search(line.text) is not None)  # "欲張りなイヌ"
+        # CJK headlines say more in fewer characters: "欲張りなイヌ" is six
+        long_enough = len(line.text) >= 8 or (len(line.text) >= 4 and CJK_CHAR.search(line.text) is not None)
         if line.end_marker or line.furniture:
             continue
         if 2 <= line.words <= 45 and long_enough:
@@ -440,7 +444,7 @@ _SENTENCE_BREAK = rx.compile(r"(?:[a-zß-öø-ÿа-я]{3}|\d\)|[a-zß-ÿа-я][�
 
 # MediaWiki prints its tagline right under the article's name ("From Wikipedia, the free
 # encyclopedia", "Aus Wikipedia, der freien Enzyklopädie", "Origem: Wikipédia, a enciclopédia livre").
-_WIKI_TAGLINE = rx.compile(r"^(?:from|aus|un article de|de|da|uit|origem:|z|från|fra) wikip[eé]dii?[ae], .{5,40}$", re.I)
+_WIKI_TAGLINE = rx.compile(r"^(?:from|aus|un article de|de|da|uit|origem:|z|från|fra) wikip[eé]di[aei], .{5,40}$", re.I)
 
 
 def wiki_title(ctx: Context) -> int | None:
