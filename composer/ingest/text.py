@@ -365,9 +365,10 @@ def _listing(raw: list[str]) -> Block:
     return Block("paragraph", text, (Span(0, len(text), "code"),))
 
 
-def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) -> list[Block]:
+def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int,
+            toc: tuple[set[int], set[int]]) -> list[Block]:
     code = code_lines(lines[start:end])
-    headings, entries = contents(lines)
+    headings, entries = toc
     keep: list[int] = []
     for i in range(start, end):
         line = lines[i]
@@ -512,12 +513,13 @@ class Analysis:
     end: int
     blocks: list[Block]
     head: _Header
+    toc: tuple[set[int], set[int]]  # ``toc.contents(lines)``: computed once, read by all three steps
 
     def context(self) -> roles.Context:
         """What the role model sees: the lines, the body and what the rules chose."""
         lead = " ".join(b.text for b in self.blocks[:3])
         return roles.Context(self.lines, self.kinds, self.start, self.end, lead,
-                             self.head.title_at, self.head.byline_at, self.head.date_at)
+                             self.head.title_at, self.head.byline_at, self.head.date_at, self.toc)
 
 
 def analyse(text: str, where: str = "the input") -> Analysis:
@@ -525,7 +527,8 @@ def analyse(text: str, where: str = "the input") -> Analysis:
     lines = split_lines(text)
     if not lines:
         raise InputError(f"{where} is empty: paste the article text, or give a file or URL that has one")
-    start, end = find_body(lines)
+    toc = contents(lines)
+    start, end = find_body(lines, toc=toc)
     prose_words = sum(line.words for line in lines[start:end] if line.words >= 8 and not is_widget(line))
     if end <= start or prose_words < 15:
         raise InputError(
@@ -534,13 +537,13 @@ def analyse(text: str, where: str = "the input") -> Analysis:
         )
     kinds = _LineKinds(lines)
     start = _trim_start(lines, kinds, start, end)
-    blocks = _blocks(lines, kinds, start, end)
+    blocks = _blocks(lines, kinds, start, end, toc)
     if not blocks:
         raise InputError(
             f"no article text found in {where}: copy the article itself, or pass the page's URL or saved HTML"
         )
     head = _read_header(lines, kinds, start, " ".join(b.text for b in blocks[:3]))
-    return Analysis(lines, kinds, start, end, blocks, head)
+    return Analysis(lines, kinds, start, end, blocks, head, toc)
 
 
 def _apply_roles(page: Analysis) -> None:

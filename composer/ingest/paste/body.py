@@ -95,14 +95,18 @@ def is_widget(line: Line) -> bool:
 class Weigher:
     """Turns the lines of one page into weights for the maximum-subarray search."""
 
-    def __init__(self, lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS) -> None:
+    def __init__(self, lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS,
+                 toc: tuple[set[int], set[int]] | None = None) -> None:
         self.settings = settings
         self.extra = page_stopwords(lines)
         seen: Counter[str] = Counter(line.text for line in lines if line.words >= 3)
         self.repeated = {text for text, n in seen.items() if n > 1}
         # Lines that weigh nothing and open no gap: code listings and tables of contents.
         self.neutral = code_lines(lines) if settings.code_listings else set()
-        self.toc: tuple[set[int], set[int]] = contents(lines) if settings.contents_lists else (set(), set())
+        # ``toc``: the page's ``toc.contents``, when the caller has it already
+        self.toc: tuple[set[int], set[int]] = (
+            (toc if toc is not None else contents(lines)) if settings.contents_lists else (set(), set())
+        )
         self.neutral |= self.toc[0] | self.toc[1]
 
     def stop_ratio(self, line: Line) -> float:
@@ -214,11 +218,15 @@ def best_run(weights: Sequence[float]) -> tuple[int, int]:
     return best_span
 
 
-def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS) -> tuple[int, int]:
-    """[start, end) of the body run among ``lines``; (0, 0) when there is no prose at all."""
+def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS, *,
+              toc: tuple[set[int], set[int]] | None = None) -> tuple[int, int]:
+    """[start, end) of the body run among ``lines``; (0, 0) when there is no prose at all.
+
+    ``toc`` is the page's ``toc.contents(lines)`` when the caller has computed it already.
+    """
     if not lines:
         return (0, 0)
-    weigher = Weigher(lines, settings)
+    weigher = Weigher(lines, settings, toc)
     weights = weigher.weights(lines)
     start, end = best_run(weights)
     if sum(weights[start:end]) < settings.min_body_weight and weigher.repeated:
@@ -231,10 +239,11 @@ def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS) 
         # words (isiZulu, isiXhosa) shows no short function words at all. Long lines then count
         # as prose by their length alone, as long as that finds a heavier run.
         plain = replace(settings, min_stop_ratio=0.0)
-        weights_plain = Weigher(lines, plain).weights(lines)
+        plain_weigher = Weigher(lines, plain, weigher.toc)
+        weights_plain = plain_weigher.weights(lines)
         s2, e2 = best_run(weights_plain)
         if e2 > s2 and sum(weights_plain[s2:e2]) > max(0.0, sum(weights[start:end])):
-            weigher, weights, (start, end) = Weigher(lines, plain), weights_plain, (s2, e2)
+            weigher, weights, (start, end) = plain_weigher, weights_plain, (s2, e2)
     if end <= start or weights[start] <= 0:
         return (0, 0)
     start = _after_header_contents(lines, weigher, start, end)

@@ -30,7 +30,7 @@ from composer.ingest.paste import meta
 from composer.ingest.paste.body import is_widget
 from composer.ingest.paste.lexicon import CJK_CHAR, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line
-from composer.ingest.paste.toc import contents, is_entry_shape, toc_key
+from composer.ingest.paste.toc import contents, headless_entries
 
 MODEL_FILE = "paste-roles.json"
 _WORDS = rx.compile(r"\w+")
@@ -73,6 +73,7 @@ class Context:
     rule_title: int | None = None  # what the hand-written rules chose
     rule_byline: int | None = None
     rule_date: int | None = None
+    toc: tuple[set[int], set[int]] | None = None  # ``toc.contents`` of the lines, when already known
     _cache: dict[str, Any] = field(default_factory=dict)
 
     def lead_words(self) -> set[str]:
@@ -121,42 +122,10 @@ class Context:
         first paragraph. A line under the heading that does not recur is not an entry: the
         headline can follow a sidebar's contents directly."""
         if "toc" not in self._cache:
-            out = contents(self.lines)[1]
-            out |= self._headless_toc()
+            headed = self.toc if self.toc is not None else contents(self.lines)
+            out = headed[1] | headless_entries(self.lines, self.start, self.end)
             self._cache["toc"] = out
         return self._cache["toc"]  # type: ignore[no-any-return]
-
-    def _headless_toc(self) -> set[int]:
-        """A contents list printed without a heading: a run of short lines whose every line the
-        page prints again in the article's body, in the same order, each time as a heading with
-        text between ("Introduction", "Glossary", … "Conclusion" above a long post). A menu or a
-        list of teasers printed again in the footer is not taken."""
-        keys = [toc_key(line.text) if is_entry_shape(line) else None for line in self.lines]
-        first: dict[str, int] = {}
-        later: dict[str, int] = {}
-        for j, key in enumerate(keys):
-            if key is not None:
-                if key in first:
-                    later.setdefault(key, j)
-                else:
-                    first[key] = j
-        out: set[int] = set()
-        run: list[tuple[int, int]] = []  # (line, where it recurs)
-        for j, key in enumerate([*keys, None]):
-            again = later.get(key) if key is not None and first.get(key) == j else None
-            if again is not None and not self.start - 3 <= again < self.end:
-                # printed again in the footer or a teaser list, not as the body's headings (the
-                # first heading may sit just above the body's first paragraph)
-                again = None
-            if again is not None and (not run or again > run[-1][1] > j):
-                run.append((j, again))
-                continue
-            if len(run) >= TOC_MIN_ENTRIES:
-                apart = sum(b[1] - a[1] > 1 for a, b in zip(run, run[1:], strict=False))
-                if 2 * apart >= len(run) - 1:
-                    out.update(k for k, _ in run)
-            run = [(j, again)] if again is not None else []
-        return out
 
     def dates(self) -> dict[int, str]:
         """Line index → the day it names, for every short line with a date up to just after the body."""
@@ -177,9 +146,6 @@ _NAME_STOPWORDS = STOPWORDS - {"van", "von", "de", "der", "den", "da", "del", "d
 
 
 _CJK_RUN = rx.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2,}")
-
-
-TOC_MIN_ENTRIES = 4  # lines in a run that recurs below before it counts as contents without a heading
 
 
 def content_words(text: str) -> set[str]:
@@ -268,7 +234,7 @@ def title_candidates(ctx: Context) -> list[int]:
             break  # the lead paragraph (a question after a statement, too): a headline comes before it
         if i > 0 and _DANGLING_BY.match(ctx.lines[i - 1].text):
             continue  # "Powered by" / "A Very Old Fork of Jekyll": the rest of a credit, cut by a link
-        if "\t" in line.raw and _CELLS.search(line.raw):
+        if _table_row(line):
             continue  # an infobox or table row ("Industry<tab>Open-source software")
         if line.words <= 16 and meta.is_trail(line.text):
             continue  # "Blog > Weight Loss > Weight Loss Tips": where the page sits, not what it says
@@ -566,6 +532,11 @@ BYLINE_AFTER = 25
 _CELLS = rx.compile(r"\S\t+\S")
 
 
+def _table_row(line: Line) -> bool:
+    """A row of an infobox or table, its cells copied with a tab between them."""
+    return "\t" in line.raw and _CELLS.search(line.raw) is not None
+
+
 def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
     lines = ctx.lines
     lo = ctx.start - BYLINE_BEFORE if title_at is None else min(ctx.start - BYLINE_BEFORE, title_at - 10)
@@ -578,7 +549,7 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
             line = lines[i]
             if not 1 <= line.words <= 30 or len(line.text) > 200 or line.furniture or i in toc:
                 continue
-            if "\t" in line.raw and _CELLS.search(line.raw) and not meta.byline_hint(line.text):
+            if _table_row(line) and not meta.byline_hint(line.text):
                 continue  # an infobox or table row ("Founder<tab>Netscape Communications Corporation")
             plausible = (
                 (line.words <= 12 and line.text[:1].isupper())
@@ -718,7 +689,7 @@ def date_candidates(ctx: Context) -> list[int]:
     lines = ctx.lines
     return sorted(
         i for i in ctx.dates()
-        if not ("\t" in lines[i].raw and _CELLS.search(lines[i].raw) and not meta.is_date_label(lines[i].text))
+        if not (_table_row(lines[i]) and not meta.is_date_label(lines[i].text))
     )
 
 

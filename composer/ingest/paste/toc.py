@@ -14,23 +14,12 @@ that never recurs is not an entry; the page's headline can follow a sidebar's co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 from composer import regexcache as rx
 from composer.ingest.paste.lexicon import TOC_HEADING, TOC_REACH
+from composer.ingest.paste.lines import Line
 
-
-class Line(Protocol):
-    """What this module reads of a ``lines.Line``."""
-
-    @property
-    def text(self) -> str: ...
-    @property
-    def words(self) -> int: ...
-    @property
-    def closed(self) -> bool: ...
-
-
+TOC_MIN_ENTRIES = 4  # lines in a run that recurs below before it counts as contents without a heading
 _TOC_NUMBER = rx.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _EDIT_LINK = rx.compile(r"\s*\[(?:edit|modifier|bearbeiten|editar|modifica|bewerken)(?:[^\]]{0,20})\]$")
 
@@ -72,3 +61,36 @@ def contents(lines: Sequence[Line]) -> tuple[set[int], set[int]]:
             headings.add(i)
             entries |= found
     return headings, entries
+
+
+def headless_entries(lines: Sequence[Line], start: int, end: int) -> set[int]:
+    """A contents list printed without a heading: a run of short lines whose every line the
+    page prints again in the article's body ``[start, end)``, in the same order, each time as a
+    heading with text between ("Introduction", "Glossary", … "Conclusion" above a long post). A
+    menu or a list of teasers printed again in the footer is not taken."""
+    keys = [toc_key(line.text) if is_entry_shape(line) else None for line in lines]
+    first: dict[str, int] = {}
+    later: dict[str, int] = {}
+    for j, key in enumerate(keys):
+        if key is not None:
+            if key in first:
+                later.setdefault(key, j)
+            else:
+                first[key] = j
+    out: set[int] = set()
+    run: list[tuple[int, int]] = []  # (line, where it recurs)
+    for j, key in enumerate([*keys, None]):
+        again = later.get(key) if key is not None and first.get(key) == j else None
+        if again is not None and not start - 3 <= again < end:
+            # printed again in the footer or a teaser list, not as the body's headings (the
+            # first heading may sit just above the body's first paragraph)
+            again = None
+        if again is not None and (not run or again > run[-1][1] > j):
+            run.append((j, again))
+            continue
+        if len(run) >= TOC_MIN_ENTRIES:
+            apart = sum(b[1] - a[1] > 1 for a, b in zip(run, run[1:], strict=False))
+            if 2 * apart >= len(run) - 1:
+                out.update(k for k, _ in run)
+        run = [(j, again)] if again is not None else []
+    return out
