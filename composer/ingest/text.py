@@ -444,8 +444,30 @@ def _drop_cap(lines: Sequence[Line], i: int) -> bool:
     )
 
 
-def _related(lines: Sequence[Line], end: int) -> list[Related]:
-    """Headlines listed under a "You might also like"-style heading after the body."""
+# A card's date and reading time: "Oct 6 4 mins read", "12 min read".
+_READ_TIME = rx.compile(r"\b\d+\s*min(?:ute)?s?\.? read$", re.I)
+
+
+def _section_label(line: Line, items: Sequence[Related], nxt: str) -> bool:
+    """A section's name between the headlines of a related list ("Wilkes-Barre News", "Websites &
+    Apps", "LATEST IN AI PLATFORMS & ASSISTANTS"): three capitalised words or fewer, or capitals
+    only where the headlines around it (taken, or the next line) are not."""
+    words = line.text.split()
+    if len(words) <= 3 and all(not w[:1].isalpha() or w[:1].isupper() for w in words):
+        return True
+    return line.text.isupper() and not nxt.isupper() and not any(item.title.isupper() for item in items)
+
+
+def _teaser(line: Line, item: str) -> bool:
+    """The sentence a card prints under its headline: it ends with a full stop where the
+    headline above it did not."""
+    return line.words >= 8 and line.text.rstrip("\"'”’»").endswith(".") and not item.endswith(".")
+
+
+def _related(lines: Sequence[Line], end: int, title: str | None = None) -> list[Related]:
+    """Headlines listed under a "You might also like"-style heading after the body (the article's
+    own headline, section labels and the cards' teasers left out)."""
+    own = meta.clean_title(title).casefold() if title else None
     for i in range(end, min(len(lines), end + 40)):
         if not RELATED_HEADINGS.match(lines[i].key):
             continue
@@ -459,13 +481,17 @@ def _related(lines: Sequence[Line], end: int) -> list[Related]:
                 break
             if len(items) >= 2 and spaced is False and line.blank_before:
                 break
-            if line.furniture or meta.is_date_line(line.text) or meta.byline_names(line.text):
+            if line.furniture or meta.is_date_line(line.text) or meta.byline_names(line.text) or _READ_TIME.search(line.text):
                 continue
             if line.text in seen:
                 continue  # a card's headline printed again as its link
-            if (last_item == j - 1 and not line.blank_before and j + 1 < len(lines)
-                    and meta.is_date_line(lines[j + 1].text)):
-                continue  # a card's teaser, between its headline and its date
+            if last_item == j - 1 and (
+                (not line.blank_before and j + 1 < len(lines) and meta.is_date_line(lines[j + 1].text))
+                or _teaser(line, items[-1].title)
+            ):
+                continue  # a card's teaser, under its headline (and above its date)
+            if _section_label(line, items, lines[j + 1].text if j + 1 < len(lines) else "") or (own is not None and meta.clean_title(line.text).casefold() == own):
+                continue
             if line.words > 30 or not _headline_like(line):
                 if items and line.words > 3:
                     break
@@ -684,7 +710,7 @@ def parse(text: str, source: Source) -> Article:
         url=canonical_url(lines, head.title_at, start, end, head.title),
         language=detect_language(sample),
         image=image,
-        related=tuple(_related(lines, end)),
+        related=tuple(_related(lines, end, head.title)),
         tags=tuple(_tags(lines, end)),
         source=source,
     )

@@ -390,6 +390,24 @@ def test_related_cards_give_each_headline_once_without_its_teaser() -> None:
                                                   "Thirty whales stranded on a remote beach"]
 
 
+def test_related_lists_leave_out_the_article_itself_section_labels_teasers_and_reading_times() -> None:
+    """A related box prints section names between its headlines, a teaser sentence under each
+    card's headline, a reading time, and often the article being read."""
+    cards = ("Read more\nLATEST IN SHIPPING\nFerry fares to rise by six per cent in April\n"
+             "The operator blames fuel prices and says the rise is the first in three years.\n"
+             "Oct 6 4 mins read\nWaterfront News\n" + TITLE + "\nCouncil approves new bus lanes for the bridge\n")
+    article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + cards)
+    assert [r.title for r in article.related] == ["Ferry fares to rise by six per cent in April",
+                                                  "Council approves new bus lanes for the bridge"]
+
+
+def test_related_items_in_capitals_stay_when_the_whole_list_is_in_capitals() -> None:
+    cards = "Read more\nFERRY FARES TO RISE BY SIX PER CENT IN APRIL\nCOUNCIL APPROVES NEW BUS LANES\n"
+    article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + cards)
+    assert [r.title for r in article.related] == ["FERRY FARES TO RISE BY SIX PER CENT IN APRIL",
+                                                  "COUNCIL APPROVES NEW BUS LANES"]
+
+
 def test_the_standfirst_under_the_lead_photo_caption_and_the_first_copy_of_the_headline() -> None:
     """Headline, the lead photo's caption, standfirst; the page prints its headline again lower
     down, and whichever copy is chosen, the standfirst under the first is found."""
