@@ -217,12 +217,14 @@ def _trim_start(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) 
 
     Only a standfirst (one prose line) may sit above such header lines; once the run has shown
     two prose lines, later bylines or dates belong to the article (an embedded post, a quote).
+    A widget under a prose line ("ADVERTISING" after the lead) is inside the article already: it
+    moves the start only where no prose has been seen since the last header line.
     """
     new_start = start
     prose = 0
     for i in range(start, min(end, start + _HEADER_SCAN)):
         line = lines[i]
-        if kinds.is_meta(i) or is_widget(line):
+        if kinds.is_meta(i) or (is_widget(line) and prose == 0):
             new_start = i + 1
             prose = 0
         elif line.words >= 8 and line.closed:

@@ -434,3 +434,28 @@ def test_a_headline_that_opens_the_body_is_not_its_first_paragraph_too() -> None
     assert article.title == headline
     assert article.body[0].text != headline
     assert article.body[0].text.startswith("The harbour authority")
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Photo by Joan Bardeletti", "Joan Bardeletti"),
+        ("Photo illustration by Slate", "Slate"),
+        ("Images by Getty Images and US Presswire", "Getty Images and US Presswire"),
+        ("Photo courtesy of the harbour authority", "the harbour authority"),
+        ("Photo of the day: a tug at dawn", None),  # a heading, not a credit
+        ("Photographs by the dozen were taken at the quay, and every one of them shows the new tugs at work", None),
+    ],
+)
+def test_photo_by_lines_are_credits(line: str, credit: str | None) -> None:
+    assert meta.credit_of(line) == credit
+
+
+def test_a_widget_under_the_lead_paragraph_does_not_cut_the_lead_off() -> None:
+    """Caption, its "Photo by" credit, the lead, then an advertising label and the rest: the
+    label sits inside the article, so the lead stays its first paragraph."""
+    lead, rest = LEAD.split("\n\n", 1)
+    header = f"{TITLE}\nBy Dana Whitfield\nA tug at the quay at dawn on Monday.\nPhoto by Dana Whitfield\n"
+    article = _parse(MENU + header + lead + "\nADVERTISING\n" + rest)
+    assert article.body[0].text == lead
+    assert article.authors == ("Dana Whitfield",)

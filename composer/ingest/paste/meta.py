@@ -465,8 +465,19 @@ _LABEL_ONLY = frozenset(
 _LABELLED = rx.compile(r"^\w+(?: source)?\s*[:,]")
 
 
+# "Photo by Joan Bardeletti", "Photo illustration by Slate", "Images by Getty Images and US Presswire".
+_BY_CREDIT = rx.compile(
+    r"^(?:photo(?:graph)?s?|images?|pictures?|illustrations?|photo illustration|graphics?|artwork|video)\s+"
+    r"(?:by|courtesy(?: of)?)\s+(?P<credit>[^\s].{1,80})$",
+    re.I,
+)
+
+
 def credit_of(line: str) -> str | None:
-    """The credit in a credit line ("Copyright AP Photo/…", "Photograph: …"), else None."""
+    """The credit in a credit line ("Copyright AP Photo/…", "Photograph: …", "Photo by …"), else None."""
+    m = _BY_CREDIT.match(line)
+    if m and len(line.split()) <= 14:
+        return m.group("credit").strip()
     m = _CREDIT_START.match(line)
     if m and len(line.split()) <= 14:
         first = line.split()[0].lower().strip(":,")
