@@ -231,7 +231,8 @@ _MONTH = rf"(?P<mon>{_MONTH_RE})\.?"
 _DAY = r"(?P<day>[0-3]?\d)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _ORD = r"(?:st|nd|rd|th|er|eme|e|º|°|o|a)?\.?"
-_OF = r"(?:\s+(?:de|del|di)\s+|\s*[,\s]\s*)"  # "12 de marzo de 2025", "12 March, 2025"
+# "12 de marzo de 2025", "12 March, 2025", and nothing after a month's full stop: "21.dez.2018"
+_OF = r"(?:\s+(?:de|del|di)\s+|\s*[,\s]\s*|(?<=\.))"
 
 _TIME = (
     r"(?P<hour>[0-2]?\d)\s?(?:[:.h]|\s?uhr\s?)\s?(?P<minute>[0-5]\d)(?:[:.](?P<second>[0-5]\d)(?:\.\d+)?)?"
@@ -272,7 +273,7 @@ _ZONE = (
 )
 # What may separate a date from its time: "12 March 2025, 14:05", "12/03/2025 - 14:05",
 # "12.03.2025 um 14:05", "le 12 mars 2025 à 14h05", "12 de marzo de 2025 a las 14:05".
-_SEP = r"(?:\s*(?:[,|/•·@–—-]|\bat\b|\bum\b|\ba\b|\bas\b|\ba las\b|\balle\b|\bore\b|\bom\b|\bkl\.?)?\s*)+"
+_SEP = r"(?:\s*(?:[,|/•·@–—-]|\bat\b|\bum\b|\ba\b|\bas\b|\bàs\b|\ba las\b|\balle\b|\bore\b|\bom\b|\bkl\.?)?\s*)+"
 _TIME_TAIL = rf"(?:{_SEP}(?:{_TIME}|{_TIME_AMPM_ONLY})(?:\s*\(?{_ZONE}\)?)?)?"
 _TIME_HEAD = rf"(?:(?:{_TIME}|{_TIME_AMPM_ONLY})(?:\s*\(?{_ZONE}\)?)?{_SEP})"
 

@@ -77,6 +77,9 @@ def test_numeric_order() -> None:
         ("By Jane Doe | Updated 9:15 AM GMT+1, January 29, 2025", "2025-01-29T09:15:00+01:00"),
         ("PUBLISHED FRI, APR 28 20232:23 PM EDT", "2023-04-28T14:23:00-04:00"),
         ("April 25, 202312:26 PM GMT+2", "2023-04-25T12:26:00+02:00"),
+        ("21.dez.2018 às 12h55", "2018-12-21T12:55:00"),  # Folha de S.Paulo: month between full stops
+        ("3.jan.2019", "2019-01-03"),
+        ("v1.2.2018", None),
         ("Published 28 April 20232023 edition", None),
         ("no date here, 24 hours and 12 March", None),
     ],
