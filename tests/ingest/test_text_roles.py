@@ -68,6 +68,9 @@ def _page(*header: str, title: str = TITLE) -> Article:
         ("by Eleanor Ainge Roy (reporting) and Adrian Malloch (photography)", ["Eleanor Ainge Roy"]),
         ("James Akinaka • 8h", ["James Akinaka"]),  # a name and how long ago
         ("Jane Doe | 2 hours ago", ["Jane Doe"]),
+        ("Zimbili Vilakazi|Published 15 hours ago", ["Zimbili Vilakazi"]),  # a bar needs no spaces …
+        ("Dana Whitfield|Published November 8, 2025", ["Dana Whitfield"]),
+        ("Harbour-Fleet-2025", []),  # … a dash does (names have hyphens)
     ],
 )
 def test_byline_rules(line: str, authors: list[str]) -> None:
@@ -459,3 +462,15 @@ def test_a_widget_under_the_lead_paragraph_does_not_cut_the_lead_off() -> None:
     article = _parse(MENU + header + lead + "\nADVERTISING\n" + rest)
     assert article.body[0].text == lead
     assert article.authors == ("Dana Whitfield",)
+
+
+def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
+    """A page prints "Open Harbour Project: Better Port Journalism" and then both parts again on
+    lines of their own; the part after the colon reads like a name but is the headline's."""
+    from composer.ingest.text import analyse
+
+    title = "Open Harbour Project: Better Port Journalism"
+    page = analyse(MENU + title + "\nShare on Twitter\nOpen Harbour Project:\nBetter Port Journalism\n" + LEAD)
+    offered = {page.lines[i].text for i in roles.byline_candidates(page.context(), MENU.count("\n") - 1)}
+    assert page.lines[MENU.count("\n") - 1].text == title
+    assert "Better Port Journalism" not in offered

@@ -119,7 +119,9 @@ _AGO = rx.compile(
 )
 _PAREN_ROLE = rx.compile(r"\s*\(([^()]{2,30})\)$")
 _IMAGE_ROLE = rx.compile(r"photo|foto|picture|image|video|illustrat|graphic|grafik|design|art\b|cartoon", re.I)
-_NAME_THEN_DATE = rx.compile(r"^(?P<names>[^|•·–—-]{3,60}?)\s+[|•·–—-]\s+(?P<rest>.*\d.*)$")
+# "Jane Doe | 5 November 2024", "Zimbili Vilakazi|Published 15 hours ago" (a bar or dot needs no
+# spaces around it; a dash does, since names have hyphens)
+_NAME_THEN_DATE = rx.compile(r"^(?P<names>[^|•·–—-]{3,60}?)(?:\s+[|•·–—-]\s+|\s*[|•·]\s*)(?P<rest>.*\d.*)$")
 
 
 _DATE_THEN_BY = rx.compile(r"^(?P<pre>.{4,60}?)\s(?:by|von|par|por|di|door)\s+(?P<names>\S.+)$", re.I)
@@ -217,7 +219,7 @@ def _byline(line: str) -> list[str] | None:
     if not m:
         m = _NAME_THEN_DATE.match(line)
         if not m or not is_person_name(m.group("names")) or not (
-            find_date(m.group("rest")) or _AGO.match(m.group("rest").strip())
+            find_date(m.group("rest")) or _AGO.match(m.group("rest").strip()) or _RELATIVE.match(m.group("rest").strip())
         ):
             return None
     names = _KIND_BY.sub("", _BYLINE_TAIL.sub("", m.group("names")).strip(" ,;:"), count=1)

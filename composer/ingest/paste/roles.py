@@ -544,11 +544,14 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
              range(max(ctx.end, ctx.start + BYLINE_INSIDE), min(len(lines), ctx.end + BYLINE_AFTER))]
     out = []
     toc = ctx.toc_lines()
+    parts = _title_parts(lines[title_at].text) if title_at is not None else frozenset()
     for span in spans:
         for i in span:
             line = lines[i]
             if not 1 <= line.words <= 30 or len(line.text) > 200 or line.furniture or i in toc:
                 continue
+            if line.text.rstrip(" :").casefold() in parts:
+                continue  # the headline's own part on a line of its own ("Better Student Journalism")
             if _table_row(line) and not meta.byline_hint(line.text):
                 continue  # an infobox or table row ("Founder<tab>Netscape Communications Corporation")
             plausible = (
@@ -567,6 +570,16 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
                     ctx._cache[("names", i)] = org[0]
                     out.append(i)
     return out
+
+
+_TITLE_SPLIT = rx.compile(r"\s*(?::|\s[-–—|]\s)\s*")
+
+
+def _title_parts(title: str) -> frozenset[str]:
+    """The parts of a headline around its colon or dash ("The Open Journalism Project: Better
+    Student Journalism"), which a page may also print on lines of their own, like a name."""
+    parts = _TITLE_SPLIT.split(title)
+    return frozenset(p.casefold() for p in parts if p) if len(parts) > 1 else frozenset()
 
 
 def names_of(ctx: Context, i: int) -> list[str] | None:
