@@ -93,3 +93,20 @@ def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: boo
     """"Response" is a section of an API post ("Request", "Response", "Headers") as often as it is a
     comment thread's heading; the thread's heading is plural or counted."""
     assert L.make_line(0, line).end_marker is marker
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Follow on Facebook", True),
+        ("Follow by Email", True),
+        ("Folgen Sie uns auf Instagram", True),
+        ("Weitere Beiträge anzeigen", True),
+        ("Load more stories", True),
+        ("Voir plus", True),
+        ("Follow the money", False),  # a headline, not a button
+        ("Show more of the harbour to visitors, council told", False),
+    ],
+)
+def test_follow_and_show_more_buttons_are_furniture(line: str, furniture: bool) -> None:
+    assert L.make_line(0, line).furniture is furniture

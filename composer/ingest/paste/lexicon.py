@@ -75,7 +75,13 @@ FURNITURE_PATTERN = rx.compile(
     r"^(?:share|compartir|partager|teilen|condividi|delen|partilhar|compartilhar|tweet|email|e-mail|send|enviar)"
     r"(?: (?:this|on|en|sur|auf|su|op|no|via|per|por|by|the))* [\w.+-]+$|"
     r"^(?:copy|copiar|copier|kopieren|copia|kopieer|copie)(?: the| le| el| o| den| il)? (?:link|enlace|lien|link kopieren|url)$|"
-    r"^(?:link|lien|enlace) (?:kopieren|copier|copiar)$"
+    r"^(?:link|lien|enlace) (?:kopieren|copier|copiar)$|"
+    # social follow buttons and "show more" buttons: "Follow on Facebook", "Follow by Email",
+    # "Weitere Beiträge anzeigen", "Load more stories", "Voir plus"
+    r"^(?:follow|folgen sie|folge|suivez|síguenos|seguici|volg) (?:(?:us|uns|nous|ons)(?: (?:on|by|auf|sur|en|su|op) [\w.@&' -]{1,30})?|"
+    r"(?:on|by|auf|sur|en|su|op) [\w.@&' -]{1,30})$|"
+    r"^(?:show|load|see|view) more(?: \w+)?$|^(?:weitere \w+|mehr) (?:anzeigen|laden)$|^(?:voir|afficher) plus$|"
+    r"^(?:ver|cargar|mostrar) más$|^(?:mostra|carica) altro$|^(?:toon|laad) meer$"
 )
 
 # A wiki's hatnote pointing to other pages ("Main article: History of New Zealand", "See also: …"):
