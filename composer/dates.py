@@ -305,6 +305,11 @@ def _shapes() -> list[re.Pattern[str]]:
         shapes.append(rx.compile(rf"{core}(?:(?!\d)|{glued_clock}){_TIME_TAIL}", re.I))
     for core in (numeric_dmy, numeric_ymd):
         shapes.append(rx.compile(rf"{core}(?!\d){_TIME_TAIL}", re.I))
+    # Chinese, Japanese and Korean: "2025年1月13日 20時01分", "2025年1月13日（月）20:01", "2025년 1월 13일".
+    cjk_time = r"(?:\s*[(（]\w[)）])?(?:\s*(?P<hour>[0-2]?\d)\s*(?:時|时|시|:)\s*(?P<minute>[0-5]\d)(?:\s*(?:分|분))?)?"
+    shapes.append(rx.compile(
+        rf"{_YEAR}\s*(?:年|년)\s*(?P<month>1[0-2]|0?[1-9])\s*(?:月|월)\s*{_DAY}\s*(?:日|일){cjk_time}"
+    ))
     # A time in front: "14:05 GMT, 12 March 2025", "Updated 9.15am, Wed 12 Mar 2025".
     weekday = "(?:(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+)?"
     for core in (day_month_year, month_day_year, numeric_dmy):

@@ -80,6 +80,11 @@ def test_numeric_order() -> None:
         ("21.dez.2018 às 12h55", "2018-12-21T12:55:00"),  # Folha de S.Paulo: month between full stops
         ("3.jan.2019", "2019-01-03"),
         ("v1.2.2018", None),
+        ("2025年1月13日 20時01分", "2025-01-13T20:01:00"),  # Japanese
+        ("发布时间：2024年5月3日（五）08:15", "2024-05-03T08:15:00"),  # Chinese, a weekday in brackets
+        ("2025년 1월 13일", "2025-01-13"),  # Korean
+        ("２０２５年１月１３日", "2025-01-13"),  # full-width digits
+        ("2025年13月1日", None),
         ("Published 28 April 20232023 edition", None),
         ("no date here, 24 hours and 12 March", None),
     ],
