@@ -474,3 +474,17 @@ def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
     offered = {page.lines[i].text for i in roles.byline_candidates(page.context(), MENU.count("\n") - 1)}
     assert page.lines[MENU.count("\n") - 1].text == title
     assert "Better Port Journalism" not in offered
+
+
+@pytest.mark.parametrize(
+    ("line", "split"),
+    [
+        ("Kevin Mayer at the premiere in Los Angeles. (AP Photo/Chris Pizzello)",
+         ("Kevin Mayer at the premiere in Los Angeles.", "AP Photo/Chris Pizzello")),
+        # Indonesian captions credit "Dok." (dokumentasi), glued to the caption when copied
+        ("Wisuda Magister Manajemen ke-XV di Jakarta(Dok.IGI )", ("Wisuda Magister Manajemen ke-XV di Jakarta", "Dok.IGI")),
+        ("The harbour authority (and its new board) met on Monday", None),
+    ],
+)
+def test_trailing_credits_in_brackets(line: str, split: tuple[str, str] | None) -> None:
+    assert meta.trailing_credit(line) == split

@@ -505,7 +505,7 @@ def split_glued_credit(line: str) -> tuple[str, str] | None:
 
 _PAREN_CREDIT = rx.compile(
     r"^(?P<caption>.{10,}?)\s*\((?P<credit>[^()]{0,60}?(?:photo|foto|getty|reuters|afp|\bap\b|efe|dpa|epa|anp|ansa|lusa|"
-    r"shutterstock|imago|picture|/)[^()]{0,60})\)$",
+    r"shutterstock|imago|picture|\bdok\b|/)[^()]{0,60})\)$",
     re.I,
 )
 _CAPS_CREDIT = rx.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,40}\s*\([^()]{2,30}\))$")
