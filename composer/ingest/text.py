@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -475,6 +476,7 @@ def _related(lines: Sequence[Line], end: int, title: str | None = None) -> list[
             continue
         items: list[Related] = []
         seen: set[str] = set()
+        printed = Counter(line.text for line in lines)  # a label printed all over the page is no headline
         last_item = -1  # the line index of the last item taken
         spaced = None  # whether the list has blank lines between items; a change ends it
         for j in range(i + 1, len(lines)):
@@ -485,8 +487,8 @@ def _related(lines: Sequence[Line], end: int, title: str | None = None) -> list[
                 break
             if line.furniture or meta.is_date_line(line.text) or meta.byline_names(line.text) or _READ_TIME.search(line.text):
                 continue
-            if line.text in seen:
-                continue  # a card's headline printed again as its link
+            if line.text in seen or printed[line.text] >= 5:
+                continue  # a card's headline printed again as its link; "Article content" between paragraphs
             if last_item == j - 1 and (
                 (not line.blank_before and j + 1 < len(lines) and meta.is_date_line(lines[j + 1].text))
                 or _teaser(line, items[-1].title)

@@ -404,6 +404,15 @@ def test_related_lists_leave_out_the_article_itself_section_labels_teasers_and_r
                                                   "Council approves new bus lanes for the bridge"]
 
 
+def test_a_label_printed_all_over_the_page_is_not_a_related_story() -> None:
+    """Some publishers print "Article content" between every two paragraphs."""
+    body = LEAD.replace("\n\n", "\nArticle content\n") + "\nArticle content\nArticle content\nArticle content\n"
+    cards = "Read more\nFerry fares to rise by six per cent in April\nArticle content\nCouncil approves new bus lanes\n"
+    article = _parse(MENU + TITLE + "\n\n" + body + cards)
+    assert [r.title for r in article.related] == ["Ferry fares to rise by six per cent in April",
+                                                  "Council approves new bus lanes"]
+
+
 def test_related_items_in_capitals_stay_when_the_whole_list_is_in_capitals() -> None:
     cards = "Read more\nFERRY FARES TO RISE BY SIX PER CENT IN APRIL\nCOUNCIL APPROVES NEW BUS LANES\n"
     article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + cards)
