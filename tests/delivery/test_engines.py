@@ -118,7 +118,9 @@ def test_three_worker_processes_and_a_kill_9_lose_nothing(tmp_path: Path, item: 
     for i in range(0, n, 97):
         sink.rules[addresses[i]] = ["451"]
     for i in range(5, n, 499):
-        sink.rules[addresses[i]] = ["550"]
+        # A mailbox that does not exist refuses every attempt: a worker killed between the refusal
+        # and recording it leaves the reader to be tried again, and the retry must be refused too.
+        sink.rules[addresses[i]] = ["550"] * 3
     for i in range(11, n, 701):
         sink.rules[addresses[i]] = ["drop"]
     permanent = {addresses[i] for i in range(5, n, 499)}
