@@ -149,7 +149,8 @@ class _LineKinds:
             self._credit[i] = credit
             return
         glued = None
-        if not line.closed or "photograph" in text.lower():
+        low = text.lower()
+        if not line.closed or "photograph" in low or "foto:" in low or "photo:" in low:
             glued = meta.split_glued_credit(text) or meta.trailing_credit(text)
         nxt = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
         if glued:
@@ -288,7 +289,7 @@ def _is_standfirst(line: Line, title: Line) -> bool:
     """A summary under the headline: a sentence, or a line clearly longer than the headline."""
     return (
         _headline_like(title)
-        and not title.closed
+        and (not title.closed or title.text[-1] in "\"”»“")  # a headline may end in a quotation
         and title.words >= 3
         and not is_widget(line)
         and (_standfirst_like(line) or (line.words >= 12 and line.words > 1.3 * title.words))
@@ -321,8 +322,8 @@ def _set_title(head: _Header, lines: Sequence[Line], kinds: _LineKinds, title_at
         nxt = at + 1
         while nxt < start and lines[nxt].text == text:
             nxt += 1  # the headline printed twice in a row
-        while nxt < min(start, at + 3) and (kinds.caption(nxt) or kinds.credit(nxt)):
-            nxt += 1  # the lead photo's caption, printed between the headline and the standfirst
+        while nxt < min(start, at + 3) and kinds.is_meta(nxt):
+            nxt += 1  # the lead photo's caption, a date or a byline between the headline and the standfirst
         if nxt < start and not kinds.is_meta(nxt) and _is_standfirst(lines[nxt], lines[at]):
             head.standfirst = lines[nxt].text
             return

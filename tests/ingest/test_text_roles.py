@@ -493,7 +493,41 @@ def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
         # Indonesian captions credit "Dok." (dokumentasi), glued to the caption when copied
         ("Wisuda Magister Manajemen ke-XV di Jakarta(Dok.IGI )", ("Wisuda Magister Manajemen ke-XV di Jakarta", "Dok.IGI")),
         ("The harbour authority (and its new board) met on Monday", None),
+        # an agency's or "Name/Agency" credit after the caption's last sentence, without brackets
+        ("Tugs wait at the quay before the new fleet arrives. AP Photo/Dana Whitfield",
+         ("Tugs wait at the quay before the new fleet arrives.", "AP Photo/Dana Whitfield")),
+        ("Der Hafen wird bis 2028 elektrisch. Getty Images/Dana Whitfield",
+         ("Der Hafen wird bis 2028 elektrisch.", "Getty Images/Dana Whitfield")),
+        ("The fleet was ordered in 2024. Reuters reported the order on Monday.", None),
     ],
 )
 def test_trailing_credits_in_brackets(line: str, split: tuple[str, str] | None) -> None:
     assert meta.trailing_credit(line) == split
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        ("Above: a tug at the quay in the morning.", "a tug at the quay in the morning."),
+        ("Pictured: the harbour master", "the harbour master"),
+        ("Above all, the council wants cleaner air", None),  # no colon: a sentence
+    ],
+)
+def test_caption_labels(line: str, caption: str | None) -> None:
+    assert meta.caption_label(line) == caption
+
+
+def test_the_standfirst_under_a_date_line_and_under_a_headline_that_ends_in_a_quotation() -> None:
+    """Headline (ending in its closing quotation mark), the time it went up, the standfirst, the
+    lead photo's caption with its credit glued on after a bar, then the article."""
+    from composer.ingest import text
+
+    title = 'Harbour master: "Twelve electric tugs by 2028"'
+    standfirst = "The port replaces its diesel fleet, and the first of the new boats arrives in the spring."
+    header = f"{title}\n2 hours ago\n{standfirst}\nA tug at the quay in the morning. | Foto: Dana Whitfield.\n"
+    page = text.analyse(MENU + header + LEAD)
+    text._apply_roles(page)
+    assert page.head.title == title
+    assert page.head.standfirst == standfirst
+    assert page.kinds.caption(title_at := page.head.title_at) is None
+    assert page.kinds.caption(title_at + 3) == ("A tug at the quay in the morning.", "Dana Whitfield.")

@@ -96,7 +96,9 @@ _CREDIT_WORDS = rx.compile(
     re.I,
 )
 _CAPTION_LABEL = rx.compile(
-    r"^(?:image caption|media caption|caption|bildunterschrift|légende)\s*[,:]\s*(?P<caption>.+)$", re.I
+    r"^(?:image caption|media caption|caption|bildunterschrift|légende|above|pictured|top photo|main photo|"
+    r"header image|im bild)\s*[,:]\s*(?P<caption>.+)$",
+    re.I,
 )
 
 # Wire datelines: "LONDON, March 12 (Reuters) -", "BERLIN, 12. März (dpa) –", "PARIS (AFP) -".
@@ -496,7 +498,7 @@ def split_glued_credit(line: str) -> tuple[str, str] | None:
     if ":" not in line and "©" not in line and "opyright" not in line.lower():
         return None  # every glued credit has one of these: the cheap test first, asked of most lines
     for m in _CREDIT_GLUED.finditer(line):
-        caption = line[: m.start()].strip()
+        caption = line[: m.start()].strip().rstrip(" |·•")  # "Caption | Foto: …": the bar goes with the label
         credit = (m.group("a") or m.group("b") or "").strip()
         if caption and credit and len(credit.split()) <= 10:
             return caption.rstrip(" .") if caption.endswith(" .") else caption, credit
@@ -511,9 +513,18 @@ _PAREN_CREDIT = rx.compile(
 _CAPS_CREDIT = rx.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,40}\s*\([^()]{2,30}\))$")
 
 
+# "Caption text. AP Photo/Jacquelyn Martin", "Caption.  Getty Images/Juanmonino": an agency or a
+# "Name/Agency" credit after the caption's last sentence, without brackets.
+_AGENCY_CREDIT = rx.compile(
+    r"^(?P<caption>.{20,}?[a-z0-9)”\"][.!?])\s+(?P<credit>(?:AP|AFP|Reuters|Getty Images|EPA|dpa|Bloomberg|"
+    r"Shutterstock|imago|picture alliance)\b[^.!?]{0,40}|[A-Z][\w’'.&-]*(?: [\w’'.&-]+){0,3}/[A-Z][^.!?/]{1,40})$"
+)
+
+
 def trailing_credit(line: str) -> tuple[str, str] | None:
-    """("caption", "credit") for "Caption text. (AP Photo/Name)" or "Caption. NAME SURNAME (EFE)"."""
-    m = _CAPS_CREDIT.match(line) or _PAREN_CREDIT.match(line)
+    """("caption", "credit") for "Caption text. (AP Photo/Name)", "Caption. NAME SURNAME (EFE)" or
+    "Caption. Getty Images/Name"."""
+    m = _CAPS_CREDIT.match(line) or _PAREN_CREDIT.match(line) or _AGENCY_CREDIT.match(line)
     if not m:
         return None
     return m.group("caption").strip(), m.group("credit").strip()
