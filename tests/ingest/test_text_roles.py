@@ -89,6 +89,7 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
         ("Older Article", None),
         ("Current Issue", None),
         ("On Recent Controversial Events", None),  # a Title Case headline, not a name
+        ("Whatsapp Facebook Pint Baixar", None),  # a row of share buttons
         ("Kommentar von", None),
         ("大渡 美咲", ["大渡 美咲"]),  # a Japanese name alone, family and given name apart
         ("政治", None),

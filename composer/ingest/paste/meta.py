@@ -398,6 +398,9 @@ _NOT_NAMES = {
     "startseite", "nachrichten", "aktuell", "mehr", "themen", "suche", "anmelden", "abo", "abonnement",
     "accueil", "actualités", "inicio", "noticias", "notizie", "nieuws", "notícias", "güncelleme",
     "premium", "plus", "pro", "app", "apps", "tv", "radio", "audio",
+    # A row of share buttons ("Whatsapp Facebook Pint Baixar"): networks are never name words.
+    "whatsapp", "facebook", "twitter", "pinterest", "pint", "linkedin", "instagram", "telegram", "reddit",
+    "youtube", "tiktok", "threads", "bluesky", "mastodon", "flipboard", "pocket", "tumblr", "email", "e-mail",
     # Function words of a Title Case headline ("On Recent Controversial Events", "Why Cities Fail");
     # not the particles names do carry ("van", "de", "bin"), nor short words that are also names
     # ("To Lam", "An Nguyen", "Will Smith").
