@@ -591,10 +591,13 @@ def _apply_roles(page: Analysis) -> None:
             pick = roles.refine_title(ctx, cands, pick)
         if pick is not None and cands[pick] != head.title_at:
             _set_title(head, lines, page.kinds, cands[pick], page.start)
-    cands = roles.byline_candidates(ctx, head.title_at)
-    pick = roles.best("byline", roles.byline_features(ctx, cands, head.title_at), roles.BYLINE_FEATURES)
-    if pick is not None:
-        head.authors = _names_around(ctx, cands[pick - 1]) if pick else []
+    if wiki is not None:
+        head.authors = []  # a wiki article is written by its editors, and names none of them
+    else:
+        cands = roles.byline_candidates(ctx, head.title_at)
+        pick = roles.best("byline", roles.byline_features(ctx, cands, head.title_at), roles.BYLINE_FEATURES)
+        if pick is not None:
+            head.authors = _names_around(ctx, cands[pick - 1]) if pick else []
     cands = roles.date_candidates(ctx)
     pick = roles.best("date", roles.date_features(ctx, cands, head.title_at), roles.DATE_FEATURES)
     if pick is not None:

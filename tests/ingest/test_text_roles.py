@@ -90,6 +90,7 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
         ("Current Issue", None),
         ("On Recent Controversial Events", None),  # a Title Case headline, not a name
         ("Whatsapp Facebook Pint Baixar", None),  # a row of share buttons
+        ("Tech Insider", None),  # a publication over its writer's name
         ("Kommentar von", None),
         ("大渡 美咲", ["大渡 美咲"]),  # a Japanese name alone, family and given name apart
         ("政治", None),
@@ -532,3 +533,11 @@ def test_the_standfirst_under_a_date_line_and_under_a_headline_that_ends_in_a_qu
     assert page.head.standfirst == standfirst
     assert page.kinds.caption(title_at := page.head.title_at) is None
     assert page.kinds.caption(title_at + 3) == ("A tug at the quay in the morning.", "Dana Whitfield.")
+
+
+def test_a_credit_line_in_brackets_is_a_credit() -> None:
+    """"(Photo: Dana Whitfield)" is a credit, not a caption "(" with a credit glued on."""
+    assert meta.credit_of("(Photo: Dana Whitfield)") == "Dana Whitfield"
+    assert meta.credit_of("(Foto: Pool via REUTERS)") == "Pool via REUTERS"
+    assert meta.credit_of("(photo AFP)") == "(photo AFP)"
+    assert meta.split_glued_credit("(Photo: Dana Whitfield)") is None

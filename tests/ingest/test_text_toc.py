@@ -77,6 +77,15 @@ def test_a_wiki_article_is_named_by_the_line_above_its_tagline() -> None:
     assert _parse(_wiki(LEAD)).title == "Harbourtown"
 
 
+def test_a_wiki_article_names_no_author() -> None:
+    """Its infobox names people and organisations ("Harbourtown Port Authority" as operator),
+    none of them the author: a wiki article is written by its editors."""
+    text = _wiki(LEAD).replace("Jump to navigation Jump to search\n",
+                               "Jump to navigation Jump to search\nOperator\nHarbourtown Port Authority\n"
+                               "Mayor\nDana Whitfield\n")
+    assert _parse(text).authors == ()
+
+
 def test_a_lead_whose_paragraphs_end_in_citation_marks_stays_too() -> None:
     """A wiki paragraph ends in its reference ("… every summer.[3]"), not in a full stop."""
     cited = [f"{LEAD[0]} It is the county's largest port and a regional centre for fishing[1]",

@@ -401,6 +401,8 @@ _NOT_NAMES = {
     # A row of share buttons ("Whatsapp Facebook Pint Baixar"): networks are never name words.
     "whatsapp", "facebook", "twitter", "pinterest", "pint", "linkedin", "instagram", "telegram", "reddit",
     "youtube", "tiktok", "threads", "bluesky", "mastodon", "flipboard", "pocket", "tumblr", "email", "e-mail",
+    # A publication's name over its writer's ("Tech Insider", "The Daily Herald")
+    "insider", "times", "journal", "herald", "tribune", "gazette", "daily", "weekly",
     # Function words of a Title Case headline ("On Recent Controversial Events", "Why Cities Fail");
     # not the particles names do carry ("van", "de", "bin"), nor short words that are also names
     # ("To Lam", "An Nguyen", "Will Smith").
@@ -481,7 +483,16 @@ _BY_CREDIT = rx.compile(
 
 
 def credit_of(line: str) -> str | None:
-    """The credit in a credit line ("Copyright AP Photo/…", "Photograph: …", "Photo by …"), else None."""
+    """The credit in a credit line ("Copyright AP Photo/…", "Photograph: …", "Photo by …", and
+    any of these in brackets: "(Foto: Pool via REUTERS)"), else None."""
+    if line[:1] in "([" and line[-1:] in ")]":
+        inside = _credit_line(line[1:-1].strip())
+        if inside:
+            return inside
+    return _credit_line(line)
+
+
+def _credit_line(line: str) -> str | None:
     m = _BY_CREDIT.match(line)
     if m and len(line.split()) <= 14:
         return m.group("credit").strip()
@@ -503,6 +514,8 @@ def split_glued_credit(line: str) -> tuple[str, str] | None:
     for m in _CREDIT_GLUED.finditer(line):
         caption = line[: m.start()].strip().rstrip(" |·•")  # "Caption | Foto: …": the bar goes with the label
         credit = (m.group("a") or m.group("b") or "").strip()
+        if not any(ch.isalnum() for ch in caption):
+            return None  # "(Photo: …)": a credit line in brackets, no caption before it
         if caption and credit and len(credit.split()) <= 10:
             return caption.rstrip(" .") if caption.endswith(" .") else caption, credit
     return None
