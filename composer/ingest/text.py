@@ -472,12 +472,14 @@ def _related(lines: Sequence[Line], end: int, title: str | None = None) -> list[
     """Headlines listed under a "You might also like"-style heading after the body (the article's
     own headline, section labels and the cards' teasers left out)."""
     own = meta.clean_title(title).casefold() if title else None
+    printed: Counter[str] | None = None  # how often the page prints each line, counted once needed
     for i in range(end, min(len(lines), end + 40)):
         if not RELATED_HEADINGS.match(lines[i].key):
             continue
+        if printed is None:
+            printed = Counter(line.text for line in lines)
         items: list[Related] = []
         seen: set[str] = set()
-        printed = Counter(line.text for line in lines)  # a label printed all over the page is no headline
         last_item = -1  # the line index of the last item taken
         spaced = None  # whether the list has blank lines between items; a change ends it
         for j in range(i + 1, len(lines)):
@@ -486,17 +488,18 @@ def _related(lines: Sequence[Line], end: int, title: str | None = None) -> list[
                 break
             if len(items) >= 2 and spaced is False and line.blank_before:
                 break
-            if line.furniture or meta.is_date_line(line.text) or meta.byline_names(line.text) or _READ_TIME.search(line.text):
-                continue
+            nxt = lines[j + 1].text if j + 1 < len(lines) else ""
+            if (line.furniture or meta.is_date_line(line.text) or meta.byline_names(line.text)
+                    or _READ_TIME.search(line.text)):
+                continue  # a card's date, author or reading time
             if line.text in seen or printed[line.text] >= 5:
                 continue  # a card's headline printed again as its link; "Article content" between paragraphs
             if last_item == j - 1 and (
-                (not line.blank_before and j + 1 < len(lines) and meta.is_date_line(lines[j + 1].text))
-                or _teaser(line, items[-1].title)
+                (not line.blank_before and meta.is_date_line(nxt)) or _teaser(line, items[-1].title)
             ):
                 continue  # a card's teaser, under its headline (and above its date)
-            if _section_label(line, items, lines[j + 1].text if j + 1 < len(lines) else "") or (own is not None and meta.clean_title(line.text).casefold() == own):
-                continue
+            if _section_label(line, items, nxt) or (own is not None and meta.clean_title(line.text).casefold() == own):
+                continue  # a section's name among the headlines, or the article itself
             if line.words > 30 or not _headline_like(line):
                 if items and line.words > 3:
                     break
