@@ -468,16 +468,14 @@ def _teaser(line: Line, item: str) -> bool:
     return line.words >= 8 and line.text.rstrip("\"'”’»").endswith(".") and not item.endswith(".")
 
 
-def _related(lines: Sequence[Line], end: int, title: str | None = None) -> list[Related]:
+def _related(lines: Sequence[Line], end: int, title: str | None, printed: Counter[str]) -> list[Related]:
     """Headlines listed under a "You might also like"-style heading after the body (the article's
-    own headline, section labels and the cards' teasers left out)."""
+    own headline, section labels and the cards' teasers left out). ``printed`` counts how often
+    the page prints each line (the role model's ``Context.counts``)."""
     own = meta.clean_title(title).casefold() if title else None
-    printed: Counter[str] | None = None  # how often the page prints each line, counted once needed
     for i in range(end, min(len(lines), end + 40)):
         if not RELATED_HEADINGS.match(lines[i].key):
             continue
-        if printed is None:
-            printed = Counter(line.text for line in lines)
         items: list[Related] = []
         seen: set[str] = set()
         last_item = -1  # the line index of the last item taken
@@ -580,8 +578,11 @@ def analyse(text: str, where: str = "the input") -> Analysis:
     return Analysis(lines, kinds, start, end, blocks, head, toc)
 
 
-def _apply_roles(page: Analysis) -> None:
-    """Let the learned role model choose the headline, byline and published date among candidates."""
+def _apply_roles(page: Analysis) -> roles.Context:
+    """Let the learned role model choose the headline, byline and published date among candidates.
+
+    Returns the context it read, whose cached answers (how often each line is printed) the rest
+    of the parse reuses."""
     ctx = page.context()
     head, lines = page.head, page.lines
     wiki = roles.wiki_title(ctx)
@@ -609,6 +610,7 @@ def _apply_roles(page: Analysis) -> None:
         elif cands[pick - 1] != head.date_at:
             published, _updated = meta.dates_of(lines[cands[pick - 1]].text)
             head.published = published or ctx.dates()[cands[pick - 1]]
+    return ctx
 
 
 def _names_around(ctx: roles.Context, i: int) -> list[str]:
@@ -680,7 +682,7 @@ def parse(text: str, source: Source) -> Article:
     Raises :class:`InputError` when the text holds no article, only page furniture.
     """
     page = analyse(text, source.path or "the input")
-    _apply_roles(page)
+    ctx = _apply_roles(page)
     lines, kinds, start, end, blocks, head = page.lines, page.kinds, page.start, page.end, page.blocks, page.head
     title_line = lines[head.title_at] if head.title_at is not None else None
     if (title_line is not None and start <= title_line.index < end and len(blocks) > 1 and title_line.words <= 25
@@ -721,7 +723,7 @@ def parse(text: str, source: Source) -> Article:
         url=canonical_url(lines, head.title_at, start, end, head.title),
         language=detect_language(sample),
         image=image,
-        related=tuple(_related(lines, end, head.title)),
+        related=tuple(_related(lines, end, head.title, ctx.counts())),
         tags=tuple(_tags(lines, end)),
         source=source,
     )
