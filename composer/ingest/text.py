@@ -448,10 +448,6 @@ def _drop_cap(lines: Sequence[Line], i: int) -> bool:
     )
 
 
-# A card's date and reading time: "Oct 6 4 mins read", "12 min read".
-_READ_TIME = rx.compile(r"\b\d+\s*min(?:ute)?s?\.? read$", re.I)
-
-
 def _section_label(line: Line, items: Sequence[Related], nxt: str) -> bool:
     """A section's name between the headlines of a related list ("Wilkes-Barre News", "Websites &
     Apps", "LATEST IN AI PLATFORMS & ASSISTANTS"): three capitalised words or fewer, or capitals
@@ -488,7 +484,7 @@ def _related(lines: Sequence[Line], end: int, title: str | None, printed: Counte
                 break
             nxt = lines[j + 1].text if j + 1 < len(lines) else ""
             if (line.furniture or meta.is_date_line(line.text) or meta.byline_names(line.text)
-                    or _READ_TIME.search(line.text)):
+                    or meta.ends_in_read_time(line.text)):
                 continue  # a card's date, author or reading time
             if line.text in seen or printed[line.text] >= 5:
                 continue  # a card's headline printed again as its link; "Article content" between paragraphs

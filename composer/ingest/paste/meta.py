@@ -76,6 +76,9 @@ _READ_TIME = rx.compile(
     r"^(?:(?:lecture|reading time|read time|lesezeit|lesedauer|lectura|tiempo de lectura|lettura|leestijd|leitura)\s*:?\s*)?\d+\s*(?:min(?:ute)?s?|minuten|minutes?|minutos|minuti)\.?\s*(?:read|lesezeit|de lecture|de lectura|di lettura|leestijd|de leitura)?$",
     re.I,
 )
+# A card's date and reading time on one line ("Oct 6 4 mins read"): the reading time at the end,
+# whatever precedes it (``_READ_TIME`` above is a line that is only a reading time).
+_TRAILING_READ_TIME = rx.compile(r"\b\d+\s*min(?:ute)?s?\.? read$", re.I)
 _PLACEHOLDER_DATE = rx.compile(
     r"^(?:published|updated|posted)(?:\s+on)?(?:\s+(?:published|updated|posted)(?:\s+on)?)*\s*:?$", re.I
 )
@@ -459,6 +462,11 @@ def is_date_line(line: str) -> bool:
     rest = re.sub(r"\d+|[^\w\s]", " ", line)
     words = [w for w in rest.split() if len(w) > 2]
     return bool(_DATE_LABEL.match(line)) or len(words) <= 6
+
+
+def ends_in_read_time(line: str) -> bool:
+    """A line that ends in a reading time ("Oct 6 4 mins read", "12 min read")."""
+    return _TRAILING_READ_TIME.search(line) is not None
 
 
 def is_timestamp(line: str) -> bool:
