@@ -294,6 +294,44 @@ def test_prose_without_short_function_words_is_still_an_article() -> None:
     assert [b.text for b in a.body] == article
     assert a.title == "Abashayeli bacela ukuphepha emgwaqweni"
 
+def test_one_english_footer_paragraph_does_not_outweigh_an_isizulu_article() -> None:
+    """The same page with an English footer paragraph (a press code) below it: by function words
+    that paragraph is the only prose on the page, but eight paragraphs of the article by length
+    are far heavier, so the article is the body, not the footer."""
+    stems = ["ukuhamba", "abantwana", "emgwaqweni", "kwamasipala", "ngokushesha", "yezindaba",
+             "abashayeli", "ukuphepha", "ezikoleni", "bephawula", "izakhamuzi", "nokwakhiwa"]
+    article = [
+        " ".join(stems[(n + k) % len(stems)] for k in range(30)).capitalize() + "."
+        for n in range(8)
+    ]
+    footer = ("The newspaper subscribes to the Code of Ethics and Conduct for Print and Online Media, which "
+              "asks that news is truthful, accurate and fair, and that it is presented in a balanced manner. "
+              "If we do not live up to the Code, contact the Press Ombud at the number on this page.")
+    related = ["Kumiswe abaphathi ngezinsolo zenkohlakalo", "Unyazi lugxeka intsha ezinkanjeni",
+               "Kulindelwe ezimbi ngentengo kaphethiloli", "Siboshelwe izitifiketi zomgunyathi",
+               "Zizovalwa izitolo ezithinteka ezigamekweni"]
+    text = "\n".join(["Izindaba", "Ezemidlalo", "", "Abashayeli bacela ukuphepha emgwaqweni", "", *article, "",
+                      "Related Posts", *related, "", footer, "", "Quick Links", "Privacy Policy"])
+    a = _parse(text)
+    assert [b.text for b in a.body] == article
+
+
+def test_a_short_article_of_one_paragraph_stays_the_body() -> None:
+    """A one-paragraph article is not traded for a run of long lines that is only somewhat
+    heavier by length (a shop's keyword-stuffed product lines under it): the length-only search
+    must find a far heavier run of several paragraphs."""
+    lead = ("The harbour authority has ordered twelve electric tugboats for the port, the first of their "
+            "kind on this coast, to replace its ageing diesel fleet by 2028, its director said on Monday. "
+            "The boats will be charged at the quay overnight and can work a whole shift on one charge.")
+    products = [
+        "Marine Tugboat Model Kit Scale Wooden Hull Electric Motor Remote Control Harbour Collector Edition Navy.",
+        "Lighthouse Lamp Brass Nautical Decor Desk Light Vintage Ship Cabin Ornament Handmade Copper Finish.",
+        "Captain Sailor Costume Adult Fancy Dress Hat Jacket Anchor Badge Stripes Navy Party Outfit Halloween.",
+    ]
+    text = "\n".join(["News", "Harbour authority orders twelve electric tugboats", "", lead, "", *products, ""])
+    a = _parse(text)
+    assert [b.text for b in a.body] == [lead]
+
 
 def test_headline_over_a_first_part_cut_off_by_a_video_player() -> None:
     """A video player's settings list (or a paywall pitch) between the first paragraphs and the

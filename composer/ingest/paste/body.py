@@ -234,15 +234,21 @@ def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS, 
         weigher.repeated = set()
         weights = weigher.weights(lines)
         start, end = best_run(weights)
-    if (end <= start or sum(weights[start:end]) < settings.min_body_weight) and settings.min_stop_ratio > 0:
-        # Still no article: a language whose function words are prefixes and suffixes of longer
-        # words (isiZulu, isiXhosa) shows no short function words at all. Long lines then count
-        # as prose by their length alone, as long as that finds a heavier run.
+    weak = end <= start or sum(weights[start:end]) < settings.min_body_weight
+    lone = not weak and sum(1 for line in lines[start:end] if weigher.is_prose(line)) <= 1
+    if (weak or lone) and settings.min_stop_ratio > 0:
+        # Still no article, or one paragraph of it: a language whose function words are
+        # prefixes and suffixes of longer words (isiZulu, isiXhosa) shows no short function words
+        # at all, and its page's one English paragraph (a footer's code of ethics) would be taken
+        # for the article. Long lines then count as prose by their length alone, as long as that
+        # finds a heavier run — for a lone paragraph, a run of several paragraphs, far heavier.
         plain = replace(settings, min_stop_ratio=0.0)
         plain_weigher = Weigher(lines, plain, weigher.toc)
         weights_plain = plain_weigher.weights(lines)
         s2, e2 = best_run(weights_plain)
-        if e2 > s2 and sum(weights_plain[s2:e2]) > max(0.0, sum(weights[start:end])):
+        found = sum(weights_plain[s2:e2]) if e2 > s2 else 0.0
+        before = max(0.0, sum(weights[start:end]))
+        if weak and found > before or lone and found > 3 * before and _paragraphs(lines[s2:e2], plain_weigher) >= 3:
             weigher, weights, (start, end) = plain_weigher, weights_plain, (s2, e2)
     if end <= start or weights[start] <= 0:
         return (0, 0)
@@ -250,6 +256,11 @@ def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS, 
     if settings.extend_tables:
         end = _extend_rows(lines, weigher, end)
     return start, end
+
+
+def _paragraphs(lines: Sequence[Line], weigher: Weigher) -> int:
+    """How many lines of ``lines`` are paragraphs: prose that ends like a sentence."""
+    return sum(1 for line in lines if line.closed and weigher.is_prose(line))
 
 
 def _after_header_contents(lines: Sequence[Line], weigher: Weigher, start: int, end: int) -> int:
