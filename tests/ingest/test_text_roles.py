@@ -71,6 +71,13 @@ def _page(*header: str, title: str = TITLE) -> Article:
         ("Zimbili Vilakazi|Published 15 hours ago", ["Zimbili Vilakazi"]),  # a bar needs no spaces …
         ("Dana Whitfield|Published November 8, 2025", ["Dana Whitfield"]),
         ("Harbour-Fleet-2025", []),  # … a dash does (names have hyphens)
+        # The date's label, capitalised, is not the last name: "Updated", "ON" in a byline in capitals.
+        ("By Dana Whitfield Updated Nov 13, 2019, 10:28am EST", ["Dana Whitfield"]),
+        ("BY DANA WHITFIELD ON 11/13/19 AT 4:00 PM EST", ["DANA WHITFIELD"]),
+        ("Von Eva Kirchner Aktualisiert 25.04.2024", ["Eva Kirchner"]),
+        # An outlet glued on, starting with its capitals; a name's own inner capital stays.
+        ("By Dana WhitfieldFOXBusiness", ["Dana Whitfield"]),
+        ("By Sandee LaMotte and Kathy McDONALD", ["Sandee LaMotte", "Kathy McDONALD"]),
     ],
 )
 def test_byline_rules(line: str, authors: list[str]) -> None:
@@ -91,6 +98,7 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
         ("On Recent Controversial Events", None),  # a Title Case headline, not a name
         ("Whatsapp Facebook Pint Baixar", None),  # a row of share buttons
         ("Tech Insider", None),  # a publication over its writer's name
+        ("Last Updated : Nov 20, 2019 01:41 PM IST", None),  # a date's label
         ("Kommentar von", None),
         ("大渡 美咲", ["大渡 美咲"]),  # a Japanese name alone, family and given name apart
         ("政治", None),

@@ -151,9 +151,24 @@ def cut_at_date(names: str) -> str:
     if not m:
         return names
     words = names[: m.start()].split()
-    while words and (_MONTH_WORD.match(words[-1]) or words[-1][:1].islower() or not words[-1][:1].isalpha()):
+    while words and (
+        _MONTH_WORD.match(words[-1])
+        or words[-1][:1].islower()
+        or not words[-1][:1].isalpha()
+        or _DATE_LABEL_WORD.match(words[-1])
+        or words[-1] in ("ON", "AT")
+    ):
         words.pop()
     return " ".join(words).strip(" ,;:|")
+
+
+# The label of the date that follows a name, capitalised: "By Umair Irfan Updated Nov 13, 2019",
+# "KASHMIRA GANDER ON 3/19/19". (Lower case ones are dropped as lower case.)
+_DATE_LABEL_WORD = rx.compile(
+    r"^(?:updated|published|posted|modified|aktualisiert|veröffentlicht|publié|modifié|publicado|actualizado|"
+    r"atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt)$",
+    re.I,
+)
 
 
 # Chinese, Japanese and Korean bylines name the role around the name instead of "By": "记者 王小明",
@@ -261,6 +276,9 @@ _AFFILIATION = rx.compile(r"(?:studio|redaktion|büro|bureau|desk|newsroom|haupt
 _GLUED_TAIL = rx.compile(
     r"(?<=[a-zà-ÿ.])(?:[A-Z][\w-]*(?:\s+[\w-]+){0,3})$"
 )
+# An outlet's name glued on, which starts with its capitals: "Jonathan GarberFOXBusiness". (A name
+# has one capital after a lower-case letter, "LaMotte", or is in capitals throughout, "McDONALD".)
+_OUTLET_START = rx.compile(r"[A-Z]{2,}[a-z]")
 _TRAILING_WIDGET = rx.compile(r"\s*(?:follow|twitter|e-?mail|folgen|suivre|seguir)(?:\s+\w+)?$", re.I)
 _AGENCY_NAMES = frozenset(
     {"ap", "afp", "dpa", "reuters", "epd", "kna", "sid", "anp", "efe", "ansa", "lusa", "apa", "sda", "belga", "upi",
@@ -289,7 +307,11 @@ def clean_names(names: list[str]) -> list[str]:
     for name in expanded:
         name = _TRAILING_WIDGET.sub("", name.strip(" ,;:|()"))
         glued = _GLUED_TAIL.search(name)
-        if glued and (_ROLE.search(glued.group(0)) or _TRAILING_WIDGET.fullmatch(glued.group(0))):
+        if glued and (
+            _ROLE.search(glued.group(0))
+            or _TRAILING_WIDGET.fullmatch(glued.group(0))
+            or _OUTLET_START.match(glued.group(0))
+        ):
             name = name[: glued.start()]
         name = _IN_PLACE.sub("", name).strip(" ,;:|")
         words = name.split()
@@ -406,6 +428,8 @@ _NOT_NAMES = {
     "youtube", "tiktok", "threads", "bluesky", "mastodon", "flipboard", "pocket", "tumblr", "email", "e-mail",
     # A publication's name over its writer's ("Tech Insider", "The Daily Herald")
     "insider", "times", "journal", "herald", "tribune", "gazette", "daily", "weekly",
+    # A date's label before its date ("Last Updated : Nov 20, 2019")
+    "updated", "published", "posted", "modified",
     # Function words of a Title Case headline ("On Recent Controversial Events", "Why Cities Fail");
     # not the particles names do carry ("van", "de", "bin"), nor short words that are also names
     # ("To Lam", "An Nguyen", "Will Smith").
