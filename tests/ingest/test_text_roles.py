@@ -78,6 +78,14 @@ def _page(*header: str, title: str = TITLE) -> Article:
         # An outlet glued on, starting with its capitals; a name's own inner capital stays.
         ("By Dana WhitfieldFOXBusiness", ["Dana Whitfield"]),
         ("By Sandee LaMotte and Kathy McDONALD", ["Sandee LaMotte", "Kathy McDONALD"]),
+        # A handle glued to the name; a date and then the name, with nothing between.
+        ("By Dana Whitfield@dwhitfield Nov 19, 2019, 7:53pm EST", ["Dana Whitfield"]),
+        ("November 20, 2019 Dana Whitfield", ["Dana Whitfield"]),
+        ("2019-11-20 17:27:46 Dana Whitfield", ["Dana Whitfield"]),
+        ("November 20, 2019 10:30 AM EST Dana Whitfield, MS, RDN", ["Dana Whitfield"]),
+        ("Harbour News : 2025-01-24Buy Now", []),  # a button glued to the date
+        ("November 20, 2019 Share This", []),
+        ("2019 World Cup Final Results", []),
     ],
 )
 def test_byline_rules(line: str, authors: list[str]) -> None:

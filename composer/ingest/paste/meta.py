@@ -203,16 +203,37 @@ def byline_names(line: str) -> list[str] | None:
     cjk = _CJK_BYLINE.match(line) if not line.isascii() else None
     if cjk:
         return [cjk.group("a") or cjk.group("b") or cjk.group("c")]
+    if "@" in line:
+        line = _GLUED_HANDLE.sub("", line)  # "By Chaim Gartenberg@cgartenberg Nov 19, 2019"
     if _SEGMENTS.search(line):
         for segment in _SEGMENTS.split(line):
             if _BY.match(segment) or _POSTED_BY.match(segment):
                 found = _byline(segment)
                 if found:
                     return found
-    return _byline(line)
+    return _byline(line) or _date_then_name(line)
 
 
 _FOUR_DIGITS = rx.compile(r"\d{4}")
+# A writer's handle glued to the name: "Chaim Gartenberg@cgartenberg".
+_GLUED_HANDLE = rx.compile(r"(?<=[^\W\d_])@\w+")
+# What may sit between a date and the name after it: the time's half of the day and its zone.
+_TIME_TAIL = rx.compile(r"^(?:am|pm|a\.m\.|p\.m\.|uhr|h|z|utc|gmt|[ecmp][sd]t|ist|cet|cest|bst|aest|jst|kst)$", re.I)
+_LAST_DIGIT = rx.compile(r"\d(?!.*\d)")
+
+
+def _date_then_name(line: str) -> list[str] | None:
+    """A date, then the name with nothing between: "November 20, 2019 Emiliano Bellini"."""
+    last = _LAST_DIGIT.search(line) if len(line) <= 80 else None
+    if last is None or last.end() == len(line) or line[last.end()] not in " ,":
+        return None  # (a word glued to the date, "2025-01-24Buy Now", is a button's)
+    words = line[last.end() :].strip(" ,").split(",")[0].split()  # "…, MS, RDN": the name's letters
+    while words and _TIME_TAIL.match(words[0]):
+        words.pop(0)
+    name = " ".join(words)
+    if not is_person_name(name) or not is_date_line(line[: last.end()]):
+        return None
+    return [name]
 _IN_PLACE = rx.compile(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$")
 # Every byline shape below has a "by"-word, or a separator before something with a digit.
 _BYLINE_HINT = rx.compile(
