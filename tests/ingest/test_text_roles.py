@@ -107,6 +107,10 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
         ("Whatsapp Facebook Pint Baixar", None),  # a row of share buttons
         ("Tech Insider", None),  # a publication over its writer's name
         ("Last Updated : Nov 20, 2019 01:41 PM IST", None),  # a date's label
+        # A role after the names is not one more name.
+        ("Dana Whitfield, AP National Political Writer", ["Dana Whitfield"]),
+        ("Dana Whitfield and Sam Okafor, Staff Writers", ["Dana Whitfield", "Sam Okafor"]),
+        ("Dana Whitfield, Political Correspondent", ["Dana Whitfield"]),
         ("Kommentar von", None),
         ("大渡 美咲", ["大渡 美咲"]),  # a Japanese name alone, family and given name apart
         ("政治", None),

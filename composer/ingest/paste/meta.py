@@ -427,6 +427,10 @@ def bare_names(line: str) -> list[str] | None:
     if text.lower() in _AGENCY_NAMES or is_person_name(text):
         return [text]
     parts = [p.strip(" .") for p in _NAME_SPLIT.split(text) if p.strip(" .")]
+    while len(parts) > 1 and _ROLE.search(parts[-1]):
+        parts.pop()  # "Steve Peoples, AP National Political Writer": the role after the names
+    if len(parts) == 1 and is_person_name(parts[0]):
+        return parts
     if 2 <= len(parts) <= 6 and all(is_person_name(p) or p.lower() in _AGENCY_NAMES for p in parts):
         return parts
     return None
