@@ -111,6 +111,10 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
         ("Dana Whitfield, AP National Political Writer", ["Dana Whitfield"]),
         ("Dana Whitfield and Sam Okafor, Staff Writers", ["Dana Whitfield", "Sam Okafor"]),
         ("Dana Whitfield, Political Correspondent", ["Dana Whitfield"]),
+        # … nor is the publication after them; a writer whose surname is a publication word stays.
+        ("Dana Whitfield, Business Insider", ["Dana Whitfield"]),
+        ("Dana Whitfield, The Daily Herald", ["Dana Whitfield"]),
+        ("Dana Whitfield, John Post", ["Dana Whitfield", "John Post"]),
         ("Kommentar von", None),
         ("大渡 美咲", ["大渡 美咲"]),  # a Japanese name alone, family and given name apart
         ("政治", None),

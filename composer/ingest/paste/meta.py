@@ -406,6 +406,25 @@ def org_credit(line: str) -> tuple[list[str], bool] | None:
     return None
 
 
+# Words of a publication's name: "Business Insider", "The Daily Herald", "Florida Today".
+_PUBLICATION_WORDS = frozenset(
+    {"news", "insider", "times", "journal", "herald", "tribune", "gazette", "daily", "weekly", "post", "press",
+     "magazine", "today", "chronicle", "telegraph", "guardian", "observer", "express", "courier", "inquirer",
+     "examiner", "dispatch", "bulletin", "monitor", "zeitung", "nachrichten", "allgemeine", "rundschau"}
+)
+
+
+def _publication(part: str) -> bool:
+    """A publication's name after the writer's: a few capitalised words, one of them a publication word."""
+    words = part.split()
+    return (
+        1 <= len(words) <= 4
+        and all(w[:1].isupper() for w in words)
+        and any(w.lower() in _PUBLICATION_WORDS for w in words)
+        and not is_person_name(part)  # "John Post" is a second writer
+    )
+
+
 def bare_names(line: str) -> list[str] | None:
     """A line that is only names: "Jane Doe", "Jane Doe and John Roe", "Michael HiltzikBusiness Columnist",
     "Alex Perry 1 day ago", "AFP"."""
@@ -427,8 +446,8 @@ def bare_names(line: str) -> list[str] | None:
     if text.lower() in _AGENCY_NAMES or is_person_name(text):
         return [text]
     parts = [p.strip(" .") for p in _NAME_SPLIT.split(text) if p.strip(" .")]
-    while len(parts) > 1 and _ROLE.search(parts[-1]):
-        parts.pop()  # "Steve Peoples, AP National Political Writer": the role after the names
+    while len(parts) > 1 and (_ROLE.search(parts[-1]) or _publication(parts[-1])):
+        parts.pop()  # "Steve Peoples, AP National Political Writer", "Charlie Wood, Business Insider"
     if len(parts) == 1 and is_person_name(parts[0]):
         return parts
     if 2 <= len(parts) <= 6 and all(is_person_name(p) or p.lower() in _AGENCY_NAMES for p in parts):
