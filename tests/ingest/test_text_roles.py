@@ -525,6 +525,12 @@ def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
         ("Der Hafen wird bis 2028 elektrisch. Getty Images/Dana Whitfield",
          ("Der Hafen wird bis 2028 elektrisch.", "Getty Images/Dana Whitfield")),
         ("The fleet was ordered in 2024. Reuters reported the order on Monday.", None),
+        # … or glued to its full stop, caption and credit set in two elements
+        ("A tug waits outside the harbour office in Rotterdam.Reuters",
+         ("A tug waits outside the harbour office in Rotterdam.", "Reuters")),
+        ("A tug waits outside the harbour office in Rotterdam.Dana Whitfield/Harbour Times",
+         ("A tug waits outside the harbour office in Rotterdam.", "Dana Whitfield/Harbour Times")),
+        ("The fleet was ordered by the U.S.AP teams inspected it.", None),
     ],
 )
 def test_trailing_credits_in_brackets(line: str, split: tuple[str, str] | None) -> None:
