@@ -531,10 +531,22 @@ def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
         ("A tug waits outside the harbour office in Rotterdam.Dana Whitfield/Harbour Times",
          ("A tug waits outside the harbour office in Rotterdam.", "Dana Whitfield/Harbour Times")),
         ("The fleet was ordered by the U.S.AP teams inspected it.", None),
+        # an agency's short name in brackets is written as the agency writes it: "(ePA)" defines
+        # an abbreviation ("elektronische Patientenakte"), "(EPA)" credits the photo agency
+        ("Die Kasse führt die elektronische Patientenakte (ePA)", None),
+        ("Die Kasse führt die elektronische Patientenakte ein (EPA)", ("Die Kasse führt die elektronische Patientenakte ein", "EPA")),
+        ("The crew fixed the hull after the storm (repair)", None),
     ],
 )
 def test_trailing_credits_in_brackets(line: str, split: tuple[str, str] | None) -> None:
     assert meta.trailing_credit(line) == split
+
+
+def test_image_copyright_lines_are_credits() -> None:
+    """The BBC prints "Image copyright Getty Images" over each photo: the credit, with no caption."""
+    assert meta.credit_of("Image copyright Getty Images") == "Getty Images"
+    assert meta.credit_of("Image copyright Dana Whitfield/Harbour Times") == "Dana Whitfield/Harbour Times"
+    assert meta.credit_of("Image copyright") is None
 
 
 @pytest.mark.parametrize(

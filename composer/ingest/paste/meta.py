@@ -548,6 +548,10 @@ _LABEL_ONLY = frozenset(
     {"image", "source", "picture", "photo", "foto", "bild", "quelle", "imagen", "immagine", "afbeelding", "fotografia"}
 )
 _LABELLED = rx.compile(r"^\w+(?: source)?\s*[:,]")
+# "Image copyright Getty Images" (the BBC's credit line over each photo): a label, then the credit.
+_LABEL_COPYRIGHT = rx.compile(
+    r"^(?:image|photo|picture|media|bild|foto)\s+(?:copyright|©)\s*:?\s*(?P<credit>\S.*)$", re.I
+)
 
 
 # "Photo by Joan Bardeletti", "Photo illustration by Slate", "Images by Getty Images and US Presswire".
@@ -569,7 +573,7 @@ def credit_of(line: str) -> str | None:
 
 
 def _credit_line(line: str) -> str | None:
-    m = _BY_CREDIT.match(line)
+    m = _BY_CREDIT.match(line) or _LABEL_COPYRIGHT.match(line)
     if m and len(line.split()) <= 14:
         return m.group("credit").strip()
     m = _CREDIT_START.match(line)
@@ -598,10 +602,10 @@ def split_glued_credit(line: str) -> tuple[str, str] | None:
 
 
 _PAREN_CREDIT = rx.compile(
-    r"^(?P<caption>.{10,}?)\s*\((?P<credit>[^()]{0,60}?(?:photo|foto|getty|reuters|afp|\bap\b|efe|dpa|epa|anp|ansa|lusa|"
-    r"shutterstock|imago|picture|\bdok\b|/)[^()]{0,60})\)$",
+    r"^(?P<caption>.{10,}?)\s*\((?P<credit>[^()]{0,60}?(?:photo|foto|getty|reuters|shutterstock|imago|picture|\bdok\b|/|"
+    r"(?-i:\b(?:AFP|afp|AP|EFE|efe|DPA|dpa|EPA|epa|ANP|anp|ANSA|ansa|LUSA|Lusa|lusa)\b))[^()]{0,60})\)$",
     re.I,
-)
+)  # (the agencies' short names in the case they write them: "(ePA)" defines an abbreviation)
 _CAPS_CREDIT = rx.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,40}\s*\([^()]{2,30}\))$")
 
 
