@@ -70,6 +70,8 @@ def _page(*header: str, title: str = TITLE) -> Article:
         ("Jane Doe | 2 hours ago", ["Jane Doe"]),
         ("Zimbili Vilakazi|Published 15 hours ago", ["Zimbili Vilakazi"]),  # a bar needs no spaces …
         ("Dana Whitfield|Published November 8, 2025", ["Dana Whitfield"]),
+        ("Dana Whitfield • Nov 18", ["Dana Whitfield"]),  # a card's writer and day, no year
+        ("Breaking News • Nov 18", []),
         ("Harbour-Fleet-2025", []),  # … a dash does (names have hyphens)
         # The date's label, capitalised, is not the last name: "Updated", "ON" in a byline in capitals.
         ("By Dana Whitfield Updated Nov 13, 2019, 10:28am EST", ["Dana Whitfield"]),
@@ -536,6 +538,12 @@ def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
         ("Die Kasse führt die elektronische Patientenakte (ePA)", None),
         ("Die Kasse führt die elektronische Patientenakte ein (EPA)", ("Die Kasse führt die elektronische Patientenakte ein", "EPA")),
         ("The crew fixed the hull after the storm (repair)", None),
+        # square brackets: a credit that names its source ("via", "File:") or an agency, not a citation
+        ("A drawing of the lander the company hopes to send to the Moon [Harbour Works via Nasa]",
+         ("A drawing of the lander the company hopes to send to the Moon", "Harbour Works via Nasa")),
+        ("Troops remain in the country, years after the invasion [File: Reuters]",
+         ("Troops remain in the country, years after the invasion", "File: Reuters")),
+        ("The alliance lasted a millennium and then the war came to the planet. [M1 SP / MP]", None),
     ],
 )
 def test_trailing_credits_in_brackets(line: str, split: tuple[str, str] | None) -> None:

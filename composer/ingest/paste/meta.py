@@ -65,6 +65,12 @@ _RELATIVE = rx.compile(
     r"^(?:(?:updated|published|posted|aktualisiert|mis à jour|actualizado)\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hour|hr|day|week|month)s?\s+ago$|^(?:vor \d+ (?:minuten|stunden|tagen))$",
     re.I,
 )
+# A day of the month without its year, as a card prints it under a name: "Alessio Palumbo • Nov 18".
+_MONTH_DAY = rx.compile(
+    r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}|\d{1,2}\.? "
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)$",
+    re.I,
+)
 # A weekday or "today" with a time and no date: "Monday 6:30PM", "Heute, 14:05 Uhr", "Hoy 09:10".
 _DAY_TIME = rx.compile(
     r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|heute|gestern|aujourd'hui|hier|hoy|ayer|"
@@ -259,8 +265,9 @@ def _byline(line: str) -> list[str] | None:
             m = None
     if not m:
         m = _NAME_THEN_DATE.match(line)
+        rest = m.group("rest").strip() if m else ""
         if not m or not is_person_name(m.group("names")) or not (
-            find_date(m.group("rest")) or _AGO.match(m.group("rest").strip()) or _RELATIVE.match(m.group("rest").strip())
+            find_date(rest) or _AGO.match(rest) or _RELATIVE.match(rest) or _MONTH_DAY.match(rest)
         ):
             return None
     names = _KIND_BY.sub("", _BYLINE_TAIL.sub("", m.group("names")).strip(" ,;:"), count=1)
@@ -602,8 +609,9 @@ def split_glued_credit(line: str) -> tuple[str, str] | None:
 
 
 _PAREN_CREDIT = rx.compile(
-    r"^(?P<caption>.{10,}?)\s*\((?P<credit>[^()]{0,60}?(?:photo|foto|getty|reuters|shutterstock|imago|picture|\bdok\b|/|"
-    r"(?-i:\b(?:AFP|afp|AP|EFE|efe|DPA|dpa|EPA|epa|ANP|anp|ANSA|ansa|LUSA|Lusa|lusa)\b))[^()]{0,60})\)$",
+    r"^(?P<caption>.{10,}?)\s*(?P<open>[(\[])(?P<credit>[^()\[\]]{0,60}?(?:photo|foto|getty|reuters|shutterstock|imago|"
+    r"picture|\bdok\b|/|(?-i:\b(?:AFP|afp|AP|EFE|efe|DPA|dpa|EPA|epa|ANP|anp|ANSA|ansa|LUSA|Lusa|lusa)\b))[^()\[\]]{0,60})"
+    r"[)\]]$",
     re.I,
 )  # (the agencies' short names in the case they write them: "(ePA)" defines an abbreviation)
 _CAPS_CREDIT = rx.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,40}\s*\([^()]{2,30}\))$")
@@ -618,12 +626,22 @@ _AGENCY_CREDIT = rx.compile(
 )
 
 
+# Al Jazeera's credit in square brackets names its source with "via" or "File:": "[SpaceX via Nasa]".
+_SQUARE_VIA = rx.compile(r"^(?P<caption>.{20,}?)\s*\[(?P<credit>[^\[\]]{1,40}\svia\s[^\[\]]{1,40}|File:[^\[\]]{1,50})\]$")
+_SQUARE_CREDIT = rx.compile(r"photo|foto|getty|reuters|shutterstock|imago|picture|\b(?:AFP|AP|EPA|EFE|dpa|DPA)\b", re.I)
+
+
 def trailing_credit(line: str) -> tuple[str, str] | None:
-    """("caption", "credit") for "Caption text. (AP Photo/Name)", "Caption. NAME SURNAME (EFE)" or
-    "Caption. Getty Images/Name"."""
-    m = _CAPS_CREDIT.match(line) or _PAREN_CREDIT.match(line) or _AGENCY_CREDIT.match(line)
+    """("caption", "credit") for "Caption text. (AP Photo/Name)", "Caption [Name via Reuters]",
+    "Caption. NAME SURNAME (EFE)" or "Caption. Getty Images/Name"."""
+    m = _CAPS_CREDIT.match(line) or _PAREN_CREDIT.match(line) or _AGENCY_CREDIT.match(line) or _SQUARE_VIA.match(line)
     if not m:
         return None
+    if "open" in m.groupdict() and (
+        m.group("open") + line[-1] not in ("()", "[]")
+        or (m.group("open") == "[" and not _SQUARE_CREDIT.search(m.group("credit")))
+    ):
+        return None  # "[M1 SP / MP]": square brackets also cite sources; a credit there names its agency
     return m.group("caption").strip(), m.group("credit").strip()
 
 
