@@ -544,6 +544,10 @@ def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
         ("Troops remain in the country, years after the invasion [File: Reuters]",
          ("Troops remain in the country, years after the invasion", "File: Reuters")),
         ("The alliance lasted a millennium and then the war came to the planet. [M1 SP / MP]", None),
+        # a Japanese caption's credit: provided by (提供), photographed by (撮影); a date is not one
+        ("新型の無線機を積んだ車で通話試験を行う技官（警視庁提供）", ("新型の無線機を積んだ車で通話試験を行う技官", "警視庁提供")),
+        ("試合後に会見する監督（撮影・山田太郎）", ("試合後に会見する監督", "撮影・山田太郎")),
+        ("国会で答弁する首相の様子（1月20日）", None),
     ],
 )
 def test_trailing_credits_in_brackets(line: str, split: tuple[str, str] | None) -> None:
@@ -591,3 +595,9 @@ def test_a_credit_line_in_brackets_is_a_credit() -> None:
     assert meta.credit_of("(Foto: Pool via REUTERS)") == "Pool via REUTERS"
     assert meta.credit_of("(photo AFP)") == "(photo AFP)"
     assert meta.split_glued_credit("(Photo: Dana Whitfield)") is None
+
+
+def test_a_credit_in_brackets_after_its_caption_takes_its_brackets_along() -> None:
+    """"Caption (Foto: Agency | Name)": neither the caption keeps the "(" nor the credit the ")"."""
+    assert meta.split_glued_credit("Zwei Schlepper warten am Kai (Foto: picture alliance/dpa | Dana Whitfield)") == (
+        "Zwei Schlepper warten am Kai", "picture alliance/dpa | Dana Whitfield")

@@ -112,6 +112,9 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("newsletter",), r"\bnewsletter\b.*\b(?:sign up|subscribe|inbox)\b"),
     (("subscribe",), r"\bsubscribe (?:now|today|to)\b"),
     (("share this",), r"\bshare this (?:article|story|page)\b"),
+    # a screen reader's skip link over each section ("Den nächsten Abschnitt Ähnliche Themen überspringen")
+    (("überspringen",), r"^(?:den )?nächsten abschnitt .{0,40}überspringen$"),
+    (("skip next",), r"^skip next section\b"),
     (("copy",), r"\bcopy/paste\b"),
     (("copy",), r"\bcopy to clipboard\b"),
     (("embed",), r"\bembed (?:link|code)\b"),

@@ -601,6 +601,8 @@ def split_glued_credit(line: str) -> tuple[str, str] | None:
     for m in _CREDIT_GLUED.finditer(line):
         caption = line[: m.start()].strip().rstrip(" |·•")  # "Caption | Foto: …": the bar goes with the label
         credit = (m.group("a") or m.group("b") or "").strip()
+        if caption.endswith("(") and credit.endswith(")"):
+            caption, credit = caption[:-1].rstrip(), credit[:-1].rstrip()  # "Caption (Foto: …)"
         if not any(ch.isalnum() for ch in caption):
             return None  # "(Photo: …)": a credit line in brackets, no caption before it
         if caption and credit and len(credit.split()) <= 10:
@@ -626,6 +628,8 @@ _AGENCY_CREDIT = rx.compile(
 )
 
 
+# A Japanese caption's credit in brackets: "…の吉田孝太技官（警視庁提供）" (provided by), "（撮影・山田太郎）" (photo).
+_CJK_CREDIT = rx.compile(r"^(?P<caption>.{8,}?)[（(](?P<credit>[^（）()]{1,30}提供|撮影[・:：]?[^（）()]{1,20})[）)]$")
 # Al Jazeera's credit in square brackets names its source with "via" or "File:": "[SpaceX via Nasa]".
 _SQUARE_VIA = rx.compile(r"^(?P<caption>.{20,}?)\s*\[(?P<credit>[^\[\]]{1,40}\svia\s[^\[\]]{1,40}|File:[^\[\]]{1,50})\]$")
 _SQUARE_CREDIT = rx.compile(r"photo|foto|getty|reuters|shutterstock|imago|picture|\b(?:AFP|AP|EPA|EFE|dpa|DPA)\b", re.I)
@@ -635,6 +639,8 @@ def trailing_credit(line: str) -> tuple[str, str] | None:
     """("caption", "credit") for "Caption text. (AP Photo/Name)", "Caption [Name via Reuters]",
     "Caption. NAME SURNAME (EFE)" or "Caption. Getty Images/Name"."""
     m = _CAPS_CREDIT.match(line) or _PAREN_CREDIT.match(line) or _AGENCY_CREDIT.match(line) or _SQUARE_VIA.match(line)
+    if not m and not line.isascii() and line[-1:] in "）)":
+        m = _CJK_CREDIT.match(line)
     if not m:
         return None
     if "open" in m.groupdict() and (
