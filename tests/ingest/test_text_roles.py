@@ -548,6 +548,8 @@ def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
         ("新型の無線機を積んだ車で通話試験を行う技官（警視庁提供）", ("新型の無線機を積んだ車で通話試験を行う技官", "警視庁提供")),
         ("試合後に会見する監督（撮影・山田太郎）", ("試合後に会見する監督", "撮影・山田太郎")),
         ("国会で答弁する首相の様子（1月20日）", None),
+        ("Dana Whitfield leads a rally of harbour workers in Rotterdam. (Courtesy of Dana Whitfield)",
+         ("Dana Whitfield leads a rally of harbour workers in Rotterdam.", "Courtesy of Dana Whitfield")),
     ],
 )
 def test_trailing_credits_in_brackets(line: str, split: tuple[str, str] | None) -> None:

@@ -612,7 +612,7 @@ def split_glued_credit(line: str) -> tuple[str, str] | None:
 
 _PAREN_CREDIT = rx.compile(
     r"^(?P<caption>.{10,}?)\s*(?P<open>[(\[])(?P<credit>[^()\[\]]{0,60}?(?:photo|foto|getty|reuters|shutterstock|imago|"
-    r"picture|\bdok\b|/|(?-i:\b(?:AFP|afp|AP|EFE|efe|DPA|dpa|EPA|epa|ANP|anp|ANSA|ansa|LUSA|Lusa|lusa)\b))[^()\[\]]{0,60})"
+    r"picture|courtesy|cortesía|gentileza|\bdok\b|/|(?-i:\b(?:AFP|afp|AP|EFE|efe|DPA|dpa|EPA|epa|ANP|anp|ANSA|ansa|LUSA|Lusa|lusa)\b))[^()\[\]]{0,60})"
     r"[)\]]$",
     re.I,
 )  # (the agencies' short names in the case they write them: "(ePA)" defines an abbreviation)
