@@ -294,6 +294,20 @@ def test_prose_without_short_function_words_is_still_an_article() -> None:
     assert [b.text for b in a.body] == article
     assert a.title == "Abashayeli bacela ukuphepha emgwaqweni"
 
+def test_a_wire_lead_with_a_camel_case_name_is_not_a_glued_teaser() -> None:
+    """"LOS ANGELES (AP) — To LeBron James, …": the capitals before "LeBron" are the dateline's, not
+    a headline glued to its teaser ("HeadlineSummary…"), so the lead stays the first paragraph."""
+    lead = "ROTTERDAM (AP) — To DeShawn Whitfield, electric tugboats are not a novelty."
+    rest = [
+        "They are only the latest step in a harbour that has been replacing its diesel fleet for a decade, "
+        f"the port's director said on Monday, number {n} of the briefings this month."
+        for n in range(4)
+    ]
+    text = "\n".join(["Harbour orders twelve electric tugboats", "By Jane Moss", "", lead, *rest, ""])
+    a = _parse(text)
+    assert [b.text for b in a.body] == [lead, *rest]
+
+
 def test_one_english_footer_paragraph_does_not_outweigh_an_isizulu_article() -> None:
     """The same page with an English footer paragraph (a press code) below it: by function words
     that paragraph is the only prose on the page, but eight paragraphs of the article by length

@@ -36,6 +36,7 @@ from composer import regexcache as rx
 from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import RELATED_HEADINGS, TOC_REACH
 from composer.ingest.paste.lines import Line
+from composer.ingest.paste.meta import WIRE_DATELINE
 from composer.ingest.paste.toc import contents
 
 _TOKEN = rx.compile(r"\w+")
@@ -148,8 +149,8 @@ class Weigher:
     @staticmethod
     def _glued_teaser(text: str) -> bool:
         m = _GLUED_TEASER.search(text[:160])
-        if not m or text[:1].islower():
-            return False
+        if not m or text[:1].islower() or WIRE_DATELINE.match(text):
+            return False  # ("LOS ANGELES (AP) — To LeBron James, …": a lead, its capitals the dateline's)
         head = text[: m.start() + 1].split()
         return len(head) >= 3 and sum(w[:1].isupper() for w in head) >= 0.6 * len(head)
 
