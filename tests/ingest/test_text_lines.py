@@ -57,7 +57,9 @@ def test_boilerplate_by_hints_is_the_whole_alternation_on_every_corpus_line(corp
     ["cliquez ici pour lire", "klicken sie hier", "haga clic aquí", "clicca qui", "klik hier",
      "this video is not available", "this content is supported", "all rights reserved",
      "sign up for our weekly newsletter", "save this article and read it later", "articoli salvati",
-     "den nächsten abschnitt ähnliche themen überspringen", "skip next section related topics"],
+     "den nächsten abschnitt ähnliche themen überspringen", "skip next section related topics",
+     "diese audioversion wurde künstlich generiert.", "wir freuen uns über ihr feedback zu diesem angebot.",
+     "we would love your feedback on this feature"],
 )
 def test_each_phrase_is_found_through_its_hints(line: str) -> None:
     assert BOILERPLATE.search(line)

@@ -599,6 +599,13 @@ def test_a_credit_line_in_brackets_is_a_credit() -> None:
     assert meta.split_glued_credit("(Photo: Dana Whitfield)") is None
 
 
+def test_a_short_caption_with_its_credit_in_brackets_is_a_caption() -> None:
+    """"Jane Doe bleibt vage. (Foto: REUTERS)" is short enough to pass for a credit line, but the
+    brackets say which part is the credit."""
+    assert meta.credit_of("Jane Doe bleibt vage. (Foto: REUTERS)") is None
+    assert meta.trailing_credit("Jane Doe bleibt vage. (Foto: REUTERS)") == ("Jane Doe bleibt vage.", "Foto: REUTERS")
+
+
 def test_a_credit_in_brackets_after_its_caption_takes_its_brackets_along() -> None:
     """"Caption (Foto: Agency | Name)": neither the caption keeps the "(" nor the credit the ")"."""
     assert meta.split_glued_credit("Zwei Schlepper warten am Kai (Foto: picture alliance/dpa | Dana Whitfield)") == (

@@ -112,6 +112,9 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("newsletter",), r"\bnewsletter\b.*\b(?:sign up|subscribe|inbox)\b"),
     (("subscribe",), r"\bsubscribe (?:now|today|to)\b"),
     (("share this",), r"\bshare this (?:article|story|page)\b"),
+    # an audio player's notice above the article ("Diese Audioversion wurde künstlich generiert.")
+    (("audioversion", "vorlesefunktion"), r"\b(?:diese audioversion|vorlesefunktion)\b"),
+    (("feedback",), r"\b(?:wir freuen uns über ihr feedback|we(?:'d| would)? (?:love|welcome) your feedback)\b"),
     # a screen reader's skip link over each section ("Den nächsten Abschnitt Ähnliche Themen überspringen")
     (("überspringen",), r"^(?:den )?nächsten abschnitt .{0,40}überspringen$"),
     (("skip next",), r"^skip next section\b"),

@@ -589,7 +589,12 @@ def _credit_line(line: str) -> str | None:
         if first in _LABEL_ONLY and not _LABELLED.match(line):
             return None
         return m.group("credit").strip()
-    if not line.endswith(".") and _CREDIT_WORDS.search(line) and len(re.findall(r"\w+", line)) <= 6:
+    if (
+        not line.endswith(".")
+        and _CREDIT_WORDS.search(line)
+        and len(re.findall(r"\w+", line)) <= 6
+        and not _PAREN_CREDIT.match(line)  # "Donald Trump bleibt vage. (Foto: REUTERS)": a caption and its credit
+    ):
         return line.strip()
     return None
 
