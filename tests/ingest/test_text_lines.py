@@ -59,7 +59,7 @@ def test_boilerplate_by_hints_is_the_whole_alternation_on_every_corpus_line(corp
      "sign up for our weekly newsletter", "save this article and read it later", "articoli salvati",
      "den nächsten abschnitt ähnliche themen überspringen", "skip next section related topics",
      "diese audioversion wurde künstlich generiert.", "wir freuen uns über ihr feedback zu diesem angebot.",
-     "we would love your feedback on this feature"],
+     "we would love your feedback on this feature", "like this story? share it with a friend!"],
 )
 def test_each_phrase_is_found_through_its_hints(line: str) -> None:
     assert BOILERPLATE.search(line)

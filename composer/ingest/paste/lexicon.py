@@ -112,6 +112,7 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("newsletter",), r"\bnewsletter\b.*\b(?:sign up|subscribe|inbox)\b"),
     (("subscribe",), r"\bsubscribe (?:now|today|to)\b"),
     (("share this",), r"\bshare this (?:article|story|page)\b"),
+    (("like this",), r"^(?:did you )?like this (?:story|article)\?"),
     # an audio player's notice above the article ("Diese Audioversion wurde künstlich generiert.")
     (("audioversion", "vorlesefunktion"), r"\b(?:diese audioversion|vorlesefunktion)\b"),
     (("feedback",), r"\b(?:wir freuen uns über ihr feedback|we(?:'d| would)? (?:love|welcome) your feedback)\b"),
