@@ -413,12 +413,14 @@ def org_credit(line: str) -> tuple[list[str], bool] | None:
     return None
 
 
-# Words of a publication's name: "Business Insider", "The Daily Herald", "Florida Today".
-_PUBLICATION_WORDS = frozenset(
-    {"news", "insider", "times", "journal", "herald", "tribune", "gazette", "daily", "weekly", "post", "press",
-     "magazine", "today", "chronicle", "telegraph", "guardian", "observer", "express", "courier", "inquirer",
-     "examiner", "dispatch", "bulletin", "monitor", "zeitung", "nachrichten", "allgemeine", "rundschau"}
-)
+# Words of a publication's name that are never a person's ("Tech Insider", "The Daily Herald") …
+_MASTHEAD_WORDS = frozenset({"insider", "times", "journal", "herald", "tribune", "gazette", "daily", "weekly"})
+# … and all the words that mark one after a writer's name: "Business Insider", "Florida Today".
+_PUBLICATION_WORDS = _MASTHEAD_WORDS | {
+    "news", "post", "press", "magazine", "today", "chronicle", "telegraph", "guardian", "observer", "express",
+    "courier", "inquirer", "examiner", "dispatch", "bulletin", "monitor", "zeitung", "nachrichten", "allgemeine",
+    "rundschau",
+}
 
 
 def _publication(part: str) -> bool:
@@ -477,8 +479,6 @@ _NOT_NAMES = {
     # A row of share buttons ("Whatsapp Facebook Pint Baixar"): networks are never name words.
     "whatsapp", "facebook", "twitter", "pinterest", "pint", "linkedin", "instagram", "telegram", "reddit",
     "youtube", "tiktok", "threads", "bluesky", "mastodon", "flipboard", "pocket", "tumblr", "email", "e-mail",
-    # A publication's name over its writer's ("Tech Insider", "The Daily Herald")
-    "insider", "times", "journal", "herald", "tribune", "gazette", "daily", "weekly",
     # A date's label before its date ("Last Updated : Nov 20, 2019")
     "updated", "published", "posted", "modified",
     # Function words of a Title Case headline ("On Recent Controversial Events", "Why Cities Fail");
@@ -486,7 +486,7 @@ _NOT_NAMES = {
     # ("To Lam", "An Nguyen", "Will Smith").
     "on", "of", "for", "with", "from", "into", "over", "under", "after", "before", "how", "why", "what",
     "when", "where", "is", "are", "was", "were", "has", "have", "our", "your", "my", "its", "this", "that",
-}  # fmt: skip
+} | _MASTHEAD_WORDS  # fmt: skip  (a publication's name over its writer's: "Tech Insider")
 
 
 def is_person_name(line: str) -> bool:
