@@ -241,6 +241,14 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORDS.findall(text.lower()) if len(w) >= 4 and w not in STOPWORDS}
 
 
+def _menu_item(lines: Sequence[Line], i: int) -> bool:
+    """A short line between two one- or two-word labels: an entry of a menu or a section's tabs
+    ("Liveticker / Medaillen heute / Zeitplan"), whose words the lead may share by chance."""
+    if lines[i].words > 3 or i == 0 or i + 1 >= len(lines):
+        return False
+    return all(lines[j].words <= 2 and not lines[j].closed for j in (i - 1, i + 1))
+
+
 def _walk_to_title(lines: Sequence[Line], kinds: _LineKinds, start: int) -> int | None:
     """The headline by position: the first headline-like line above the header lines."""
     i = start - 1
@@ -269,7 +277,7 @@ def _find_title(lines: Sequence[Line], kinds: _LineKinds, start: int, lead: str)
     best, best_score = None, 0.0
     for i in range(max(0, start - _TITLE_WINDOW), start):
         line = lines[i]
-        if not _headline_like(line) or kinds.is_meta(i) or _HANDLE.match(line.text):
+        if not _headline_like(line) or kinds.is_meta(i) or _HANDLE.match(line.text) or _menu_item(lines, i):
             continue
         words = _content_words(line.text)
         if len(words) < 2:

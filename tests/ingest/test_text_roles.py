@@ -610,3 +610,14 @@ def test_a_credit_in_brackets_after_its_caption_takes_its_brackets_along() -> No
     """"Caption (Foto: Agency | Name)": neither the caption keeps the "(" nor the credit the ")"."""
     assert meta.split_glued_credit("Zwei Schlepper warten am Kai (Foto: picture alliance/dpa | Dana Whitfield)") == (
         "Zwei Schlepper warten am Kai", "picture alliance/dpa | Dana Whitfield")
+
+
+@pytest.mark.parametrize("model", [True, False])
+def test_a_tab_among_one_word_tabs_is_not_the_headline(model: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "Electric tugboats" shares both its words with the lead, but it sits among the section's
+    # one-word tabs ("Ports / Electric tugboats / Shipping"): a menu entry, however well it overlaps.
+    if not model:
+        monkeypatch.setattr(roles, "load_model", lambda: {})
+    title = "A quieter harbour: the port goes green on the water"
+    a = _parse(MENU + "Ports\nElectric tugboats\nShipping\nFerries\n\n" + title + "\n\n" + LEAD)
+    assert a.title == title
