@@ -54,6 +54,7 @@ _CREDIT_LINE = rx.compile(
 _COPYRIGHT_YEAR = rx.compile(r"(?:©|\bcopyright\b)\s*(?:\d{4}\s*[-–]\s*)?((?:19|20)\d\d)", re.I)
 _DIGIT = rx.compile(r"\d")
 _YEAR = rx.compile(r"^((?:19|20)\d\d)")
+_LONGEST_STANDFIRST = 60  # words: a longer line at the top of the body is a paragraph of the article
 _HEADER_SCAN = 12  # lines at the top of the body run that may still be header (byline, caption)
 _TITLE_SCAN = 14  # lines above the body walked for the headline and header lines
 _TITLE_WINDOW = 30  # lines above the body searched for a headline that matches the lead
@@ -231,8 +232,8 @@ def _trim_start(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) 
             prose = 0
         elif line.words >= 8 and line.closed:
             prose += 1
-            if prose >= 2:
-                break
+            if prose >= 2 or line.words >= _LONGEST_STANDFIRST:
+                break  # (a paragraph that long is the article's, even with a photo's caption under it)
     # Never trim away the whole body.
     return new_start if new_start < end else start
 

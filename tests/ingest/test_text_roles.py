@@ -621,3 +621,20 @@ def test_a_tab_among_one_word_tabs_is_not_the_headline(model: bool, monkeypatch:
     title = "A quieter harbour: the port goes green on the water"
     a = _parse(MENU + "Ports\nElectric tugboats\nShipping\nFerries\n\n" + title + "\n\n" + LEAD)
     assert a.title == title
+
+
+def test_a_long_lead_paragraph_over_a_photo_caption_stays_in_the_body() -> None:
+    """Standfirst, photo and credit, a lead of sixty-odd words, then a second photo with its
+    credit: a standfirst is never that long, so the lead is the body's first paragraph."""
+    standfirst = "The port will run its tugs on electricity from the quay, starting next autumn."
+    lead = (
+        "The harbour authority has ordered twelve electric tugboats, the first of their kind in the port, "
+        "to replace its whole diesel fleet by the end of 2028, the authority said on Monday after a meeting "
+        "with the city council, the unions and the two towing companies that work in the port, which will "
+        "share the cost of the chargers on the quay with the city."
+    )
+    rest = LEAD.split("\n\n", 1)[1]
+    header = f"{TITLE}\nBy Dana Whitfield\n{standfirst}\nA tug at the quay at dawn.\nPhoto: Dana Whitfield\n"
+    article = _parse(MENU + header + lead + "\nThe new chargers on the east quay.\nPhoto: Port Authority\n" + rest)
+    assert article.body[0].text == lead
+    assert article.standfirst == standfirst
