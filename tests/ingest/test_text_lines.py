@@ -59,7 +59,12 @@ def test_boilerplate_by_hints_is_the_whole_alternation_on_every_corpus_line(corp
      "sign up for our weekly newsletter", "save this article and read it later", "articoli salvati",
      "den nächsten abschnitt ähnliche themen überspringen", "skip next section related topics",
      "diese audioversion wurde künstlich generiert.", "wir freuen uns über ihr feedback zu diesem angebot.",
-     "we would love your feedback on this feature", "like this story? share it with a friend!"],
+     "we would love your feedback on this feature", "like this story? share it with a friend!",
+     # paywall notices where the free part ends
+     "la suite est réservée à nos abonnés. déjà abonné ? se connecter", "article réservé aux abonnés",
+     "already a subscriber? log in", "this story is available only to subscribers",
+     "bereits abonnent? hier anmelden", "¿ya eres suscriptor? inicia sesión", "sei già abbonato? accedi",
+     "já é assinante? entre", "al abonnee? log in"],
 )
 def test_each_phrase_is_found_through_its_hints(line: str) -> None:
     assert BOILERPLATE.search(line)

@@ -119,6 +119,15 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     # a screen reader's skip link over each section ("Den nächsten Abschnitt Ähnliche Themen überspringen")
     (("überspringen",), r"^(?:den )?nächsten abschnitt .{0,40}überspringen$"),
     (("skip next",), r"^skip next section\b"),
+    # a paywall's notice where the free part of the article ends ("La suite est réservée à nos
+    # abonnés. Déjà abonné ? Se connecter")
+    (("abonné",), r"\bréservée? (?:à nos|aux) abonnés|\bdéjà abonné"),
+    (("subscriber",), r"\b(?:already a subscriber|(?:available|exclusive) (?:only )?(?:to|for) subscribers|for subscribers only)\b"),
+    (("abonnent",), r"\b(?:bereits|schon) abonnent|\bnur für abonnenten\b"),
+    (("suscriptor",), r"\bya eres suscriptor|\bexclusiv[oa] para suscriptores\b"),
+    (("abbonat",), r"\bsei già abbonato|\briservat[oa] agli abbonati\b"),
+    (("assinante",), r"\bjá é assinante|\bexclusiv[oa] para assinantes\b"),
+    (("abonnee",), r"\bal abonnee\b|\balleen voor abonnees\b"),
     (("copy",), r"\bcopy/paste\b"),
     (("copy",), r"\bcopy to clipboard\b"),
     (("embed",), r"\bembed (?:link|code)\b"),
