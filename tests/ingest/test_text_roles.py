@@ -533,6 +533,9 @@ def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
         ("A tug waits outside the harbour office in Rotterdam.Dana Whitfield/Harbour Times",
          ("A tug waits outside the harbour office in Rotterdam.", "Dana Whitfield/Harbour Times")),
         ("The fleet was ordered by the U.S.AP teams inspected it.", None),
+        # Le Monde's "NAME SURNAME / AGENCY" after the caption
+        ("The harbour master at the quay in Rotterdam, on 12 July 2023. DANA WHITFIELD / AFP",
+         ("The harbour master at the quay in Rotterdam, on 12 July 2023.", "DANA WHITFIELD / AFP")),
         # an agency's short name in brackets is written as the agency writes it: "(ePA)" defines
         # an abbreviation ("elektronische Patientenakte"), "(EPA)" credits the photo agency
         ("Die Kasse führt die elektronische Patientenakte (ePA)", None),

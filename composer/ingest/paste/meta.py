@@ -624,12 +624,13 @@ _PAREN_CREDIT = rx.compile(
 _CAPS_CREDIT = rx.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,40}\s*\([^()]{2,30}\))$")
 
 
-# "Caption text. AP Photo/Jacquelyn Martin", "Caption.  Getty Images/Juanmonino": an agency or a
+# "Caption text. AP Photo/Jacquelyn Martin", "Caption.  Getty Images/Juanmonino", "Caption.
+# BERTRAND GUAY / AFP" (Le Monde): an agency or a
 # "Name/Agency" credit after the caption's last sentence, without brackets, or glued to its full
 # stop when the page set them in two elements ("… in New York.Reuters").
 _AGENCY_CREDIT = rx.compile(
     r"^(?P<caption>.{20,}?[a-z0-9)”\"][.!?])\s*(?P<credit>(?:AP|AFP|Reuters|Getty Images|EPA|dpa|Bloomberg|"
-    r"Shutterstock|imago|picture alliance)\b[^.!?]{0,40}|[A-Z][\w’'.&-]*(?: [\w’'.&-]+){0,3}/[A-Z][^.!?/]{1,40})$"
+    r"Shutterstock|imago|picture alliance)\b[^.!?]{0,40}|[A-Z][\w’'.&-]*(?: [\w’'.&-]+){0,3} ?/ ?[A-Z][^.!?/]{1,40})$"
 )
 
 
