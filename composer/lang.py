@@ -90,6 +90,9 @@ def detect_language(text: str, default: str = "en") -> str:
     other = _other_language(all_counts)
     if other is not None:
         return other
+    marked = _marked_language(head, all_counts)
+    if marked is not None:
+        return marked
     counts = _function_word_counts(tokens)
     ranked = sorted(counts, key=counts.__getitem__, reverse=True)
     best, second = counts[ranked[0]], counts[ranked[1]]
@@ -206,6 +209,35 @@ _ALL_WORD_LANGS: dict[str, tuple[str, ...]] = {}
 for _lang, _words in (*_PROFILES.items(), *_OTHER_PROFILES.items()):
     for _w in _words.split():
         _ALL_WORD_LANGS[_w] = (*_ALL_WORD_LANGS.get(_w, ()), _lang)
+
+
+# Letters that none of the seven writes, each set the mark of a language (or of close relatives,
+# told apart by their function words): Turkish's dotless ı and ğ, Polish ł, ą, ę, Czech ř, ě, ů …
+_MARKS = (
+    (("tr",), "ığİĞ"), (("pl",), "łąęśźżŁŚŻ"), (("cs",), "řěůŘ"), (("ro",), "ășțĂȘȚ"),
+    (("hu",), "őűŐŰ"), (("da", "no", "sv"), "øæåØÆÅ"), (("is",), "þðÞ"),
+)
+_MARK_LETTERS = frozenset("".join(letters for _langs, letters in _MARKS))
+_MARK_SHARE = 0.01  # of a text's letters, and …
+_MARK_MIN = 5  # … at least this many
+
+
+def _marked_language(text: str, all_counts: dict[str, float]) -> str | None:
+    """The language whose own letters make up one in a hundred of ``text``'s, when its function
+    words were too few for a verdict (a short sample of Turkish, whose grammar lives in suffixes,
+    holds few): the seven-language model would otherwise call it Portuguese or Spanish, and its
+    reader would get their template words. A name or two ("Erdoğan", "Łódź") stays far below."""
+    if text.isascii():
+        return None
+    found = Counter(ch for ch in text if ch in _MARK_LETTERS)
+    if not found:
+        return None
+    letters = len(_LETTER.findall(text))
+    for langs, marks in _MARKS:
+        n = sum(found[ch] for ch in marks)
+        if n >= _MARK_MIN and n >= _MARK_SHARE * letters:
+            return max(langs, key=lambda code: all_counts.get(code, 0.0))
+    return None
 
 
 _UNKNOWN_MIN_TOKENS = 60

@@ -117,3 +117,14 @@ def test_a_latin_script_language_without_a_profile_is_undetermined(monkeypatch: 
     # Too short to tell: the model's answer stands.
     monkeypatch.setattr(lang, "_classify", lambda text: "nl")
     assert detect_language(ZULU_LIKE[:200]) == "nl"
+
+
+def test_a_short_text_in_letters_none_of_the_seven_writes_is_not_one_of_the_seven() -> None:
+    # Too few function words for a verdict (Turkish grammar lives in suffixes): the letters decide.
+    turkish = "Galatasaray'ın Arjantinli yıldızı, Süper Lig'de çıktığı son altı müsabakada yedi kez ağları havalandırdı."
+    assert detect_language(turkish) == "tr"
+    polish = "Wczoraj zespół z Łodzi pokonał gości, a najlepszy zawodnik zdobył dwadzieścia punktów."
+    assert detect_language(polish) == "pl"
+    # A name or two in another language's letters does not change an article's language.
+    english = SAMPLES["en"] + " Mr Erdoğan met the mayor of Łódź. " + SAMPLES["en"]
+    assert detect_language(english) == "en"
