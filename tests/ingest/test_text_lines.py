@@ -112,6 +112,10 @@ def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: boo
         ("Weitere Beiträge anzeigen", True),
         ("Load more stories", True),
         ("Voir plus", True),
+        ("Paylaş", True),  # "Share" in Turkish, Polish, Czech, Swedish
+        ("Udostępnij", True),
+        ("Sdílet", True),
+        ("Dela", True),
         ("Follow the money", False),  # a headline, not a button
         ("Show more of the harbour to visitors, council told", False),
     ],

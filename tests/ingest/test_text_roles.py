@@ -613,6 +613,9 @@ def test_a_credit_in_brackets_after_its_caption_takes_its_brackets_along() -> No
     """"Caption (Foto: Agency | Name)": neither the caption keeps the "(" nor the credit the ")"."""
     assert meta.split_glued_credit("Zwei Schlepper warten am Kai (Foto: picture alliance/dpa | Dana Whitfield)") == (
         "Zwei Schlepper warten am Kai", "picture alliance/dpa | Dana Whitfield")
+    # "Bildquelle:" (picture source) is a credit's label like "Bild:"
+    assert meta.split_glued_credit("Zwei Schlepper warten am Kai | Bildquelle: Hafenamt") == (
+        "Zwei Schlepper warten am Kai", "Hafenamt")
 
 
 @pytest.mark.parametrize("model", [True, False])

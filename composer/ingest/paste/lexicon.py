@@ -65,7 +65,8 @@ FURNITURE_LINES = _words(
     copy link, link copied, copied, copy to clipboard, listen, listen to this article, bookmark, gift article,
     image caption, image source, media caption, photo, video, audio, gallery, expand, collapse, open, toggle,
     reuse this content, contribute, contribuer, réutiliser ce contenu, facebook, twitter, linkedin, whatsapp,
-    instagram, youtube, pinterest, reddit, telegram, rss, x, flipboard, print this page, email this
+    instagram, youtube, pinterest, reddit, telegram, rss, x, flipboard, print this page, email this,
+    paylaş, udostępnij, sdílet, zdieľať, dela, del, jaa, megosztás, distribuie
     """,
     ",",
 )

@@ -96,7 +96,7 @@ _CREDIT_START = rx.compile(
     re.I,
 )
 _CREDIT_GLUED = rx.compile(
-    r"\s*(?:(?:copyright|©)\s*(?P<a>.+)|(?:photograph|photo|foto|bild|image|credit|crédit|imagen)\s*:\s*(?P<b>.+))$",
+    r"\s*(?:(?:copyright|©)\s*(?P<a>.+)|(?:photograph|photo|foto|bild(?:quelle)?|image|credit|crédit|imagen)\s*:\s*(?P<b>.+))$",
     re.I,
 )
 _CREDIT_WORDS = rx.compile(
