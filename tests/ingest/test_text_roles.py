@@ -484,6 +484,9 @@ def test_a_headline_that_opens_the_body_is_not_its_first_paragraph_too() -> None
         ("Images by Getty Images and US Presswire", "Getty Images and US Presswire"),
         ("Photo courtesy of the harbour authority", "the harbour authority"),
         ("Photo of the day: a tug at dawn", None),  # a heading, not a credit
+        ("Image Credits: Harbour Works", "Harbour Works"),  # "Image credit(s):", bare or in brackets
+        ("(Image credit: Harbour Works)", "Harbour Works"),
+        ("Photo credit", None),
         ("Photographs by the dozen were taken at the quay, and every one of them shows the new tugs at work", None),
     ],
 )
@@ -613,6 +616,9 @@ def test_a_credit_in_brackets_after_its_caption_takes_its_brackets_along() -> No
     """"Caption (Foto: Agency | Name)": neither the caption keeps the "(" nor the credit the ")"."""
     assert meta.split_glued_credit("Zwei Schlepper warten am Kai (Foto: picture alliance/dpa | Dana Whitfield)") == (
         "Zwei Schlepper warten am Kai", "picture alliance/dpa | Dana Whitfield")
+    # "(Photo Credit : …)": the label's two words stay together, and the brackets go with them
+    assert meta.split_glued_credit("The bar sells clean air to shoppers. (Photo Credit : Harbour Times File Photo )") == (
+        "The bar sells clean air to shoppers.", "Harbour Times File Photo")
     # "Bildquelle:" (picture source) is a credit's label like "Bild:"
     assert meta.split_glued_credit("Zwei Schlepper warten am Kai | Bildquelle: Hafenamt") == (
         "Zwei Schlepper warten am Kai", "Hafenamt")

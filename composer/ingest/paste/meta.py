@@ -91,12 +91,12 @@ _PLACEHOLDER_DATE = rx.compile(
 
 # Photo credits: "Copyright AP Photo/…", "© Reuters", "Photograph: Name/Agency", "Image source, Getty".
 _CREDIT_START = rx.compile(
-    r"^(?:copyright|©|\(c\)|photo(?:graph)?s?|image(?: source)?|picture|foto(?:s)?|bild(?:quelle)?|crédit(?:s)?(?: photo)?|"
+    r"^(?:copyright|©|\(c\)|(?:photo|image|picture) credits?|photo(?:graph)?s?|image(?: source)?|picture|foto(?:s)?|bild(?:quelle)?|crédit(?:s)?(?: photo)?|"
     r"credit(?:s)?|quelle|source|imagen|immagine|fotografia|afbeelding)\s*[:,.…]*\s*(?P<credit>.+)$",
     re.I,
 )
 _CREDIT_GLUED = rx.compile(
-    r"\s*(?:(?:copyright|©)\s*(?P<a>.+)|(?:photograph|photo|foto|bild(?:quelle)?|image|credit|crédit|imagen)\s*:\s*(?P<b>.+))$",
+    r"\s*(?:(?:copyright|©)\s*(?P<a>.+)|(?:(?:photo|image|picture) credits?|photograph|photo|foto|bild(?:quelle)?|image|credit|crédit|imagen)\s*:\s*(?P<b>.+))$",
     re.I,
 )
 _CREDIT_WORDS = rx.compile(
@@ -554,7 +554,7 @@ def is_timestamp(line: str) -> bool:
 _LABEL_ONLY = frozenset(
     {"image", "source", "picture", "photo", "foto", "bild", "quelle", "imagen", "immagine", "afbeelding", "fotografia"}
 )
-_LABELLED = rx.compile(r"^\w+(?: source)?\s*[:,]")
+_LABELLED = rx.compile(r"^\w+(?: source| credits?)?\s*[:,]", re.I)
 # "Image copyright Getty Images" (the BBC's credit line over each photo): a label, then the credit.
 _LABEL_COPYRIGHT = rx.compile(
     r"^(?:image|photo|picture|media|bild|foto)\s+(?:copyright|©)\s*:?\s*(?P<credit>\S.*)$", re.I
