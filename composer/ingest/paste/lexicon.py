@@ -129,6 +129,7 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("abbonat",), r"\bsei già abbonato|\briservat[oa] agli abbonati\b"),
     (("assinante",), r"\bjá é assinante|\bexclusiv[oa] para assinantes\b"),
     (("abonnee",), r"\bal abonnee\b|\balleen voor abonnees\b"),
+    (("gallery",), r"\b(?:see|view) (?:the )?full gallery\b"),
     (("copy",), r"\bcopy/paste\b"),
     (("copy",), r"\bcopy to clipboard\b"),
     (("embed",), r"\bembed (?:link|code)\b"),
