@@ -575,6 +575,12 @@ def test_image_copyright_lines_are_credits() -> None:
         ("Above: a tug at the quay in the morning.", "a tug at the quay in the morning."),
         ("Pictured: the harbour master", "the harbour master"),
         ("Above all, the council wants cleaner air", None),  # no colon: a sentence
+        # the BBC's labels, with a comma, without one, or glued on
+        ("Image caption, The harbour master at the quay", "The harbour master at the quay"),
+        ("Media caption The harbour master explains the plan", "The harbour master explains the plan"),
+        ("Media captionWho runs the harbour?", "Who runs the harbour?"),
+        ("Image caption", None),
+        ("Caption this photo and win a prize", None),
     ],
 )
 def test_caption_labels(line: str, caption: str | None) -> None:

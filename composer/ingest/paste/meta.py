@@ -105,8 +105,9 @@ _CREDIT_WORDS = rx.compile(
     re.I,
 )
 _CAPTION_LABEL = rx.compile(
-    r"^(?:image caption|media caption|caption|bildunterschrift|légende|above|pictured|top photo|main photo|"
-    r"header image|im bild)\s*[,:]\s*(?P<caption>.+)$",
+    # the BBC's two-word labels also without a comma, or glued on: "Media caption Mr Obama told …"
+    r"^(?:(?:image|media) caption\s*[,:]?|(?:caption|bildunterschrift|légende|above|pictured|top photo|main photo|"
+    r"header image|im bild)\s*[,:])\s*(?P<caption>\S.*)$",
     re.I,
 )
 
