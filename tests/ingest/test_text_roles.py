@@ -108,6 +108,9 @@ def test_byline_rules(line: str, authors: list[str]) -> None:
         ("On Recent Controversial Events", None),  # a Title Case headline, not a name
         ("Whatsapp Facebook Pint Baixar", None),  # a row of share buttons
         ("Tech Insider", None),  # a publication over its writer's name
+        ("São Paulo", None),  # a dateline over the text, not a writer …
+        ("Paulo Coelho", ["Paulo Coelho"]),  # … though its words are a writer's
+        ("Premier League", None),  # a competition's section label
         ("Last Updated : Nov 20, 2019 01:41 PM IST", None),  # a date's label
         # A role after the names is not one more name.
         ("Dana Whitfield, AP National Political Writer", ["Dana Whitfield"]),

@@ -485,6 +485,8 @@ _NOT_NAMES = {
     # Function words of a Title Case headline ("On Recent Controversial Events", "Why Cities Fail");
     # not the particles names do carry ("van", "de", "bin"), nor short words that are also names
     # ("To Lam", "An Nguyen", "Will Smith").
+    # a competition or a trade named like a person when capitalised ("Premier League", "Tech Industry")
+    "league", "industry",
     "on", "of", "for", "with", "from", "into", "over", "under", "after", "before", "how", "why", "what",
     "when", "where", "is", "are", "was", "were", "has", "have", "our", "your", "my", "its", "this", "that",
 } | _MASTHEAD_WORDS  # fmt: skip  (a publication's name over its writer's: "Tech Insider")
@@ -499,7 +501,27 @@ def is_person_name(line: str) -> bool:
         and words[-1][:1].isupper()
         and not any(ch.isdigit() for ch in line)
         and not any(w.lower() in _NOT_NAMES for w in words)
+        and line.strip().lower() not in _PLACES
     )
+
+
+# Places whose names look like a person's (two or three capitalised words): a dateline over the
+# text ("São Paulo") or a place line under a byline is not a writer. Whole names only: "Paulo",
+# "Santa" or "York" alone are also people's names.
+_PLACE_LIST = """
+    new york, los angeles, san francisco, san diego, san antonio, san jose, san josé, san juan, santa fe,
+    santa monica, santa clara, palo alto, las vegas, new orleans, salt lake city, kansas city, oklahoma city,
+    jersey city, panama city, mexico city, guatemala city, quebec city, gaza city, ho chi minh city,
+    baton rouge, el paso, fort worth, long beach, st. louis, saint louis, washington d.c., washington dc,
+    são paulo, sao paulo, rio de janeiro, belo horizonte, porto alegre, buenos aires, la paz, santo domingo,
+    hong kong, new delhi, tel aviv, abu dhabi, kuala lumpur, phnom penh, cape town, addis ababa, dar es salaam,
+    st. petersburg, saint petersburg, sankt petersburg, frankfurt am main, den haag, costa rica, puerto rico,
+    el salvador, new zealand, south africa, south korea, north korea, saudi arabia, united states,
+    united kingdom, great britain, sri lanka, sierra leone, burkina faso, czech republic, dominican republic,
+    new jersey, new mexico, new hampshire, north carolina, south carolina, north dakota, south dakota,
+    west virginia, rhode island, silicon valley, wall street, capitol hill, downing street, white house
+    """
+_PLACES = frozenset(" ".join(place.split()) for place in _PLACE_LIST.split(","))
 
 
 def is_role(line: str) -> bool:
