@@ -64,7 +64,9 @@ def test_boilerplate_by_hints_is_the_whole_alternation_on_every_corpus_line(corp
      "la suite est réservée à nos abonnés. déjà abonné ? se connecter", "article réservé aux abonnés",
      "already a subscriber? log in", "this story is available only to subscribers",
      "bereits abonnent? hier anmelden", "¿ya eres suscriptor? inicia sesión", "sei già abbonato? accedi",
-     "já é assinante? entre", "al abonnee? log in", "best gifts for co-workers under $50... see full gallery"],
+     "já é assinante? entre", "al abonnee? log in", "best gifts for co-workers under $50... see full gallery",
+     "using an ad blocker?", "ad block users: some site features may not work", "want to see fewer ads?",
+     "become a member."],
 )
 def test_each_phrase_is_found_through_its_hints(line: str) -> None:
     assert BOILERPLATE.search(line)
@@ -122,3 +124,12 @@ def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: boo
 )
 def test_follow_and_show_more_buttons_are_furniture(line: str, furniture: bool) -> None:
     assert L.make_line(0, line).furniture is furniture
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["ad blocking: the unnecessary internet apocalypse", "more readers now use ad blockers than ever",
+     "become a member of the harbour club, the council urged"],
+)
+def test_a_story_about_ad_blockers_or_members_is_not_boilerplate(line: str) -> None:
+    assert not L._boilerplate(line)

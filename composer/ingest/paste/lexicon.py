@@ -130,6 +130,11 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("assinante",), r"\bjá é assinante|\bexclusiv[oa] para assinantes\b"),
     (("abonnee",), r"\bal abonnee\b|\balleen voor abonnees\b"),
     (("gallery",), r"\b(?:see|view) (?:the )?full gallery\b"),
+    # an ad blocker's notice and a membership pitch ("Using an ad blocker?", "Want to see fewer ads?")
+    (("adblock", "ad block"), r"\busing an? ad ?blocker|\bad ?block(?:er)? (?:users|detected|is (?:on|enabled))|"
+     r"\b(?:disable|turn off|pause) (?:your )?ad ?block"),  # (not the words themselves: a story may be about them)
+    (("fewer ads",), r"\bsee fewer ads\b"),
+    (("become a",), r"^become a (?:member|subscriber)(?: today| now)?[.!]?$"),
     (("copy",), r"\bcopy/paste\b"),
     (("copy",), r"\bcopy to clipboard\b"),
     (("embed",), r"\bembed (?:link|code)\b"),
