@@ -55,6 +55,12 @@ _COPYRIGHT_YEAR = rx.compile(r"(?:©|\bcopyright\b)\s*(?:\d{4}\s*[-–]\s*)?((?:
 _DIGIT = rx.compile(r"\d")
 _YEAR = rx.compile(r"^((?:19|20)\d\d)")
 _LONGEST_STANDFIRST = 60  # words: a longer line at the top of the body is a paragraph of the article
+# A line that leaves its writer's name to the next one: "By", "Written on Mar 17 by", "Geschrieben von".
+_DANGLING_WRITER = rx.compile(
+    r"^(?:(?:written|posted|published|reported|words|story|text|geschrieben|verfasst|écrit|escrito|scritto)\b"
+    r".{0,40}\s)?(?:by|von|par|por|door|di)\s*:?$",
+    re.I,
+)
 _HEADER_SCAN = 12  # lines at the top of the body run that may still be header (byline, caption)
 _TITLE_SCAN = 14  # lines above the body walked for the headline and header lines
 _TITLE_WINDOW = 30  # lines above the body searched for a headline that matches the lead
@@ -132,7 +138,7 @@ class _LineKinds:
             return  # a paragraph, not a header line
         has_digit = _DIGIT.search(text) is not None
         names = meta.byline_names(text) if line.words <= 24 else None
-        names = names or self._name_with_role(i) or self._organisation(i)
+        names = names or self._name_with_role(i) or self._name_after_by(i) or self._organisation(i)
         if names:
             self._byline[i] = names
             if has_digit and meta.find_date(text):
@@ -182,6 +188,13 @@ class _LineKinds:
             if caps >= 3 and meta.is_person_name(name):
                 return [name]
         return None
+
+    def _name_after_by(self, i: int) -> list[str] | None:
+        """A name under a line that ends in "by" ("Written on Mar 17 by" / "Pippin Lee"): the byline
+        split where the name is a link. Not under "Photo by" or "Powered by" (a credit, a logo)."""
+        if i == 0 or not meta.is_person_name(self.lines[i].text):
+            return None
+        return [self.lines[i].text] if _DANGLING_WRITER.match(self.lines[i - 1].text) else None
 
     def _organisation(self, i: int) -> list[str] | None:
         """An agency or site credited as the byline: "Von dpa" on its own, "Reuters" or "AFP, MANILA"

@@ -12,7 +12,7 @@ import pytest
 
 from composer.article import Article, Source
 from composer.ingest.paste import meta, roles
-from composer.ingest.text import parse
+from composer.ingest.text import analyse, parse
 
 LEAD = (
     "The harbour authority has ordered twelve electric tugboats, the first of their kind in the port, "
@@ -659,3 +659,15 @@ def test_a_long_lead_paragraph_over_a_photo_caption_stays_in_the_body() -> None:
     article = _parse(MENU + header + lead + "\nThe new chargers on the east quay.\nPhoto: Port Authority\n" + rest)
     assert article.body[0].text == lead
     assert article.standfirst == standfirst
+
+
+@pytest.mark.parametrize(
+    ("label", "names"),
+    [("Written on Mar 17 by", ["Dana Whitfield"]), ("By", ["Dana Whitfield"]), ("Geschrieben von", ["Dana Whitfield"]),
+     ("Photo by", None), ("Powered by", None)],
+)
+def test_a_name_under_a_line_that_ends_in_by_is_a_byline(label: str, names: list[str] | None) -> None:
+    # The byline split where the name is a link; under "Photo by" or "Powered by" it is a credit or a logo.
+    page = analyse(MENU + TITLE + "\n\n" + LEAD + "\nShare this article\n" + label + "\nDana Whitfield\nFollow\n")
+    at = next(i for i, line in enumerate(page.lines) if line.text == "Dana Whitfield")
+    assert page.kinds.byline(at) == names
