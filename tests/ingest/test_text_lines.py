@@ -66,7 +66,8 @@ def test_boilerplate_by_hints_is_the_whole_alternation_on_every_corpus_line(corp
      "bereits abonnent? hier anmelden", "¿ya eres suscriptor? inicia sesión", "sei già abbonato? accedi",
      "já é assinante? entre", "al abonnee? log in", "best gifts for co-workers under $50... see full gallery",
      "using an ad blocker?", "ad block users: some site features may not work", "want to see fewer ads?",
-     "become a member."],
+     "become a member.", "this advertisement has not loaded yet, but your article continues below.",
+     "story continues below gallery"],
 )
 def test_each_phrase_is_found_through_its_hints(line: str) -> None:
     assert BOILERPLATE.search(line)
@@ -118,6 +119,8 @@ def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: boo
         ("Udostępnij", True),
         ("Sdílet", True),
         ("Dela", True),
+        ("Article content", True),  # an ad slot's labels inside the article
+        ("Advertisement 2", True),
         ("Follow the money", False),  # a headline, not a button
         ("Show more of the harbour to visitors, council told", False),
     ],

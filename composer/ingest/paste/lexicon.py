@@ -66,7 +66,9 @@ FURNITURE_LINES = _words(
     image caption, image source, media caption, photo, video, audio, gallery, expand, collapse, open, toggle,
     reuse this content, contribute, contribuer, réutiliser ce contenu, facebook, twitter, linkedin, whatsapp,
     instagram, youtube, pinterest, reddit, telegram, rss, x, flipboard, print this page, email this,
-    paylaş, udostępnij, sdílet, zdieľať, dela, del, jaa, megosztás, distribuie
+    paylaş, udostępnij, sdílet, zdieľať, dela, del, jaa, megosztás, distribuie,
+    article content, story continues below, story continues below advertisement, advertisement 1, advertisement 2,
+    advertisement 3
     """,
     ",",
 )
@@ -130,6 +132,10 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("assinante",), r"\bjá é assinante|\bexclusiv[oa] para assinantes\b"),
     (("abonnee",), r"\bal abonnee\b|\balleen voor abonnees\b"),
     (("gallery",), r"\b(?:see|view) (?:the )?full gallery\b"),
+    # an ad slot's label inside the article ("This advertisement has not loaded yet, but your article
+    # continues below.")
+    (("continues below",), r"\b(?:story|article) continues below\b"),
+    (("advertisement has not",), r"\badvertisement has not loaded\b"),
     # an ad blocker's notice and a membership pitch ("Using an ad blocker?", "Want to see fewer ads?")
     (("adblock", "ad block"), r"\busing an? ad ?blocker|\bad ?block(?:er)? (?:users|detected|is (?:on|enabled))|"
      r"\b(?:disable|turn off|pause) (?:your )?ad ?block"),  # (not the words themselves: a story may be about them)
