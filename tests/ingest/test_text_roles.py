@@ -539,6 +539,12 @@ def test_a_part_of_the_headline_on_its_own_line_is_not_a_byline() -> None:
         ("A tug waits outside the harbour office in Rotterdam.Dana Whitfield/Harbour Times",
          ("A tug waits outside the harbour office in Rotterdam.", "Dana Whitfield/Harbour Times")),
         ("The fleet was ordered by the U.S.AP teams inspected it.", None),
+        # a photographer's bare name after a caption in sentence case; not a Title Case headline's
+        # second sentence, nor a teaser's writer
+        ("The harbour master at the quay in Rotterdam on Monday. Dana Whitfield",
+         ("The harbour master at the quay in Rotterdam on Monday.", "Dana Whitfield")),
+        ("Markets Fall Sharply As Oil Prices Spike. Harbour Traders Respond", None),
+        ("Das Hotel ist seit Jahren geschlossen, jetzt zieht wieder Leben ein. Von Dana Whitfield", None),
         # Le Monde's "NAME SURNAME / AGENCY" after the caption
         ("The harbour master at the quay in Rotterdam, on 12 July 2023. DANA WHITFIELD / AFP",
          ("The harbour master at the quay in Rotterdam, on 12 July 2023.", "DANA WHITFIELD / AFP")),

@@ -671,13 +671,30 @@ def trailing_credit(line: str) -> tuple[str, str] | None:
     if not m and not line.isascii() and line[-1:] in "）)":
         m = _CJK_CREDIT.match(line)
     if not m:
-        return None
+        return _name_credit(line)
     if "open" in m.groupdict() and (
         m.group("open") + line[-1] not in ("()", "[]")
         or (m.group("open") == "[" and not _SQUARE_CREDIT.search(m.group("credit")))
     ):
         return None  # "[M1 SP / MP]": square brackets also cite sources; a credit there names its agency
     return m.group("caption").strip(), m.group("credit").strip()
+
+
+_BY_WORDS = frozenset({"by", "von", "par", "por", "door", "di", "av", "af", "od", "de", "da"})
+# "Caption text, a sentence. Jane Doe": a photographer's bare name after the caption's last sentence.
+_NAME_CREDIT = rx.compile(r"^(?P<caption>.{30,}?[a-z0-9)”\"][.!?])\s*(?P<credit>[A-ZÀ-Ý][\w'’.-]+(?: [A-ZÀ-Ý][\w'’.-]+){1,3})$")
+
+
+def _name_credit(line: str) -> tuple[str, str] | None:
+    """("caption", "Name") when a caption in sentence case ends in a person's name alone; a Title
+    Case headline of two sentences ("Markets Fall. Trump Tweets Back") is not one."""
+    m = _NAME_CREDIT.match(line)
+    if not m or not is_person_name(m.group("credit")) or m.group("credit").split()[0].lower() in _BY_WORDS:
+        return None  # ("… wieder lebendig. Von Eva Kirchner-Rätsch": a teaser and its writer)
+    words = m.group("caption").split()
+    if len(words) < 6 or sum(w[:1].isupper() for w in words) * 2 >= len(words):
+        return None
+    return m.group("caption"), m.group("credit")
 
 
 def caption_label(line: str) -> str | None:
