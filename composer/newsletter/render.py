@@ -297,6 +297,9 @@ def issue_context(issue: Issue, theme: Theme, settings: Settings, *, archive: bo
             "subject": clean_subject(issue.subject),
             "preheader": _preheader(clean(preheader)),
             "language": language,
+            # the newsletter's own words' language, for their elements' ``lang``: English words in
+            # a Turkish issue must not be upper-cased by Turkish rules ("KEY POİNTS")
+            "words_language": words,
             "dir": issue.direction,
             "start": start,
             "end": end,

@@ -234,6 +234,16 @@ def test_dates_and_names_are_written_in_the_language_of_the_template_words(lang:
         assert "марта" not in r.text and "Machi" not in r.text and " и " not in r.text
 
 
+def test_upper_cased_headings_carry_the_language_of_their_words() -> None:
+    # "Key points" is upper-cased by CSS, which follows ``lang``: under a Turkish document's
+    # lang the English words would read "KEY POİNTS", so the heading says it is English.
+    r = render_newsletter(single(article(language="tr")), SETTINGS)
+    assert '<html lang="tr"' in r.html
+    assert re.search(r'<h\d lang="en"[^>]*>Key points<', r.html)
+    r = render_newsletter(single(article(language="de")), SETTINGS)
+    assert re.search(r'<h\d lang="de"[^>]*>Das Wichtigste<', r.html)
+
+
 def test_unknown_locale_dates_fall_back_to_iso() -> None:
     assert format_date("2025-03-14", "zz") == "2025-03-14"
     assert format_date("not a date", "en") is None
