@@ -70,7 +70,8 @@ def _function_word_counts(text: str | Counter[str], table: dict[str, tuple[str, 
 
 def detect_language(text: str, default: str = "en") -> str:
     """The language of ``text``: one of the supported seven when it is one, else the language it
-    clearly is (by script, or by the function words of another common language), "und"
+    clearly is (by script, by the function words of another common language, or by letters
+    only that language writes), "und"
     (undetermined) for a language none of those words belong to; ``default`` when there is too
     little text.
 

@@ -482,11 +482,11 @@ _NOT_NAMES = {
     "youtube", "tiktok", "threads", "bluesky", "mastodon", "flipboard", "pocket", "tumblr", "email", "e-mail",
     # A date's label before its date ("Last Updated : Nov 20, 2019")
     "updated", "published", "posted", "modified",
+    # A competition or a trade named like a person when capitalised ("Premier League", "Tech Industry")
+    "league", "industry",
     # Function words of a Title Case headline ("On Recent Controversial Events", "Why Cities Fail");
     # not the particles names do carry ("van", "de", "bin"), nor short words that are also names
     # ("To Lam", "An Nguyen", "Will Smith").
-    # a competition or a trade named like a person when capitalised ("Premier League", "Tech Industry")
-    "league", "industry",
     "on", "of", "for", "with", "from", "into", "over", "under", "after", "before", "how", "why", "what",
     "when", "where", "is", "are", "was", "were", "has", "have", "our", "your", "my", "its", "this", "that",
 } | _MASTHEAD_WORDS  # fmt: skip  (a publication's name over its writer's: "Tech Insider")
@@ -648,9 +648,9 @@ _CAPS_CREDIT = rx.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A
 
 
 # "Caption text. AP Photo/Jacquelyn Martin", "Caption.  Getty Images/Juanmonino", "Caption.
-# BERTRAND GUAY / AFP" (Le Monde): an agency or a
-# "Name/Agency" credit after the caption's last sentence, without brackets, or glued to its full
-# stop when the page set them in two elements ("… in New York.Reuters").
+# BERTRAND GUAY / AFP" (Le Monde): an agency or a "Name/Agency" credit after the caption's last
+# sentence, without brackets, or glued to its full stop when the page set them in two elements
+# ("… in New York.Reuters").
 _AGENCY_CREDIT = rx.compile(
     r"^(?P<caption>.{20,}?[a-z0-9)”\"][.!?])\s*(?P<credit>(?:AP|AFP|Reuters|Getty Images|EPA|dpa|Bloomberg|"
     r"Shutterstock|imago|picture alliance)\b[^.!?]{0,40}|[A-Z][\w’'.&-]*(?: [\w’'.&-]+){0,3} ?/ ?[A-Z][^.!?/]{1,40})$"
