@@ -218,7 +218,7 @@ _MARKS = (
     (("tr",), "ığİĞ"), (("pl",), "łąęśźżŁŚŻ"), (("cs",), "řěůŘ"), (("ro",), "ășțĂȘȚ"),
     (("hu",), "őűŐŰ"), (("da", "no", "sv"), "øæåØÆÅ"), (("is",), "þðÞ"),
 )
-_MARK_LETTERS = frozenset("".join(letters for _langs, letters in _MARKS))
+_MARK_LETTER = rx.compile("[" + "".join(letters for _langs, letters in _MARKS) + "]")
 _MARK_SHARE = 0.01  # of a text's letters, and …
 _MARK_MIN = 5  # … at least this many
 
@@ -230,7 +230,7 @@ def _marked_language(text: str, all_counts: dict[str, float]) -> str | None:
     reader would get their template words. A name or two ("Erdoğan", "Łódź") stays far below."""
     if text.isascii():
         return None
-    found = Counter(ch for ch in text if ch in _MARK_LETTERS)
+    found = Counter(_MARK_LETTER.findall(text))  # (a loop over every character cost 0.3 ms a page)
     if not found:
         return None
     letters = len(_LETTER.findall(text))
