@@ -55,12 +55,6 @@ _COPYRIGHT_YEAR = rx.compile(r"(?:©|\bcopyright\b)\s*(?:\d{4}\s*[-–]\s*)?((?:
 _DIGIT = rx.compile(r"\d")
 _YEAR = rx.compile(r"^((?:19|20)\d\d)")
 _LONGEST_STANDFIRST = 60  # words: a longer line at the top of the body is a paragraph of the article
-# A line that leaves its writer's name to the next one: "By", "Written on Mar 17 by", "Geschrieben von".
-_DANGLING_WRITER = rx.compile(
-    r"^(?:(?:written|posted|published|reported|words|story|text|geschrieben|verfasst|écrit|escrito|scritto)\b"
-    r".{0,40}\s)?(?:by|von|par|por|door|di)\s*:?$",
-    re.I,
-)
 _HEADER_SCAN = 12  # lines at the top of the body run that may still be header (byline, caption)
 _TITLE_SCAN = 14  # lines above the body walked for the headline and header lines
 _TITLE_WINDOW = 30  # lines above the body searched for a headline that matches the lead
@@ -194,7 +188,7 @@ class _LineKinds:
         split where the name is a link. Not under "Photo by" or "Powered by" (a credit, a logo)."""
         if i == 0 or not meta.is_person_name(self.lines[i].text):
             return None
-        return [self.lines[i].text] if _DANGLING_WRITER.match(self.lines[i - 1].text) else None
+        return [self.lines[i].text] if meta.writer_follows(self.lines[i - 1].text) else None
 
     def _organisation(self, i: int) -> list[str] | None:
         """An agency or site credited as the byline: "Von dpa" on its own, "Reuters" or "AFP, MANILA"

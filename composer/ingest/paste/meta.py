@@ -21,6 +21,8 @@ AUTHOR_LABEL = (
     r"texto de|testo di|auteur|author|autor(?:in|ka|zy)?(?:/autor(?:in)?)?|autore|redactie|text|texte|texto|testo|tekst|"
     r"текст|автор(?:ы|и)?|yazar|av|af"
 )
+# The word before a writer's name ("by", "von", "par", …) where a kind, a date or a verb precedes it.
+_BY_WORD = r"(?:by|von|par|por|di|door)"
 _BY = rx.compile(
     r"^(?:(?:written|reported|words|text|story|posted|report) )?(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")"
     r"\s*:?\s+(?P<names>.+)$",
@@ -31,7 +33,7 @@ _LEADING_LABEL = rx.compile(r"^(?:" + AUTHOR_LABEL + r")\s*:\s*(?=\S)", re.I)
 _KIND_BY = rx.compile(
     r"^(?:an?\s+|ein(?:e)?\s+|une?\s+|uno?\s+|una\s+)?(?:analysis|commentary|opinion|column|review|interview|"
     r"kommentar|kolumne|analyse|gastbeitrag|essay|reportage|chronique|tribune|entretien|análisis|columna|opinión|"
-    r"commento|analisi|recensione|opinie|analyse|column|recensie)\s+(?:by|von|par|por|di|door)\s+",
+    r"commento|analisi|recensione|opinie|analyse|column|recensie)\s+" + _BY_WORD + r"\s+",
     re.I,
 )
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЇЄҐ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
@@ -120,7 +122,15 @@ WIRE_DATELINE = rx.compile(
 
 
 _POSTED_BY = rx.compile(
-    r"^(?:posted|published|written|updated|veröffentlicht|publié|publicado|pubblicato)\b.{0,60}?\b(?:by|von|par|por|di|door)\s+(?P<names>.+)$",
+    r"^(?:posted|published|written|updated|veröffentlicht|publié|publicado|pubblicato)\b.{0,60}?\b" + _BY_WORD
+    + r"\s+(?P<names>.+)$",
+    re.I,
+)
+# The same, with the name left to the next line where it is a link: "By", "Written on Mar 17 by",
+# "Geschrieben von" (not "Photo by" or "Powered by": a credit, a logo).
+_BY_AT_END = rx.compile(
+    r"^(?:(?:written|posted|published|reported|words|story|text|geschrieben|verfasst|écrit|escrito|scritto)\b"
+    r".{0,40}\s)?" + _BY_WORD + r"\s*:?$",
     re.I,
 )
 # A relative time after a name: "James Akinaka • 8h", "Jane Doe | 2 hours ago".
@@ -136,7 +146,7 @@ _IMAGE_ROLE = rx.compile(r"photo|foto|picture|image|video|illustrat|graphic|graf
 _NAME_THEN_DATE = rx.compile(r"^(?P<names>[^|•·–—-]{3,60}?)(?:\s+[|•·–—-]\s+|\s*[|•·]\s*)(?P<rest>.*\d.*)$")
 
 
-_DATE_THEN_BY = rx.compile(r"^(?P<pre>.{4,60}?)\s(?:by|von|par|por|di|door)\s+(?P<names>\S.+)$", re.I)
+_DATE_THEN_BY = rx.compile(r"^(?P<pre>.{4,60}?)\s" + _BY_WORD + r"\s+(?P<names>\S.+)$", re.I)
 _SEGMENTS = rx.compile(r"\s+[|•·]\s+")
 _MONTH_WORD = rx.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|"
@@ -522,6 +532,11 @@ _PLACE_LIST = """
     west virginia, rhode island, silicon valley, wall street, capitol hill, downing street, white house
     """
 _PLACES = frozenset(" ".join(place.split()) for place in _PLACE_LIST.split(","))
+
+
+def writer_follows(line: str) -> bool:
+    """Whether ``line`` ends where its writer's name should follow, on the next line."""
+    return bool(_BY_AT_END.match(line))
 
 
 def is_role(line: str) -> bool:
