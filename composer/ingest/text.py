@@ -568,6 +568,7 @@ class Analysis:
 
 def analyse(text: str, where: str = "the input") -> Analysis:
     """Lines, body and rule-read header of a paste (the model's input; used by the trainer too)."""
+    meta.forget()  # answers about the last paste's lines
     lines = split_lines(text)
     if not lines:
         raise InputError(f"{where} is empty: paste the article text, or give a file or URL that has one")

@@ -130,6 +130,20 @@ def test_bare_name_rules(line: str, authors: list[str] | None) -> None:
     assert meta.bare_names(line) == authors
 
 
+def test_remembered_names_are_handed_out_as_copies_and_forgotten_per_paste() -> None:
+    first = meta.byline_names("By Jane Doe and John Roe")
+    assert first == ["Jane Doe", "John Roe"]
+    first.append("Someone Else")  # a caller that changes its answer ...
+    assert meta.byline_names("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]  # ... changes no other
+    names, labelled = meta.org_credit("Von dpa") or ([], False)
+    names.clear()
+    assert meta.org_credit("Von dpa") == (["dpa"], True)
+    assert meta.is_person_name("Jane Doe")
+    assert any("Jane Doe" in memo for memo in meta._MEMOS)
+    meta.forget()
+    assert not any(memo for memo in meta._MEMOS)
+
+
 def test_a_label_glued_to_a_name_is_dropped_by_the_clean_up() -> None:
     """The HTML reader's author fields pass through the same clean-up ("Текст: …" in a meta tag)."""
     assert meta.clean_names(["Текст: Иван Петров"]) == ["Иван Петров"]
