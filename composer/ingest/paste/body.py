@@ -100,6 +100,7 @@ class Weigher:
                  toc: tuple[set[int], set[int]] | None = None) -> None:
         self.settings = settings
         self.extra = page_stopwords(lines)
+        self._stop: dict[tuple[int, str], float] = {}
         seen: Counter[str] = Counter(line.text for line in lines if line.words >= 3)
         self.repeated = {text for text, n in seen.items() if n > 1}
         # Lines that weigh nothing and open no gap: code listings and tables of contents.
@@ -111,12 +112,19 @@ class Weigher:
         self.neutral |= self.toc[0] | self.toc[1]
 
     def stop_ratio(self, line: Line) -> float:
-        """Function-word share by the fixed lists or by the page's own frequent words."""
+        """Function-word share by the fixed lists or by the page's own frequent words.
+
+        Remembered per line: a prose line is asked twice per weighing (is it prose, how heavy),
+        and a page may be weighed twice."""
         if not self.extra or line.stop >= 0.3:
             return line.stop
-        tokens = _TOKEN.findall(line.text.lower())
-        own = sum(t in self.extra for t in tokens) / len(tokens) if tokens else 0.0
-        return max(line.stop, own)
+        key = (line.index, line.text)
+        found = self._stop.get(key)
+        if found is None:
+            tokens = _TOKEN.findall(line.text.lower())
+            own = sum(t in self.extra for t in tokens) / len(tokens) if tokens else 0.0
+            found = self._stop[key] = max(line.stop, own)
+        return found
 
     def is_prose(self, line: Line) -> bool:
         return (

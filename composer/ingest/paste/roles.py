@@ -152,6 +152,8 @@ def content_words(text: str) -> set[str]:
     """The line's content words; Chinese, Japanese and Korean, written without spaces, give their
     character pairs instead (a whole CJK line would otherwise be one "word" that matches nothing)."""
     lower = text.lower()
+    if lower.isascii():  # (no CJK in it: the common case, answered without a search per word)
+        return {w for w in _WORDS.findall(lower) if len(w) >= 4 and w not in STOPWORDS}
     words = {w for w in _WORDS.findall(lower) if len(w) >= 4 and w not in STOPWORDS and not _CJK_RUN.search(w)}
     for run in _CJK_RUN.findall(lower):
         words.update(run[k : k + 2] for k in range(len(run) - 1))
