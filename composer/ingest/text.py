@@ -130,6 +130,8 @@ class _LineKinds:
         text = line.text
         if line.words > 60:
             return  # a paragraph, not a header line
+        if self._labelled_credit(i, line):
+            return
         has_digit = _DIGIT.search(text) is not None
         names = meta.byline_names(text) if line.words <= 24 else None
         names = names or self._name_with_role(i) or self._name_after_by(i) or self._organisation(i)
@@ -161,6 +163,30 @@ class _LineKinds:
             split = meta.split_glued_credit(nxt)
             if split:
                 self._caption[i] = (text, split[1])
+
+    def _labelled_credit(self, i: int, line: Line) -> bool:
+        """A photo's caption, credit label and credit on three lines ("Fed-Vizechef Michael Barr: …" /
+        "Foto:" / "Andrew Harnik / AP"): the label and the credit are credit lines, the line above
+        them the caption. Each line decides from its own neighbours, so the answer does not
+        depend on which of the three is asked about first."""
+        lines = self.lines
+
+        def credit_under(j: int) -> str | None:  # the credit under a bare label at ``j``
+            if j >= 0 and j + 1 < len(lines) and meta.credit_label(lines[j].text):
+                below = lines[j + 1]
+                if 1 <= below.words <= 8 and not below.closed:
+                    return below.text
+            return None
+
+        if credit := credit_under(i):
+            self._credit[i] = credit  # the label
+        elif credit := credit_under(i - 1):
+            self._credit[i] = credit  # the credit itself
+        elif (credit := credit_under(i + 1)) and 3 <= line.words <= 60 and not is_widget(line):
+            self._caption[i] = (line.text, credit)
+        else:
+            return False
+        return True
 
     def _name_with_role(self, i: int) -> list[str] | None:
         text = self.lines[i].text

@@ -374,3 +374,28 @@ def test_headline_over_a_first_part_cut_off_by_a_video_player() -> None:
     ])
     a = _parse(text)
     assert a.title == "Harbour authority orders twelve electric tugboats"
+
+
+def test_a_credit_label_alone_on_its_line_takes_the_credit_below_and_the_caption_above() -> None:
+    """DER SPIEGEL sets "Foto:" and the credit as two elements: the label is not the credit (it
+    had given the credit ":"), the line under it is, and the line over it is the caption."""
+    paste = "\n".join([
+        "Menü",
+        "Startseite",
+        "Brücken im Land: Die Sanierung kommt langsamer voran als geplant",
+        "Ein Bericht des Rechnungshofs zählt die maroden Bauwerke und nennt die Gründe für den Verzug.",
+        "28.04.2023, 20.15 Uhr",
+        "Gesperrte Brücke bei Lüdenscheid: Der Abriss dauerte Monate",
+        "Foto:",
+        "Marta Beispiel / dpa",
+        "Der Rechnungshof hat in einem Bericht die Lage der Brücken im Land untersucht und kommt zu einem klaren Ergebnis.",
+        "Von den gut achttausend Bauwerken seien mehr als tausend in einem schlechten Zustand, heißt es in dem Papier.",
+        "Die Verwaltung habe zu wenige Ingenieure, um die Prüfungen und die Planung in der vorgesehenen Zeit zu schaffen.",
+    ])
+    article = _parse(paste)
+    assert article.title == "Brücken im Land: Die Sanierung kommt langsamer voran als geplant"
+    assert article.image is not None
+    assert article.image.caption == "Gesperrte Brücke bei Lüdenscheid: Der Abriss dauerte Monate"
+    assert article.image.credit == "Marta Beispiel / dpa"
+    assert article.authors == ()
+    assert article.body[0].text.startswith("Der Rechnungshof")

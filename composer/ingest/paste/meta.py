@@ -675,6 +675,20 @@ def credit_of(line: str) -> str | None:
     return _credit_line(line)
 
 
+# A credit's label alone on its line, the credit under it ("Foto:" / "Andrew Harnik / AP", as
+# DER SPIEGEL sets every photo): the label and the credit are two elements of the page.
+_BARE_CREDIT_LABEL = rx.compile(
+    r"^(?:photo(?:graph)?s?|image(?: source)?|picture|foto(?:s)?|bild(?:quelle)?|crédits?(?: photo)?|credits?|"
+    r"quelle|source|imagen|immagine|fotografia|afbeelding)\s*[:,]$",
+    re.I,
+)
+
+
+def credit_label(line: str) -> bool:
+    """Whether ``line`` is only a credit's label ("Foto:", "Image source,"): the credit is the next line."""
+    return len(line) <= 20 and _BARE_CREDIT_LABEL.match(line) is not None
+
+
 def _credit_line(line: str) -> str | None:
     m = _BY_CREDIT.match(line) or _LABEL_COPYRIGHT.match(line)
     if m and len(line.split()) <= 14:
@@ -684,7 +698,8 @@ def _credit_line(line: str) -> str | None:
         first = line.split()[0].lower().strip(":,")
         if first in _LABEL_ONLY and not _LABELLED.match(line):
             return None
-        return m.group("credit").strip()
+        credit = m.group("credit").strip()
+        return credit if any(ch.isalnum() for ch in credit) else None  # "Foto:" alone: see credit_label
     if (
         not line.endswith(".")
         and _CREDIT_WORDS.search(line)
