@@ -67,7 +67,10 @@ def test_boilerplate_by_hints_is_the_whole_alternation_on_every_corpus_line(corp
      "já é assinante? entre", "al abonnee? log in", "best gifts for co-workers under $50... see full gallery",
      "using an ad blocker?", "ad block users: some site features may not work", "want to see fewer ads?",
      "become a member.", "this advertisement has not loaded yet, but your article continues below.",
-     "story continues below gallery"],
+     "story continues below gallery",
+     # a site's plea to be followed on Google News
+     "follow the harbour post on google news and add us as a preferred source.",
+     "add the harbour post to your google news feed.", "cek berita dan artikel lain di google news"],
 )
 def test_each_phrase_is_found_through_its_hints(line: str) -> None:
     assert BOILERPLATE.search(line)
@@ -132,7 +135,8 @@ def test_follow_and_show_more_buttons_are_furniture(line: str, furniture: bool) 
 @pytest.mark.parametrize(
     "line",
     ["ad blocking: the unnecessary internet apocalypse", "more readers now use ad blockers than ever",
-     "become a member of the harbour club, the council urged"],
+     "become a member of the harbour club, the council urged",
+     "google news changed how the harbour post reaches its readers"],
 )
 def test_a_story_about_ad_blockers_or_members_is_not_boilerplate(line: str) -> None:
     assert not L._boilerplate(line)

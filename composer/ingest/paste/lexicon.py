@@ -132,6 +132,10 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("assinante",), r"\bjá é assinante|\bexclusiv[oa] para assinantes\b"),
     (("abonnee",), r"\bal abonnee\b|\balleen voor abonnees\b"),
     (("gallery",), r"\b(?:see|view) (?:the )?full gallery\b"),
+    # a site's plea to be followed on Google News ("Follow TechRadar on Google News", "Add … to your
+    # Google News feed", "Cek berita … di Google News"): said of the site, never of the story
+    (("google news",), r"\b(?:follow|add|choose|ikuti|cek|folgen|folge|suivez|segui|siga|sigue)\b.{0,60}\bgoogle news\b|"
+                       r"\bgoogle news\b.{0,40}\b(?:feed|preferred source|folgen|abonnieren)\b"),
     # an ad slot's label inside the article ("This advertisement has not loaded yet, but your article
     # continues below.")
     (("continues below",), r"\b(?:story|article) continues below\b"),
