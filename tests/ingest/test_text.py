@@ -399,3 +399,47 @@ def test_a_credit_label_alone_on_its_line_takes_the_credit_below_and_the_caption
     assert article.image.credit == "Marta Beispiel / dpa"
     assert article.authors == ()
     assert article.body[0].text.startswith("Der Rechnungshof")
+
+
+def _german_article(after: list[str]) -> str:
+    return "\n".join([
+        "Startseite",
+        "Kultur",
+        "Warum alte Rezepte im Netz so viele Klicks bekommen",
+        "Von Erika Beispiel",
+        "Kochvideos mit Omas Rezepten erreichen auf den Plattformen ein Millionenpublikum, und das hat mehrere Gründe.",
+        "Die Videos zeigen eine Küche, in der alles seine Ordnung hat, und die Zuschauer finden darin eine Ruhe, die sie im Alltag vermissen.",
+        "Wer die Kommentare unter den Videos liest, stößt immer wieder auf dieselbe Sehnsucht nach einem einfacheren Leben.",
+        "Die Forschung zu dem Trend steht noch am Anfang, doch erste Umfragen zeigen, dass vor allem junge Menschen zuschauen.",
+        *after,
+    ])
+
+
+def test_a_comment_header_in_german_ends_the_article_when_the_comment_date_follows() -> None:
+    """WordPress's German comments ("Philipp sagt:" over "28. April 2024 um 12:34 Uhr") had run on
+    as the article's body; "sagt:" only counts with the date under it."""
+    article = _parse(_german_article([
+        "Philipp sagt:",
+        "28. April 2024 um 12:34 Uhr",
+        "Das ist ein sehr interessanter Artikel, und ich habe mir die Videos danach selbst angesehen, aber sie gefallen mir nicht.",
+        "Antworten",
+        "Anna sagt:",
+        "28. April 2024 um 13:10 Uhr",
+        "Ich finde die Videos schön und sehe sie mir abends gern an, wenn ich nach der Arbeit müde nach Hause komme.",
+        "Antworten",
+        "Jonas sagt:",
+        "29. April 2024 um 08:02 Uhr",
+        "Meine Großmutter hat genauso gekocht, und ich vermisse ihre Küche jeden Tag, auch wenn das schon lange her ist.",
+        "Es ist schön, dass sich junge Leute wieder dafür interessieren, wie man früher gekocht und gelebt hat.",
+    ]))
+    assert article.body[-1].text.startswith("Die Forschung")
+    assert not any("sagt:" in b.text or "Großmutter" in b.text for b in article.body)
+
+
+def test_a_quotation_introduced_by_sagt_stays_in_the_article() -> None:
+    article = _parse(_german_article([
+        "Die Ministerin sagt:",
+        "„Wir nehmen diese Entwicklung sehr ernst und werden die Forschung dazu in den kommenden Jahren fördern.“",
+        "Ob das reicht, um die Fragen zu beantworten, die der Trend aufwirft, ist unter Fachleuten umstritten.",
+    ]))
+    assert article.body[-1].text.startswith("Ob das reicht")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from composer import regexcache as rx
+from composer.dates import find_date
 from composer.ingest.paste.code import statement
 from composer.ingest.paste.lexicon import (
     AUTHOR_BIO,
@@ -108,7 +109,18 @@ def split_lines(text: str) -> list[Line]:
             continue
         out.append(make_line(len(out), line, blank, raw))
         blank = False
+    for n in range(len(out) - 1):
+        line = out[n]
+        if (line.words <= 8 and not line.end_marker and _SAYS_HEADER.search(line.text)
+                and out[n + 1].words <= 10 and find_date(out[n + 1].text)):
+            out[n] = replace(line, end_marker=True)
     return out
+
+
+# A comment's header in the languages whose "says" COMMENT_HEADER does not list ("Philipp sagt:"),
+# taken only with the comment's date on the next line: "Die Ministerin sagt:" also introduces a
+# quotation inside an article.
+_SAYS_HEADER = rx.compile(r"\b(?:sagt|zegt|säger|siger|sier|scrive|diz)\s*:$", re.I)
 
 
 def _boilerplate(low: str) -> bool:
