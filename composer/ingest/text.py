@@ -182,7 +182,8 @@ class _LineKinds:
             self._credit[i] = credit  # the label
         elif credit := credit_under(i - 1):
             self._credit[i] = credit  # the credit itself
-        elif (credit := credit_under(i + 1)) and 3 <= line.words <= 60 and not is_widget(line):
+        elif (credit := credit_under(i + 1)) and 4 <= line.words <= 60 and not is_widget(line):
+            # (not a name over the photo: in a gallery of people it heads the person's section)
             self._caption[i] = (line.text, credit)
         else:
             return False
@@ -432,7 +433,9 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int,
         ):
             continue
         # A caption before a credit line ("Kevin Mayer … streaming service" / "(Walt Disney Co.)").
-        if i + 1 < end and not line.closed and line.words < 40 and kinds.credit(i + 1):
+        if i + 1 < end and not line.closed and line.words < 40 and kinds.credit(i + 1) and not (
+            meta.credit_label(lines[i + 1].text) and meta.is_person_name(text)
+        ):  # (a name over "Фото:" and its credit heads that person's part of a gallery)
             continue
         if _drop_cap(lines, i):
             continue  # "H" over "ong Kong is burning.": glued back onto its paragraph below

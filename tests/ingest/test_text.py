@@ -443,3 +443,28 @@ def test_a_quotation_introduced_by_sagt_stays_in_the_article() -> None:
         "Ob das reicht, um die Fragen zu beantworten, die der Trend aufwirft, ist unter Fachleuten umstritten.",
     ]))
     assert article.body[-1].text.startswith("Ob das reicht")
+
+
+def test_in_a_gallery_of_people_the_name_over_a_credit_label_stays_as_the_section_s_head() -> None:
+    """"Фото:" and the credit under it are not the article's words; the name over them heads
+    the part of the article about that person, and is not dropped as a caption."""
+    people = []
+    for name, credit, dish in (
+        ("Anna Smirnova", "личный архив Анны Смирновой", "суп из свежих овощей"),
+        ("Oleg Petrov", "личный архив Олега Петрова", "пирог с яблоками и корицей"),
+        ("Irina Volkova", "личный архив Ирины Волковой", "рыба, запечённая с травами"),
+    ):
+        people += [
+            name, "Фото:", credit,
+            f"{name} готовит каждый день и рассказывает о своих рецептах в блоге, который читают тысячи людей.",
+            f"Любимое блюдо автора — {dish}, и этот рецепт появился в блоге одним из первых.",
+        ]
+    paste = "\n".join([
+        "Главная",
+        "Лучшие кулинарные блоги года по версии наших читателей",
+        "Мы попросили авторов рассказать, как они начали готовить и что любят больше всего на кухне.",
+        *people,
+    ])
+    texts = [b.text for b in _parse(paste).body]
+    assert "Oleg Petrov" in texts and "Irina Volkova" in texts
+    assert not any(t == "Фото:" or t.startswith("личный архив") for t in texts)

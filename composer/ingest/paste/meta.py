@@ -679,7 +679,7 @@ def credit_of(line: str) -> str | None:
 # DER SPIEGEL sets every photo): the label and the credit are two elements of the page.
 _BARE_CREDIT_LABEL = rx.compile(
     r"^(?:photo(?:graph)?s?|image(?: source)?|picture|foto(?:s)?|bild(?:quelle)?|crédits?(?: photo)?|credits?|"
-    r"quelle|source|imagen|immagine|fotografia|afbeelding)\s*[:,]$",
+    r"quelle|source|imagen|immagine|fotografia|afbeelding|фото|zdjęcie|fotó|kuva)\s*[:,]$",
     re.I,
 )
 
