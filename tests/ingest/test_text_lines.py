@@ -124,6 +124,13 @@ def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: boo
         ("Dela", True),
         ("Article content", True),  # an ad slot's labels inside the article
         ("Advertisement 2", True),
+        ("REKLAMA", True),  # "Advertisement" in Polish and Czech, Norwegian, Russian
+        ("ANNONSØRINNHOLD", True),
+        ("Реклама:", True),
+        ("Czytaj więcej", True),  # "Read more", "Related", "Show more Show less"
+        ("Související", True),
+        ("Vis mer Vis mindre", True),
+        ("Reklama na billboardach zniknie z miast", False),  # a headline about advertising
         ("Follow the money", False),  # a headline, not a button
         ("Show more of the harbour to visitors, council told", False),
     ],

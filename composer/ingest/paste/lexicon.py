@@ -68,7 +68,11 @@ FURNITURE_LINES = _words(
     instagram, youtube, pinterest, reddit, telegram, rss, x, flipboard, print this page, email this,
     paylaş, udostępnij, sdílet, zdieľať, dela, del, jaa, megosztás, distribuie,
     article content, story continues below, story continues below advertisement, advertisement 1, advertisement 2,
-    advertisement 3
+    advertisement 3,
+    reklama, reklam, annons, annonse, annonce, annonsørinnhold, mainos, hirdetés, publicitate, реклама,
+    czytaj więcej, czytaj też, zobacz też, související, čtěte také, článek, súvisiace, čítajte aj,
+    läs mer, läs också, les mer, les også, vis mer, vis mindre, vis mer vis mindre, læs mere, læs også,
+    lue lisää, lue myös, kapcsolódó, citește și, devamını oku, ilgili haberler, читайте также, читайте також
     """,
     ",",
 )
