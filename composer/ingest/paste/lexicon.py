@@ -216,7 +216,7 @@ END_MARKERS = rx.compile(
     r"^\d+\s+response\s*:?$|"  # "1 Response"; a bare "Response" is as often a section's heading
     r"^(?:\d+\s+)?(?:comments?|responses|replies|reactions|kommentare?|commentaires?|comentarios?|commenti|"
     r"reacties|comentários?)(?:\s*\(\d+\))?\s*:?$|"
-    r"^\d+\s+(?:comments?|responses?|replies|thoughts?) (?:to|on)\b|"
+    r"^\d+\s+(?:comments?|responses?|replies|thoughts?) (?:to|on)\b|^there (?:are|is) (?:\d+|one|no) (?:comments?|responses?|repl(?:y|ies))$|"
     r"^(?:[\w'’]+ ){0,2}comments?(?: \(\d+\))?$|^(?:read|view|show|see|load) (?:all|more) comments|"
     r"^(?:leave|post|add|write) a (?:reply|comment)|^(?:show|view|load|read|see) (?:all )?(?:\d+ )?comments|"
     r"^join the (?:conversation|discussion)|^comments are closed|^(?:schreibe|hinterlasse) einen kommentar|"
