@@ -505,6 +505,10 @@ def test_a_headline_that_opens_the_body_is_not_its_first_paragraph_too() -> None
         ("(Image credit: Harbour Works)", "Harbour Works"),
         ("Photo credit", None),
         ("Photographs by the dozen were taken at the quay, and every one of them shows the new tugs at work", None),
+        ("Foto:", None),  # a label alone: the credit is on the next line (``credit_label``)
+        ("GETTY", "GETTY"),  # the agency alone under a photo
+        ("Getty / Harbour Works", "Getty / Harbour Works"),
+        ("Getty Center reopens", None),  # a headline that names the museum
     ],
 )
 def test_photo_by_lines_are_credits(line: str, credit: str | None) -> None:

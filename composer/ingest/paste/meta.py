@@ -146,7 +146,7 @@ _CREDIT_GLUED = rx.compile(
     re.I,
 )
 _CREDIT_WORDS = rx.compile(
-    r"\b(?:getty images|afp|ap photo|reuters|epa|dpa|shutterstock|alamy|pa (?:media|wire)|imago|picture[- ]alliance|"
+    r"\b(?:getty images|getty(?=\s*(?:$|[/|,]))|afp|ap photo|reuters|epa|dpa|shutterstock|alamy|pa (?:media|wire)|imago|picture[- ]alliance|"
     r"keystone|anadolu|sipa|xinhua|efe|ansa|anp|lusa|bloomberg)\b",
     re.I,
 )
