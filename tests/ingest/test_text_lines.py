@@ -132,6 +132,9 @@ def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: boo
         ("Související", True),
         ("Vis mer Vis mindre", True),
         ("Reklama na billboardach zniknie z miast", False),  # a headline about advertising
+        ("View 6 Images", True),  # a gallery's button
+        ("See all 12 photos", True),
+        ("View 6 images of the new harbour", False),
         ("Follow the money", False),  # a headline, not a button
         ("Show more of the harbour to visitors, council told", False),
     ],
