@@ -70,7 +70,9 @@ def test_boilerplate_by_hints_is_the_whole_alternation_on_every_corpus_line(corp
      "story continues below gallery",
      # a site's plea to be followed on Google News
      "follow the harbour post on google news and add us as a preferred source.",
-     "add the harbour post to your google news feed.", "cek berita dan artikel lain di google news"],
+     "add the harbour post to your google news feed.", "cek berita dan artikel lain di google news",
+     "mit meiner anmeldung zum newsletter stimme ich der werbevereinbarung zu.",
+     "ihre meinung ist uns wichtig. senden sie uns ihr feedback zu diesem artikel an: briefe@example.org"],
 )
 def test_each_phrase_is_found_through_its_hints(line: str) -> None:
     assert BOILERPLATE.search(line)
@@ -102,7 +104,8 @@ def test_a_line_that_introduces_a_list_is_not_a_comment_header() -> None:
 @pytest.mark.parametrize(
     ("line", "marker"),
     [("Response", False), ("Responses", True), ("1 Response", True), ("12 Responses", True), ("Comments", True),
-     ("There are 13 comments", True), ("There is one reply", True), ("There are 13 ways to comment", False)],
+     ("There are 13 comments", True), ("There is one reply", True), ("There are 13 ways to comment", False),
+     ("ABOUT THE AUTHOR", True), ("Über die Autor:in", True), ("About the author's new book", False)],
 )
 def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: bool) -> None:
     """"Response" is a section of an API post ("Request", "Response", "Headers") as often as it is a

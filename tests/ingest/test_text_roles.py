@@ -695,3 +695,13 @@ def test_a_name_under_a_line_that_ends_in_by_is_a_byline(label: str, names: list
     page = analyse(MENU + TITLE + "\n\n" + LEAD + "\nShare this article\n" + label + "\nDana Whitfield\nFollow\n")
     at = next(i for i, line in enumerate(page.lines) if line.text == "Dana Whitfield")
     assert page.kinds.byline(at) == names
+
+
+@pytest.mark.parametrize(
+    ("line", "date_line"),
+    [("vor 1 Std.", True), ("vor 3 Stunden", True), ("vor einer Stunde", True), ("vor 12 Min.", True),
+     ("2 hours ago", True), ("vor 3 Stunden begann die Sitzung", False)],
+)
+def test_relative_times_are_date_lines(line: str, date_line: bool) -> None:
+    """A teaser's or header's age ("vor 1 Std.") is a date line, not a paragraph of the body."""
+    assert meta.is_date_line(line) is date_line

@@ -124,7 +124,9 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("like this",), r"^(?:did you )?like this (?:story|article)\?"),
     # an audio player's notice above the article ("Diese Audioversion wurde künstlich generiert.")
     (("audioversion", "vorlesefunktion"), r"\b(?:diese audioversion|vorlesefunktion)\b"),
-    (("feedback",), r"\b(?:wir freuen uns über ihr feedback|we(?:'d| would)? (?:love|welcome) your feedback)\b"),
+    (("feedback",), r"\b(?:wir freuen uns über ihr feedback|we(?:'d| would)? (?:love|welcome) your feedback|"
+                    r"senden sie uns ihr feedback)\b"),
+    (("newsletter",), r"\bmit meiner anmeldung zum newsletter\b"),
     # a screen reader's skip link over each section ("Den nächsten Abschnitt Ähnliche Themen überspringen")
     (("überspringen",), r"^(?:den )?nächsten abschnitt .{0,40}überspringen$"),
     (("skip next",), r"^skip next section\b"),
@@ -221,6 +223,8 @@ END_MARKERS = rx.compile(
     r"^\d+\s+(?:comments?|responses?|replies|thoughts?) (?:to|on)\b|^there (?:are|is) (?:\d+|one|no) (?:comments?|responses?|repl(?:y|ies))$|"
     r"^(?:[\w'’]+ ){0,2}comments?(?: \(\d+\))?$|^(?:read|view|show|see|load) (?:all|more) comments|"
     r"^(?:leave|post|add|write) a (?:reply|comment)|^(?:show|view|load|read|see) (?:all )?(?:\d+ )?comments|"
+    r"^about the authors?$|^über (?:den autor|die autorin(?:nen)?|die autor:?innen|die autor:in|die autoren)$|"
+    r"^à propos de l'auteur|^sobre (?:el autor|la autora|o autor|a autora)$|^sull'autore$|^over de auteur$|"
     r"^join the (?:conversation|discussion)|^comments are closed|^(?:schreibe|hinterlasse) einen kommentar|"
     r"^laisser un commentaire|^deja (?:un|tu) comentario|^lascia un commento|^deixe (?:um|seu) comentário",
     # applied to a line's key (lower case, surrounding punctuation removed)

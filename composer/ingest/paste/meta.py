@@ -108,7 +108,7 @@ _DATE_LABEL = rx.compile(
     re.I,
 )
 _RELATIVE = rx.compile(
-    r"^(?:(?:updated|published|posted|aktualisiert|mis à jour|actualizado)\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hour|hr|day|week|month)s?\s+ago$|^(?:vor \d+ (?:minuten|stunden|tagen))$",
+    r"^(?:(?:updated|published|posted|aktualisiert|mis à jour|actualizado)\s+)?(?:\d+|an?|one)\s+(?:sec|second|min|minute|hour|hr|day|week|month)s?\s+ago$|^vor (?:\d+|einer?) (?:minuten?|min\.?|stunden?|std\.?|tag(?:en)?)$",
     re.I,
 )
 # A day of the month without its year, as a card prints it under a name: "Alessio Palumbo • Nov 18".
