@@ -43,9 +43,13 @@ _CLOSE_QUOTE = "\"”“»’'›«"
 _ATTRIBUTION = rx.compile(r"^[—–-]{1,2}\s*(?P<who>\S.{0,80})$")
 _INLINE_RELATED = rx.compile(
     r"^(?:read more|read also|related|see also|more|lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|"
-    r"auch interessant|lee también|leer más|ver también|leggi anche|lees ook|leia também|veja também)\s*[:|»>]\s*\S",
+    r"auch interessant|lee también|leer más|ver también|leggi anche|lees ook|leia também|veja também)\s*[:|»>]\s*\S|"
+    r"^【関連(?:記事|ニュース)?】",  # Japanese: "【関連記事】" before the linked headline
     re.I,
 )
+# A screen reader's link past a box inside the article, whose other end reads "after …": "skip past
+# newsletter promotion" … "after newsletter promotion".
+_SKIP_PAST = rx.compile(r"^skip past (.{3,40})$", re.I)
 _CREDIT_LINE = rx.compile(
     r"^\(?(?:reporting|writing|editing|additional reporting|compiled|edited|translated|graphics?|photos?)\s+by\b.*"
     r"|^\((?:reporting|writing|editing) .*\)$",
@@ -417,9 +421,17 @@ def _blocks(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int,
     code = code_lines(lines[start:end])
     headings, entries = toc
     keep: list[int] = []
+    skip_to = -1
     for i in range(start, end):
         line = lines[i]
         text = line.text
+        if i <= skip_to:
+            continue
+        if (m := _SKIP_PAST.match(text)) and (
+            after := next((j for j in range(i + 1, min(end, i + 16)) if lines[j].text.lower() == "after " + m.group(1).lower()), None)
+        ):
+            skip_to = after  # a box inside the article (a newsletter's sign-up form), with labels that skip it
+            continue
         if i - start in code:
             keep.append(i)  # a listing's lines, figures and dates included, are one code block
             continue

@@ -468,3 +468,29 @@ def test_in_a_gallery_of_people_the_name_over_a_credit_label_stays_as_the_sectio
     texts = [b.text for b in _parse(paste).body]
     assert "Oleg Petrov" in texts and "Irina Volkova" in texts
     assert not any(t == "Фото:" or t.startswith("личный архив") for t in texts)
+
+
+def test_a_newsletter_box_between_skip_labels_and_japanese_related_links_leave_the_body() -> None:
+    paras = [
+        f"{opening}, and the harbour authority said on Thursday that the work on the new terminal, which began two "
+        "years ago, is now in its last phase and that the builders expect the last of the cranes to leave in March."
+        for opening in ("The new ferry terminal will open in the spring", "The old ferry pier will close in the summer",
+                        "Residents have asked for a footbridge to the quay", "The first ferries will run every half hour",
+                        "Ticket prices will stay the same for a year", "The council will vote on the parking plan in May")
+    ]
+    paste = "\n".join([
+        "Ferry terminal to open in the spring, harbour authority says",
+        *paras[:3],
+        "skip past newsletter promotion",
+        "Sign up to Harbour Weekly",
+        "Free weekly newsletter",
+        "The week's stories from the quays, told by the people who work on them",
+        "Enter your email address",
+        "Sign up",
+        "Privacy Notice: Newsletters may contain info about charities, online ads, and content funded by outside parties.",
+        "after newsletter promotion",
+        *paras[3:],
+        "【関連記事】港の新しいフェリーターミナル、春に開業へ",
+    ])
+    texts = [b.text for b in _parse(paste).body]
+    assert texts == paras

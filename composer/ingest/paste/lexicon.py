@@ -127,6 +127,9 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("feedback",), r"\b(?:wir freuen uns über ihr feedback|we(?:'d| would)? (?:love|welcome) your feedback|"
                     r"senden sie uns ihr feedback)\b"),
     (("newsletter",), r"\bmit meiner anmeldung zum newsletter\b"),
+    # the labels around a newsletter box inside the article ("skip past newsletter promotion" /
+    # "after newsletter promotion", the Guardian; ``text._blocks`` drops the box between them)
+    (("newsletter",), r"^(?:skip past|after) newsletter promotion$"),
     # a screen reader's skip link over each section ("Den nächsten Abschnitt Ähnliche Themen überspringen")
     (("überspringen",), r"^(?:den )?nächsten abschnitt .{0,40}überspringen$"),
     (("skip next",), r"^skip next section\b"),
