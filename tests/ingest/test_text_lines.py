@@ -138,6 +138,8 @@ def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: boo
         ("View 6 Images", True),  # a gallery's button
         ("See all 12 photos", True),
         ("View 6 images of the new harbour", False),
+        ("この記事の画像を見る(2枚)", True),  # "see this article's pictures (2)"
+        ("À découvrir", True),
         ("Follow the money", False),  # a headline, not a button
         ("Show more of the harbour to visitors, council told", False),
     ],

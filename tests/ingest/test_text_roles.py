@@ -509,6 +509,8 @@ def test_a_headline_that_opens_the_body_is_not_its_first_paragraph_too() -> None
         ("GETTY", "GETTY"),  # the agency alone under a photo
         ("Getty / Harbour Works", "Getty / Harbour Works"),
         ("Getty Center reopens", None),  # a headline that names the museum
+        ("(Robert Harbour / AP)", "Robert Harbour / AP"),  # a photographer and an agency, in brackets
+        ("(either / or)", None),
     ],
 )
 def test_photo_by_lines_are_credits(line: str, credit: str | None) -> None:

@@ -68,7 +68,7 @@ FURNITURE_LINES = _words(
     instagram, youtube, pinterest, reddit, telegram, rss, x, flipboard, print this page, email this,
     paylaş, udostępnij, sdílet, zdieľať, dela, del, jaa, megosztás, distribuie,
     article content, story continues below, story continues below advertisement, advertisement 1, advertisement 2,
-    advertisement 3, featured video, current issue,
+    advertisement 3, featured video, current issue, à découvrir,
     reklama, reklam, annons, annonse, annonce, annonsørinnhold, mainos, hirdetés, publicitate, реклама,
     czytaj więcej, czytaj też, zobacz też, související, čtěte také, článek, súvisiace, čítajte aj,
     läs mer, läs också, les mer, les også, vis mer, vis mindre, vis mer vis mindre, læs mere, læs også,
@@ -90,7 +90,7 @@ FURNITURE_PATTERN = rx.compile(
     r"^(?:show|load|see|view) more(?: \w+)?$|^(?:weitere \w+|mehr) (?:anzeigen|laden)$|^(?:voir|afficher) plus$|"
     r"^(?:ver|cargar|mostrar) más$|^(?:mostra|carica) altro$|^(?:toon|laad) meer$|"
     # a gallery's button over its lead photo: "View 6 Images", "See all 12 photos"
-    r"^(?:view|see|show|open)(?: all)? \d+ (?:images|photos|pictures)$"
+    r"^(?:view|see|show|open)(?: all)? \d+ (?:images|photos|pictures)$|^この記事の(?:画像|写真)を見る"
 )
 
 # A wiki's hatnote pointing to other pages ("Main article: History of New Zealand", "See also: …"):

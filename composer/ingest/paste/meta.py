@@ -669,10 +669,19 @@ def credit_of(line: str) -> str | None:
     """The credit in a credit line ("Copyright AP Photo/…", "Photograph: …", "Photo by …", and
     any of these in brackets: "(Foto: Pool via REUTERS)"), else None."""
     if line[:1] in "([" and line[-1:] in ")]":
-        inside = _credit_line(line[1:-1].strip())
-        if inside:
-            return inside
+        inside = line[1:-1].strip()
+        credit = _credit_line(inside)
+        if credit:
+            return credit
+        if _NAME_SLASH_AGENCY.match(inside):
+            return inside  # "(Robert F. Bukaty / AP)": a photographer and an agency, in brackets under a photo
     return _credit_line(line)
+
+
+_NAME_SLASH_AGENCY = rx.compile(
+    r"^[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3} ?/ ?(?:AP|AFP|Reuters|Getty Images|EPA|dpa|Bloomberg|Shutterstock|imago|"
+    r"picture alliance)(?: Photo)?$"
+)
 
 
 # A credit's label alone on its line, the credit under it ("Foto:" / "Andrew Harnik / AP", as
