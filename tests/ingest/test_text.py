@@ -494,3 +494,26 @@ def test_a_newsletter_box_between_skip_labels_and_japanese_related_links_leave_t
     ])
     texts = [b.text for b in _parse(paste).body]
     assert texts == paras
+
+
+@pytest.mark.parametrize("heading", ["MOST POPULAR", "More on Harbour Weekly"])
+def test_a_list_of_other_stories_over_the_article_is_not_its_start(heading: str) -> None:
+    """A sidebar's teasers printed right above the article weigh a little as prose and had become
+    the body's first blocks; under a "related" heading, three or more of them are passed over."""
+    paragraphs = [
+        f"{opening}, the harbour authority said on Thursday, and the work on the terminal, which began two "
+        "years ago, is now in its last phase; the builders expect the last of the cranes to leave in March."
+        for opening in ("The new ferry terminal will open in the spring", "The old pier will close in the summer",
+                        "Ticket prices will stay the same for a year")
+    ]
+    paste = "\n".join([
+        "Ferry terminal to open in the spring",
+        "Photo by Dana Whitfield.",
+        heading,
+        "Council approves the new parking plan for the quay after a long debate",
+        "Fishing fleet returns early as the storm moves in from the west",
+        "Tow boats to the rescue: a sailboat frozen in the bay gets good news",
+        "Lighthouse keeper retires after forty years on the point",
+        *paragraphs,
+    ])
+    assert [b.text for b in _parse(paste).body] == paragraphs

@@ -262,9 +262,44 @@ def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS, 
     if end <= start or weights[start] <= 0:
         return (0, 0)
     start = _after_header_contents(lines, weigher, start, end)
+    start = _after_related_list(lines, weigher, start, end)
     if settings.extend_tables:
         end = _extend_rows(lines, weigher, end)
     return start, end
+
+
+# "More on Slate Book Review", "More from Politics": a heading over other stories. Only over a
+# list of teasers at the top of the run: in an article, "More on the budget" heads a section.
+_MORE_ON = rx.compile(r"^more (?:on|from|in) .{2,40}$")
+
+
+def _list_heading(line: Line) -> bool:
+    return line.words <= 12 and (RELATED_HEADINGS.match(line.key) is not None or _MORE_ON.match(line.key) is not None)
+
+
+def _after_related_list(lines: Sequence[Line], weigher: Weigher, start: int, end: int) -> int:
+    """Where the body starts when the run opens with a list of other stories.
+
+    A sidebar's "Most Popular" or "More on …" list printed above the article ends where the
+    article starts, and its teaser headlines, ten or fifteen words each, weigh a little as prose:
+    the run can take them in. Three or more teasers right under a "related" heading (in the run
+    or just above it) are passed over, up to the first long paragraph.
+    """
+    i = start
+    if not (start > 0 and _list_heading(lines[start - 1])):
+        # the heading at the top of the run, perhaps under a photo's caption or credit
+        while i < min(end, start + 3) and not _list_heading(lines[i]) and lines[i].words < 12:
+            i += 1
+        if i >= end or not _list_heading(lines[i]):
+            return start
+        i += 1
+    teasers = 0
+    while i < end and 3 <= lines[i].words <= 25 and not (lines[i].closed and lines[i].words >= 20):
+        i += 1
+        teasers += 1
+    if teasers >= 3 and i < end and lines[i].closed and weigher.is_prose(lines[i]):
+        return i
+    return start
 
 
 def _paragraphs(lines: Sequence[Line], weigher: Weigher) -> int:
