@@ -460,6 +460,8 @@ def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage],
                 if published and date_known is True and bm._date_visible(text, published):
                     counts["date"][0] += got[2] == published
                     counts["date"][1] += 1
+                    if show_misses and got[2] != published:
+                        print(f"date   {group}: {got[2]!r} ≠ {published!r}")
     finally:
         roles.load_model = shipped  # type: ignore[assignment]
     return {role: (n, d) for role, (n, d) in counts.items()}
