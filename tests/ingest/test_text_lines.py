@@ -105,7 +105,8 @@ def test_a_line_that_introduces_a_list_is_not_a_comment_header() -> None:
     ("line", "marker"),
     [("Response", False), ("Responses", True), ("1 Response", True), ("12 Responses", True), ("Comments", True),
      ("There are 13 comments", True), ("There is one reply", True), ("There are 13 ways to comment", False),
-     ("ABOUT THE AUTHOR", True), ("Über die Autor:in", True), ("About the author's new book", False)],
+     ("ABOUT THE AUTHOR", True), ("Über die Autor:in", True), ("About the author's new book", False),
+     ("Enviá tu comentario", True)],
 )
 def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: bool) -> None:
     """"Response" is a section of an API post ("Request", "Response", "Headers") as often as it is a

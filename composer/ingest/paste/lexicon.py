@@ -229,7 +229,7 @@ END_MARKERS = rx.compile(
     r"^about the authors?$|^über (?:den autor|die autorin(?:nen)?|die autor:?innen|die autor:in|die autoren)$|"
     r"^à propos de l'auteur|^sobre (?:el autor|la autora|o autor|a autora)$|^sull'autore$|^over de auteur$|"
     r"^join the (?:conversation|discussion)|^comments are closed|^(?:schreibe|hinterlasse) einen kommentar|"
-    r"^laisser un commentaire|^deja (?:un|tu) comentario|^lascia un commento|^deixe (?:um|seu) comentário",
+    r"^laisser un commentaire|^deja (?:un|tu) comentario|^(?:enviá|envía|escribí|escribe) tu comentario$|^lascia un commento|^deixe (?:um|seu) comentário",
     # applied to a line's key (lower case, surrounding punctuation removed)
 )
 # A comment's header: "thelastchargersfan says:", "Gary M on September 17, 2018 at 8:50 pm said:".
