@@ -72,6 +72,7 @@ def test_boilerplate_by_hints_is_the_whole_alternation_on_every_corpus_line(corp
      "follow the harbour post on google news and add us as a preferred source.",
      "add the harbour post to your google news feed.", "cek berita dan artikel lain di google news",
      "mit meiner anmeldung zum newsletter stimme ich der werbevereinbarung zu.",
+     "have a tip? dana whitfield may be reached at dana@example.org.",
      "ihre meinung ist uns wichtig. senden sie uns ihr feedback zu diesem artikel an: briefe@example.org"],
 )
 def test_each_phrase_is_found_through_its_hints(line: str) -> None:
@@ -141,6 +142,7 @@ def test_a_bare_response_heading_does_not_end_the_article(line: str, marker: boo
         ("View 6 images of the new harbour", False),
         ("この記事の画像を見る(2枚)", True),  # "see this article's pictures (2)"
         ("À découvrir", True),
+        ("Continue Reading Below", True),  # an ad slot's label
         ("Follow the money", False),  # a headline, not a button
         ("Show more of the harbour to visitors, council told", False),
     ],

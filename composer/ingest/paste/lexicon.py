@@ -68,7 +68,7 @@ FURNITURE_LINES = _words(
     instagram, youtube, pinterest, reddit, telegram, rss, x, flipboard, print this page, email this,
     paylaş, udostępnij, sdílet, zdieľať, dela, del, jaa, megosztás, distribuie,
     article content, story continues below, story continues below advertisement, advertisement 1, advertisement 2,
-    advertisement 3, featured video, current issue, à découvrir,
+    advertisement 3, featured video, current issue, à découvrir, continue reading below,
     reklama, reklam, annons, annonse, annonce, annonsørinnhold, mainos, hirdetés, publicitate, реклама,
     czytaj więcej, czytaj też, zobacz też, související, čtěte také, článek, súvisiace, čítajte aj,
     läs mer, läs också, les mer, les også, vis mer, vis mindre, vis mer vis mindre, læs mere, læs også,
@@ -127,6 +127,8 @@ BOILERPLATE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("feedback",), r"\b(?:wir freuen uns über ihr feedback|we(?:'d| would)? (?:love|welcome) your feedback|"
                     r"senden sie uns ihr feedback)\b"),
     (("newsletter",), r"\bmit meiner anmeldung zum newsletter\b"),
+    # a newsroom's request for tips under the article ("Have a tip? Jane Doe may be reached at …")
+    (("have a tip", "have a news tip"), r"^have a (?:news )?tip\?"),
     # the labels around a newsletter box inside the article ("skip past newsletter promotion" /
     # "after newsletter promotion", the Guardian; ``text._blocks`` drops the box between them)
     (("newsletter",), r"^(?:skip past|after) newsletter promotion$"),
