@@ -517,3 +517,15 @@ def test_a_list_of_other_stories_over_the_article_is_not_its_start(heading: str)
         *paragraphs,
     ])
     assert [b.text for b in _parse(paste).body] == paragraphs
+
+
+def test_an_article_printed_twice_in_a_language_without_listed_function_words_is_still_found() -> None:
+    """A page that prints its article twice has its repeats forgiven; the second pass, by line
+    length alone (for languages such as isiZulu), had counted them as repeats again and refused
+    the paste as "only page furniture"."""
+    paragraph = ("Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod tempor incididunt "
+                 "ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco "
+                 "laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in "
+                 "voluptate velit esse cillum dolore eu fugiat nulla pariatur.")
+    article = _parse(f"{paragraph}\n{paragraph}\n")
+    assert [b.text for b in article.body] == [paragraph, paragraph]

@@ -253,6 +253,8 @@ def find_body(lines: Sequence[Line], settings: BodySettings = DEFAULT_SETTINGS, 
         # finds a heavier run — for a lone paragraph, a run of several paragraphs, far heavier.
         plain = replace(settings, min_stop_ratio=0.0)
         plain_weigher = Weigher(lines, plain, weigher.toc)
+        if not weigher.repeated:
+            plain_weigher.repeated = set()  # (the first pass found the article printed twice: so it is)
         weights_plain = plain_weigher.weights(lines)
         s2, e2 = best_run(weights_plain)
         found = sum(weights_plain[s2:e2]) if e2 > s2 else 0.0
