@@ -529,6 +529,8 @@ def _related(lines: Sequence[Line], end: int, title: str | None, printed: Counte
     for i in range(end, min(len(lines), end + 40)):
         if not RELATED_HEADINGS.match(lines[i].key):
             continue
+        if sum(1 for line in lines[i + 1 : i + 9] if line.words <= 2) >= 6:
+            continue  # a menu of sections under it ("Most viewed" / "World" / "Europe" / "US" …), not stories
         items: list[Related] = []
         seen: set[str] = set()
         last_item = -1  # the line index of the last item taken

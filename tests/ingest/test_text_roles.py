@@ -458,6 +458,15 @@ def test_a_label_printed_all_over_the_page_is_not_a_related_story() -> None:
                                                   "Council approves new bus lanes"]
 
 
+def test_a_related_heading_over_a_menu_of_sections_gives_no_related_stories() -> None:
+    """The Guardian's "Most viewed" sits over its sections menu ("World", "Europe", "US" …); the
+    two-word entries and the newsletter pitch under it had been taken for related stories."""
+    menu = ("Most viewed\nWorld\nEurope\nUS\nAmericas\nAsia\nMiddle East\nAfrica\nGlobal development\n"
+            "Original reporting and incisive analysis, direct from the harbour every morning\nSign up for our email\n")
+    article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + menu)
+    assert article.related == ()
+
+
 def test_related_items_in_capitals_stay_when_the_whole_list_is_in_capitals() -> None:
     cards = "Read more\nFERRY FARES TO RISE BY SIX PER CENT IN APRIL\nCOUNCIL APPROVES NEW BUS LANES\n"
     article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + cards)
