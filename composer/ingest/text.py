@@ -505,6 +505,17 @@ def _drop_cap(lines: Sequence[Line], i: int) -> bool:
     )
 
 
+# Lines of a related box that are not stories: another list's heading ("More to explore", "More in
+# Good Deals", "Elsewhere on pv magazine", "Sur le même thème", "From the section US & Canada") …
+_OTHER_LIST = rx.compile(
+    r"^(?:more (?:to explore|in|on|from|stories)\b|elsewhere on\b|from the section\b|sur le même (?:thème|sujet)|"
+    r"recommended (?:video|for you)|partner (?:news|content)|sponsored (?:stories|links|content))"
+)
+# … and the site's pitches ("Connect with CBC", "Login — Register to add your comments!", "Get our
+# analysis delivered right to your inbox").
+_PITCH = rx.compile(r"^(?:connect with|log ?in|register|sign (?:up|in)|subscribe|get our|follow us)\b")
+
+
 def _section_label(line: Line, items: Sequence[Related], nxt: str) -> bool:
     """A section's name between the headlines of a related list ("Wilkes-Barre News", "Websites &
     Apps", "LATEST IN AI PLATFORMS & ASSISTANTS"): three capitalised words or fewer, or capitals
@@ -551,8 +562,13 @@ def _related(lines: Sequence[Line], end: int, title: str | None, printed: Counte
                 (not line.blank_before and meta.is_date_line(nxt)) or _teaser(line, items[-1].title)
             ):
                 continue  # a card's teaser, under its headline (and above its date)
-            if _section_label(line, items, nxt) or (own is not None and meta.clean_title(line.text).casefold() == own):
-                continue  # a section's name among the headlines, or the article itself
+            if _PITCH.match(line.key):
+                if items:
+                    break  # the site's pitch after the list ("Connect with CBC"): the list is over
+                continue
+            if (_section_label(line, items, nxt) or _OTHER_LIST.match(line.key)
+                    or (own is not None and meta.clean_title(line.text).casefold() == own)):
+                continue  # a section's name or another list's heading among the headlines, or the article itself
             if line.words > 30 or not _headline_like(line):
                 if items and line.words > 3:
                     break

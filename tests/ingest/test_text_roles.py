@@ -467,6 +467,15 @@ def test_a_related_heading_over_a_menu_of_sections_gives_no_related_stories() ->
     assert article.related == ()
 
 
+def test_another_lists_heading_and_the_sites_pitches_are_not_related_stories() -> None:
+    cards = ("Read more\nGet our best stories every morning\nFerry fares to rise by six per cent "
+             "in April\nMore to explore\nCouncil approves new bus lanes for the bridge\nConnect with the Harbour Times\n"
+             "P.O. Box 500 Station A\n")
+    article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + cards)
+    assert [r.title for r in article.related] == ["Ferry fares to rise by six per cent in April",
+                                                  "Council approves new bus lanes for the bridge"]
+
+
 def test_related_items_in_capitals_stay_when_the_whole_list_is_in_capitals() -> None:
     cards = "Read more\nFERRY FARES TO RISE BY SIX PER CENT IN APRIL\nCOUNCIL APPROVES NEW BUS LANES\n"
     article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + cards)
