@@ -514,6 +514,11 @@ _OTHER_LIST = rx.compile(
 # … and the site's pitches ("Connect with CBC", "Login — Register to add your comments!", "Get our
 # analysis delivered right to your inbox").
 _PITCH = rx.compile(r"^(?:connect with|log ?in|register|sign (?:up|in)|subscribe|get our|follow us)\b")
+# A footer's links run together ("Focus-Heft-Abo RSS Newsletter Archiv Sitemap"): two of these words.
+_FOOTER_WORD = rx.compile(r"\b(?:rss|newsletters?|sitemap|archiv|archive|impressum|imprint|datenschutz|privacy|faq)\b")
+
+
+_SECTION_JOINS = frozenset({"and", "und", "et", "y", "e", "en", "og", "och", "i", "&"})
 
 
 def _section_label(line: Line, items: Sequence[Related], nxt: str) -> bool:
@@ -521,8 +526,8 @@ def _section_label(line: Line, items: Sequence[Related], nxt: str) -> bool:
     Apps", "LATEST IN AI PLATFORMS & ASSISTANTS"): three capitalised words or fewer, or capitals
     only where the headlines around it (taken, or the next line) are not."""
     words = line.text.split()
-    if len(words) <= 3 and all(not w[:1].isalpha() or w[:1].isupper() for w in words):
-        return True
+    if len(words) <= 3 and all(not w[:1].isalpha() or w[:1].isupper() or w in _SECTION_JOINS for w in words):
+        return True  # ("Jobs und Karriere", "Arts and Culture": the joining word in lower case)
     return line.text.isupper() and not nxt.isupper() and not any(item.title.isupper() for item in items)
 
 
@@ -562,10 +567,12 @@ def _related(lines: Sequence[Line], end: int, title: str | None, printed: Counte
                 (not line.blank_before and meta.is_date_line(nxt)) or _teaser(line, items[-1].title)
             ):
                 continue  # a card's teaser, under its headline (and above its date)
-            if _PITCH.match(line.key):
+            if _PITCH.match(line.key) or len(_FOOTER_WORD.findall(line.key)) >= 2:
                 if items:
-                    break  # the site's pitch after the list ("Connect with CBC"): the list is over
+                    break  # the site's pitch or its footer's links after the list: the list is over
                 continue
+            if line.words <= 12 and meta.agency_byline(line.text):
+                continue  # a card's writers and agency ("Ulrich Steinkohl und Carsten Hoffmann, dpa")
             if (_section_label(line, items, nxt) or _OTHER_LIST.match(line.key)
                     or (own is not None and meta.clean_title(line.text).casefold() == own)):
                 continue  # a section's name or another list's heading among the headlines, or the article itself

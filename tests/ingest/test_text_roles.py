@@ -476,6 +476,17 @@ def test_another_lists_heading_and_the_sites_pitches_are_not_related_stories() -
                                                   "Council approves new bus lanes for the bridge"]
 
 
+def test_a_cards_writers_a_section_name_and_a_footers_links_are_not_related_stories() -> None:
+    cards = ("Read more\nFerry fares to rise by six per cent in April\nDana Whitfield und Ola Berg, dpa\n"
+             "Jobs und Karriere\nCouncil approves new bus lanes for the bridge\nHarbour-Abo RSS Newsletter Archiv Sitemap\n"
+             "Lighthouse keeper retires after forty years\n")
+    article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + cards)
+    assert [r.title for r in article.related] == ["Ferry fares to rise by six per cent in April",
+                                                  "Council approves new bus lanes for the bridge"]
+    assert meta.agency_byline("Dana Whitfield und Ola Berg, dpa")
+    assert not meta.agency_byline("Space Tech Expo Europe")
+
+
 def test_related_items_in_capitals_stay_when_the_whole_list_is_in_capitals() -> None:
     cards = "Read more\nFERRY FARES TO RISE BY SIX PER CENT IN APRIL\nCOUNCIL APPROVES NEW BUS LANES\n"
     article = _parse(MENU + TITLE + "\n\n" + LEAD + "\n" + cards)

@@ -529,6 +529,15 @@ def bare_names(line: str) -> list[str] | None:
     return None
 
 
+def agency_byline(line: str) -> bool:
+    """Writers and their agency on one line ("Ulrich Steinkohl und Carsten Hoffmann, dpa"), as a
+    card in a list of other stories prints them: a name and an agency, not a headline."""
+    names = bare_names(line)
+    return bool(names) and len(names) >= 2 and names[-1].lower() in _AGENCY_NAMES and any(
+        is_person_name(name) for name in names[:-1]
+    )
+
+
 _NOT_NAMES = {
     "news", "breaking", "live", "latest", "update", "updates", "opinion", "analysis", "video", "videos",
     "photos", "exclusive", "review", "reviews", "world", "business", "sport", "sports", "politics", "home",
