@@ -687,10 +687,9 @@ def credit_of(line: str) -> str | None:
     return _credit_line(line)
 
 
-_NAME_SLASH_AGENCY = rx.compile(
-    r"^[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3} ?/ ?(?:AP|AFP|Reuters|Getty Images|EPA|dpa|Bloomberg|Shutterstock|imago|"
-    r"picture alliance)(?: Photo)?$"
-)
+# The agencies a photo is credited to, as they write their names ("AP", "dpa", "picture alliance").
+_PHOTO_AGENCY = r"(?:AP|AFP|Reuters|Getty Images|EPA|dpa|Bloomberg|Shutterstock|imago|picture alliance)"
+_NAME_SLASH_AGENCY = rx.compile(r"^[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3} ?/ ?" + _PHOTO_AGENCY + r"(?: Photo)?$")
 
 
 # A credit's label alone on its line, the credit under it ("Foto:" / "Andrew Harnik / AP", as
@@ -758,8 +757,8 @@ _CAPS_CREDIT = rx.compile(r"^(?P<caption>.{10,}?[.!?])\s+(?P<credit>[A-ZÀ-Ý][A
 # sentence, without brackets, or glued to its full stop when the page set them in two elements
 # ("… in New York.Reuters").
 _AGENCY_CREDIT = rx.compile(
-    r"^(?P<caption>.{20,}?[a-z0-9)”\"][.!?])\s*(?P<credit>(?:AP|AFP|Reuters|Getty Images|EPA|dpa|Bloomberg|"
-    r"Shutterstock|imago|picture alliance)\b[^.!?]{0,40}|[A-Z][\w’'.&-]*(?: [\w’'.&-]+){0,3} ?/ ?[A-Z][^.!?/]{1,40})$"
+    r"^(?P<caption>.{20,}?[a-z0-9)”\"][.!?])\s*(?P<credit>" + _PHOTO_AGENCY + r"\b[^.!?]{0,40}|"
+    r"[A-Z][\w’'.&-]*(?: [\w’'.&-]+){0,3} ?/ ?[A-Z][^.!?/]{1,40})$"
 )
 
 
