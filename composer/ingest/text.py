@@ -28,7 +28,7 @@ from composer import regexcache as rx
 from composer.article import Article, Block, Image, Related, Source, Span
 from composer.dates import find_date
 from composer.errors import InputError
-from composer.ingest.paste import meta, roles
+from composer.ingest.paste import memo, meta, roles
 from composer.ingest.paste.body import find_body, is_widget
 from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWORDS
@@ -634,7 +634,7 @@ class Analysis:
 
 def analyse(text: str, where: str = "the input") -> Analysis:
     """Lines, body and rule-read header of a paste (the model's input; used by the trainer too)."""
-    meta.forget()  # answers about the last paste's lines
+    memo.forget()  # answers about the last paste's lines
     lines = split_lines(text)
     if not lines:
         raise InputError(f"{where} is empty: paste the article text, or give a file or URL that has one")

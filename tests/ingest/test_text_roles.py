@@ -11,6 +11,7 @@ import time
 import pytest
 
 from composer.article import Article, Source
+from composer.ingest.paste import memo as memo_module
 from composer.ingest.paste import meta, roles
 from composer.ingest.text import analyse, parse
 
@@ -139,9 +140,9 @@ def test_remembered_names_are_handed_out_as_copies_and_forgotten_per_paste() -> 
     names.clear()
     assert meta.org_credit("Von dpa") == (["dpa"], True)
     assert meta.is_person_name("Jane Doe")
-    assert any("Jane Doe" in memo for memo in meta._MEMOS)
-    meta.forget()
-    assert not any(memo for memo in meta._MEMOS)
+    assert any("Jane Doe" in memo for memo in memo_module._MEMOS)
+    memo_module.forget()
+    assert not any(memo for memo in memo_module._MEMOS)
 
 
 def test_a_label_glued_to_a_name_is_dropped_by_the_clean_up() -> None:

@@ -36,6 +36,7 @@ from composer import regexcache as rx
 from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import RELATED_HEADINGS, TOC_REACH
 from composer.ingest.paste.lines import Line
+from composer.ingest.paste.memo import per_paste
 from composer.ingest.paste.meta import WIRE_DATELINE
 from composer.ingest.paste.toc import contents
 
@@ -79,12 +80,19 @@ class BodySettings:
 DEFAULT_SETTINGS = BodySettings()
 
 
+@per_paste()
+def _lower_tokens(text: str) -> tuple[str, ...]:
+    """The line's words in lower case: asked by the page's own function words and again by a
+    line's share of them, of the same lines, on each weighing of the page."""
+    return tuple(_TOKEN.findall(text.lower()))
+
+
 def page_stopwords(lines: Sequence[Line], size: int = 25) -> frozenset[str]:
     """The page's own most frequent short words in its longer lines (its function words)."""
     counts: Counter[str] = Counter()
     for line in lines:
         if line.words >= 10:
-            counts.update({t for t in _TOKEN.findall(line.text.lower()) if len(t) <= 4 and not t.isdigit()})
+            counts.update({t for t in _lower_tokens(line.text) if len(t) <= 4 and not t.isdigit()})
     return frozenset(w for w, n in counts.most_common(size) if n >= 3)
 
 
@@ -121,7 +129,7 @@ class Weigher:
         key = (line.index, line.text)
         found = self._stop.get(key)
         if found is None:
-            tokens = _TOKEN.findall(line.text.lower())
+            tokens = _lower_tokens(line.text)
             own = sum(t in self.extra for t in tokens) / len(tokens) if tokens else 0.0
             found = self._stop[key] = max(line.stop, own)
         return found

@@ -9,54 +9,11 @@ reader can ask one question per line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 from composer import regexcache as rx
 from composer.dates import find_date
 from composer.ingest.paste.lexicon import CJK_CHAR
-
-_T = TypeVar("_T")
-_MEMOS: list[dict[str, Any]] = []
-_MEMO_LIMIT = 20_000  # answers kept per question (a paste has a few hundred lines)
-
-
-def _per_paste(copy: Callable[[Any], Any] | None = None) -> Callable[[Callable[[str], _T]], Callable[[str], _T]]:
-    """Remember a per-line question's answers until the next paste (:func:`forget`).
-
-    The reader asks the same questions of the same line many times (is it a name, when it
-    classifies the line, again when it scores it as a byline, and as the neighbour of the
-    lines above and below it): three in four of ``is_person_name``'s calls on a paste repeat
-    one. The questions are pure functions of the line's text. ``copy`` hands out a copy of a
-    mutable answer (a list of names), so that no caller can change what the next one gets.
-    """
-
-    def wrap(ask: Callable[[str], _T]) -> Callable[[str], _T]:
-        memo: dict[str, Any] = {}
-        _MEMOS.append(memo)
-
-        @wraps(ask)
-        def remembered(line: str) -> _T:
-            try:
-                found = memo[line]
-            except KeyError:
-                if len(memo) >= _MEMO_LIMIT:
-                    memo.clear()
-                found = memo[line] = ask(line)
-            return copy(found) if copy is not None and found is not None else found  # type: ignore[no-any-return]
-
-        return remembered
-
-    return wrap
-
-
-def forget() -> None:
-    """Drop the remembered answers: called at the start of each paste, so that memory stays
-    bounded by one paste and a benchmark times each paste as if it were the first."""
-    for memo in _MEMOS:
-        memo.clear()
-
+from composer.ingest.paste.memo import per_paste
 
 # "By Jane Doe", "Von Max Muster", "Par Marie Dupont", "Por …", "Di …", "Door …", "Written by …"
 # The label before an author's name in the languages readers paste from: "Text:", "Текст:",
@@ -255,7 +212,7 @@ def cjk_name_line(line: str) -> bool:
 _ORNAMENT = rx.compile(r"^(?:/{1,3}|[•·|>»~*]{1,3})\s+")
 
 
-@_per_paste(list)
+@per_paste(list)
 def byline_names(line: str) -> list[str] | None:
     """The author names of a byline ("By Jane Doe and John Roe | Updated …"), else None.
 
@@ -452,7 +409,7 @@ def is_organisation(name: str) -> bool:
     )
 
 
-@_per_paste(lambda found: (list(found[0]), found[1]))
+@per_paste(lambda found: (list(found[0]), found[1]))
 def org_credit(line: str) -> tuple[list[str], bool] | None:
     """An organisation credited in the byline's shape, and whether a label word said so.
 
@@ -498,7 +455,7 @@ def _publication(part: str) -> bool:
     )
 
 
-@_per_paste(list)
+@per_paste(list)
 def bare_names(line: str) -> list[str] | None:
     """A line that is only names: "Jane Doe", "Jane Doe and John Roe", "Michael HiltzikBusiness Columnist",
     "Alex Perry 1 day ago", "AFP"."""
@@ -565,7 +522,7 @@ _NOT_NAMES = {
 } | _MASTHEAD_WORDS  # fmt: skip  (a publication's name over its writer's: "Tech Insider")
 
 
-@_per_paste()
+@per_paste()
 def is_person_name(line: str) -> bool:
     """A line that is only a person's name (2–4 capitalised words)."""
     words = line.split()
@@ -603,7 +560,7 @@ def writer_follows(line: str) -> bool:
     return bool(_BY_AT_END.match(line))
 
 
-@_per_paste()
+@per_paste()
 def is_role(line: str) -> bool:
     """A byline role under a name ("Political correspondent", "BBC News")."""
     return len(line.split()) <= 8 and bool(_ROLE.search(line))
@@ -628,7 +585,7 @@ def is_date_label(line: str) -> bool:
     return bool(_DATE_LABEL.match(line))
 
 
-@_per_paste()
+@per_paste()
 def is_date_line(line: str) -> bool:
     """A line that is a date or timestamp and nothing much else."""
     if _RELATIVE.match(line) or _PLACEHOLDER_DATE.match(line) or _READ_TIME.match(line) or _DAY_TIME.match(line):
@@ -673,7 +630,7 @@ _BY_CREDIT = rx.compile(
 )
 
 
-@_per_paste()
+@per_paste()
 def credit_of(line: str) -> str | None:
     """The credit in a credit line ("Copyright AP Photo/…", "Photograph: …", "Photo by …", and
     any of these in brackets: "(Foto: Pool via REUTERS)"), else None."""
@@ -769,7 +726,7 @@ _SQUARE_VIA = rx.compile(r"^(?P<caption>.{20,}?)\s*\[(?P<credit>[^\[\]]{1,40}\sv
 _SQUARE_CREDIT = rx.compile(r"photo|foto|getty|reuters|shutterstock|imago|picture|\b(?:AFP|AP|EPA|EFE|dpa|DPA)\b", re.I)
 
 
-@_per_paste()
+@per_paste()
 def trailing_credit(line: str) -> tuple[str, str] | None:
     """("caption", "credit") for "Caption text. (AP Photo/Name)", "Caption [Name via Reuters]",
     "Caption. NAME SURNAME (EFE)" or "Caption. Getty Images/Name"."""
