@@ -159,3 +159,9 @@ def test_follow_and_show_more_buttons_are_furniture(line: str, furniture: bool) 
 )
 def test_a_story_about_ad_blockers_or_members_is_not_boilerplate(line: str) -> None:
     assert not L._boilerplate(line)
+
+
+def test_space_runs_and_odd_spaces_become_one_space() -> None:
+    lines = L.split_lines("one\u00a0two  three \t four\u2009five six\n  x\u3000\u3000y  ")
+    assert [line.text for line in lines] == ["one two three four five six", "x y"]
+    assert lines[0].raw == "one\u00a0two  three \t four\u2009five six"  # (the copy as it was, for listings)
