@@ -97,3 +97,50 @@ def test_find_date_without_year_needs_a_reference_year() -> None:
     line = "LONDON, March 12 (Reuters) - Shares fell"
     assert find_date(line) is None
     assert find_date(line, year=2025) == "2025-03-12"
+
+
+def test_separator_runs_take_linear_time() -> None:
+    """A time followed by a long run of separators and spaces, with no date after it. The old
+    separator pattern could split each run of spaces between its repeats in every possible way;
+    on this line it had not returned after five minutes (any answer here takes milliseconds)."""
+    import signal
+
+    def too_slow(*_: object) -> None:
+        raise TimeoutError("find_date backtracked for more than 5 s")
+
+    line = "Updated 14:05" + "  -  " * 8 + " x"
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.setitimer(signal.ITIMER_REAL, 5)
+    try:
+        assert find_date(line) is None
+        assert find_date("Updated 14:05 - 12 March 2025") == "2025-03-12T14:05:00"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_folding_table_matches_decomposing_each_character() -> None:
+    """Characters are folded through a table filled on first use; it must give what decomposing
+    the character gives (lower case, accents dropped, one character for one)."""
+    import unicodedata
+
+    from composer.dates import _fold
+
+    def by_hand(ch: str) -> str:
+        low = ch.lower()
+        base = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
+        return base if len(base) == 1 else (low if len(low) == 1 else ch)
+
+    sample = "".join(chr(c) for c in [*range(0xA0, 0x250), *range(0x370, 0x500), *range(0x1E00, 0x1F00), 0x130, 0xFB01, 0x212A])
+    assert _fold(sample) == "".join(map(by_hand, sample))
+    assert _fold("12. MÄRZ 2025") == "12. marz 2025"
+
+
+def test_lines_without_a_month_name_try_only_the_numeric_shapes() -> None:
+    from composer.dates import _names_month, _numeric_shapes, _shapes
+
+    assert 0 < len(_numeric_shapes()) < len(_shapes())
+    assert not _names_month("updated: 14:05 uhr, 12.03.2025")
+    assert _names_month("12 marz 2025 – 14 uhr") and _names_month("12thmarch 2025")  # (folded lines)
+    assert find_date("Updated: 14:05 Uhr, 12.03.2025") == "2025-03-12T14:05:00"
+    assert find_date("Stand: 12. März 2025, 14:05 Uhr") == "2025-03-12T14:05:00"
