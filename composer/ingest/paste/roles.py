@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -105,7 +106,7 @@ class Context:
         if "lower" not in self._cache:
             words: set[str] = set()
             for line in self.lines[self.start : self.end]:
-                words.update(w for w in _WORDS.findall(line.text) if w.islower())
+                words.update(filter(str.islower, _WORDS.findall(line.text)))
             self._cache["lower"] = words
         return self._cache["lower"]  # type: ignore[no-any-return]
 
@@ -771,7 +772,10 @@ def scores(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> 
     if not model or list(model["features"]) != list(names):
         return None
     weights = model["weights"]
-    return [sum(w * x for w, x in zip(weights, row, strict=True)) for row in rows]
+    if any(len(row) != len(weights) for row in rows):
+        raise ValueError(f"{role}: a row has a different number of features than the model")
+    # (products summed in the same order as a loop would, so the same scores to the last bit)
+    return [sum(map(operator.mul, weights, row)) for row in rows]
 
 
 def best(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> int | None:
