@@ -737,3 +737,16 @@ def test_a_name_under_a_line_that_ends_in_by_is_a_byline(label: str, names: list
 def test_relative_times_are_date_lines(line: str, date_line: bool) -> None:
     """A teaser's or header's age ("vor 1 Std.") is a date line, not a paragraph of the body."""
     assert meta.is_date_line(line) is date_line
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Jane Doe | 12 March", "Jane Doe – Reporter", "x-1", "-\n1", "a|b\nc-2", "Do 25.04.24 | 14:07", "1 - a", "a—b—c",
+     "Jan Kowalski • 3 min", "a-" * 2000],
+)
+def test_separator_then_digit_answers_as_the_pattern_did(line: str) -> None:
+    """The byline hint's "separator, then a digit" test, written without the pattern that tried every
+    separator of a long hyphenated run against the rest of the line."""
+    import re
+
+    assert meta._separator_then_digit(line) == bool(re.search(r"[|•·–—-].*\d", line))

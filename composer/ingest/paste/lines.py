@@ -46,7 +46,9 @@ def _is_closed(text: str) -> bool:
 
 
 # Button labels run together when copied: "Share this articleComments", "Close ButtonCopy".
-_GLUED = rx.compile(r"[a-z]{3,}[A-Z][a-z]")
+# (Tried only where a run of lower-case letters starts: from every letter of a long run, the
+# search took time quadratic in its length.)
+_GLUED = rx.compile(r"(?<![a-z])[a-z]{3,}[A-Z][a-z]")
 _WIDGET_WORD = rx.compile(
     r"\b(?:share|comments?|close|button|copy|copied|print|e-?mail|facebook|twitter|whatsapp|menu|subscribe|log ?in|sign ?in|search|save)"
 )

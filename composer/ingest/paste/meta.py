@@ -254,22 +254,32 @@ def _date_then_name(line: str) -> list[str] | None:
         return None
     return [name]
 _IN_PLACE = rx.compile(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$")
-# Every byline shape below has a "by"-word, or a separator before something with a digit.
-_BYLINE_HINT = rx.compile(
-    r"\b(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")\b|[|•·–—-].*\d", re.I
-)
-# The same two tests apart, for an ASCII line searched in lower case: without re.I the engine
-# does not fold the case of every character it tries, and the search takes half the time. (Not
-# for other lines: lower() can add a character, "İ" -> "i̇", and with it a word boundary.)
+# Every byline shape below has a "by"-word, or a separator before something with a digit. For
+# an ASCII line the word is searched in lower case: without re.I the engine does not fold the
+# case of every character it tries, and the search takes half the time. (Not for other lines:
+# lower() can add a character, "İ" -> "i̇", and with it a word boundary.)
+_BY_HINT_WORD_ANY_CASE = rx.compile(r"\b(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")\b", re.I)
 _BY_HINT_WORD = rx.compile(r"\b(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")\b")
-_SEPARATOR_THEN_DIGIT = rx.compile(r"[|•·–—-].*\d")
+_SEPARATOR = rx.compile(r"[|•·–—-]")
+_DIGIT = rx.compile(r"\d")
+
+
+def _separator_then_digit(line: str) -> bool:
+    """A separator with a digit after it on the line: what "[|•·–—-].*\\d" asks, without trying
+    every separator of a long hyphenated run against the rest of the line (quadratic time)."""
+    sep = _SEPARATOR.search(line)
+    if sep is None:
+        return False
+    if "\n" in line:  # ("." stops at a line break: only the digits up to it count)
+        return any(_separator_then_digit(part) for part in line.split("\n"))
+    return _DIGIT.search(line, sep.end()) is not None
 
 
 def byline_hint(line: str) -> bool:
     """Whether ``line`` has what every byline shape needs (a "by"-word, or a separator and a digit)."""
     if line.isascii():
-        return bool(_BY_HINT_WORD.search(line.lower()) or _SEPARATOR_THEN_DIGIT.search(line))
-    return bool(_BYLINE_HINT.search(line))
+        return bool(_BY_HINT_WORD.search(line.lower()) or _separator_then_digit(line))
+    return bool(_BY_HINT_WORD_ANY_CASE.search(line) or _separator_then_digit(line))
 
 
 def _byline(line: str) -> list[str] | None:
