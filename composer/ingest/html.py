@@ -510,7 +510,9 @@ def _description(src: _Sources) -> str | None:
 
 
 # A sentence end: ".", "!", "?" or "…", closing quotes, a space, more text.
-_SENTENCE_END = rx.compile(r"(\w*)[.!?…][\"'”’»)]*\s+(?=\S)")
+# (A word is tried from its first letter only: from every letter of a long one, the search took
+# time quadratic in its length.)
+_SENTENCE_END = rx.compile(r"(?<!\w)(\w*)[.!?…][\"'”’»)]*\s+(?=\S)")
 _CLOSED_END = rx.compile(r"[.!?…:;\"'”’»)\]]$")
 
 

@@ -51,7 +51,7 @@ _ANYWHERE_LITERAL = (
     "all rights reserved", "sign up for our", "subscribe to our", "copy this link",
 )
 _LITERAL = rx.compile("|".join(re.escape(p) for p in _ANYWHERE_LITERAL))
-_EMAIL = rx.compile(r"[\w.+-]+@[\w-]+\.\w{2,}")
+_EMAIL = rx.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.\w{2,}")  # (from the start of a run only: linear time)
 _STAMP = rx.compile(r"\b(?:published|updated|copyright):?\s*\.?\s*\d")
 _NEWSLETTER = rx.compile(r"\bnewsletter\b.*\b(?:sign|subscri)")
 
