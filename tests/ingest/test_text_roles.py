@@ -750,3 +750,14 @@ def test_separator_then_digit_answers_as_the_pattern_did(line: str) -> None:
     import re
 
     assert meta._separator_then_digit(line) == bool(re.search(r"[|•·–—-].*\d", line))
+
+
+def test_a_name_over_a_photo_credit_with_the_writer_under_it_is_the_person_pictured() -> None:
+    """"Anna Kowalska" / "Foto: REUTERS/Jan Nowak" / "Marek Zieliński": the lead photo's caption
+    names the mayor it shows, and the writer's name follows the credit."""
+    a = _page("Publikacja: 02.02.2025 21:52", "Anna Kowalska", "Foto: REUTERS/Jan Nowak", "Marek Zieliński")
+    assert a.authors == ("Marek Zieliński",)
+    # With the caption under the credit instead, the name over it is the writer's.
+    a = _page("Marek Zieliński", "Foto: Agencja Miejska",
+              "The new electric tugboats moored at the quay before their first shift in the port, on Monday.")
+    assert a.authors == ("Marek Zieliński",)

@@ -557,6 +557,8 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
                 continue  # the headline's own part on a line of its own ("Better Student Journalism")
             if _table_row(line) and not meta.byline_hint(line.text):
                 continue  # an infobox or table row ("Founder<tab>Netscape Communications Corporation")
+            if _pictured(ctx, i):
+                continue  # the person a photo shows ("Friedrich Merz" / "Foto: REUTERS/…" / the writer)
             plausible = (
                 (line.words <= 12 and line.text[:1].isupper())
                 or meta.byline_hint(line.text)
@@ -573,6 +575,18 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
                     ctx._cache[("names", i)] = org[0]
                     out.append(i)
     return out
+
+
+def _pictured(ctx: Context, i: int) -> bool:
+    """A bare name over a photo's credit line with another name under it: the photo's caption
+    naming the person shown, and under the credit the writer ("Friedrich Merz" / "Foto:
+    REUTERS/Nadja Wohlleben" / "Piotr Jendroszczyk"). A name over a credit with the caption under
+    it is the writer's ("Radek Nohl" / "Foto: Seznam Zprávy" / "Hlavní aktér kauzy …")."""
+    lines = ctx.lines
+    if i + 2 >= len(lines) or ctx.kinds.byline(i) is not None or meta.byline_hint(lines[i].text):
+        return False
+    return (bool(meta.credit_of(lines[i + 1].text)) and meta.is_person_name(lines[i + 2].text)
+            and meta.is_person_name(lines[i].text))
 
 
 _TITLE_SPLIT = rx.compile(r"\s*(?::|\s[-–—|]\s)\s*")
