@@ -49,6 +49,9 @@ def any_of(words: Iterable[str]) -> str:
     """One regular expression for "any of ``words`` occurs", written as a trie ("c(?:lic|o(?:py|…)))")
     so that the engine tries each next character once instead of every word at every position."""
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    words = list(words)
+    if not words:
+        raise ValueError("any_of needs at least one word: an empty pattern would match every line")
     for word in words:
         node = trie
         for ch in word:

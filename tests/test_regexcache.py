@@ -168,3 +168,12 @@ def test_blocks_overlapping_in_two_threads_leave_the_cycle_collector_on() -> Non
     for t in threads:
         t.join(10)
     assert gc.isenabled() and re.compile is regexcache._re_compile
+
+
+def test_any_of_is_a_trie_that_finds_any_of_its_words() -> None:
+    pattern = re.compile(regexcache.any_of(["clic", "click", "copy", "©", "a.b"]))
+    assert pattern.pattern == "(?:a\\.b|c(?:lic|opy)|©)"  # ("click" holds "clic": one is enough)
+    assert pattern.search("Click to copy".lower()) and pattern.search("© 2025") and pattern.search("xa.by")
+    assert not pattern.search("cope with axb")
+    with pytest.raises(ValueError):
+        regexcache.any_of([])
