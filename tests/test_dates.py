@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from composer.dates import find_date, parse_date
+from tests.deadline import deadline
 
 
 @pytest.mark.parametrize(
@@ -103,20 +104,10 @@ def test_separator_runs_take_linear_time() -> None:
     """A time followed by a long run of separators and spaces, with no date after it. The old
     separator pattern could split each run of spaces between its repeats in every possible way;
     on this line it had not returned after five minutes (any answer here takes milliseconds)."""
-    import signal
-
-    def too_slow(*_: object) -> None:
-        raise TimeoutError("find_date backtracked for more than 5 s")
-
     line = "Updated 14:05" + "  -  " * 8 + " x"
-    previous = signal.signal(signal.SIGALRM, too_slow)
-    signal.setitimer(signal.ITIMER_REAL, 5)
-    try:
+    with deadline(5, "find_date on a run of separators"):
         assert find_date(line) is None
         assert find_date("Updated 14:05 - 12 March 2025") == "2025-03-12T14:05:00"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def test_folding_table_matches_decomposing_each_character() -> None:

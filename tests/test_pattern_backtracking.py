@@ -13,9 +13,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-import signal
 
 import composer
+from tests.deadline import DeadlineExceeded, deadline
 
 _PREFIXES = ("", "14:05 ", "12 march 2025 ", "By Jane Doe ", "Foto: ", "http://a.b/")
 _RUNS = ("  ", " - ", ", ", "a ", "A", "1 ", ". ", "| ", "Ab ", "1:", " — ", "a.", "-a", "é")
@@ -39,32 +39,17 @@ def _fixed_patterns() -> dict[str, re.Pattern[str]]:
     return found
 
 
-class _Stuck(Exception):
-    pass
-
-
 def test_no_fixed_pattern_backtracks_without_bound() -> None:
     patterns = _fixed_patterns()
     assert len(patterns) > 150  # (the sweep found the readers' patterns)
-
-    def stuck(*_: object) -> None:
-        raise _Stuck
-
-    previous = signal.signal(signal.SIGALRM, stuck)
     slow = []
-    try:
-        for name, pattern in patterns.items():
-            for prefix in _PREFIXES:
-                for run in _RUNS:
-                    line = prefix + run * 25 + "!"
-                    signal.setitimer(signal.ITIMER_REAL, 1.0)
-                    try:
+    for name, pattern in patterns.items():
+        for prefix in _PREFIXES:
+            for run in _RUNS:
+                line = prefix + run * 25 + "!"
+                try:
+                    with deadline(1.0, name):
                         pattern.search(line)
-                    except _Stuck:
-                        slow.append((name, line))
-                    finally:
-                        signal.setitimer(signal.ITIMER_REAL, 0)
-    finally:
-        signal.signal(signal.SIGALRM, previous)
+                except DeadlineExceeded:
+                    slow.append((name, line))
     assert not slow, f"patterns that backtracked for over a second: {slow[:5]}"
-

@@ -11,6 +11,7 @@ import pytest
 from composer.ingest.paste import lines as L
 from composer.ingest.paste.lexicon import BOILERPLATE_RULES
 from composer.textutil import normalize_text
+from tests.deadline import deadline
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "paste"
 
@@ -171,22 +172,12 @@ def test_a_very_long_word_is_read_in_linear_time() -> None:
     """A paste with a 30,000-letter run (an inline image's data, a minified script) took nearly
     nine seconds: a glued-label pattern tried the run from each of its letters. Five seconds is
     far above what the reader now needs (tens of milliseconds) and far below what it took."""
-    import signal
-
     from composer.article import Source
     from composer.ingest.text import parse
 
-    def too_slow(*_: object) -> None:
-        raise TimeoutError("reading one long word took more than 5 s")
-
     paste = "A headline for the test\n\n" + ("A paragraph of the article, with enough words in it to count. " * 4 + "\n") * 5
-    previous = signal.signal(signal.SIGALRM, too_slow)
-    signal.setitimer(signal.ITIMER_REAL, 5)
-    try:
+    with deadline(5, "reading one long word"):
         for blob in ("a" * 30000, "a-" * 15000):
             art = parse(paste + blob + "\n", Source(path="p.txt", format="text"))
             assert art.title == "A headline for the test"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
     assert L._GLUED.search("Share this articleComments") and not L._GLUED.search("a" * 50)
