@@ -325,16 +325,23 @@ def aeb_scores(bodies: dict[str, tuple[str, float]]) -> tuple[float, float, floa
     return f1, precision, recall, statistics.median(ms for _b, ms in bodies.values())
 
 
+def extract_composer(commit: str, dest: Path) -> str | None:
+    """Put the ``composer`` package of ``commit`` (with its model file) into ``dest``, for a
+    subprocess to import from; git's complaint when there is no such revision, else None."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "composer"], capture_output=True, check=False)
+    if archive.returncode != 0:
+        return archive.stderr.decode(errors="replace").strip() or f"git archive {commit} failed"
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return None
+
+
 def wave1_predictions(pages: list[Page], commit: str = WAVE1_COMMIT
                       ) -> tuple[dict[str, Prediction], dict[str, tuple[str, float]]] | None:
     """Run the reader of another revision (composer at ``commit``, wave 1 unless told, taken from
     git with its own model file) in a subprocess."""
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "composer"],
-                                 capture_output=True, check=False)
-        if archive.returncode != 0:
+        if extract_composer(commit, Path(tmp)) is not None:
             return None
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
         env = dict(os.environ, PYTHONPATH=tmp)
         proc = subprocess.run([sys.executable, __file__, "--predict-only"], env=env, capture_output=True,
                               text=True, check=False, cwd=tmp)
