@@ -557,17 +557,17 @@ def byline_candidates(ctx: Context, title_at: int | None) -> list[int]:
                 continue  # the headline's own part on a line of its own ("Better Student Journalism")
             if _table_row(line) and not meta.byline_hint(line.text):
                 continue  # an infobox or table row ("Founder<tab>Netscape Communications Corporation")
-            if _pictured(ctx, i):
-                continue  # the person a photo shows ("Friedrich Merz" / "Foto: REUTERS/…" / the writer)
             plausible = (
                 (line.words <= 12 and line.text[:1].isupper())
                 or meta.byline_hint(line.text)
                 or meta.cjk_name_line(line.text)
                 or meta.org_credit(line.text) is not None
             )
-            if plausible and names_of(ctx, i):
+            if not plausible or _pictured(ctx, i):
+                continue  # (the person a photo shows: "Friedrich Merz" / "Foto: REUTERS/…" / the writer)
+            if names_of(ctx, i):
                 out.append(i)
-            elif plausible and title_at is not None and title_at < i < ctx.start + 3:
+            elif title_at is not None and title_at < i < ctx.start + 3:
                 # An agency alone in the byline's slot, under the headline ("AFP, MANILA"): the
                 # slot is the evidence the line is a credit, so only here is it a candidate.
                 org = meta.org_credit(line.text)
@@ -583,10 +583,10 @@ def _pictured(ctx: Context, i: int) -> bool:
     REUTERS/Nadja Wohlleben" / "Piotr Jendroszczyk"). A name over a credit with the caption under
     it is the writer's ("Radek Nohl" / "Foto: Seznam Zprávy" / "Hlavní aktér kauzy …")."""
     lines = ctx.lines
-    if i + 2 >= len(lines) or ctx.kinds.byline(i) is not None or meta.byline_hint(lines[i].text):
-        return False
-    return (bool(meta.credit_of(lines[i + 1].text)) and meta.is_person_name(lines[i + 2].text)
-            and meta.is_person_name(lines[i].text))
+    if i + 2 >= len(lines) or not meta.is_person_name(lines[i].text) or not meta.credit_of(lines[i + 1].text):
+        return False  # (the cheap tests first: most lines are not a bare name over a credit)
+    return (meta.is_person_name(lines[i + 2].text) and ctx.kinds.byline(i) is None
+            and not meta.byline_hint(lines[i].text))
 
 
 _TITLE_SPLIT = rx.compile(r"\s*(?::|\s[-–—|]\s)\s*")
