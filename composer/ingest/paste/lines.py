@@ -137,15 +137,17 @@ def _comment_header(text: str, low: str, words: int) -> bool:
 
 def make_line(index: int, text: str, blank_before: bool = False, raw: str = "") -> Line:
     """Features of one cleaned line (also used by tests to build lines directly)."""
-    tokens = _WORD.findall(text)
+    low = text.lower()
+    # The words in lower case, read from the lower-cased line in one go; but lower() turns "İ" into
+    # two characters, the second not a letter, and with it one word into two.
+    tokens = _WORD.findall(low) if "\u0130" not in text else [t.lower() for t in _WORD.findall(text)]
     cjk = len(CJK_CHAR.findall(text)) if not text.isascii() else 0
     if cjk > len(text) / 3:
         # No spaces between words: count roughly two characters a word and treat as prose-like.
         words, stop = max(len(tokens), cjk // 2), 0.3
     else:
         words = len(tokens)
-        stop = sum(map(STOPWORDS.__contains__, map(str.lower, tokens))) / words if words else 0.0
-    low = text.lower()
+        stop = sum(map(STOPWORDS.__contains__, tokens)) / words if words else 0.0
     key = low.strip(_PUNCT)
     closed = _is_closed(text)
     return Line(
