@@ -15,6 +15,7 @@ import pkgutil
 import re
 
 import composer
+from composer import regexcache as rx
 from tests.deadline import DeadlineExceeded, deadline
 
 _PREFIXES = ("", "14:05 ", "12 march 2025 ", "By Jane Doe ", "Foto: ", "http://a.b/")
@@ -32,6 +33,9 @@ def _fixed_patterns() -> dict[str, re.Pattern[str]]:
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
                 found.setdefault(f"{info.name}.{name}", value)
+            elif isinstance(value, rx.AnyCase):
+                for n, pattern in enumerate(value.patterns):
+                    found.setdefault(f"{info.name}.{name}[{n}]", pattern)
     from composer import dates
 
     for n, shape in enumerate([*dates._shapes(), *dates._no_year()]):

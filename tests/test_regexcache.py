@@ -177,3 +177,15 @@ def test_any_of_is_a_trie_that_finds_any_of_its_words() -> None:
     assert not pattern.search("cope with axb")
     with pytest.raises(ValueError):
         regexcache.any_of([])
+
+
+def test_any_case_answers_as_a_case_insensitive_search() -> None:
+    pattern = r"\b(?:by|von|ap photo|ag[eê]n[cz])\b|\w\.[a-z]{2,}\b"
+    occurs, reference = regexcache.AnyCase(pattern), re.compile(pattern, re.I)
+    texts = ["By Jane Doe", "VON DPA", "AP Photo/Evan Vucci", "Agência Brasil", "AGENZ", "Standby", "tagesschau.DE",
+             "İstanbul By Ali", "İBY", "Nachrichtenagentur", "ЖУРНАЛ by", "", "bY"]
+    assert [occurs(t) for t in texts] == [reference.search(t) is not None for t in texts]
+    assert occurs("By Jane Doe") and not occurs("Standby")
+    with pytest.raises(ValueError):
+        regexcache.AnyCase(r"\bBy\b")  # a capital the lower-cased text never holds
+    assert regexcache.AnyCase(r"\w\S\d\b").patterns[1].flags & re.I  # (escapes in capitals are not capitals)

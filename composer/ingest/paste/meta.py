@@ -102,10 +102,9 @@ _CREDIT_GLUED = rx.compile(
     r"\s*(?:(?:copyright|©)\s*(?P<a>.+)|(?:(?:photo|image|picture) credits?|photograph|photo|foto|bild(?:quelle)?|image|credit|crédit|imagen)\s*:\s*(?P<b>.+))$",
     re.I,
 )
-_CREDIT_WORDS = rx.compile(
+_CREDIT_WORDS = rx.AnyCase(
     r"\b(?:getty images|getty(?=\s*(?:$|[/|,]))|afp|ap photo|reuters|epa|dpa|shutterstock|alamy|pa (?:media|wire)|imago|picture[- ]alliance|"
-    r"keystone|anadolu|sipa|xinhua|efe|ansa|anp|lusa|bloomberg)\b",
-    re.I,
+    r"keystone|anadolu|sipa|xinhua|efe|ansa|anp|lusa|bloomberg)\b"
 )
 _CAPTION_LABEL = rx.compile(
     # the BBC's two-word labels also without a comma, or glued on: "Media caption Mr Obama told …"
@@ -254,12 +253,8 @@ def _date_then_name(line: str) -> list[str] | None:
         return None
     return [name]
 _IN_PLACE = rx.compile(r"\s+(?:in|aus|en|em|à)\s+[A-Z][\w-]+$")
-# Every byline shape below has a "by"-word, or a separator before something with a digit. For
-# an ASCII line the word is searched in lower case: without re.I the engine does not fold the
-# case of every character it tries, and the search takes half the time. (Not for other lines:
-# lower() can add a character, "İ" -> "i̇", and with it a word boundary.)
-_BY_HINT_WORD_ANY_CASE = rx.compile(r"\b(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")\b", re.I)
-_BY_HINT_WORD = rx.compile(r"\b(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")\b")
+# Every byline shape below has a "by"-word, or a separator before something with a digit.
+_BY_HINT_WORD = rx.AnyCase(r"\b(?:by|von|par|por|di|door|de|" + AUTHOR_LABEL + r")\b")
 _SEPARATOR = rx.compile(r"[|•·–—-]")
 _DIGIT = rx.compile(r"\d")
 
@@ -277,9 +272,7 @@ def _separator_then_digit(line: str) -> bool:
 
 def byline_hint(line: str) -> bool:
     """Whether ``line`` has what every byline shape needs (a "by"-word, or a separator and a digit)."""
-    if line.isascii():
-        return bool(_BY_HINT_WORD.search(line.lower()) or _separator_then_digit(line))
-    return bool(_BY_HINT_WORD_ANY_CASE.search(line) or _separator_then_digit(line))
+    return _BY_HINT_WORD(line) or _separator_then_digit(line)
 
 
 def _byline(line: str) -> list[str] | None:
@@ -400,8 +393,8 @@ _AGENCY_FULL = rx.compile(
 )
 # What any organisation credit holds: an agency's short name, an agency word or a domain's dot
 # (one search, so that the lines that are none of these cost little).
-_ORG_HINT = rx.compile(
-    r"\b(?:" + "|".join(sorted(_AGENCY_NAMES)) + r")\b|press|ajans|ag[eê]n[cz]|\w\.[a-z]{2,}\b", re.I
+_ORG_HINT = rx.AnyCase(
+    r"\b(?:" + "|".join(sorted(_AGENCY_NAMES)) + r")\b|press|ajans|ag[eê]n[cz]|\w\.[a-z]{2,}\b"
 )
 _ORG_LABEL = rx.compile(r"^(?:by|von|par|por|di|door|av|af)\s*:?\s+(?=\S)", re.I)
 _ORG_SPLIT = rx.compile(r"\s*(?:/|,|&|\band\b|\bund\b|\bet\b|\by\b|\bmit\b|\bwith\b|\bavec\b)\s*", re.I)
@@ -430,7 +423,7 @@ def org_credit(line: str) -> tuple[list[str], bool] | None:
     on its own (a lone "AFP" is also a photo credit), so the caller asks for byline position.
     """
     text = line.strip().rstrip(".")
-    if not text or len(text) > 80 or not _ORG_HINT.search(text):
+    if not text or len(text) > 80 or not _ORG_HINT(text):
         return None
     label = _ORG_LABEL.match(text)
     if label:
@@ -686,7 +679,7 @@ def _credit_line(line: str) -> str | None:
         return credit if any(ch.isalnum() for ch in credit) else None  # "Foto:" alone: see credit_label
     if (
         not line.endswith(".")
-        and _CREDIT_WORDS.search(line)
+        and _CREDIT_WORDS(line)
         and len(re.findall(r"\w+", line)) <= 6
         and not _PAREN_CREDIT.match(line)  # "Donald Trump bleibt vage. (Foto: REUTERS)": a caption and its credit
     ):
