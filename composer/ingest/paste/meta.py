@@ -733,8 +733,12 @@ _SQUARE_CREDIT = rx.compile(r"photo|foto|getty|reuters|shutterstock|imago|pictur
 def trailing_credit(line: str) -> tuple[str, str] | None:
     """("caption", "credit") for "Caption text. (AP Photo/Name)", "Caption [Name via Reuters]",
     "Caption. NAME SURNAME (EFE)" or "Caption. Getty Images/Name"."""
-    m = _CAPS_CREDIT.match(line) or _PAREN_CREDIT.match(line) or _AGENCY_CREDIT.match(line) or _SQUARE_VIA.match(line)
-    if not m and not line.isascii() and line[-1:] in "）)":
+    end = line[-1:]
+    m = None
+    if end in ")]":  # (the bracketed shapes end in their bracket: most lines skip three searches)
+        m = (_CAPS_CREDIT.match(line) if end == ")" else None) or _PAREN_CREDIT.match(line)
+    m = m or _AGENCY_CREDIT.match(line) or (_SQUARE_VIA.match(line) if end == "]" else None)
+    if not m and not line.isascii() and end in "）)":
         m = _CJK_CREDIT.match(line)
     if not m:
         return _name_credit(line)
