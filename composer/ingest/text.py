@@ -29,7 +29,7 @@ from composer.article import Article, Block, Image, Related, Source, Span
 from composer.dates import find_date
 from composer.errors import InputError
 from composer.ingest.paste import memo, meta, roles
-from composer.ingest.paste.body import find_body, is_widget
+from composer.ingest.paste.body import find_body, is_widget, lower_tokens
 from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line, split_lines
@@ -62,7 +62,6 @@ _LONGEST_STANDFIRST = 60  # words: a longer line at the top of the body is a par
 _HEADER_SCAN = 12  # lines at the top of the body run that may still be header (byline, caption)
 _TITLE_SCAN = 14  # lines above the body walked for the headline and header lines
 _TITLE_WINDOW = 30  # lines above the body searched for a headline that matches the lead
-_WORDS = rx.compile(r"\w+")
 _HANDLE = rx.compile(r"^@\w{2,30}$")  # "@janedoe" under a byline
 
 
@@ -277,7 +276,7 @@ def _trim_start(lines: Sequence[Line], kinds: _LineKinds, start: int, end: int) 
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in _WORDS.findall(text.lower()) if len(w) >= 4 and w not in STOPWORDS}
+    return {w for w in lower_tokens(text) if len(w) >= 4 and w not in STOPWORDS}
 
 
 def _menu_item(lines: Sequence[Line], i: int) -> bool:

@@ -81,9 +81,10 @@ DEFAULT_SETTINGS = BodySettings()
 
 
 @per_paste()
-def _lower_tokens(text: str) -> tuple[str, ...]:
+def lower_tokens(text: str) -> tuple[str, ...]:
     """The line's words in lower case: asked by the page's own function words and again by a
-    line's share of them, of the same lines, on each weighing of the page."""
+    line's share of them, of the same lines, on each weighing of the page, and by the role
+    model for the content words of the body's first lines and of each candidate."""
     return tuple(_TOKEN.findall(text.lower()))
 
 
@@ -92,7 +93,7 @@ def page_stopwords(lines: Sequence[Line], size: int = 25) -> frozenset[str]:
     counts: Counter[str] = Counter()
     for line in lines:
         if line.words >= 10:
-            counts.update({t for t in _lower_tokens(line.text) if len(t) <= 4 and not t.isdigit()})
+            counts.update({t for t in lower_tokens(line.text) if len(t) <= 4 and not t.isdigit()})
     return frozenset(w for w, n in counts.most_common(size) if n >= 3)
 
 
@@ -129,7 +130,7 @@ class Weigher:
         key = (line.index, line.text)
         found = self._stop.get(key)
         if found is None:
-            tokens = _lower_tokens(line.text)
+            tokens = lower_tokens(line.text)
             own = sum(t in self.extra for t in tokens) / len(tokens) if tokens else 0.0
             found = self._stop[key] = max(line.stop, own)
         return found

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from composer import regexcache as rx
 from composer.dates import find_date
 from composer.ingest.paste import meta
-from composer.ingest.paste.body import is_widget
+from composer.ingest.paste.body import is_widget, lower_tokens
 from composer.ingest.paste.lexicon import CJK_CHAR, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line
 from composer.ingest.paste.toc import contents, headless_entries
@@ -152,10 +152,10 @@ _CJK_RUN = rx.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2
 def content_words(text: str) -> set[str]:
     """The line's content words; Chinese, Japanese and Korean, written without spaces, give their
     character pairs instead (a whole CJK line would otherwise be one "word" that matches nothing)."""
+    if text.isascii():  # (no CJK in it: the common case, answered without a search per word)
+        return {w for w in lower_tokens(text) if len(w) >= 4 and w not in STOPWORDS}
     lower = text.lower()
-    if lower.isascii():  # (no CJK in it: the common case, answered without a search per word)
-        return {w for w in _WORDS.findall(lower) if len(w) >= 4 and w not in STOPWORDS}
-    words = {w for w in _WORDS.findall(lower) if len(w) >= 4 and w not in STOPWORDS and not _CJK_RUN.search(w)}
+    words = {w for w in lower_tokens(text) if len(w) >= 4 and w not in STOPWORDS and not _CJK_RUN.search(w)}
     for run in _CJK_RUN.findall(lower):
         words.update(run[k : k + 2] for k in range(len(run) - 1))
     return words
