@@ -39,18 +39,17 @@ _KIND_BY = rx.compile(
 )
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЇЄҐ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
 _NAME = rx.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}$")
-_NAME_SPLIT = rx.compile(r"\s*(?:,|\||\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b|\ba\b|\bve\b|&)\s*")
+_NAME_SPLIT = rx.compile(r"\s*(?:[,|&]|\b(?:and|und|et|y|e|en|og|och|i|a|ve)\b)\s*")  # (the words after one \\b: three times faster)
 _BYLINE_TAIL = rx.compile(
     r"\s*(?:[|•·–—]|\s-\s|,\s*(?=(?:published|updated|posted)\b)"
     r"|[,;]\s*(?=(?:photos?|fotos?|фото|bild(?:er)?|illustration|video|видео)\s*:)).*$",
     re.I,
 )
-_ROLE = rx.compile(
+_ROLE = rx.AnyCase(
     r"\b(?:correspondent|editor|reporter|journalist|writer|columnist|contributor|producer|analyst|"
     r"staff|news|bbc|reuters|associated press|korrespondent(?:in)?|redakteur(?:in)?|autor(?:in)?|"
     r"journaliste|rédact(?:eur|rice)|correspondant(?:e)?|periodista|corresponsal|redactor(?:a)?|giornalista|"
-    r"corrispondente|redacteur|verslaggever|correspondent(?:e)?|jornalista|repórter)\b",
-    re.I,
+    r"corrispondente|redacteur|verslaggever|correspondent(?:e)?|jornalista|repórter)\b"
 )
 
 _UPDATED = rx.compile(
@@ -310,8 +309,8 @@ def _byline(line: str) -> list[str] | None:
         if part.lower() in _AGENCY_NAMES and good:
             good.append(part)  # "Von Felix Schröder und Jörg Soldwisch, dpa"
             continue
-        if not (_NAME.match(part) or part.isupper()) or (good and _ROLE.search(part)):
-            rest_are_roles = all(_ROLE.search(p) or _AFFILIATION.search(p) for p in parts[n:])
+        if not (_NAME.match(part) or part.isupper()) or (good and _ROLE(part)):
+            rest_are_roles = all(_ROLE(p) or _AFFILIATION.search(p) for p in parts[n:])
             break  # "Ana Souza, g1 SP", "Jane Doe, BBC News": the outlet follows the names
         good.append(part)
     if not good or (len(good) < len(parts) and "," not in names and not rest_are_roles):
@@ -359,7 +358,7 @@ def clean_names(names: list[str]) -> list[str]:
         name = _TRAILING_WIDGET.sub("", name.strip(" ,;:|()"))
         glued = _GLUED_TAIL.search(name)
         if glued and (
-            _ROLE.search(glued.group(0))
+            _ROLE(glued.group(0))
             or _TRAILING_WIDGET.fullmatch(glued.group(0))
             or _OUTLET_START.match(glued.group(0))
         ):
@@ -367,16 +366,16 @@ def clean_names(names: list[str]) -> list[str]:
         name = _IN_PLACE.sub("", name).strip(" ,;:|")
         words = name.split()
         for k in range(2, len(words)):  # "Ben Silverman Games Editor": the role after the name
-            if len(words) - k <= 4 and is_person_name(" ".join(words[:k])) and _ROLE.search(" ".join(words[k:])):
+            if len(words) - k <= 4 and is_person_name(" ".join(words[:k])) and _ROLE(" ".join(words[k:])):
                 name = " ".join(words[:k])
                 break
         head, comma, tail = name.rpartition(",")
-        if comma and is_person_name(head.strip()) and (_AFFILIATION.search(tail) or _ROLE.search(tail)):
+        if comma and is_person_name(head.strip()) and (_AFFILIATION.search(tail) or _ROLE(tail)):
             name = head.strip()  # "Katrin Müller, ARD-Hauptstadtstudio", "Jane Doe, Staff Writer"
         if name:
             out.append(name)
     if len(out) > 1:
-        people = [n for n in out if len(n.split()) >= 2 and not _ROLE.search(n) and not _AFFILIATION.search(n)]
+        people = [n for n in out if len(n.split()) >= 2 and not _ROLE(n) and not _AFFILIATION.search(n)]
         if people:
             out = [n for n in out if n in people or n.lower() in _AGENCY_NAMES]
     return out
@@ -470,7 +469,7 @@ def bare_names(line: str) -> list[str] | None:
         return None  # names start with a capital; a dozen words are a sentence
     text = _TRAILING_WIDGET.sub("", text)
     glued = _GLUED_TAIL.search(text)
-    if glued and _ROLE.search(glued.group(0)):
+    if glued and _ROLE(glued.group(0)):
         text = text[: glued.start()]
     cut = cut_at_date(text)
     if cut != text and cut and (find_date(text[len(cut) :]) or re.match(r"^\s*\d+\s+\w+(?:\s+ago)?$", text[len(cut) :])):
@@ -480,7 +479,7 @@ def bare_names(line: str) -> list[str] | None:
     if text.lower() in _AGENCY_NAMES or is_person_name(text):
         return [text]
     parts = [p.strip(" .") for p in _NAME_SPLIT.split(text) if p.strip(" .")]
-    while len(parts) > 1 and (_ROLE.search(parts[-1]) or _publication(parts[-1])):
+    while len(parts) > 1 and (_ROLE(parts[-1]) or _publication(parts[-1])):
         parts.pop()  # "Steve Peoples, AP National Political Writer", "Charlie Wood, Business Insider"
     if len(parts) == 1 and is_person_name(parts[0]):
         return parts
@@ -566,7 +565,7 @@ def writer_follows(line: str) -> bool:
 @per_paste()
 def is_role(line: str) -> bool:
     """A byline role under a name ("Political correspondent", "BBC News")."""
-    return len(line.split()) <= 8 and bool(_ROLE.search(line))
+    return len(line.split()) <= 8 and _ROLE(line)
 
 
 def dates_of(line: str, year: int | None = None) -> tuple[str | None, str | None]:
