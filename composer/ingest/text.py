@@ -29,10 +29,10 @@ from composer.article import Article, Block, Image, Related, Source, Span
 from composer.dates import find_date
 from composer.errors import InputError
 from composer.ingest.paste import memo, meta, roles
-from composer.ingest.paste.body import find_body, is_widget, lower_tokens
+from composer.ingest.paste.body import find_body, is_widget
 from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWORDS
-from composer.ingest.paste.lines import Line, split_lines
+from composer.ingest.paste.lines import Line, lower_tokens, split_lines
 from composer.ingest.paste.toc import contents
 from composer.lang import detect_language
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from composer.ingest.paste import lines as L
+from composer.ingest.paste import memo
 from composer.ingest.paste.lexicon import BOILERPLATE_RULES
 from composer.textutil import normalize_text
 from tests.deadline import deadline
@@ -181,3 +182,28 @@ def test_a_very_long_word_is_read_in_linear_time() -> None:
             art = parse(paste + blob + "\n", Source(path="p.txt", format="text"))
             assert art.title == "A headline for the test"
     assert L._GLUED.search("Share this articleComments") and not L._GLUED.search("a" * 50)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Share this article", "It's the workers’ day, O'Neill said", "İstanbul'da İKİ kişi", "ΟΔΟΣ.Β και", "Straße 12a"],
+)
+def test_the_words_the_line_reader_tells_are_the_words_asked_for(text: str) -> None:
+    """``make_line`` hands ``lower_tokens`` its answer for a line without apostrophes or "İ";
+    told or worked out, the answer is the line's lower-case \\w+ runs."""
+    memo.forget()
+    L.make_line(0, text)
+    told = L.lower_tokens(text)
+    memo.forget()
+    assert told == L.lower_tokens(text) == tuple(re.findall(r"\w+", text.lower()))
+
+
+def test_a_told_answer_is_used_until_the_next_paste_and_memory_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    memo.forget()
+    memo.tell(L.lower_tokens, "Jane Doe", ("told",))
+    assert L.lower_tokens("Jane Doe") == ("told",)  # (not asked again)
+    memo.forget()
+    assert L.lower_tokens("Jane Doe") == ("jane", "doe")
+    monkeypatch.setattr(memo, "_MEMO_LIMIT", 1)
+    memo.tell(L.lower_tokens, "John Roe", ("told",))  # (the memo is full: not kept)
+    assert L.lower_tokens("John Roe") == ("john", "roe")

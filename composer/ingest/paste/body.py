@@ -35,12 +35,10 @@ from dataclasses import dataclass, replace
 from composer import regexcache as rx
 from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import RELATED_HEADINGS, TOC_REACH
-from composer.ingest.paste.lines import Line
-from composer.ingest.paste.memo import per_paste
+from composer.ingest.paste.lines import Line, lower_tokens
 from composer.ingest.paste.meta import WIRE_DATELINE
 from composer.ingest.paste.toc import contents
 
-_TOKEN = rx.compile(r"\w+")
 _COMMENT_COUNT = rx.compile(r"^\d+\s+\w+$")  # "12 Comments": a counter, often in the header
 # A headline glued to its teaser text: "…Student-AthleteA 24-year-old woman…"
 _GLUED_TEASER = rx.compile(r"[a-z?!’'\")][A-Z][a-z]")
@@ -78,14 +76,6 @@ class BodySettings:
 
 
 DEFAULT_SETTINGS = BodySettings()
-
-
-@per_paste()
-def lower_tokens(text: str) -> tuple[str, ...]:
-    """The line's words in lower case: asked by the page's own function words and again by a
-    line's share of them, of the same lines, on each weighing of the page, and by the role
-    model for the content words of the body's first lines and of each candidate."""
-    return tuple(_TOKEN.findall(text.lower()))
 
 
 def page_stopwords(lines: Sequence[Line], size: int = 25) -> frozenset[str]:

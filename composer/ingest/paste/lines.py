@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from composer import regexcache as rx
 from composer.dates import find_date
+from composer.ingest.paste import memo
 from composer.ingest.paste.code import statement
 from composer.ingest.paste.lexicon import (
     AUTHOR_BIO,
@@ -31,6 +32,15 @@ from composer.textutil import normalize_text
 # where it is: matching every single space of a page, only to put it back, took half the time.)
 _SPACES = rx.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _WORD = rx.compile(r"\w+(?:['’]\w+)*")
+_TOKEN = rx.compile(r"\w+")
+
+
+@memo.per_paste()
+def lower_tokens(text: str) -> tuple[str, ...]:
+    """The line's words in lower case, split at apostrophes: asked by the page's own function
+    words and by a line's share of them on each weighing of the page, and by the role model
+    and the header for content words. ``make_line`` tells it the answer for most lines."""
+    return tuple(_TOKEN.findall(text.lower()))
 _CLOSERS = "\"'”’»)]"  # what may follow a sentence's last mark …
 _SENTENCE_END = ".!?…:;。！？"  # … which is one of these
 
@@ -140,7 +150,12 @@ def make_line(index: int, text: str, blank_before: bool = False, raw: str = "") 
     low = text.lower()
     # The words in lower case, read from the lower-cased line in one go; but lower() turns "İ" into
     # two characters, the second not a letter, and with it one word into two.
-    tokens = _WORD.findall(low) if "\u0130" not in text else [t.lower() for t in _WORD.findall(text)]
+    if "\u0130" in text:
+        tokens = [t.lower() for t in _WORD.findall(text)]
+    else:
+        tokens = _WORD.findall(low)
+        if "'" not in low and "’" not in low:  # (then the words are also the apostrophe-free ones)
+            memo.tell(lower_tokens, text, tuple(tokens))
     cjk = len(CJK_CHAR.findall(text)) if not text.isascii() else 0
     if cjk > len(text) / 3:
         # No spaces between words: count roughly two characters a word and treat as prose-like.

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 _MEMOS: list[dict[str, Any]] = []
+_BY_QUESTION: dict[Callable[[str], Any], dict[str, Any]] = {}
 _MEMO_LIMIT = 20_000  # answers kept per question (a paste has a few hundred lines)
 
 
@@ -42,9 +43,18 @@ def per_paste(copy: Callable[[Any], Any] | None = None) -> Callable[[Callable[[s
                 found = memo[line] = ask(line)
             return copy(found) if copy is not None and found is not None else found  # type: ignore[no-any-return]
 
+        _BY_QUESTION[remembered] = memo
         return remembered
 
     return wrap
+
+
+def tell(question: Callable[[str], _T], line: str, answer: _T) -> None:
+    """Give a remembered question its answer for ``line`` ahead of time, from a caller that worked
+    it out anyway (the line reader has each line's lower-case words before anyone asks)."""
+    memo = _BY_QUESTION[question]
+    if len(memo) < _MEMO_LIMIT:
+        memo[line] = answer
 
 
 def forget() -> None:

@@ -28,9 +28,9 @@ from typing import Any, Protocol
 from composer import regexcache as rx
 from composer.dates import find_date
 from composer.ingest.paste import meta
-from composer.ingest.paste.body import is_widget, lower_tokens
+from composer.ingest.paste.body import is_widget
 from composer.ingest.paste.lexicon import CJK_CHAR, RELATED_HEADINGS, STOPWORDS
-from composer.ingest.paste.lines import Line
+from composer.ingest.paste.lines import Line, lower_tokens
 from composer.ingest.paste.toc import contents, headless_entries
 
 MODEL_FILE = "paste-roles.json"
