@@ -110,7 +110,7 @@ def split_lines(text: str) -> list[Line]:
         blank = False
     for n in range(len(out) - 1):
         line = out[n]
-        if (line.words <= 8 and not line.end_marker and _SAYS_HEADER.search(line.text)
+        if (line.words <= 8 and not line.end_marker and line.text.endswith(":") and _SAYS_HEADER.search(line.text)
                 and out[n + 1].words <= 10 and find_date(out[n + 1].text)):
             out[n] = replace(line, end_marker=True)
     return out

@@ -330,6 +330,7 @@ _GLUED_TAIL = rx.compile(
 # has one capital after a lower-case letter, "LaMotte", or is in capitals throughout, "McDONALD".)
 _OUTLET_START = rx.compile(r"[A-Z]{2,}[a-z]")
 _TRAILING_WIDGET = rx.compile(r"\s*(?:follow|twitter|e-?mail|folgen|suivre|seguir)(?:\s+\w+)?$", re.I)
+_WIDGET_WORD = rx.AnyCase(r"follow|twitter|e-?mail|folgen|suivre|seguir")  # (what the pattern needs, found first)
 _AGENCY_NAMES = frozenset(
     {"ap", "afp", "dpa", "reuters", "epd", "kna", "sid", "anp", "efe", "ansa", "lusa", "apa", "sda", "belga", "upi",
      "xinhua", "tt", "ntb", "ritzau", "ctk", "pap"}
@@ -467,7 +468,8 @@ def bare_names(line: str) -> list[str] | None:
     words = text.split()
     if not words or len(words) > 12 or not (words[0][:1].isupper() or text.lower() in _AGENCY_NAMES):
         return None  # names start with a capital; a dozen words are a sentence
-    text = _TRAILING_WIDGET.sub("", text)
+    if _WIDGET_WORD(text):
+        text = _TRAILING_WIDGET.sub("", text)
     glued = _GLUED_TAIL.search(text)
     if glued and _ROLE(glued.group(0)):
         text = text[: glued.start()]

@@ -155,7 +155,7 @@ def content_words(text: str) -> set[str]:
     if text.isascii():  # (no CJK in it: the common case, answered without a search per word)
         return {w for w in lower_tokens(text) if len(w) >= 4 and w not in STOPWORDS}
     lower = text.lower()
-    words = {w for w in lower_tokens(text) if len(w) >= 4 and w not in STOPWORDS and not _CJK_RUN.search(w)}
+    words = {w for w in lower_tokens(text) if len(w) >= 4 and w not in STOPWORDS and (w.isascii() or not _CJK_RUN.search(w))}
     for run in _CJK_RUN.findall(lower):
         words.update(run[k : k + 2] for k in range(len(run) - 1))
     return words
