@@ -135,3 +135,22 @@ def test_lines_without_a_month_name_try_only_the_numeric_shapes() -> None:
     assert _names_month("12 marz 2025 – 14 uhr") and _names_month("12thmarch 2025")  # (folded lines)
     assert find_date("Updated: 14:05 Uhr, 12.03.2025") == "2025-03-12T14:05:00"
     assert find_date("Stand: 12. März 2025, 14:05 Uhr") == "2025-03-12T14:05:00"
+
+
+def test_an_ascii_line_is_read_by_case_sensitive_twins_of_the_same_shapes() -> None:
+    import re
+
+    from composer.dates import _case_sensitive, _no_year, _numeric_shapes, _shapes
+
+    for shapes in (_shapes, _numeric_shapes, _no_year):
+        twins = _case_sensitive(shapes)
+        assert [t.pattern for t in twins] == [s.pattern for s in shapes()]
+        assert not any(t.flags & re.I for t in twins)
+    # The shapes spell every word in lower case (a capital would be missed on a folded line) …
+    for shape in (*_shapes(), *_no_year()):
+        assert not any(ch.isupper() for ch in re.sub(r"\\.|\(\?P[<=]", "", shape.pattern))
+    # … and an ASCII line reads the same in any case; "ſ" (not ASCII) still goes through re.I.
+    for line in ("Updated 9.15am, Wed 12 Mar 2025", "UPDATED 9.15AM, WED 12 MAR 2025", "uPdAtEd 9.15Am, wEd 12 mAr 2025"):
+        assert find_date(line) == "2025-03-12T09:15:00"
+    assert find_date("12 march", year=2024) == find_date("12 MARCH", year=2024) == "2024-03-12"
+    assert find_date("3 ſeptember 2025") == "2025-09-03"

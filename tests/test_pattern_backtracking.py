@@ -38,7 +38,8 @@ def _fixed_patterns() -> dict[str, re.Pattern[str]]:
                     found.setdefault(f"{info.name}.{name}[{n}]", pattern)
     from composer import dates
 
-    for n, shape in enumerate([*dates._shapes(), *dates._no_year()]):
+    twins = [*dates._case_sensitive(dates._shapes), *dates._case_sensitive(dates._no_year)]
+    for n, shape in enumerate([*dates._shapes(), *dates._no_year(), *twins]):
         found[f"composer.dates shape {n}"] = shape
     return found
 
