@@ -160,10 +160,14 @@ _OPEN_WITH = rx.compile(r"\s*\((?:avec|with|mit|con|com|met)\s+(?P<others>[^()]+
 _DOMAIN = rx.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
 
 
+# A digit that starts a word, or follows a name's last letter ("Lucas Nolan22 Dec 2016").
+_DIGIT_STARTS_WORD = rx.compile(r"(?:^|\s|(?<=[a-zà-ÿ]))\d")
+
+
 def cut_at_date(names: str) -> str:
     """"Laura June Topolsky July 10, 2015" → "Laura June Topolsky"; "Lance Ulanoff published 19 May" → "Lance Ulanoff";
     "Lucas Nolan22 Dec 2016" (the date set right after the name) → "Lucas Nolan"."""
-    m = re.search(r"(?:^|\s|(?<=[a-zà-ÿ]))\d", names)
+    m = _DIGIT_STARTS_WORD.search(names)
     if not m:
         return names
     words = names[: m.start()].split()
@@ -667,6 +671,9 @@ def credit_label(line: str) -> bool:
     return len(line) <= 20 and _BARE_CREDIT_LABEL.match(line) is not None
 
 
+_WORD_RUN = rx.compile(r"\w+")
+
+
 def _credit_line(line: str) -> str | None:
     m = _BY_CREDIT.match(line) or _LABEL_COPYRIGHT.match(line)
     if m and len(line.split()) <= 14:
@@ -681,7 +688,7 @@ def _credit_line(line: str) -> str | None:
     if (
         not line.endswith(".")
         and _CREDIT_WORDS(line)
-        and len(re.findall(r"\w+", line)) <= 6
+        and len(_WORD_RUN.findall(line)) <= 6
         and not _PAREN_CREDIT.match(line)  # "Donald Trump bleibt vage. (Foto: REUTERS)": a caption and its credit
     ):
         return line.strip()
