@@ -67,7 +67,7 @@ def any_of(words: Iterable[str]) -> str:
     return build(trie)
 
 
-_ESCAPE = re.compile(r"\\.")
+_ESCAPE = re.compile(r"\\.|\(\?P[<=]")  # escapes and group syntax, whose capitals match nothing
 
 
 class AnyCase:

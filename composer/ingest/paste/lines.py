@@ -41,6 +41,8 @@ def lower_tokens(text: str) -> tuple[str, ...]:
     words and by a line's share of them on each weighing of the page, and by the role model
     and the header for content words. ``make_line`` tells it the answer for most lines."""
     return tuple(_TOKEN.findall(text.lower()))
+
+
 _CLOSERS = "\"'”’»)]"  # what may follow a sentence's last mark …
 _SENTENCE_END = ".!?…:;。！？"  # … which is one of these
 

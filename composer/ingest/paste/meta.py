@@ -39,7 +39,7 @@ _KIND_BY = rx.compile(
 )
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЇЄҐ][\w'’.-]*|van|von|de|der|den|da|del|della|di|du|la|le|dos|das|y|bin|al|el|ter)"
 _NAME = rx.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}$")
-_NAME_SPLIT = rx.compile(r"\s*(?:[,|&]|\b(?:and|und|et|y|e|en|og|och|i|a|ve)\b)\s*")  # (the words after one \\b: three times faster)
+_NAME_SPLIT = rx.compile(r"\s*(?:[,|&]|\b(?:and|und|et|y|e|en|og|och|i|a|ve)\b)\s*")  # (the words behind one \b: 3× faster)
 _BYLINE_TAIL = rx.compile(
     r"\s*(?:[|•·–—]|\s-\s|,\s*(?=(?:published|updated|posted)\b)"
     r"|[,;]\s*(?=(?:photos?|fotos?|фото|bild(?:er)?|illustration|video|видео)\s*:)).*$",
