@@ -189,3 +189,4 @@ def test_any_case_answers_as_a_case_insensitive_search() -> None:
     with pytest.raises(ValueError):
         regexcache.AnyCase(r"\bBy\b")  # a capital the lower-cased text never holds
     assert regexcache.AnyCase(r"\w\S\d\b").patterns[1].flags & re.I  # (escapes in capitals are not capitals)
+    assert regexcache.AnyCase(r"(?P<w>by) (?P=w)")("BY BY")  # (nor is a named group's syntax)
