@@ -33,7 +33,7 @@ from composer import regexcache as rx
 from composer.article import Article, Block, Image, Related, Source, Span
 from composer.errors import InputError
 from composer.ingest.paste.meta import clean_names
-from composer.ingest.sanitize import clean_list, clean_value, resolve_url, trimmed_block
+from composer.ingest.sanitize import clean_list, clean_value, defang_article, resolve_url, trimmed_block
 from composer.ingest.trafilatura_import import import_trafilatura
 from composer.ingest.trafilatura_prune import python_prunes
 from composer.lang import SUPPORTED, clear_language, detect_language, normalize_language
@@ -1133,7 +1133,8 @@ _LXML_LOCK = threading.Lock()
 def parse(text: str, source: Source, settings: HtmlSettings = DEFAULT_SETTINGS) -> Article:
     """Parse an HTML page into an Article (``source.path`` is the page URL for fetched pages)."""
     with _LXML_LOCK:
-        return _parse(text, source, settings)
+        article = _parse(text, source, settings)
+    return defang_article(article)  # ("&lt;script&gt;" in a paragraph is decoded into a tag's shape)
 
 
 def _parse(text: str, source: Source, settings: HtmlSettings) -> Article:

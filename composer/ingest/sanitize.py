@@ -17,10 +17,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from composer import regexcache as rx
-from composer.article import Block, Span
+from composer.article import Article, Block, Span
 from composer.textutil import clean_line
 
 _ALLOWED_SCHEMES = ("http", "https")
@@ -76,9 +77,56 @@ def strip_tags(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›") if _looks_like_tag_fragment(text) else text
 
 
+_TAG_SHAPE = rx.compile(r"<\s*/?\s*[A-Za-z!?]")
+
+
 def _looks_like_tag_fragment(text: str) -> bool:
     """A lone ``<script`` with no closing bracket is still markup to a careless renderer."""
-    return bool(re.search(r"<\s*/?\s*[A-Za-z!?]", text))
+    return _TAG_SHAPE.search(text) is not None
+
+
+# The tags that run or load something, and any tag with an event handler ("<img onerror=…>").
+_ACTIVE_TAG = rx.compile(
+    r"<\s*/?\s*(?:script|style|iframe|frame|frameset|object|embed|applet|base|meta|link|svg|math)\b|<[^<>]*\bon[a-z]+\s*=",
+    re.I,
+)
+
+
+def defang(text: str) -> str:
+    """Text with an active tag's shape that a page printed *as text* ("&lt;script&gt;", which
+    the HTML parser decodes into "<script>"; a paste holds whatever the page showed), with its
+    angle brackets turned into the look-alike ‹ and ›.
+
+    Renderers escape it in HTML, but a post or an e-mail's text part would carry the tag as it
+    stands, and no output should. A programming post's "<img> tag" or "<div>" stays as written.
+    The length stays the same, so a block's spans keep their places.
+    """
+    if _ACTIVE_TAG.search(text) is None:
+        return text
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def defang_article(article: Article) -> Article:
+    """``article`` with every text it shows passed through :func:`defang` — but a code listing,
+    which is shown as written (escaped in HTML) and never quoted in a post or a summary."""
+
+    def opt(text: str | None) -> str | None:
+        return defang(text) if text else text
+
+    image = article.image
+    if image is not None:
+        image = replace(image, caption=opt(image.caption), credit=opt(image.credit), alt=opt(image.alt))
+    return replace(
+        article,
+        title=opt(article.title),
+        standfirst=opt(article.standfirst),
+        authors=tuple(map(defang, article.authors)),
+        site_name=opt(article.site_name),
+        body=tuple(b if b.is_listing else replace(b, text=defang(b.text)) for b in article.body),
+        image=image,
+        related=tuple(replace(r, title=defang(r.title)) for r in article.related),
+        tags=tuple(map(defang, article.tags)),
+    )
 
 
 def clean_value(value: object, *, unescape: bool = False, max_len: int = 1000) -> str | None:

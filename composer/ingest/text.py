@@ -34,6 +34,7 @@ from composer.ingest.paste.code import code_lines
 from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line, lower_tokens, split_lines
 from composer.ingest.paste.toc import contents
+from composer.ingest.sanitize import defang_article
 from composer.lang import detect_language
 
 _LIST_MARK = rx.compile(r"^(?:[-*•·▪●◦–]\s+)(?P<text>.+)$")
@@ -791,7 +792,7 @@ def parse(text: str, source: Source) -> Article:
     if head.caption or head.credit:
         image = Image(url=None, caption=head.caption, credit=head.credit, alt=head.caption)
     sample = " ".join(b.text for b in blocks)[:2000]
-    return Article(
+    return defang_article(Article(
         title=head.title,
         body=tuple(blocks),
         standfirst=head.standfirst,
@@ -804,4 +805,4 @@ def parse(text: str, source: Source) -> Article:
         related=tuple(_related(lines, end, head.title, ctx.counts())),
         tags=tuple(_tags(lines, end)),
         source=source,
-    )
+    ))  # (a paste holds whatever the page showed, "<script>" as text too: no output carries it)

@@ -289,3 +289,44 @@ def test_clean_value(value: str, expected: str | None) -> None:
     from composer.ingest.sanitize import clean_value
 
     assert clean_value(value) == expected
+
+
+_ACTIVE = re.compile(r"<\s*/?\s*script|<[^<>]*\bon[a-z]+\s*=", re.I)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        (f"<html><body><p>{PROSE}</p><p>Never print &lt;script&gt;alert(1)&lt;/script&gt; or "
+         "&lt;img src=x onerror=alert(2)&gt; into a page, says the guide, and <b>escape</b> it.</p>"
+         f"<p>{PROSE}</p></body></html>", "html"),
+        (f"Escaping, a guide\n\n{PROSE}\n\nNever print <script>alert(1)</script> or <img src=x onerror=alert(2)> "
+         f"into a page, says the guide, and escape it.\n\n{PROSE}\n", "text"),
+    ],
+)
+def test_text_shaped_like_an_active_tag_reaches_no_output(text: str, fmt: str) -> None:
+    """A page may print "&lt;script&gt;" as text (the parser decodes it into a tag's shape), and a
+    paste holds what the page showed: the brackets become ‹ ›, in the article and so in the posts
+    and the summary; a span over the words keeps its place."""
+    from composer.social.posts import write_posts
+    from composer.summarize import summarize
+
+    art = parse_text(text, fmt=fmt)
+    said = next(b for b in art.body if "alert(1)" in b.text)
+    assert "‹script›alert(1)‹/script›" in said.text and "‹img src=x onerror=alert(2)›" in said.text
+    assert [said.text[s.start : s.end] for s in said.spans] == (["escape"] if fmt == "html" else [])
+    outputs = json.dumps([art.to_dict(), write_posts(art, summarize(art))], ensure_ascii=False)
+    assert not _ACTIVE.search(outputs)
+
+
+def test_a_programming_post_keeps_its_inert_tags_and_its_listings() -> None:
+    """Only tags that run or load something are defanged: "the <img> tag" stays as written, and
+    a code listing is shown as written (escaped where it is HTML)."""
+    page = (f"<html><body><p>{PROSE}</p><p>Give every &lt;img&gt; tag an alt text, and wrap the list "
+            "in a &lt;ul&gt; element, the guide says to every reader.</p>"
+            "<pre><code>&lt;script src=\"app.js\"&gt;&lt;/script&gt;\n&lt;div id=\"app\"&gt;&lt;/div&gt;</code></pre>"
+            f"<p>{PROSE}</p></body></html>")
+    art = parse_text(page, fmt="html")
+    assert any("<img> tag" in b.text and "<ul> element" in b.text for b in art.body)
+    listing = [b for b in art.body if b.is_listing]
+    assert listing and '<script src="app.js"></script>' in listing[0].text
