@@ -914,10 +914,10 @@ def _fallback_blocks(tree: HtmlElement, base_url: str | None) -> list[Block]:
     from copy import deepcopy
 
     root = deepcopy(tree)
-    for el in root.xpath("//" + " | //".join(_FALLBACK_DROP)):
-        el.drop_tree()
-    for el in root.xpath('//*[@hidden or @aria-hidden="true"]'):
-        el.drop_tree()
+    for path in ("//" + " | //".join(_FALLBACK_DROP), '//*[@hidden or @aria-hidden="true"]'):
+        for el in root.xpath(path):
+            if el.getparent() is not None:  # (a broken page's root may itself be an <svg>: it stays)
+                el.drop_tree()
     scope = root.find(".//article") or root.find(".//main") or root.find(".//body")
     if scope is None:
         scope = root
@@ -1107,7 +1107,11 @@ def _trafilatura_metadata(tree: HtmlElement, *, title: bool, author: bool, date:
     if date:
         date_config = set_date_params(False)
         date_config["url"] = metadata.url
-        metadata.date = find_date(tree, **date_config)
+        metadata.date = None
+        # (htmldate drops the elements it cleans away by their parent: on a broken page whose root
+        # is itself one of them, an <svg>, it fails an assertion; that costs the date only)
+        with contextlib.suppress(AssertionError):
+            metadata.date = find_date(tree, **date_config)
     if site:
         if not metadata.sitename:
             metadata.sitename = extract_sitename(tree)

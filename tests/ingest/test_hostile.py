@@ -330,3 +330,18 @@ def test_a_programming_post_keeps_its_inert_tags_and_its_listings() -> None:
     assert any("<img> tag" in b.text and "<ul> element" in b.text for b in art.body)
     listing = [b for b in art.body if b.is_listing]
     assert listing and '<script src="app.js"></script>' in listing[0].text
+
+
+@pytest.mark.parametrize(
+    "page",
+    ['<svg <div>onlo<time datetime="99<html lang="zz-ZZ">99-', "<svg><text>Some words of a broken page</text></svg>",
+     '<div hidden>Words of a page whose root is hidden, and more of them</div>'],
+)
+def test_a_page_whose_root_would_be_dropped_is_read_or_refused_cleanly(page: str) -> None:
+    """A broken page's root may be an element the readers drop (an <svg>, a hidden <div>); lxml
+    refuses to drop a root, with an assertion (found by fuzzing, in our fallback and in htmldate)."""
+    try:
+        art = parse_text(page, fmt="html")
+    except InputError:
+        return
+    assert_clean(art)
