@@ -85,9 +85,11 @@ def _looks_like_tag_fragment(text: str) -> bool:
     return _TAG_SHAPE.search(text) is not None
 
 
-# The tags that run or load something, and any tag with an event handler ("<img onerror=…>").
+# The tags that run or load something, and any tag with an event handler ("<img onerror=…>") or
+# a script URL ("<a href="javascript:…">").
 _ACTIVE_TAG = rx.compile(
-    r"<\s*/?\s*(?:script|style|iframe|frame|frameset|object|embed|applet|base|meta|link|svg|math)\b|<[^<>]*\bon[a-z]+\s*=",
+    r"<\s*/?\s*(?:script|style|iframe|frame|frameset|object|embed|applet|base|meta|link|svg|math)\b"
+    r"|<[^<>]*(?:\bon[a-z]+\s*=|javascript\s*:)",
     re.I,
 )
 

@@ -291,17 +291,18 @@ def test_clean_value(value: str, expected: str | None) -> None:
     assert clean_value(value) == expected
 
 
-_ACTIVE = re.compile(r"<\s*/?\s*script|<[^<>]*\bon[a-z]+\s*=", re.I)
+_ACTIVE = re.compile(r"<\s*/?\s*script|<[^<>]*(?:\bon[a-z]+\s*=|javascript\s*:)", re.I)
 
 
 @pytest.mark.parametrize(
     ("text", "fmt"),
     [
         (f"<html><body><p>{PROSE}</p><p>Never print &lt;script&gt;alert(1)&lt;/script&gt; or "
-         "&lt;img src=x onerror=alert(2)&gt; into a page, says the guide, and <b>escape</b> it.</p>"
+         "&lt;img src=x onerror=alert(2)&gt; into a page, says the guide, nor &lt;a href=\"javascript:alert(3)\"&gt;, "
+         "and <b>escape</b> it.</p>"
          f"<p>{PROSE}</p></body></html>", "html"),
         (f"Escaping, a guide\n\n{PROSE}\n\nNever print <script>alert(1)</script> or <img src=x onerror=alert(2)> "
-         f"into a page, says the guide, and escape it.\n\n{PROSE}\n", "text"),
+         f'into a page, says the guide, nor <a href="javascript:alert(3)">, and escape it.\n\n{PROSE}\n', "text"),
     ],
 )
 def test_text_shaped_like_an_active_tag_reaches_no_output(text: str, fmt: str) -> None:
