@@ -140,9 +140,9 @@ def test_remembered_names_are_handed_out_as_copies_and_forgotten_per_paste() -> 
     names.clear()
     assert meta.org_credit("Von dpa") == (["dpa"], True)
     assert meta.is_person_name("Jane Doe")
-    assert any("Jane Doe" in memo for memo in memo_module._MEMOS)
+    assert any("Jane Doe" in memo for memo in memo_module._MEMOS.values())
     memo_module.forget()
-    assert not any(memo for memo in memo_module._MEMOS)
+    assert not any(memo for memo in memo_module._MEMOS.values())
 
 
 def test_a_label_glued_to_a_name_is_dropped_by_the_clean_up() -> None:

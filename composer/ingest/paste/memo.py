@@ -14,8 +14,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
-_MEMOS: list[dict[str, Any]] = []
-_BY_QUESTION: dict[Callable[[str], Any], dict[str, Any]] = {}
+_MEMOS: dict[Callable[[str], Any], dict[str, Any]] = {}  # question -> its answers, line by line
 _MEMO_LIMIT = 20_000  # answers kept per question (a paste has a few hundred lines)
 
 
@@ -31,7 +30,6 @@ def per_paste(copy: Callable[[Any], Any] | None = None) -> Callable[[Callable[[s
 
     def wrap(ask: Callable[[str], _T]) -> Callable[[str], _T]:
         memo: dict[str, Any] = {}
-        _MEMOS.append(memo)
 
         @wraps(ask)
         def remembered(line: str) -> _T:
@@ -43,7 +41,7 @@ def per_paste(copy: Callable[[Any], Any] | None = None) -> Callable[[Callable[[s
                 found = memo[line] = ask(line)
             return copy(found) if copy is not None and found is not None else found  # type: ignore[no-any-return]
 
-        _BY_QUESTION[remembered] = memo
+        _MEMOS[remembered] = memo
         return remembered
 
     return wrap
@@ -52,7 +50,7 @@ def per_paste(copy: Callable[[Any], Any] | None = None) -> Callable[[Callable[[s
 def tell(question: Callable[[str], _T], line: str, answer: _T) -> None:
     """Give a remembered question its answer for ``line`` ahead of time, from a caller that worked
     it out anyway (the line reader has each line's lower-case words before anyone asks)."""
-    memo = _BY_QUESTION[question]
+    memo = _MEMOS[question]
     if len(memo) < _MEMO_LIMIT:
         memo[line] = answer
 
@@ -60,5 +58,5 @@ def tell(question: Callable[[str], _T], line: str, answer: _T) -> None:
 def forget() -> None:
     """Drop the remembered answers: called at the start of each paste, so that memory stays
     bounded by one paste and a benchmark times each paste as if it were the first."""
-    for memo in _MEMOS:
+    for memo in _MEMOS.values():
         memo.clear()
