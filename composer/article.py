@@ -158,6 +158,18 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Doubt:
+    """A field the reader filled in without being sure of it, and what to tell the user.
+
+    Not part of the JSON shape: it describes one reading of a source, not the article, and a
+    user who corrects the field (``--title``, or by editing ``article.json``) has answered it.
+    """
+
+    field: str  # "title" | "authors" | "published": the Article field it is about
+    message: str
+
+
+@dataclass(frozen=True)
 class Article:
     """A news article, whatever format it arrived in.
 
@@ -178,11 +190,18 @@ class Article:
     related: tuple[Related, ...] = ()
     tags: tuple[str, ...] = ()
     source: Source = field(default_factory=lambda: Source(path="", format="text"))
+    # What the reader guessed (pasted text): shown as warnings, never written to article.json.
+    doubts: tuple[Doubt, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def text(self) -> str:
         """The body as plain text, one block per paragraph."""
         return "\n\n".join(b.text for b in self.body)
+
+    def doubt_warnings(self) -> list[str]:
+        """The reader's doubts (see :class:`Doubt`) as warnings that name the source."""
+        where = self.source.path or "the input"
+        return [f"{where}: {d.message}" for d in self.doubts]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -176,6 +176,7 @@ def compose_files(
         raise InputError("several articles make one newsletter only with --digest")
     now = now or dt.datetime.now(dt.UTC)
     summaries, warnings = _summaries(articles, settings, summaries)
+    warnings = [w for a in articles for w in a.doubt_warnings()] + warnings  # (shown in the preview too)
     # The author's spacing survives (clean_subject only drops breaks and controls): subjects
     # must round-trip exactly through MIME encoding.
     subject = clean_subject(subject) if subject else default_subject(articles, summaries, settings, digest)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+
+from composer.errors import InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 if TYPE_CHECKING:
@@ -52,43 +56,126 @@ def verb_with_actions(add: Add, verb: str,
 
 
 def add_sources(p: argparse.ArgumentParser) -> None:
-    """SOURCE..., ``--format`` and ``--url``, declared once for every verb that reads articles."""
+    """SOURCE..., ``--format`` and the corrections (``--url``, ``--title``, ``--authors``,
+    ``--published``), declared once for every verb that reads articles."""
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file path, - for stdin, or an http(s) URL")
     p.add_argument("--format", choices=FORMATS, help="skip format sniffing and read SOURCE as this format")
     p.add_argument("--url", action="append", metavar="URL",
                    help="the article's canonical http(s) link (a paste has none); once per SOURCE, in order")
+    p.add_argument("--title", action="append", metavar="TEXT",
+                   help="the headline, instead of the one the reader found; once per SOURCE, in order "
+                        "(an empty TEXT keeps the reader's)")
+    p.add_argument("--authors", action="append", metavar="NAMES",
+                   help="the byline's names, separated by commas or semicolons, or - for none; once per "
+                        "SOURCE, in order (empty keeps the reader's)")
+    p.add_argument("--published", action="append", metavar="DATE",
+                   help="the published date or time, ISO 8601 (2025-03-14, 2025-03-14T09:30+01:00), or - "
+                        "for none; once per SOURCE, in order (empty keeps the reader's)")
 
 
-def source_urls(args: argparse.Namespace) -> list[str | None]:
-    """The checked ``--url`` for each SOURCE (None where none was given).
+@dataclass(frozen=True)
+class Fixes:
+    """What the user said about one SOURCE's article, over what its reader found (None: nothing
+    said; for ``authors`` and ``published`` an empty tuple / "" means "none")."""
 
-    Raises :class:`InputError` for a value that is not an absolute http(s) URL, or when the
-    number of ``--url`` options is neither zero nor the number of SOURCEs.
-    """
-    from composer.errors import InputError
+    url: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] | None = None
+    published: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.url, self.title, self.authors, self.published))
+
+
+def _per_source(args: argparse.Namespace, option: str) -> list[str] | None:
+    given = getattr(args, option, None) or []
+    if given and len(given) != len(args.sources):
+        raise InputError(f"{len(given)} --{option} for {len(args.sources)} SOURCEs: give one --{option} per "
+                         f"SOURCE, in the same order" + ("" if option == "url" else " (an empty one keeps the reader's)"))
+    return given or None
+
+
+def _one_line(option: str, value: str) -> str:
+    if any((ord(c) < 32 and c != "\t") or c in "\x7f\x85\u2028\u2029" for c in value):
+        raise InputError(f"--{option} holds a line break or a control character: it becomes a header; give one line")
+    return " ".join(value.split())
+
+
+def _url(value: str) -> str:
     from composer.ingest.sanitize import resolve_url
 
-    given = getattr(args, "url", None) or []
-    if given and len(given) != len(args.sources):
-        raise InputError(
-            f"{len(given)} --url for {len(args.sources)} SOURCEs: give one --url per SOURCE, in the same order"
-        )
-    urls: list[str | None] = []
-    for value in given:
-        url = resolve_url(value)
-        if url is None or url != resolve_url(url) or " " in value.strip():
-            shown = value if len(value) <= 80 else value[:77] + "..."
-            raise InputError(f"--url {shown!r} is not an http(s) link: give the article's full address, "
-                             "e.g. https://example.org/news/story")
-        urls.append(url)
-    return urls or [None] * len(args.sources)
+    url = resolve_url(value)
+    if url is None or url != resolve_url(url) or " " in value.strip():
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise InputError(f"--url {shown!r} is not an http(s) link: give the article's full address, "
+                         "e.g. https://example.org/news/story")
+    return url
 
 
-def with_url(article: Any, url: str | None) -> Any:
-    """``article`` with ``url`` as its link (a given --url wins over one found in the source)."""
+def _authors(value: str) -> tuple[str, ...] | None:
+    value = _one_line("authors", value)
+    if not value:
+        return None
+    if value == "-":
+        return ()
+    names = tuple(n.strip() for n in re.split(r"[;,]", value))
+    if not all(names):
+        raise InputError(f"--authors {value!r} has an empty name: separate names by one comma or semicolon")
+    return names
+
+
+def _published(value: str) -> str | None:
+    import datetime as dt
+
+    value = value.strip()
+    if not value:
+        return None
+    if value == "-":
+        return ""
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value).isoformat()
+        return dt.datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(f"--published {value!r} is not an ISO 8601 date or time: give e.g. 2025-03-14 or "
+                         "2025-03-14T09:30+01:00 (or - for none)") from None
+
+
+def source_fixes(args: argparse.Namespace) -> list[Fixes]:
+    """The checked corrections for each SOURCE, in order.
+
+    Raises :class:`InputError` for a value that does not check out (a URL that is not an absolute
+    http(s) one, a date that is not ISO 8601, a line break in a title), or when an option is given
+    neither never nor once per SOURCE. Checked before any source is read: a mistyped option must
+    not cost a fetch, nor leave some items written and others not.
+    """
+    n = len(args.sources)
+    given_urls = _per_source(args, "url")
+    urls = [_url(v) for v in given_urls] if given_urls else [None] * n
+    titles = [_one_line("title", v) or None for v in _per_source(args, "title") or [""] * n]
+    authors = [_authors(v) for v in _per_source(args, "authors") or [""] * n]
+    published = [_published(v) for v in _per_source(args, "published") or [""] * n]
+    return [Fixes(*fields) for fields in zip(urls, titles, authors, published, strict=True)]
+
+
+def apply_fixes(article: Any, fixes: Fixes) -> Any:
+    """``article`` with what the user said in place of what its reader found (the user wins; the
+    reader's doubts about a field the user gave go with it)."""
     import dataclasses
 
-    return dataclasses.replace(article, url=url) if url else article
+    if not fixes:
+        return article
+    changes: dict[str, Any] = {}
+    if fixes.url:
+        changes["url"] = fixes.url
+    if fixes.title:
+        changes["title"] = fixes.title
+    if fixes.authors is not None:
+        changes["authors"] = fixes.authors
+    if fixes.published is not None:
+        changes["published"] = fixes.published or None
+    changes["doubts"] = tuple(d for d in article.doubts if d.field not in changes)
+    return dataclasses.replace(article, **changes)
 
 
 def print_json_line(obj: Any) -> None:
@@ -104,17 +191,21 @@ def warn(message: str) -> None:
 def each_source(args: argparse.Namespace, settings: Settings, emit: Callable[[Any], None]) -> int:
     """Run ``emit`` on each source's Article; a bad source is reported and the rest still run.
 
-    A bad ``--url`` is a usage error: it stops the verb before any source is read.
+    A bad correction (``--url``, ``--title``, …) is a usage error: it stops the verb before any
+    source is read. What the reader was unsure of is reported as a warning.
     """
     from composer.config import mask_secrets
     from composer.errors import ComposerError
     from composer.ingest import load_article
 
-    urls = source_urls(args)
+    fixes = source_fixes(args)
     status = 0
-    for src, url in zip(args.sources, urls, strict=True):
+    for src, fix in zip(args.sources, fixes, strict=True):
         try:
-            emit(with_url(load_article(src, fmt=args.format), url))
+            article = apply_fixes(load_article(src, fmt=args.format), fix)
+            for warning in article.doubt_warnings():
+                warn(warning)
+            emit(article)
         except ComposerError as exc:
             if args.debug:
                 import traceback

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from composer.commands.common import Add, add_sources, each_source, print_json_line, source_urls, warn, with_url
+from composer.commands.common import Add, add_sources, apply_fixes, each_source, print_json_line, source_fixes, warn
 from composer.errors import ComposerError, InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
@@ -43,13 +43,14 @@ def _load_with_feeds(args: argparse.Namespace,
     from composer.article import Article
     from composer.ingest import load_source
 
-    urls = source_urls(args)  # a bad --url stops everything before any source is read
+    fixes = source_fixes(args)  # a bad --url or --title stops everything before any source is read
     loaded = [load_source(src, fmt=args.format) for src in args.sources]
-    for source, url in zip(loaded, urls, strict=True):
-        if url and not isinstance(source, Article):
-            raise InputError(f"--url {url} was given for {source.url}, a feed: --url names one article's link")
-    loaded = [with_url(source, url) if isinstance(source, Article) else source
-              for source, url in zip(loaded, urls, strict=True)]
+    for source, fix in zip(loaded, fixes, strict=True):
+        if fix and not isinstance(source, Article):
+            raise InputError(f"{source.url} is a feed: --url, --title, --authors and --published describe one "
+                             "article, not a feed's entries")
+    loaded = [apply_fixes(source, fix) if isinstance(source, Article) else source
+              for source, fix in zip(loaded, fixes, strict=True)]
     # load_source gives an Article or a Feed. Without a feed the run needs none of the feed machinery
     # (entry fetching, threads, the digest step), so it is imported only below.
     if all(isinstance(x, Article) for x in loaded):

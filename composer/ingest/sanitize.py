@@ -128,6 +128,7 @@ def defang_article(article: Article) -> Article:
         image=image,
         related=tuple(replace(r, title=defang(r.title)) for r in article.related),
         tags=tuple(map(defang, article.tags)),
+        doubts=tuple(replace(d, message=defang(d.message)) for d in article.doubts),  # (they quote the page)
     )
 
 

@@ -21,16 +21,17 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from composer import regexcache as rx
-from composer.article import Article, Block, Image, Related, Source, Span
+from composer.article import Article, Block, Doubt, Image, Related, Source, Span
 from composer.dates import find_date
 from composer.errors import InputError
 from composer.ingest.paste import memo, meta, roles
 from composer.ingest.paste.body import find_body, is_widget
 from composer.ingest.paste.code import code_lines
+from composer.ingest.paste.doubts import UNSURE_BELOW, Unsure, doubt
 from composer.ingest.paste.lexicon import FOOTER_LINK, RELATED_HEADINGS, STOPWORDS
 from composer.ingest.paste.lines import Line, lower_tokens, split_lines
 from composer.ingest.paste.toc import contents
@@ -78,6 +79,7 @@ class _Header:
     title_at: int | None = None  # the lines the rules took the title, byline and date from
     byline_at: int | None = None
     date_at: int | None = None
+    unsure: dict[str, Unsure] = field(default_factory=dict)  # Article field -> the model's doubt
 
 
 def _headline_like(line: Line) -> bool:
@@ -669,27 +671,59 @@ def _apply_roles(page: Analysis) -> roles.Context:
     if wiki is not None and wiki != head.title_at:
         _set_title(head, lines, page.kinds, wiki, page.start)
     if cands:
-        pick = roles.best("title", roles.title_features(ctx, cands), roles.TITLE_FEATURES)
-        if pick is not None:
-            pick = roles.refine_title(ctx, cands, pick)
+        choice = roles.choose("title", roles.title_features(ctx, cands), roles.TITLE_FEATURES)
+        pick = None if choice is None else roles.refine_title(ctx, cands, choice.index)
         if pick is not None and cands[pick] != head.title_at:
             _set_title(head, lines, page.kinds, cands[pick], page.start)
+        if choice is not None and pick == choice.index and choice.probabilities[pick] < UNSURE_BELOW:
+            _weigh_doubt(head, "title", choice, lambda j: _title_key(lines[cands[j]].text),
+                         lambda j: lines[cands[j]].text)
     if wiki is not None:
         head.authors = []  # a wiki article is written by its editors, and names none of them
     else:
         cands = roles.byline_candidates(ctx, head.title_at)
-        pick = roles.best("byline", roles.byline_features(ctx, cands, head.title_at), roles.BYLINE_FEATURES)
-        if pick is not None:
-            head.authors = _names_around(ctx, cands[pick - 1]) if pick else []
+        choice = roles.choose("byline", roles.byline_features(ctx, cands, head.title_at), roles.BYLINE_FEATURES)
+        if choice is not None:
+            head.authors = _names_around(ctx, cands[choice.index - 1]) if choice.index else []
+            if choice.probabilities[choice.index] < UNSURE_BELOW:
+                def names(j: int) -> str | None:
+                    return ", ".join(_names_around(ctx, cands[j - 1])) or None if j else None
+
+                _weigh_doubt(head, "authors", choice, names, names)
     cands = roles.date_candidates(ctx)
-    pick = roles.best("date", roles.date_features(ctx, cands, head.title_at), roles.DATE_FEATURES)
-    if pick is not None:
+    choice = roles.choose("date", roles.date_features(ctx, cands, head.title_at), roles.DATE_FEATURES)
+    if choice is not None:
+        pick = choice.index
         if pick == 0:
             head.published = None
         elif cands[pick - 1] != head.date_at:
             published, _updated = meta.dates_of(lines[cands[pick - 1]].text)
             head.published = published or ctx.dates()[cands[pick - 1]]
+        if choice.probabilities[pick] < UNSURE_BELOW:
+            def day(j: int) -> str | None:
+                return (meta.dates_of(lines[cands[j - 1]].text)[0] or ctx.dates()[cands[j - 1]]) if j else None
+
+            _weigh_doubt(head, "published", choice, lambda j: (day(j) or "")[:10] or None, day)
     return ctx
+
+
+def _title_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _weigh_doubt(head: _Header, field_name: str, choice: roles.Choice, answer: Callable[[int], object],
+                 shown: Callable[[int], str | None]) -> None:
+    """Note a doubt about ``field_name`` when the rows that give the pick's answer (``answer``)
+    hold less than ``UNSURE_BELOW`` of the model's belief between them."""
+    sure, other = choice.certainty(answer)
+    if sure < UNSURE_BELOW:
+        head.unsure[field_name] = Unsure(sure, shown(other) if other is not None else None)
+
+
+def _doubts(head: _Header) -> tuple[Doubt, ...]:
+    """The model's doubts as warnings about what the article ends up holding."""
+    held = {"title": head.title, "authors": ", ".join(head.authors) or None, "published": head.published}
+    return tuple(doubt(name, held[name], unsure) for name, unsure in head.unsure.items())
 
 
 def _names_around(ctx: roles.Context, i: int) -> list[str]:
@@ -805,4 +839,5 @@ def parse(text: str, source: Source) -> Article:
         related=tuple(_related(lines, end, head.title, ctx.counts())),
         tags=tuple(_tags(lines, end)),
         source=source,
+        doubts=_doubts(head),
     ))  # (a paste holds whatever the page showed, "<script>" as text too: no output carries it)

@@ -159,6 +159,7 @@ def test_compose_feed_digest_without_memory(settings: Settings, site: Site, caps
     (["feed", "add", "News!", "{feed}"], "feed name 'News!'"),
     (["feed", "add", "news", "{feed}", "--every", "weekly", "--at", "someday 8"], "a weekly feed takes a day"),
     (["compose", "{feed}"], "is a feed: add --digest"),
+    (["compose", "{feed}", "--digest", "--title", "Monday"], "is a feed: --url, --title, --authors and --published"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(settings: Settings, site: Site, args: list[str],
                                                           message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -794,7 +794,50 @@ def scores(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> 
 
 def best(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> int | None:
     """Index of the highest-scoring row, or None without a model for ``role``."""
+    choice = choose(role, rows, names)
+    return choice.index if choice else None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The row the model picks, and the model's probability for every row.
+
+    The probabilities are the model's own: the softmax of the scores over the page's rows, as
+    the conditional logit was fitted. A low one for the pick means the page offered other lines
+    the model found about as plausible, which is when its pick is most often wrong; the reader
+    passes that on to the user instead of keeping quiet about it."""
+
+    index: int
+    probabilities: tuple[float, ...]
+
+    def certainty(self, answer: Callable[[int], object]) -> tuple[float, int | None]:
+        """How sure the model is of the pick's *answer*, and the likeliest row with another one.
+
+        Rows that give the same answer share the model's belief: a headline printed twice (in a
+        breadcrumb and over the article) splits its probability between two lines that say the
+        same, and so does a byline shown above and below the article. ``answer`` maps a row to
+        what it would give; rows the model gives less than one per cent are not asked."""
+        mine = answer(self.index)
+        sure, other = self.probabilities[self.index], None
+        for row in sorted(range(len(self.probabilities)), key=lambda n: (-self.probabilities[n], n)):
+            p = self.probabilities[row]
+            if p < 0.01:
+                break
+            if row == self.index:
+                continue
+            if answer(row) == mine:
+                sure += p
+            elif other is None:
+                other = row
+        return sure, other
+
+
+def choose(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> Choice | None:
+    """The model's pick among ``rows`` (the first of equal scores), or None without a model."""
     values = scores(role, rows, names)
     if not values:
         return None
-    return max(range(len(values)), key=values.__getitem__)
+    top = max(values)
+    weights = [math.exp(v - top) for v in values]
+    total = math.fsum(weights)
+    return Choice(values.index(top), tuple(w / total for w in weights))
