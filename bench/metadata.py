@@ -168,6 +168,7 @@ class Prediction:
     published: str | None
     ms: float = 0.0
     error: str | None = None
+    doubts: tuple[str, ...] = ()  # the fields the reader warned it was unsure of
 
 
 def title_ok(page: Page, pred: Prediction) -> bool:
@@ -189,6 +190,23 @@ class Figures:
     date_all: tuple[int, int] = (0, 0)
     date_visible: tuple[int, int] = (0, 0)
     median_ms: float = 0.0
+
+
+def doubt_figures(pages: list[Page], preds: dict[str, Prediction]) -> dict[str, tuple[int, int, int, int]]:
+    """For each field: of the wrong answers, how many the reader warned about; of the right ones,
+    how many it warned about needlessly (pages scored as in :func:`figures`, visible dates only)."""
+    checks = {
+        "title": ("title", [p for p in pages if p.title], title_ok),
+        "byline": ("authors", [p for p in pages if p.authors], byline_ok),
+        "date": ("published", [p for p in pages if p.published and p.date_visible], date_ok),
+    }
+    out = {}
+    for name, (asked, scored, ok) in checks.items():
+        wrong = [p for p in scored if not ok(p, preds[p.id])]
+        right = [p for p in scored if ok(p, preds[p.id])]
+        out[name] = (sum(asked in preds[p.id].doubts for p in wrong), len(wrong),
+                     sum(asked in preds[p.id].doubts for p in right), len(right))
+    return out
 
 
 def figures(pages: list[Page], preds: dict[str, Prediction]) -> Figures:
@@ -226,7 +244,8 @@ def predict_all(pages: list[Page], parse: Callable[[str], object], runs: int = 1
             start = time.perf_counter()
             try:
                 art = parse(page.text)
-                pred = Prediction(art.title, list(art.authors), art.published)  # type: ignore[attr-defined]
+                pred = Prediction(art.title, list(art.authors), art.published,  # type: ignore[attr-defined]
+                                  doubts=tuple(d.field for d in getattr(art, "doubts", ())))
             except Exception as exc:  # noqa: BLE001 - a page the reader refuses scores zero
                 pred = Prediction(None, [], None, error=f"{exc.__class__.__name__}: {exc}")
             best = min(best, (time.perf_counter() - start) * 1000)
@@ -406,6 +425,15 @@ def main(argv: list[str] | None = None) -> int:
             f = figures(group, preds)
             print(f"| {dataset} | {part} ({len(group)}) | {name} | {_fmt(f.title)} | {_fmt(f.byline)} | "
                   f"{_fmt(f.date_all)} | {_fmt(f.date_visible)} | {f.median_ms:.1f} |")
+    print("\nWhat the reader warns is a guess (a warning names the field, what was taken and what came next):"
+          " wrong answers warned about, and right answers warned about needlessly:\n")
+    print("| dataset | pages | title: wrong warned | right warned | byline: wrong warned | right warned "
+          "| date (visible): wrong warned | right warned |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for dataset, part, group in iter_groups(pages):
+        d = doubt_figures(group, new)
+        print(f"| {dataset} | {part} ({len(group)}) | "
+              + " | ".join(f"{d[f][0]}/{d[f][1]} | {d[f][2]}/{d[f][3]}" for f in ("title", "byline", "date")) + " |")
     if args.html_reference:
         refs = html_references(pages)
         print("\nThe same pages' HTML, scored the same way (a reference for the labels, not a baseline):\n")

@@ -411,7 +411,7 @@ def _fold_of(group: str, folds: int) -> int:
 
 
 def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage], l2: float, folds: int = 5,
-                  show_misses: bool = False) -> dict[str, tuple[int, int]]:
+                  show_misses: bool = False, show_warnings: bool = True) -> dict[str, tuple[int, int]]:
     """The whole reader, fold by fold: the three roles fitted without a fold's publishers, then the
     curated pages of that fold parsed and scored as ``bench/metadata.py`` scores the held-out ones
     (title exact; byline name words where one is curated; published day where the copy shows it),
@@ -429,6 +429,13 @@ def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage],
 
     names = {"title": roles.TITLE_FEATURES, "byline": roles.BYLINE_FEATURES, "date": roles.DATE_FEATURES}
     counts = {"title": [0, 0], "byline": [0, 0], "date": [0, 0]}
+    # per role: wrong answers warned about, wrong answers, right answers warned about, right answers
+    warned = {"title": [0, 0, 0, 0], "byline": [0, 0, 0, 0], "date": [0, 0, 0, 0]}
+
+    def note(role: str, ok: bool, field: str, doubted: set[str]) -> None:
+        at = 2 if ok else 0
+        warned[role][at] += field in doubted
+        warned[role][at + 1] += 1
     shipped = roles.load_model
     try:
         for k in range(folds):
@@ -443,27 +450,35 @@ def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage],
                 try:
                     art = reader.parse(text, Source(path="paste.txt", format="text"))
                     got = (art.title, list(art.authors), (art.published or "")[:10] or None)
+                    doubted = {d.field for d in art.doubts}
                 except InputError:
-                    got = (None, [], None)
+                    got, doubted = (None, [], None), set()
                 if title:
                     ok = bm.norm_title(got[0]) == bm.norm_title(title)
                     counts["title"][0] += ok
                     counts["title"][1] += 1
+                    note("title", ok, "title", doubted)
                     if show_misses and not ok:
                         print(f"title  {group}: {got[0]!r} ≠ {title!r}")
                 if authors and authors is not UNKNOWN:
                     ok = bm.name_words(got[1]) == bm.name_words(authors)
                     counts["byline"][0] += ok
                     counts["byline"][1] += 1
+                    note("byline", ok, "authors", doubted)
                     if show_misses and not ok:
                         print(f"byline {group}: {got[1]!r} ≠ {authors!r}")
                 if published and date_known is True and bm._date_visible(text, published):
                     counts["date"][0] += got[2] == published
                     counts["date"][1] += 1
+                    note("date", got[2] == published, "published", doubted)
                     if show_misses and got[2] != published:
                         print(f"date   {group}: {got[2]!r} ≠ {published!r}")
     finally:
         roles.load_model = shipped  # type: ignore[assignment]
+    if show_warnings:
+        print("the reader's warnings in the same CV: " + "; ".join(
+            f"{role} {w[0]} of {w[1]} wrong and {w[2]} of {w[3]} right answers warned about"
+            for role, w in warned.items()))
     return {role: (n, d) for role, (n, d) in counts.items()}
 
 
