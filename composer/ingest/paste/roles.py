@@ -19,7 +19,7 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -810,26 +810,24 @@ class Choice:
     index: int
     probabilities: tuple[float, ...]
 
-    def certainty(self, answer: Callable[[int], object]) -> tuple[float, int | None]:
-        """How sure the model is of the pick's *answer*, and the likeliest row with another one.
+    def certainty(self, answer: Callable[[int], Hashable]) -> tuple[float, int | None]:
+        """How sure the model is of the pick's *answer*, and a row giving the likeliest other one.
 
         Rows that give the same answer share the model's belief: a headline printed twice (in a
         breadcrumb and over the article) splits its probability between two lines that say the
-        same, and so does a byline shown above and below the article. ``answer`` maps a row to
-        what it would give; rows the model gives less than one per cent are not asked."""
+        same, a byline is shown above and below the article, and a tutorial's hundred log lines
+        of one day each hold a sliver of the date's. ``answer`` maps a row to what it would give."""
+        mass: dict[Hashable, float] = {}
+        first: dict[Hashable, int] = {}
+        for row, p in enumerate(self.probabilities):
+            key = answer(row)
+            mass[key] = mass.get(key, 0.0) + p
+            if key not in first or p > self.probabilities[first[key]]:
+                first[key] = row
         mine = answer(self.index)
-        sure, other = self.probabilities[self.index], None
-        for row in sorted(range(len(self.probabilities)), key=lambda n: (-self.probabilities[n], n)):
-            p = self.probabilities[row]
-            if p < 0.01:
-                break
-            if row == self.index:
-                continue
-            if answer(row) == mine:
-                sure += p
-            elif other is None:
-                other = row
-        return sure, other
+        others = [key for key in mass if key != mine]
+        other = max(others, key=lambda k: (mass[k], -first[k])) if others else None
+        return mass[mine], (first[other] if others else None)
 
 
 def choose(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> Choice | None:
