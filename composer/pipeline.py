@@ -292,5 +292,8 @@ def recompose_item(item: Item, settings: Settings, *, now: dt.datetime | None = 
     settings = dataclasses.replace(settings, outbox_dir=item.path.parent)
     composition = compose_files(articles, settings, name=item.name, digest=digest, subject=subject,
                                 summaries=summaries, now=now)
-    return Outbox(item.path.parent).write_item(item.name, composition.files, composition.meta, replace=True,
+    meta = dict(composition.meta)
+    if "corrections" in item.manifest:  # (what the user gave stays for a later rebuild from the sources)
+        meta["corrections"] = item.manifest["corrections"]
+    return Outbox(item.path.parent).write_item(item.name, composition.files, meta, replace=True,
                                                keep=("sent",), now=now)

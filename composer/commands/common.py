@@ -6,7 +6,6 @@ import argparse
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from composer.errors import InputError
 
@@ -16,6 +15,7 @@ if TYPE_CHECKING:
 
     # settings load after parsing: `compose --help` imports none of it
     from composer.config import Settings
+    from composer.corrections import Corrections
 
 Handler = Callable[[argparse.Namespace, "Settings"], int]
 Add = Callable[[str, Handler], argparse.ArgumentParser]
@@ -73,20 +73,6 @@ def add_sources(p: argparse.ArgumentParser) -> None:
                         "for none; once per SOURCE, in order (empty keeps the reader's)")
 
 
-@dataclass(frozen=True)
-class Fixes:
-    """What the user said about one SOURCE's article, over what its reader found (None: nothing
-    said; for ``authors`` and ``published`` an empty tuple / "" means "none")."""
-
-    url: str | None = None
-    title: str | None = None
-    authors: tuple[str, ...] | None = None
-    published: str | None = None
-
-    def __bool__(self) -> bool:
-        return any(v is not None for v in (self.url, self.title, self.authors, self.published))
-
-
 def _per_source(args: argparse.Namespace, option: str) -> list[str] | None:
     given = getattr(args, option, None) or []
     if given and len(given) != len(args.sources):
@@ -141,7 +127,7 @@ def _published(value: str) -> str | None:
                          "2025-03-14T09:30+01:00 (or - for none)") from None
 
 
-def source_fixes(args: argparse.Namespace) -> list[Fixes]:
+def source_fixes(args: argparse.Namespace) -> list[Corrections]:
     """The checked corrections for each SOURCE, in order.
 
     Raises :class:`InputError` for a value that does not check out (a URL that is not an absolute
@@ -155,27 +141,9 @@ def source_fixes(args: argparse.Namespace) -> list[Fixes]:
     titles = [_one_line("title", v) or None for v in _per_source(args, "title") or [""] * n]
     authors = [_authors(v) for v in _per_source(args, "authors") or [""] * n]
     published = [_published(v) for v in _per_source(args, "published") or [""] * n]
-    return [Fixes(*fields) for fields in zip(urls, titles, authors, published, strict=True)]
+    from composer.corrections import Corrections
 
-
-def apply_fixes(article: Any, fixes: Fixes) -> Any:
-    """``article`` with what the user said in place of what its reader found (the user wins; the
-    reader's doubts about a field the user gave go with it)."""
-    import dataclasses
-
-    if not fixes:
-        return article
-    changes: dict[str, Any] = {}
-    if fixes.url:
-        changes["url"] = fixes.url
-    if fixes.title:
-        changes["title"] = fixes.title
-    if fixes.authors is not None:
-        changes["authors"] = fixes.authors
-    if fixes.published is not None:
-        changes["published"] = fixes.published or None
-    changes["doubts"] = tuple(d for d in article.doubts if d.field not in changes)
-    return dataclasses.replace(article, **changes)
+    return [Corrections(*fields) for fields in zip(urls, titles, authors, published, strict=True)]
 
 
 def print_json_line(obj: Any) -> None:
@@ -202,7 +170,7 @@ def each_source(args: argparse.Namespace, settings: Settings, emit: Callable[[An
     status = 0
     for src, fix in zip(args.sources, fixes, strict=True):
         try:
-            article = apply_fixes(load_article(src, fmt=args.format), fix)
+            article = fix.apply(load_article(src, fmt=args.format))
             for warning in article.doubt_warnings():
                 warn(warning)
             emit(article)

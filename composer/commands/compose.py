@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from composer.commands.common import Add, add_sources, apply_fixes, each_source, print_json_line, source_fixes, warn
+from composer.commands.common import Add, add_sources, each_source, print_json_line, source_fixes, warn
 from composer.errors import ComposerError, InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
@@ -49,7 +49,7 @@ def _load_with_feeds(args: argparse.Namespace,
         if fix and not isinstance(source, Article):
             raise InputError(f"{source.url} is a feed: --url, --title, --authors and --published describe one "
                              "article, not a feed's entries")
-    loaded = [apply_fixes(source, fix) if isinstance(source, Article) else source
+    loaded = [fix.apply(source) if isinstance(source, Article) else source
               for source, fix in zip(loaded, fixes, strict=True)]
     # load_source gives an Article or a Feed. Without a feed the run needs none of the feed machinery
     # (entry fetching, threads, the digest step), so it is imported only below.
@@ -107,10 +107,17 @@ def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError("--subject is empty")
     # All-or-nothing: every source is read (and a feed's entries summarised) before anything is written.
     articles, summaries, feed_meta = _load_with_feeds(args, settings)
-    groups = [(articles, summaries)] if args.digest else [([a], None) for a in articles]
-    for group, given in groups:
+    fixes = [f.to_dict() for f in source_fixes(args)]
+    if args.digest:
+        groups = [(articles, summaries, fixes)]
+    else:  # (without --digest there is no feed: one article per SOURCE, in order)
+        groups = [([a], None, [fix]) for a, fix in zip(articles, fixes, strict=True)]
+    for group, given, said in groups:
+        meta = dict(feed_meta or {})
+        if any(said) and len(said) == len(group):
+            meta["corrections"] = said  # per source, for a rebuild from the sources (the preview's reload)
         item, composition = compose_to_outbox(group, settings, digest=args.digest, subject=args.subject,
-                                              strict=args.strict, extra_meta=feed_meta, summaries=given)
+                                              strict=args.strict, extra_meta=meta or None, summaries=given)
         for w in composition.warnings:
             warn(w)
         if args.json:

@@ -118,6 +118,7 @@ def recompose(item: Item, settings: Settings) -> Item:
     Refused for an item that is scheduled, being sent or sent (by manifest state or by a
     delivery campaign): what readers get must be what was reviewed.
     """
+    from composer.corrections import Corrections
     from composer.ingest import load_article
     from composer.pipeline import compose_to_outbox
 
@@ -137,7 +138,10 @@ def recompose(item: Item, settings: Settings) -> Item:
         if p is None:
             raise InputError(f"{item.name}: source {src!r} is not a readable file here; it cannot be recomposed")
         paths.append(p)
-    articles = [load_article(str(p)) for p in paths]
+    said = item.manifest.get("corrections")
+    said = said if isinstance(said, list) and len(said) == len(paths) else [None] * len(paths)
+    # (what the user gave on the command line stays: the reader would guess the same wrong headline again)
+    articles = [Corrections.from_dict(c).apply(load_article(str(p))) for p, c in zip(paths, said, strict=True)]
     _forget_compiled_templates(settings)
     settings = dataclasses.replace(settings, outbox_dir=item.path.parent)
     new_item, _composition = compose_to_outbox(
@@ -146,6 +150,7 @@ def recompose(item: Item, settings: Settings) -> Item:
         digest=item.manifest.get("kind") == "digest",
         subject=_subject_to_keep(item, settings),
         replace_name=item.name,
+        extra_meta={"corrections": said} if any(said) else None,
     )
     return new_item
 

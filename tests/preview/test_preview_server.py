@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import signal
@@ -359,6 +360,32 @@ def test_recompose_keeps_a_chosen_subject_and_leaves_sent_items_alone(tmp_path: 
     sent = Outbox(settings.outbox_dir).update_manifest(again, state="sent")
     with pytest.raises(InputError, match="is sent"):
         recompose(sent, settings)
+
+
+def test_recompose_keeps_what_the_user_gave_on_the_command_line(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A template edit in the preview rebuilds the item from its source: the reader would take
+    its own headline again, so the ``--title``, ``--url``, ``--authors`` and ``--published``
+    given at compose time are kept (and a source edit still comes through)."""
+    from composer.cli import main
+    from composer.pipeline import recompose_item
+    from composer.preview.reload import recompose
+
+    settings = make_settings(tmp_path / "outbox")
+    source = tmp_path / "paste.txt"
+    source.write_text((Path(__file__).resolve().parents[1] / "fixtures" / "paste" / "newspaper-bees.txt")
+                      .read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["compose", str(source), "--outbox", str(settings.outbox_dir), "--title", "Bees are back",
+                 "--url", "https://news.example.org/bees", "--authors", "Ann Lee", "--published", "2024-06-01"]) == 0
+    item = Outbox(settings.outbox_dir).get(Path(capsys.readouterr().out.strip()).name)
+    source.write_text(source.read_text(encoding="utf-8").replace("colonies", "hives"), encoding="utf-8")
+    for again in (recompose(item, settings), recompose_item(item, settings), recompose(item, settings)):
+        article = json.loads((again.path / "article.json").read_text(encoding="utf-8"))
+        assert (article["title"], article["url"], article["authors"], article["published"]) == (
+            "Bees are back", "https://news.example.org/bees", ["Ann Lee"], "2024-06-01")
+        assert again.manifest["corrections"] == [{"url": "https://news.example.org/bees", "title": "Bees are back",
+                                                   "authors": ["Ann Lee"], "published": "2024-06-01"}]
+    assert "hives" in (item.path / "newsletter.txt").read_text(encoding="utf-8")
 
 
 def test_items_with_a_delivery_campaign_are_not_recomposed(tmp_path: Path) -> None:
