@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable
 
@@ -66,7 +65,7 @@ def add_sources(p: argparse.ArgumentParser) -> None:
                    help="the headline, instead of the one the reader found; once per SOURCE, in order "
                         "(an empty TEXT keeps the reader's)")
     p.add_argument("--authors", action="append", metavar="NAMES",
-                   help="the byline's names, separated by commas or semicolons, or - for none; once per "
+                   help="the byline's names, separated by semicolons (or commas), or - for none; once per "
                         "SOURCE, in order (empty keeps the reader's)")
     p.add_argument("--published", action="append", metavar="DATE",
                    help="the published date or time, ISO 8601 (2025-03-14, 2025-03-14T09:30+01:00), or - "
@@ -104,7 +103,8 @@ def _authors(value: str) -> tuple[str, ...] | None:
         return None
     if value == "-":
         return ()
-    names = tuple(n.strip() for n in re.split(r"[;,]", value))
+    # (semicolons, when there are any, so that "Martin Luther King, Jr.; Ann Lee" is two names)
+    names = tuple(n.strip() for n in value.split(";" if ";" in value else ","))
     if not all(names):
         raise InputError(f"--authors {value!r} has an empty name: separate names by one comma or semicolon")
     return names
@@ -127,13 +127,13 @@ def _published(value: str) -> str | None:
                          "2025-03-14T09:30+01:00 (or - for none)") from None
 
 
-def source_fixes(args: argparse.Namespace) -> list[Corrections]:
+def source_corrections(args: argparse.Namespace) -> list[Corrections]:
     """The checked corrections for each SOURCE, in order.
 
     Raises :class:`InputError` for a value that does not check out (a URL that is not an absolute
     http(s) one, a date that is not ISO 8601, a line break in a title), or when an option is given
-    neither never nor once per SOURCE. Checked before any source is read: a mistyped option must
-    not cost a fetch, nor leave some items written and others not.
+    but not once per SOURCE. Checked before any source is read: a mistyped option must not cost a
+    fetch, nor leave some items written and others not.
     """
     n = len(args.sources)
     given_urls = _per_source(args, "url")
@@ -166,11 +166,10 @@ def each_source(args: argparse.Namespace, settings: Settings, emit: Callable[[An
     from composer.errors import ComposerError
     from composer.ingest import load_article
 
-    fixes = source_fixes(args)
     status = 0
-    for src, fix in zip(args.sources, fixes, strict=True):
+    for src, said in zip(args.sources, source_corrections(args), strict=True):
         try:
-            article = fix.apply(load_article(src, fmt=args.format))
+            article = said.apply(load_article(src, fmt=args.format))
             for warning in article.doubt_warnings():
                 warn(warning)
             emit(article)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from composer.commands.common import Add, add_sources, each_source, print_json_line, source_fixes, warn
+from composer.commands.common import Add, add_sources, each_source, print_json_line, source_corrections, warn
 from composer.errors import ComposerError, InputError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
@@ -43,14 +43,14 @@ def _load_with_feeds(args: argparse.Namespace,
     from composer.article import Article
     from composer.ingest import load_source
 
-    fixes = source_fixes(args)  # a bad --url or --title stops everything before any source is read
+    corrections = source_corrections(args)  # a bad --url or --title stops everything before any source is read
     loaded = [load_source(src, fmt=args.format) for src in args.sources]
-    for source, fix in zip(loaded, fixes, strict=True):
-        if fix and not isinstance(source, Article):
+    for source, said in zip(loaded, corrections, strict=True):
+        if said and not isinstance(source, Article):
             raise InputError(f"{source.url} is a feed: --url, --title, --authors and --published describe one "
                              "article, not a feed's entries")
-    loaded = [fix.apply(source) if isinstance(source, Article) else source
-              for source, fix in zip(loaded, fixes, strict=True)]
+    loaded = [said.apply(source) if isinstance(source, Article) else source
+              for source, said in zip(loaded, corrections, strict=True)]
     # load_source gives an Article or a Feed. Without a feed the run needs none of the feed machinery
     # (entry fetching, threads, the digest step), so it is imported only below.
     if all(isinstance(x, Article) for x in loaded):
@@ -107,11 +107,11 @@ def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError("--subject is empty")
     # All-or-nothing: every source is read (and a feed's entries summarised) before anything is written.
     articles, summaries, feed_meta = _load_with_feeds(args, settings)
-    fixes = [f.to_dict() for f in source_fixes(args)]
+    corrections = [c.to_dict() for c in source_corrections(args)]
     if args.digest:
-        groups = [(articles, summaries, fixes)]
+        groups = [(articles, summaries, corrections)]
     else:  # (without --digest there is no feed: one article per SOURCE, in order)
-        groups = [([a], None, [fix]) for a, fix in zip(articles, fixes, strict=True)]
+        groups = [([a], None, [c]) for a, c in zip(articles, corrections, strict=True)]
     for group, given, said in groups:
         meta = dict(feed_meta or {})
         if any(said) and len(said) == len(group):

@@ -37,9 +37,11 @@ def test_parse_takes_the_given_title_authors_and_date(capsys: pytest.CaptureFixt
     assert given["body"] == found["body"]  # only what was given changes
 
 
-def test_authors_by_comma_and_none_by_dash(capsys: pytest.CaptureFixture[str]) -> None:
+def test_authors_by_comma_or_semicolon_and_none_by_dash(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", BEES, "--authors", "Ann Lee, Bo Kim"]) == 0
     assert _json_lines(capsys)[0]["authors"] == ["Ann Lee", "Bo Kim"]
+    assert main(["parse", BEES, "--authors", "Martin Luther King, Jr.; Ann Lee"]) == 0
+    assert _json_lines(capsys)[0]["authors"] == ["Martin Luther King, Jr.", "Ann Lee"]
     assert main(["parse", BEES, "--authors", "-", "--published", "-"]) == 0
     article = _json_lines(capsys)[0]
     assert article["authors"] == [] and article["published"] is None
