@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("composer.sqlite_store", "composer.regexcache", "composer.codecache", "composer.database"),  # how every store opens SQLite; the engines (SQLite, PostgreSQL) shared stores run on; stored regex programs; stored dataclass code
     ("composer.dates", "composer.lang"),
     ("composer.config", "composer.article"),
-    ("composer.outbox", "composer.templating", "composer.links", "composer.cldr"),
+    ("composer.outbox", "composer.templating", "composer.links", "composer.cldr", "composer.corrections"),
     ("composer.ingest", "composer.summarize"),
     ("composer.newsletter", "composer.social", "composer.embed"),
     ("composer.audience",),  # subscribers and suppressions: every send asks it who is suppressed
