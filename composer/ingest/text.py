@@ -685,6 +685,7 @@ def _apply_roles(page: Analysis) -> roles.Context:
         choice = roles.choose("byline", roles.byline_features(ctx, cands, head.title_at), roles.BYLINE_FEATURES)
         if choice is not None:
             head.authors = _names_around(ctx, cands[choice.index - 1]) if choice.index else []
+            head.byline_at = cands[choice.index - 1] if choice.index else None
             if choice.probabilities[choice.index] < UNSURE_BELOW:
                 def names(j: int) -> str | None:
                     return ", ".join(_names_around(ctx, cands[j - 1])) or None if j else None
@@ -699,6 +700,7 @@ def _apply_roles(page: Analysis) -> roles.Context:
         elif cands[pick - 1] != head.date_at:
             published, _updated = meta.dates_of(lines[cands[pick - 1]].text)
             head.published = published or ctx.dates()[cands[pick - 1]]
+        head.date_at = cands[pick - 1] if pick else None
         if choice.probabilities[pick] < UNSURE_BELOW:
             def day(j: int) -> str | None:
                 return (meta.dates_of(lines[cands[j - 1]].text)[0] or ctx.dates()[cands[j - 1]]) if j else None
@@ -805,6 +807,12 @@ def parse(text: str, source: Source) -> Article:
         # stays in the body, whatever the headline model made of it.
         said = {title_line.text, head.title}
         blocks = [b for n, b in enumerate(blocks) if not (n < 2 and b.text in said)]
+    # The line the byline or the date was read from, caught at the body's start ("Le Monde |
+    # 04.05.2015 à 13h36 | Par Martin Untersinger"): a header line, not the first paragraph. (Only
+    # a line that does not end like a sentence: "Reuters reported on Monday, 12 May, that …" stays.)
+    header = {lines[i].text for i in (head.byline_at, head.date_at) if i is not None and not lines[i].closed}
+    if header and len(blocks) > 1:
+        blocks = [b for n, b in enumerate(blocks) if not (n < 2 and b.text in header)]
     # A caption that only appears inside the body still describes the lead photo.
     if head.caption is None:
         for i in range(start, end):

@@ -761,3 +761,31 @@ def test_a_name_over_a_photo_credit_with_the_writer_under_it_is_the_person_pictu
     a = _page("Marek Zieliński", "Foto: Agencja Miejska",
               "The new electric tugboats moored at the quay before their first shift in the port, on Monday.")
     assert a.authors == ("Marek Zieliński",)
+
+
+_TUGBOATS = (
+    "The harbour authority has ordered twelve electric tugboats, the first of their kind in the port, to replace "
+    "its diesel fleet by 2028.\n"
+    "The tugboats will be charged from the quay overnight and can work a full shift on one charge, the authority "
+    "said in a statement on Monday.\n"
+    "Crews will be trained over the winter, and the first two boats arrive in spring, according to the "
+    "authority's plan.\n"
+)
+
+
+def test_the_header_line_the_byline_and_date_come_from_is_not_the_first_paragraph() -> None:
+    paste = ("Harbour Gazette\nNews\nHarbour orders twelve electric tugboats\n"
+             "Harbour Gazette | 14.03.2025 à 09h30 • Mis à jour le 15.03.2025 à 10h00 | Par Jeanne Moss "
+             "(avec Tom Reed et Ana Pereira)\n" + _TUGBOATS)
+    article = parse(paste, Source("p.txt", "text"))
+    assert article.authors == ("Jeanne Moss", "Tom Reed", "Ana Pereira")
+    assert (article.published or "")[:10] == "2025-03-14"
+    assert article.body[0].text.startswith("The harbour authority has ordered")
+
+
+def test_a_first_paragraph_that_carries_the_date_stays() -> None:
+    lead = ("HAMBURG, March 14, 2025 - The harbour authority said on Friday it had ordered twelve electric "
+            "tugboats from a shipyard in the north.")
+    article = parse("Harbour orders twelve electric tugboats\nBy Jeanne Moss\n" + lead + "\n" + _TUGBOATS,
+                    Source("p.txt", "text"))
+    assert article.body[0].text == lead
