@@ -172,6 +172,9 @@ def _curly_quotes_open(text: str) -> int:
     return text.count("“") - text.count("”")
 
 
+_CUT_QUOTE = 1000.0  # (more than any score: a whole sentence always ranks first)
+
+
 def _unbalanced_quotes(text: str) -> bool:
     return _curly_quotes_open(text) != 0 or text.count("«") != text.count("»") or text.count('"') % 2 == 1
 
@@ -234,7 +237,12 @@ def summarise(article: Article, options: SummaryOptions | None = None) -> Summar
     guide = " ".join(x for x in (article.title, article.standfirst) if x)
     title_terms = extractive.terms_of(guide, stop)
     central = extractive.centrality(sentences)
-    scores = extractive.rank_sentences(sentences, title_terms, opts.weights, central=central)
+    # A quotation the sentence splitter cut in two ('"I was the CIA director.' / 'We lied, we
+    # cheated, we stole."') reads as a fragment on its own: such a sentence comes after every
+    # whole one, for the key points and the TL;DR alike, and is taken only when nothing else is left.
+    cut = [_CUT_QUOTE if _unbalanced_quotes(s.text) else 0.0 for s in sentences]
+    scores = [v - c for v, c in zip(extractive.rank_sentences(sentences, title_terms, opts.weights, central=central),
+                                    cut, strict=True)]
 
     n_points = max(1, min(opts.key_points, len(sentences)))
     points = extractive.select(sentences, scores, n_points, opts.weights)
@@ -248,9 +256,8 @@ def summarise(article: Article, options: SummaryOptions | None = None) -> Summar
     if tldr:
         pass
     elif sentences:
-        tldr_scores = extractive.rank_sentences(
-            sentences, title_terms, opts.weights, tldr_chars=opts.tldr_max_chars, central=central
-        )
+        tldr_scores = [v - c for v, c in zip(extractive.rank_sentences(
+            sentences, title_terms, opts.weights, tldr_chars=opts.tldr_max_chars, central=central), cut, strict=True)]
         best = max(range(len(sentences)), key=lambda i: (tldr_scores[i], -i))
         tldr = shorten(sentences[best].text, opts.tldr_max_chars)
     else:

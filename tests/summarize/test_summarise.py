@@ -278,3 +278,13 @@ def test_a_code_listing_is_never_a_sentence_of_the_summary() -> None:
     s = summarise(Article(title="Riverton approves flood barrier", body=body))
     assert "rows" not in s.tldr and all("fetchall" not in p for p in s.key_points)
     assert "fetchall" not in s.summary and s.key_points[0] == STORY[0]
+
+
+def test_a_quotation_cut_in_two_is_not_a_key_point() -> None:
+    """The splitter cuts a quoted epigraph at its inner full stop; either half alone is a fragment."""
+    epigraph = '"The flood barrier is the best thing this council has built. It will stand for a century." — Mayor Anna Berg'
+    s = summarise(article([STORY[0], epigraph, *STORY[1:]]))
+    assert not any(p.startswith('"The flood barrier') or p.endswith('century."') for p in s.key_points)
+    assert s.tldr == STORY[0]
+    only = summarise(article([epigraph]))  # nothing else to say: the fragment is still better than nothing
+    assert only.key_points
