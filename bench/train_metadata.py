@@ -411,7 +411,7 @@ def _fold_of(group: str, folds: int) -> int:
 
 
 def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage], l2: float, folds: int = 5,
-                  show_misses: bool = False, show_warnings: bool = True) -> dict[str, tuple[int, int]]:
+                  show_misses: bool = False) -> dict[str, tuple[int, int]]:
     """The whole reader, fold by fold: the three roles fitted without a fold's publishers, then the
     curated pages of that fold parsed and scored as ``bench/metadata.py`` scores the held-out ones
     (title exact; byline name words where one is curated; published day where the copy shows it),
@@ -475,10 +475,9 @@ def end_to_end_cv(examples: dict[str, list[Example]], pages: list[TrainingPage],
                         print(f"date   {group}: {got[2]!r} ≠ {published!r}")
     finally:
         roles.load_model = shipped  # type: ignore[assignment]
-    if show_warnings:
-        print("the reader's warnings in the same CV: " + "; ".join(
-            f"{role} {w[0]} of {w[1]} wrong and {w[2]} of {w[3]} right answers warned about"
-            for role, w in warned.items()))
+    print("the reader's warnings in the same CV: " + "; ".join(
+        f"{role} {w[0]} of {w[1]} wrong and {w[2]} of {w[3]} right answers warned about"
+        for role, w in warned.items()))
     return {role: (n, d) for role, (n, d) in counts.items()}
 
 

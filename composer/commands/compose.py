@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from composer.config import Settings
+    from composer.corrections import Corrections
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
@@ -31,19 +32,19 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     return each_source(args, settings, emit)
 
 
-def _load_with_feeds(args: argparse.Namespace,
-                     settings: Settings) -> tuple[list[Any], list[Any] | None, dict[str, Any] | None]:
+def _load_with_feeds(args: argparse.Namespace, settings: Settings,
+                     corrections: list[Corrections]) -> tuple[list[Any], list[Any] | None, dict[str, Any] | None]:
     """Articles from every source, a feed standing for its current entries; their summaries and
     the manifest's feed fields when a feed was among them (else None: the pipeline summarises).
 
     All-or-nothing for the sources themselves (a missing file or a URL that is not a feed or an
     article stops everything before anything is written); an entry whose page fails is only
-    reported, and the digest is made from the rest.
+    reported, and the digest is made from the rest. ``corrections`` (one per SOURCE, checked) are
+    applied to the articles; given for a feed, they are an error.
     """
     from composer.article import Article
     from composer.ingest import load_source
 
-    corrections = source_corrections(args)  # a bad --url or --title stops everything before any source is read
     loaded = [load_source(src, fmt=args.format) for src in args.sources]
     for source, said in zip(loaded, corrections, strict=True):
         if said and not isinstance(source, Article):
@@ -106,12 +107,13 @@ def cmd_compose(args: argparse.Namespace, settings: Settings) -> int:
     if args.subject is not None and not args.subject.strip():
         raise InputError("--subject is empty")
     # All-or-nothing: every source is read (and a feed's entries summarised) before anything is written.
-    articles, summaries, feed_meta = _load_with_feeds(args, settings)
-    corrections = [c.to_dict() for c in source_corrections(args)]
+    corrections = source_corrections(args)  # a bad --url or --title stops everything before any source is read
+    articles, summaries, feed_meta = _load_with_feeds(args, settings, corrections)
+    recorded = [c.to_dict() for c in corrections]
     if args.digest:
-        groups = [(articles, summaries, corrections)]
+        groups = [(articles, summaries, recorded)]
     else:  # (without --digest there is no feed: one article per SOURCE, in order)
-        groups = [([a], None, [c]) for a, c in zip(articles, corrections, strict=True)]
+        groups = [([a], None, [c]) for a, c in zip(articles, recorded, strict=True)]
     for group, given, said in groups:
         meta = dict(feed_meta or {})
         if any(said) and len(said) == len(group):

@@ -683,29 +683,33 @@ def _apply_roles(page: Analysis) -> roles.Context:
     else:
         cands = roles.byline_candidates(ctx, head.title_at)
         choice = roles.choose("byline", roles.byline_features(ctx, cands, head.title_at), roles.BYLINE_FEATURES)
+
+        def names(j: int) -> list[str]:  # what row ``j`` gives as the byline (row 0: none)
+            return _names_around(ctx, cands[j - 1]) if j else []
+
         if choice is not None:
-            head.authors = _names_around(ctx, cands[choice.index - 1]) if choice.index else []
+            head.authors = names(choice.index)
             head.byline_at = cands[choice.index - 1] if choice.index else None
             if choice.probabilities[choice.index] < UNSURE_BELOW:
-                def names(j: int) -> str | None:
-                    return ", ".join(_names_around(ctx, cands[j - 1])) or None if j else None
+                def shown(j: int) -> str | None:
+                    return ", ".join(names(j)) or None
 
-                _weigh_doubt(head, "authors", choice, names, names)
+                _weigh_doubt(head, "authors", choice, shown, shown)
     cands = roles.date_candidates(ctx)
     choice = roles.choose("date", roles.date_features(ctx, cands, head.title_at), roles.DATE_FEATURES)
+
+    def published(j: int) -> str | None:  # the published date row ``j`` gives (row 0: none)
+        return (meta.dates_of(lines[cands[j - 1]].text)[0] or ctx.dates()[cands[j - 1]]) if j else None
+
     if choice is not None:
         pick = choice.index
         if pick == 0:
             head.published = None
         elif cands[pick - 1] != head.date_at:
-            published, _updated = meta.dates_of(lines[cands[pick - 1]].text)
-            head.published = published or ctx.dates()[cands[pick - 1]]
+            head.published = published(pick)
         head.date_at = cands[pick - 1] if pick else None
         if choice.probabilities[pick] < UNSURE_BELOW:
-            def day(j: int) -> str | None:
-                return (meta.dates_of(lines[cands[j - 1]].text)[0] or ctx.dates()[cands[j - 1]]) if j else None
-
-            _weigh_doubt(head, "published", choice, lambda j: (day(j) or "")[:10] or None, day)
+            _weigh_doubt(head, "published", choice, lambda j: (published(j) or "")[:10] or None, published)
     return ctx
 
 

@@ -38,7 +38,6 @@ def test_choose_gives_the_first_best_row_and_probabilities_that_sum_to_one(
     assert choice is not None and choice.index == 1
     assert sum(choice.probabilities) == pytest.approx(1.0)
     assert choice.probabilities[1] == choice.probabilities[2] > choice.probabilities[3] > choice.probabilities[0]
-    assert roles.best("title", [[0.0], [2.0], [2.0], [1.0]], ["a"]) == 1
 
 
 def test_rows_that_give_the_same_answer_share_the_belief() -> None:

@@ -792,12 +792,6 @@ def scores(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> 
     return [sum(map(operator.mul, weights, row)) for row in rows]
 
 
-def best(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> int | None:
-    """Index of the highest-scoring row, or None without a model for ``role``."""
-    choice = choose(role, rows, names)
-    return choice.index if choice else None
-
-
 @dataclass(frozen=True, slots=True)
 class Choice:
     """The row the model picks, and the model's probability for every row.
@@ -818,16 +812,16 @@ class Choice:
         same, a byline is shown above and below the article, and a tutorial's hundred log lines
         of one day each hold a sliver of the date's. ``answer`` maps a row to what it would give."""
         mass: dict[Hashable, float] = {}
-        first: dict[Hashable, int] = {}
+        row_of: dict[Hashable, int] = {}  # answer -> its likeliest row (the first of equals)
         for row, p in enumerate(self.probabilities):
             key = answer(row)
             mass[key] = mass.get(key, 0.0) + p
-            if key not in first or p > self.probabilities[first[key]]:
-                first[key] = row
+            if key not in row_of or p > self.probabilities[row_of[key]]:
+                row_of[key] = row
         mine = answer(self.index)
         others = [key for key in mass if key != mine]
-        other = max(others, key=lambda k: (mass[k], -first[k])) if others else None
-        return mass[mine], (first[other] if others else None)
+        other = max(others, key=lambda k: (mass[k], -row_of[k])) if others else None
+        return mass[mine], (row_of[other] if others else None)
 
 
 def choose(role: str, rows: Sequence[Sequence[float]], names: Sequence[str]) -> Choice | None:
