@@ -713,6 +713,11 @@ def _apply_roles(page: Analysis) -> roles.Context:
     return ctx
 
 
+def _drop_from_top(blocks: list[Block], texts: set[str | None]) -> list[Block]:
+    """``blocks`` without those of the first two that read ``texts`` (header lines the body run took in)."""
+    return [b for n, b in enumerate(blocks) if not (n < 2 and b.text in texts)]
+
+
 def _title_key(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -810,13 +815,13 @@ def parse(text: str, source: Source) -> Article:
         # title now, not the body's first paragraph as well. A line that ends like a sentence
         # stays in the body, whatever the headline model made of it.
         said = {title_line.text, head.title}
-        blocks = [b for n, b in enumerate(blocks) if not (n < 2 and b.text in said)]
+        blocks = _drop_from_top(blocks, said)
     # The line the byline or the date was read from, caught at the body's start ("Le Monde |
     # 04.05.2015 à 13h36 | Par Martin Untersinger"): a header line, not the first paragraph. (Only
     # a line that does not end like a sentence: "Reuters reported on Monday, 12 May, that …" stays.)
     header = {lines[i].text for i in (head.byline_at, head.date_at) if i is not None and not lines[i].closed}
     if header and len(blocks) > 1:
-        blocks = [b for n, b in enumerate(blocks) if not (n < 2 and b.text in header)]
+        blocks = _drop_from_top(blocks, header)
     # A caption that only appears inside the body still describes the lead photo.
     if head.caption is None:
         for i in range(start, end):
